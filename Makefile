@@ -1,0 +1,39 @@
+# Two commands matter: `make run` and `make test`. The rest are for developers.
+SHELL := /bin/bash
+ENV := source scripts/env.sh &&
+
+.PHONY: run test setup train validate validate-content shell evaluate explore lock clean
+
+run: setup train ## Install, train if needed, start action server + Rasa + the demo page
+	scripts/serve.sh
+
+test: ## The whole test suite (what CI runs)
+	scripts/test.sh
+
+setup: ## Create .venv (Python 3.10) with the pinned requirements
+	scripts/setup.sh
+
+train: setup ## Train the model (skipped by Rasa when nothing changed)
+	scripts/train.sh
+
+validate: setup validate-content ## Check training data, domain and content
+	$(ENV) .venv/bin/rasa data validate
+
+validate-content: setup ## Check the content module (bot/content/data)
+	$(ENV) .venv/bin/python -m bot.content
+
+shell: setup train ## Talk to the assistant in the terminal
+	$(ENV) (.venv/bin/rasa run actions --actions actions --port $$ACTION_PORT > var/actions-shell.log 2>&1 & \
+	  trap "kill $$! 2>/dev/null" EXIT; .venv/bin/rasa shell --model models/backpain.tar.gz --endpoints endpoints.yml)
+
+evaluate: setup ## NLU cross-validation and held-out scores into results/ (see docs/evaluation.md)
+	scripts/evaluate.sh
+
+explore: setup train ## The dialogue explorer with a larger budget (EXPLORE_CONVERSATIONS=20000)
+	$(ENV) EXPLORE_CONVERSATIONS=$${EXPLORE_CONVERSATIONS:-20000} .venv/bin/python -m pytest tests/conversations/test_explorer.py -s -q
+
+lock: ## Re-pin requirements.txt from requirements.in
+	.venv/bin/pip install -r requirements.in && .venv/bin/pip freeze > requirements.txt
+
+clean: ## Remove trained models, results and runtime data (not the venv)
+	rm -rf models results var .pytest_cache test-artifacts

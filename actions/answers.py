@@ -1,0 +1,83 @@
+"""Answers to questions about conditions, treatments and anatomy, from the content module."""
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import replies
+from bot.nlp import analyse
+
+
+def _topic(tracker: Tracker, label: Text) -> Optional[Text]:
+    """The topic named in the latest message, else the last one the entities gave."""
+    topics = analyse(tracker.latest_message.get("text") or "").topics(label)
+    if topics:
+        return topics[0]
+    entity_values = list(tracker.get_latest_entity_values(label))
+    return entity_values[0] if entity_values else None
+
+
+class _AnswerAction(Action, ABC):
+    label: Text = ""
+
+    @abstractmethod
+    def answer(self, topic_id: Text) -> List[Text]:
+        """The messages answering a question about ``topic_id``."""
+
+    def not_found(self) -> List[Text]:
+        return replies.topics_overview()
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        topic_id = _topic(tracker, self.label)
+        for message in self.answer(topic_id) if topic_id else self.not_found():
+            dispatcher.utter_message(text=message)
+        return []
+
+
+class ActionAnswerCondition(_AnswerAction):
+    label = "condition"
+
+    def name(self) -> Text:
+        return "action_answer_condition"
+
+    def answer(self, topic_id: Text) -> List[Text]:
+        return replies.condition_answer(topic_id)
+
+
+class ActionAnswerTreatment(_AnswerAction):
+    label = "treatment"
+
+    def name(self) -> Text:
+        return "action_answer_treatment"
+
+    def answer(self, topic_id: Text) -> List[Text]:
+        return replies.treatment_answer(topic_id)
+
+    def not_found(self) -> List[Text]:
+        return replies.treatments_overview()
+
+
+class ActionAnswerAnatomy(_AnswerAction):
+    label = "anatomy_topic"
+
+    def name(self) -> Text:
+        return "action_answer_anatomy"
+
+    def answer(self, topic_id: Text) -> List[Text]:
+        return replies.anatomy_answer(topic_id)
+
+    def not_found(self) -> List[Text]:
+        return replies.anatomy_answer(replies.DEFAULT_ANATOMY_TOPIC)
+
+
+class ActionDefaultFallback(Action):
+    """Replaces Rasa's default (which would forget the message): a kind reply and the consult advice."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        dispatcher.utter_message(response="utter_default")
+        dispatcher.utter_message(response="utter_consult_professional")
+        return []

@@ -1,0 +1,107 @@
+"""The symptom interview form: what to ask next, short answers, and the result."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.screening import changed_slots
+from bot import interview, replies, safety
+from bot.content.loader import SCREENING_SLOTS
+from bot.ranking import rank_causes
+from bot.symptoms import SymptomRecord
+from bot.triage import EMERGENCY, ROUTINE, URGENT
+
+
+class ValidateSymptomForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_symptom_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        return interview.questions_to_ask(tracker.slots)
+
+    async def get_extraction_events(self, dispatcher, tracker, domain) -> List[Dict]:
+        """A bare answer ("yes", "no", "not sure", "7") to the question just asked."""
+        question = tracker.get_slot("requested_slot")
+        if not question or tracker.latest_message.get("text", "").startswith("/"):
+            return []
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        record = SymptomRecord.from_slots(tracker.slots)
+        values = interview.interpret_answer(question, intent, tracker.latest_message.get("text", ""), record)
+        values = {k: v for k, v in values.items() if tracker.get_slot(k) is None or k == question}
+        if any(k in SCREENING_SLOTS for k in values):
+            values.update(self._screen(dispatcher, tracker, values))
+        return [SlotSet(k, v) for k, v in values.items()]
+
+    @staticmethod
+    def _screen(dispatcher, tracker, new_answers) -> Dict[Text, Any]:
+        answers = {slot: tracker.get_slot(slot) for slot in SCREENING_SLOTS}
+        answers.update({k: v for k, v in new_answers.items() if k in SCREENING_SLOTS})
+        result = safety.screen(
+            tracker.get_slot("reported_findings") or [], answers,
+            tracker.get_slot("triage_level"), tracker.get_slot("red_flags"), remind=False,
+        )
+        for message in result.messages:
+            dispatcher.utter_message(text=message)
+        if result.new_red_flags:
+            dispatcher.utter_message(response="utter_consult_professional")
+        return {"triage_level": result.triage_level, "red_flags": result.red_flags,
+                "new_red_flags": result.new_red_flags}
+
+
+class ActionConcludeInterview(Action):
+    """The result: possible causes with reasons, self-care, and a summary."""
+
+    def name(self) -> Text:
+        return "action_conclude_interview"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        record = SymptomRecord.from_slots(tracker.slots)
+        level = tracker.get_slot("triage_level") or ROUTINE
+        if level == EMERGENCY:
+            for message in replies.emergency_stop(record):
+                dispatcher.utter_message(text=message)
+            return changed_slots(tracker, {"possible_causes": [], "triage_level": level})
+        causes = rank_causes(record.features())
+        for message in replies.result(causes, record):
+            dispatcher.utter_message(text=message)
+        if level == URGENT:
+            dispatcher.utter_message(text=replies.reminder(URGENT))
+        return changed_slots(tracker, {
+            "possible_causes": [c.condition_id for c in causes],
+            "triage_level": level,
+        })
+
+
+class ActionStopInterview(Action):
+    """The person stopped early: what they told so far, then the consult advice."""
+
+    def name(self) -> Text:
+        return "action_stop_interview"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        record = SymptomRecord.from_slots(tracker.slots)
+        dispatcher.utter_message(text="No problem, let's stop the questions here.")
+        if record.has_anything():
+            dispatcher.utter_message(text=replies.summary(record))
+        return [SlotSet("requested_slot", None)]
+
+
+class ActionRedFlagFollowup(Action):
+    """After a message the classifier took for a red flag.
+
+    When the rule-based screen already escalated this turn it stays silent; when only
+    the classifier suspected a red flag, it gives the safety net rather than nothing.
+    """
+
+    def name(self) -> Text:
+        return "action_red_flag_followup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        if tracker.get_slot("new_red_flags"):
+            return []
+        for message in replies.safety_net():
+            dispatcher.utter_message(text=message)
+        dispatcher.utter_message(response="utter_consult_professional")
+        return []

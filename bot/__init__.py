@@ -1,0 +1,1 @@
+"""Back and leg pain assistant: domain logic in plain Python (no Rasa imports outside thin adapters)."""

@@ -1,0 +1,100 @@
+"""The intake interview: which question comes next, and what a bare answer means.
+
+Free-text facts ("it started after lifting") are folded into the record by
+``SymptomRecord.update`` whatever the question; this module decides the order of
+questions and interprets short answers to the question just asked ("yes", "no",
+"not sure", a number), which only make sense in that context.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional
+
+from bot.content.loader import SCREENING_SLOTS
+from bot.symptoms import UNKNOWN, SymptomRecord
+from bot.triage import EMERGENCY
+
+# The order a physiotherapist's intake would follow, safety questions early.
+QUESTIONS = (
+    "pain_location",
+    "pain_spreads",
+    "nerve_symptoms",
+    "screen_cauda_equina",
+    "screen_weakness_progression",
+    "aggravating_factors",
+    "pain_onset",
+    "screen_major_trauma",
+    "pain_duration",
+    "pain_severity",
+    "screen_systemic",
+)
+YES, NO = "yes", "no"
+AFFIRM, DENY, DONT_KNOW = "affirm", "deny", "dont_know"
+
+
+def applies(question: str, slots: Mapping[str, Any]) -> bool:
+    """Follow-up questions are only asked when the earlier answer calls for them."""
+    if question == "screen_weakness_progression":
+        return "weakness" in (slots.get("nerve_symptoms") or [])
+    if question == "screen_major_trauma":
+        return slots.get("pain_onset") == "fall"
+    return True
+
+
+def questions_to_ask(slots: Mapping[str, Any]) -> List[str]:
+    """The form's required slots, given everything known so far.
+
+    After an emergency escalation the interview stops: carrying on with routine
+    questions would suggest there is time to wait.
+    """
+    if slots.get("triage_level") == EMERGENCY:
+        return []
+    return [q for q in QUESTIONS if applies(q, slots)]
+
+
+def interpret_answer(question: str, intent: Optional[str], text: str, record: SymptomRecord) -> Dict[str, Any]:
+    """Slot values a short answer to ``question`` sets (empty if it says nothing about it)."""
+    lowered = " ".join((text or "").lower().split())
+    if question in SCREENING_SLOTS:
+        answer = _screening_answer(question, intent, lowered)
+        return {question: answer} if answer else {}
+    if intent == DONT_KNOW:
+        return {question: _unknown_value(question)}
+    if question == "pain_spreads":
+        if intent == AFFIRM:
+            return {"pain_spreads": YES}
+        if intent == DENY or lowered in ("no", "it doesn't", "it stays there", "stays in my back"):
+            return {"pain_spreads": NO, "spread_to": []}
+    if question == "nerve_symptoms" and intent == DENY:
+        return {"nerve_symptoms": []}
+    if question == "aggravating_factors" and (intent == DENY or "nothing" in lowered):
+        return {"aggravating_factors": []}
+    if question == "pain_location" and intent == DENY:
+        return {"pain_location": []}
+    return {}
+
+
+def _unknown_value(question: str) -> Any:
+    if question in ("pain_location", "nerve_symptoms", "aggravating_factors"):
+        return []
+    return UNKNOWN
+
+
+def _screening_answer(question: str, intent: Optional[str], lowered: str) -> Optional[str]:
+    if question == "screen_weakness_progression":
+        if "quick" in lowered or "fast" in lowered or "hours" in lowered or "rapid" in lowered:
+            return "quickly"
+        if "slow" in lowered or "gradual" in lowered or "weeks" in lowered:
+            return "slowly"
+        if intent == AFFIRM:
+            return "slowly"
+    if intent == AFFIRM:
+        return YES
+    if intent == DENY:
+        return NO
+    if intent == DONT_KNOW:
+        return UNKNOWN
+    return None
+
+
+def is_complete(slots: Mapping[str, Any]) -> bool:
+    return all(slots.get(q) is not None for q in questions_to_ask(slots))

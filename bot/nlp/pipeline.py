@@ -1,0 +1,291 @@
+"""spaCy rule pipeline: what a message says about pain, with negation.
+
+Built on ``spacy.blank("en")`` (no pretrained model): a typo normaliser, an
+EntityRuler whose patterns come from the content module (lexicon findings,
+condition / treatment / anatomy synonyms), a Matcher for numbers (severity,
+duration, age) and the NegEx-style ``NegationDetector``. ``analyse`` returns a
+plain ``Analysis`` that the Rasa component, the actions and the tests share.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from bot.content import Content, get_content
+from bot.nlp.negation import ABSENT, PRESENT, UNCERTAIN, NegationDetector
+from bot.nlp.typos import TypoNormaliser
+from bot import triage
+
+TOPIC_LABELS = ("condition", "treatment", "anatomy_topic")
+
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "a": 1, "an": 1, "a couple": 2, "couple": 2, "few": 3, "a few": 3, "several": 4,
+}
+UNIT_DAYS = {
+    "day": 1, "days": 1, "dy": 1, "dys": 1, "d": 1,
+    "week": 7, "weeks": 7, "wk": 7, "wks": 7, "w": 7,
+    "month": 30, "months": 30, "mth": 30, "mths": 30, "mo": 30,
+    "year": 365, "years": 365, "yr": 365, "yrs": 365, "y": 365,
+}
+RELATIVE_DAYS = {
+    "today": 0.5, "this morning": 0.5, "last night": 1, "yesterday": 1,
+    "since yesterday": 1, "last week": 7, "since last week": 7, "last month": 30,
+    "since last month": 30, "last year": 365, "since last year": 365, "ages": 365,
+    "forever": 730, "years": 730, "months": 90, "weeks": 21, "days": 3,
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    label: str  # a finding kind, or one of TOPIC_LABELS
+    id: str
+    text: str
+    start: int
+    end: int
+    status: str = PRESENT  # present, absent or uncertain
+
+
+@dataclass
+class Analysis:
+    text: str
+    mentions: List[Mention] = field(default_factory=list)
+    severity: Optional[int] = None
+    duration_days: Optional[float] = None
+    age: Optional[int] = None
+    red_flags: List[str] = field(default_factory=list)
+
+    def ids(self, label: Optional[str] = None, status: str = PRESENT) -> List[str]:
+        return [
+            m.id for m in self.mentions
+            if (label is None or m.label == label) and m.status == status
+        ]
+
+    def topics(self, label: str) -> List[str]:
+        """Topic ids mentioned (condition, treatment, anatomy_topic), whatever the status."""
+        seen: List[str] = []
+        for m in self.mentions:
+            if m.label == label and m.id not in seen:
+                seen.append(m.id)
+        return seen
+
+    def findings(self, statuses: Iterable[str] = (PRESENT,)) -> Set[str]:
+        statuses = set(statuses)
+        return {
+            m.id for m in self.mentions
+            if m.label not in TOPIC_LABELS and m.status in statuses
+        }
+
+    @property
+    def negated_red_flag_terms(self) -> bool:
+        """A red-flag finding was mentioned but denied ("no bladder problems")."""
+        absent = self.findings((ABSENT,))
+        return bool(absent & triage.red_flag_findings())
+
+
+def _number(token_text: str) -> Optional[float]:
+    token_text = token_text.lower()
+    if token_text in NUMBER_WORDS:
+        return float(NUMBER_WORDS[token_text])
+    try:
+        return float(token_text)
+    except ValueError:
+        return None
+
+
+class SymptomPipeline:
+    def __init__(self, content: Content):
+        self.content = content
+        self.nlp = spacy.blank("en")
+        vocabulary = self._vocabulary()
+        self.typos = TypoNormaliser(vocabulary)
+        self.ruler = self.nlp.add_pipe(
+            "entity_ruler", config={"phrase_matcher_attr": "NORM", "overwrite_ents": True}
+        )
+        self.ruler.add_patterns(self._patterns())
+        # Topics (what a question is about) are matched on their own, so that a topic
+        # name never hides a finding inside it: "sciatic nerve pain in both legs"
+        # is both about the sciatic nerve and a report of pain in both legs.
+        self.topics = self._topic_matcher()
+        self.negation = NegationDetector(self.nlp)
+        self.matcher = Matcher(self.nlp.vocab)
+        self._add_number_patterns()
+
+    # -- building --------------------------------------------------------------
+    def _finding_entries(self) -> Iterable[Tuple[str, str, str]]:
+        for finding in self.content.findings.values():
+            for phrase in finding.phrases:
+                yield finding.kind, finding.id, phrase
+
+    def _topic_entries(self) -> Iterable[Tuple[str, str, str]]:
+        topic_sets = (
+            ("condition", self.content.conditions),
+            ("treatment", self.content.treatments),
+            ("anatomy_topic", self.content.anatomy),
+        )
+        for label, entries in topic_sets:
+            for entry in entries.values():
+                for phrase in (entry.name, *entry.synonyms):
+                    yield label, entry.id, phrase.lower()
+
+    def _vocabulary(self) -> Set[str]:
+        words: Set[str] = set()
+        for _, _, phrase in (*self._finding_entries(), *self._topic_entries()):
+            words.update(t.norm_ for t in self.nlp.make_doc(phrase) if t.is_alpha)
+        return words
+
+    def _patterns(self) -> List[Dict]:
+        return [
+            {"label": label, "pattern": phrase, "id": entry_id}
+            for label, entry_id, phrase in self._finding_entries()
+        ]
+
+    def _topic_matcher(self) -> PhraseMatcher:
+        matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        for label, entry_id, phrase in self._topic_entries():
+            matcher.add(f"{label}|{entry_id}", [self.nlp.make_doc(phrase)])
+        return matcher
+
+    def _add_number_patterns(self) -> None:
+        num = {"LIKE_NUM": True}
+        numword = {"LOWER": {"IN": list(NUMBER_WORDS)}}
+        self.matcher.add("SEVERITY", [
+            [{"TEXT": {"REGEX": r"^\d{1,2}/10$"}}],
+            [num, {"LOWER": {"IN": ["/", "out"]}}, {"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": ["10", "ten"]}}],
+            [numword, {"LOWER": "out"}, {"LOWER": "of"}, {"LOWER": {"IN": ["10", "ten"]}}],
+            [{"LOWER": {"IN": ["a", "about", "around", "like", "maybe", "its", "it's", "is", "at"]}},
+             {"TEXT": {"REGEX": r"^(10|[0-9])$"}}],
+            [{"TEXT": {"REGEX": r"^(10|[0-9])$"}}],
+        ])
+        self.matcher.add("DURATION", [
+            [{"LOWER": {"IN": ["for", "about", "around", "over", "past", "last", "nearly", "almost", "since"]}, "OP": "?"},
+             {"LOWER": {"IN": ["a", "the"]}, "OP": "?"},
+             {"LOWER": {"IN": ["few", "couple", "several"]}, "OP": "?"},
+             {"LOWER": "of", "OP": "?"},
+             {"LIKE_NUM": True, "OP": "?"},
+             {"LOWER": {"IN": list(UNIT_DAYS)}}],
+            [{"LOWER": {"IN": ["a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                "nine", "ten", "few", "couple", "several"]}},
+             {"LOWER": {"IN": ["of"]}, "OP": "?"},
+             {"LOWER": {"IN": list(UNIT_DAYS)}}],
+            [{"TEXT": {"REGEX": r"^\d+(d|w|wk|wks|m|mth|mths|y|yr|yrs)$"}}],
+            [{"LOWER": {"IN": ["since", "last"]}, "OP": "?"},
+             {"LOWER": {"IN": ["today", "yesterday", "week", "month", "year", "night", "morning"]}}],
+            [{"LOWER": {"IN": ["for"]}}, {"LOWER": {"IN": ["ages", "years", "months", "weeks", "days", "forever"]}}],
+        ])
+        self.matcher.add("AGE", [
+            [{"LOWER": {"IN": ["i'm", "im", "i", "m", "'m", "am", "aged", "age"]}, "OP": "+"}, {"TEXT": {"REGEX": r"^\d{2}$"}},
+             {"LOWER": {"IN": ["years", "yrs", "yo", "y.o", "year"]}, "OP": "?"}],
+            [{"TEXT": {"REGEX": r"^\d{2}$"}}, {"LOWER": {"IN": ["years", "yrs", "year"]}}, {"LOWER": "old"}],
+            [{"TEXT": {"REGEX": r"^\d{2}(yo|y/o|yrs|yr)$"}}],
+            [{"TEXT": {"REGEX": r"^\d{2}$"}}, {"LOWER": {"IN": ["yo", "y/o"]}}],
+        ])
+
+    # -- analysing -------------------------------------------------------------
+    def doc(self, text: str) -> Doc:
+        doc = self.nlp.make_doc(text)
+        self.typos(doc)
+        for _, component in self.nlp.pipeline:
+            doc = component(doc)
+        return self.negation(doc)
+
+    def analyse(self, text: str) -> Analysis:
+        text = text or ""
+        doc = self.doc(text)
+        analysis = Analysis(text=text)
+        for ent in doc.ents:
+            analysis.mentions.append(
+                Mention(ent.label_, ent.ent_id_, ent.text, ent.start_char, ent.end_char, ent._.status)
+            )
+        for ent in filter_spans(self._topic_spans(doc)):
+            label, entry_id = ent.label_.split("|", 1)
+            analysis.mentions.append(Mention(label, entry_id, ent.text, ent.start_char, ent.end_char))
+        self._numbers(doc, analysis)
+        flagged = analysis.findings((PRESENT, UNCERTAIN))
+        analysis.red_flags = [flag.id for flag in triage.red_flags_in(flagged)]
+        return analysis
+
+    def _topic_spans(self, doc: Doc) -> List[Span]:
+        return [Span(doc, start, end, label=match_id) for match_id, start, end in self.topics(doc)]
+
+    def _numbers(self, doc: Doc, analysis: Analysis) -> None:
+        priority = {"AGE": 0, "DURATION": 1, "SEVERITY": 2}
+        matches = sorted(
+            self.matcher(doc),
+            key=lambda m: (-(m[2] - m[1]), priority[doc.vocab.strings[m[0]]], m[1]),
+        )
+        used: Set[int] = set()
+        for match_id, start, end in matches:
+            label = doc.vocab.strings[match_id]
+            if any(i in used for i in range(start, end)):
+                continue
+            span = doc[start:end]
+            if label == "AGE" and analysis.age is None:
+                value = int(re.match(r"\d+", next(t.text for t in span if re.match(r"\d", t.text))).group())
+                if 10 <= value <= 110:
+                    analysis.age = value
+                    used.update(range(start, end))
+            elif label == "DURATION" and analysis.duration_days is None:
+                days = self._duration_days(span.text.lower())
+                if days is not None:
+                    analysis.duration_days = days
+                    used.update(range(start, end))
+            elif label == "SEVERITY" and analysis.severity is None:
+                value = self._severity(span)
+                if value is not None and (end - start > 1 or "/" in span.text or len(doc) <= 3):
+                    analysis.severity = value
+                    used.update(range(start, end))
+
+    @staticmethod
+    def _severity(span) -> Optional[int]:
+        for token in span:
+            match = re.match(r"^(\d{1,2})(/10)?$", token.text)
+            value = int(match.group(1)) if match else NUMBER_WORDS.get(token.lower_)
+            if value is not None and token.lower_ not in ("a", "an"):
+                return value if 0 <= value <= 10 else None
+        return None
+
+    @staticmethod
+    def _duration_days(text: str) -> Optional[float]:
+        text = " ".join(text.split())
+        for phrase, days in RELATIVE_DAYS.items():
+            if re.search(rf"\b{phrase}$", text) and not re.search(r"\d", text):
+                if phrase in ("years", "months", "weeks", "days") and not text.startswith("for"):
+                    continue
+                return float(days)
+        compact = re.search(r"(\d+)\s*(d|w|wk|wks|m|mth|mths|y|yr|yrs)$", text)
+        words = text.replace("-", " ").split()
+        unit = next((UNIT_DAYS[w] for w in reversed(words) if w in UNIT_DAYS), None)
+        if compact and unit is None:
+            amount, short = compact.groups()
+            unit = {"d": 1, "w": 7, "wk": 7, "wks": 7, "m": 30, "mth": 30, "mths": 30, "y": 365, "yr": 365, "yrs": 365}[short]
+            return float(amount) * unit
+        if unit is None:
+            return None
+        amount = None
+        for word in words:
+            value = _number(word)
+            if value is not None and word not in ("a", "an") or word in ("few", "couple", "several"):
+                amount = NUMBER_WORDS.get(word, value)
+                break
+        if amount is None:
+            amount = 1.0
+        return float(amount) * unit
+
+
+@lru_cache(maxsize=4)
+def get_pipeline(content: Optional[Content] = None) -> SymptomPipeline:
+    return SymptomPipeline(content or get_content())
+
+
+def analyse(text: str) -> Analysis:
+    return get_pipeline().analyse(text)

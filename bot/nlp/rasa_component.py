@@ -1,0 +1,107 @@
+"""Rasa graph component wrapping the spaCy rule pipeline (the only Rasa import in bot.nlp).
+
+Placed last in the NLU pipeline, after the intent classifier, it
+- adds entities for every finding, topic and number it recognises (negated and
+  uncertain mentions carry the role "absent" / "uncertain"), and
+- makes red flags win over the classifier: a message with a red flag gets the
+  intent ``report_red_flag`` whatever the classifier thought, and a message the
+  classifier took for a red flag but which only denies one ("no bladder problems")
+  falls back to the classifier's next guess.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlp.negation import PRESENT
+from bot.nlp.pipeline import Analysis, get_pipeline
+
+RED_FLAG_INTENT = "report_red_flag"
+EXTRACTOR_NAME = "SymptomExtractor"
+
+
+def analysis_to_entities(analysis: Analysis) -> List[Dict[str, Any]]:
+    entities = []
+    for mention in analysis.mentions:
+        entity = {
+            "entity": mention.label,
+            "value": mention.id,
+            "start": mention.start,
+            "end": mention.end,
+            "confidence_entity": 1.0,
+            "extractor": EXTRACTOR_NAME,
+        }
+        if mention.status != PRESENT:
+            entity["role"] = mention.status
+        entities.append(entity)
+    numbers = {"pain_severity": analysis.severity, "duration_days": analysis.duration_days, "age": analysis.age}
+    for name, value in numbers.items():
+        if value is not None:
+            entities.append({"entity": name, "value": value, "start": 0, "end": 0,
+                             "confidence_entity": 1.0, "extractor": EXTRACTOR_NAME})
+    for flag in analysis.red_flags:
+        entities.append({"entity": "red_flag", "value": flag, "start": 0, "end": len(analysis.text),
+                         "confidence_entity": 1.0, "extractor": EXTRACTOR_NAME})
+    return entities
+
+
+def override_intent(intent: Optional[Dict[str, Any]], ranking: List[Dict[str, Any]], analysis: Analysis):
+    """The (intent, ranking) the message should carry once red flags are taken into account."""
+    if analysis.red_flags:
+        top = {"name": RED_FLAG_INTENT, "confidence": 1.0}
+        return top, [top] + [r for r in ranking if r.get("name") != RED_FLAG_INTENT]
+    if intent and intent.get("name") == RED_FLAG_INTENT and analysis.negated_red_flag_terms:
+        rest = [r for r in ranking if r.get("name") != RED_FLAG_INTENT]
+        if rest:
+            return rest[0], rest
+    return intent, ranking
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class SymptomExtractor(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SymptomExtractor":
+        return cls()
+
+    def __init__(self) -> None:
+        self.pipeline = get_pipeline()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):
+                continue  # an intent payload from a button, not words to analyse
+            analysis = self.pipeline.analyse(text)
+            entities = [
+                e for e in message.get(ENTITIES, []) if e.get("extractor") != EXTRACTOR_NAME
+            ] + analysis_to_entities(analysis)
+            message.set(ENTITIES, entities, add_to_output=True)
+            intent, ranking = override_intent(
+                message.get(INTENT), message.get(INTENT_RANKING_KEY) or [], analysis
+            )
+            if intent is not None:
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages

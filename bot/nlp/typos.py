@@ -1,0 +1,68 @@
+"""Corrects small typos in words the assistant knows, before matching.
+
+Only words that are not English (per pyspellchecker's frequency list) are touched,
+and only towards words of the content module's own vocabulary, so "seeing" is
+never turned into "peeing" but "numbnes" becomes "numbness". The correction is
+written to ``token.norm_``, which every matcher in the pipeline reads.
+"""
+from __future__ import annotations
+
+from typing import Dict, Iterable, Optional
+
+from spacy.tokens import Doc
+from spellchecker import SpellChecker
+
+
+def distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (edits incl. swaps), or limit + 1 once above limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class TypoNormaliser:
+    MIN_LENGTH = 4
+    MAX_LENGTH = 20  # longer "words" are not words anyone meant
+
+    def __init__(self, vocabulary: Iterable[str]):
+        self.vocabulary = {w for w in vocabulary if len(w) >= self.MIN_LENGTH - 1}
+        self.english = SpellChecker()
+        self._cache: Dict[str, Optional[str]] = {}
+
+    def correction(self, word: str) -> Optional[str]:
+        word = word.lower()
+        if word in self._cache:
+            return self._cache[word]
+        result = None
+        if (
+            self.MIN_LENGTH <= len(word) <= self.MAX_LENGTH
+            and word.isalpha()
+            and word not in self.vocabulary
+            and word not in self.english
+        ):
+            limit = 2 if len(word) >= 8 else 1
+            scored = sorted((distance(word, known, limit), known) for known in self.vocabulary)
+            best = [known for score, known in scored if score <= limit and score == scored[0][0]]
+            if len(best) == 1:
+                result = best[0]
+        self._cache[word] = result
+        return result
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            corrected = self.correction(token.text)
+            if corrected:
+                token.norm_ = corrected
+        return doc

@@ -1,0 +1,44 @@
+"""Red-flag screening of one turn: what was found, what the level becomes, what to say."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, List, Mapping, Optional
+
+from bot import replies, triage
+from bot.content.loader import SCREENING_SLOTS
+
+
+@dataclass
+class ScreenResult:
+    triage_level: str
+    red_flags: List[str]
+    new_red_flags: List[str]
+    messages: List[str] = field(default_factory=list)
+
+
+def screen(
+    findings: Iterable[str],
+    screening_answers: Mapping[str, Optional[str]],
+    current_level: Optional[str],
+    known_flags: Iterable[str],
+    remind: bool = True,
+) -> ScreenResult:
+    """Screen everything said so far; speak only about red flags not raised before.
+
+    ``findings``: every finding reported (present or uncertain) in the conversation.
+    With ``remind``, an emergency already raised is repeated briefly.
+    """
+    known = list(known_flags or [])
+    answers = {slot: screening_answers.get(slot) for slot in SCREENING_SLOTS}
+    flags = triage.red_flags_in(findings) + triage.red_flags_screened(answers)
+    new = [flag for flag in flags if flag.id not in known]
+    new_ids = list(dict.fromkeys(flag.id for flag in new))
+    level = triage.raise_level(current_level, triage.level_of(new_ids))
+    all_ids = known + [i for i in new_ids if i not in known]
+    messages: List[str] = []
+    if new_ids:
+        # Never soften: a new urgent flag after an emergency is spoken as an emergency.
+        messages = replies.escalation(level, new_ids)
+    elif remind and level == triage.EMERGENCY:
+        messages = [replies.reminder(level)]
+    return ScreenResult(level, all_ids, new_ids, messages)

@@ -1,0 +1,217 @@
+"""The symptom model: what a person has told us, kept as plain data.
+
+``SymptomRecord`` is built from the Rasa slots, updated from an ``Analysis`` of each
+message (later statements correct earlier ones: "actually it's my left leg"), and
+turned back into slots. ``features()`` gives the strings ``ranking`` matches against
+the content module's indicators.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Dict, List, Mapping, Optional
+
+from bot.nlp.negation import ABSENT
+from bot.nlp.pipeline import Analysis
+
+UNKNOWN = "unknown"
+NERVE_SYMPTOMS = ("numbness", "tingling", "weakness")
+BELOW_KNEE = {"below_knee", "calf", "foot"}
+LEG_LOCATIONS = {"thigh", "knee", "calf", "foot", "leg"}
+SPREAD_TARGETS = {"buttock", "thigh", "knee", "below_knee", "calf", "foot", "leg", "arm", "hand", "shoulder", "groin"}
+BACK_LOCATIONS = {"lower_back", "upper_back", "neck"}
+ACUTE_DAYS, CHRONIC_DAYS = 42, 84
+
+
+@dataclass
+class SymptomRecord:
+    # Slot name -> value. A value of None means "not asked or said yet".
+    pain_location: Optional[List[str]] = None
+    pain_side: Optional[List[str]] = None
+    pain_spreads: Optional[str] = None  # "yes", "no" or "unknown"
+    spread_to: Optional[List[str]] = None
+    nerve_symptoms: Optional[List[str]] = None  # [] = none of numbness/tingling/weakness
+    other_symptoms: Optional[List[str]] = None
+    denied_symptoms: Optional[List[str]] = None
+    aggravating_factors: Optional[List[str]] = None
+    easing_factors: Optional[List[str]] = None
+    pain_onset: Optional[str] = None
+    pain_duration_days: Optional[float] = None
+    pain_duration: Optional[str] = None  # "acute", "subacute", "chronic" or "unknown"
+    pain_severity: Optional[Any] = None  # 0-10, or "unknown" when they could not say
+    age: Optional[float] = None
+    risk_factors: Optional[List[str]] = None
+
+    @classmethod
+    def slot_names(cls) -> List[str]:
+        return [f.name for f in fields(cls)]
+
+    @classmethod
+    def from_slots(cls, slots: Mapping[str, Any]) -> "SymptomRecord":
+        return cls(**{name: slots.get(name) for name in cls.slot_names()})
+
+    def to_slots(self) -> Dict[str, Any]:
+        return {name: getattr(self, name) for name in self.slot_names()}
+
+    # -- updating --------------------------------------------------------------
+    @staticmethod
+    def _add(current: Optional[List[str]], new: List[str]) -> List[str]:
+        result = list(current or [])
+        for item in new:
+            if item not in result:
+                result.append(item)
+        return result
+
+    @staticmethod
+    def _remove(current: Optional[List[str]], gone: List[str]) -> Optional[List[str]]:
+        if current is None:
+            return None
+        return [item for item in current if item not in gone]
+
+    def update(self, analysis: Analysis, correcting: bool = False, question: Optional[str] = None) -> None:
+        """Fold one message's findings in.
+
+        ``correcting``: the message corrects an earlier answer. ``question``: the
+        interview question it answers, if any ("below the knee" answers "does it spread?").
+        """
+        locations = analysis.ids("body_location")
+        sides = analysis.ids("side")
+        symptoms = analysis.ids("symptom")
+        denied = analysis.ids("symptom", ABSENT)
+        activities = analysis.ids("activity")
+        onsets = analysis.ids("onset")
+        risks = analysis.ids("risk_factor")
+
+        if "both_legs" in sides and "leg" not in locations:
+            locations.append("leg")
+        spreading = "pain_spreading" in symptoms or (
+            question == "pain_spreads" and any(loc in SPREAD_TARGETS for loc in locations)
+        )
+        if locations:
+            origin = [loc for loc in locations if loc in BACK_LOCATIONS or loc not in SPREAD_TARGETS]
+            limb = [loc for loc in locations if loc in SPREAD_TARGETS]
+            if spreading and origin and limb:
+                self.pain_location = self._add(None if correcting else self.pain_location, origin)
+                self.spread_to = self._add(None if correcting else self.spread_to, limb)
+            elif spreading and limb:
+                self.spread_to = self._add(None if correcting else self.spread_to, limb)
+            else:
+                self.pain_location = self._add(None if correcting else self.pain_location, locations)
+        if spreading:
+            self.pain_spreads = "yes"
+        elif "pain_spreading" in denied:
+            self.pain_spreads = "no"
+            self.spread_to = []
+        if self.pain_location and self.pain_spreads is None:
+            back = [loc for loc in self.pain_location if loc in BACK_LOCATIONS]
+            limbs = [loc for loc in self.pain_location if loc in SPREAD_TARGETS]
+            if back and limbs:
+                self.pain_spreads = "yes"
+                self.spread_to = self._add(self.spread_to, limbs)
+        if sides:
+            self.pain_side = sides if correcting else self._add(self.pain_side, sides)
+
+        nerve = [s for s in symptoms if s in NERVE_SYMPTOMS]
+        nerve_denied = [s for s in denied if s in NERVE_SYMPTOMS]
+        if nerve:
+            self.nerve_symptoms = self._add(self.nerve_symptoms, nerve)
+        if nerve_denied:
+            self.nerve_symptoms = self._remove(self.nerve_symptoms, nerve_denied) or []
+        others = [s for s in symptoms if s not in NERVE_SYMPTOMS and s != "pain_spreading"]
+        if others:
+            self.other_symptoms = self._add(self.other_symptoms, others)
+        if denied:
+            self.denied_symptoms = self._add(self.denied_symptoms, denied)
+            self.other_symptoms = self._remove(self.other_symptoms, denied)
+        # Once something is said again as present, it is no longer denied.
+        if symptoms and self.denied_symptoms:
+            self.denied_symptoms = self._remove(self.denied_symptoms, symptoms)
+
+        if activities:
+            if _says_easier(analysis.text):
+                self.easing_factors = self._add(self.easing_factors, activities)
+                self.aggravating_factors = self._remove(self.aggravating_factors, activities)
+            else:
+                self.aggravating_factors = self._add(self.aggravating_factors, activities)
+                self.easing_factors = self._remove(self.easing_factors, activities)
+        if onsets:
+            # The most serious account of how it started is kept.
+            order = ["major_trauma", "fall", "lifting_injury", "sudden", "gradual"]
+            self.pain_onset = sorted(onsets, key=order.index)[0]
+        if risks:
+            self.risk_factors = self._add(self.risk_factors, risks)
+        if analysis.duration_days is not None:
+            self.set_duration(analysis.duration_days)
+        if analysis.severity is not None:
+            self.pain_severity = float(analysis.severity)
+        if analysis.age is not None:
+            self.age = float(analysis.age)
+
+    def set_duration(self, days: float) -> None:
+        self.pain_duration_days = float(days)
+        if days < ACUTE_DAYS:
+            self.pain_duration = "acute"
+        elif days < CHRONIC_DAYS:
+            self.pain_duration = "subacute"
+        else:
+            self.pain_duration = "chronic"
+
+    # -- reading ---------------------------------------------------------------
+    def features(self) -> set:
+        features = set()
+        for loc in self.pain_location or []:
+            features.add(f"location:{loc}")
+        for loc in self.spread_to or []:
+            features.add(f"location:{loc}")
+        for side in self.pain_side or []:
+            features.add(f"side:{side}")
+        if self.pain_spreads == "yes":
+            features.add("spreads")
+            if BELOW_KNEE & set(self.spread_to or []):
+                features.add("spreads_below_knee")
+        elif self.pain_spreads == "no":
+            features.add("no_spread")
+        if self.nerve_symptoms is not None and not self.nerve_symptoms:
+            features.add("no_nerve_symptoms")
+        for symptom in (self.nerve_symptoms or []) + (self.other_symptoms or []):
+            features.add(f"symptom:{symptom}")
+        for activity in self.aggravating_factors or []:
+            features.add(f"worse:{activity}")
+        for activity in self.easing_factors or []:
+            features.add(f"better:{activity}")
+        if self.pain_onset and self.pain_onset != UNKNOWN:
+            features.add(f"onset:{self.pain_onset}")
+        for risk in self.risk_factors or []:
+            features.add(f"risk:{risk}")
+        if self.pain_duration in ("acute", "subacute", "chronic"):
+            features.add(f"duration:{self.pain_duration}")
+        if isinstance(self.pain_severity, (int, float)):
+            level = "mild" if self.pain_severity <= 3 else "moderate" if self.pain_severity <= 6 else "severe"
+            features.add(f"severity:{level}")
+        if self.age is not None:
+            features.add("age:under_40" if self.age < 40 else "age:40_to_60" if self.age <= 60 else "age:over_60")
+        return features
+
+    def has_anything(self) -> bool:
+        return any(value not in (None, [], UNKNOWN) for value in self.to_slots().values())
+
+
+EASING_WORDS = ("better", "eases", "ease", "easier", "helps", "help", "relieves", "relief",
+                "improves", "goes away", "settles", "less pain", "soothes", "calms")
+
+
+def _says_easier(text: str) -> bool:
+    lowered = f" {text.lower()} "
+    if any(w in lowered for w in (" worse", " hurts", " aggravat", " painful", " makes it bad",
+                                   "doesn't help", "does not help", "doesnt help", "no help")):
+        return False
+    return any(f" {w}" in lowered for w in EASING_WORDS)
+
+
+CORRECTION_CUES = ("actually", "i meant", "i mean", "sorry", "correction", "not my", "rather",
+                   "no wait", "wait no", "i was wrong", "not the", "my mistake")
+
+
+def is_correction(text: str) -> bool:
+    """The person is correcting an earlier answer ("actually it's my left leg")."""
+    lowered = " ".join((text or "").lower().replace(",", " ").split())
+    return lowered.startswith("no ") or any(cue in lowered for cue in CORRECTION_CUES)

@@ -1,0 +1,55 @@
+"""Red-flag rules -> triage level. Pure functions over finding ids."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, List, Mapping, Optional, Sequence
+
+from bot.content import get_content
+from bot.content.loader import RedFlag, TRIAGE_LEVELS
+
+ROUTINE, URGENT, EMERGENCY = TRIAGE_LEVELS
+
+
+def level_rank(level: Optional[str]) -> int:
+    return TRIAGE_LEVELS.index(level) if level in TRIAGE_LEVELS else -1
+
+
+def raise_level(current: Optional[str], new: Optional[str]) -> str:
+    """Triage only moves up within a conversation, never down."""
+    candidates = [lvl for lvl in (current, new) if lvl in TRIAGE_LEVELS] or [ROUTINE]
+    return max(candidates, key=level_rank)
+
+
+def red_flags_in(findings: Iterable[str]) -> List[RedFlag]:
+    """Red flags whose conditions are met by the given findings, most serious first."""
+    present = set(findings)
+    flags = [
+        flag for flag in get_content().red_flags.values()
+        if any(set(combination) <= present for combination in flag.when_any)
+    ]
+    return sorted(flags, key=lambda flag: -level_rank(flag.level))
+
+
+def red_flags_screened(answers: Mapping[str, Optional[str]]) -> List[RedFlag]:
+    """Red flags raised by the interview's screening answers (slot -> answer)."""
+    flags = [
+        flag for flag in get_content().red_flags.values()
+        if any(answers.get(slot) == answer for slot, answer in flag.screened_by.items())
+    ]
+    return sorted(flags, key=lambda flag: -level_rank(flag.level))
+
+
+def level_of(flag_ids: Sequence[str]) -> str:
+    flags = get_content().red_flags
+    return raise_level(ROUTINE, max((flags[i].level for i in flag_ids), key=level_rank, default=ROUTINE))
+
+
+@lru_cache(maxsize=1)
+def red_flag_findings() -> frozenset:
+    """Every finding that takes part in some red-flag rule."""
+    return frozenset(
+        finding
+        for flag in get_content().red_flags.values()
+        for combination in flag.when_any
+        for finding in combination
+    )

@@ -1,0 +1,93 @@
+"""Shared fixtures: a trained model, the real action server, an in-process Agent.
+
+Conversation tests talk to the real trained model through ``rasa.core.agent.Agent``
+with the real action server (a subprocess): nothing is stubbed.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+from tests.support.stack import MODEL, ROOT, Stack
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+CONSULT = "utter_consult_professional"
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model `make test` trained; trained here when pytest runs on its own."""
+    if not MODEL.exists():
+        subprocess.run([str(ROOT / "scripts" / "train.sh")], check=True, cwd=ROOT)
+    return MODEL
+
+
+@pytest.fixture(scope="session")
+def action_server(tmp_path_factory, trained_model) -> Stack:
+    stack = Stack(workdir=tmp_path_factory.mktemp("actions"))
+    stack.start_actions()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+async def agent(trained_model, action_server):
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    return Agent.load(str(trained_model), action_endpoint=EndpointConfig(action_server.action_url))
+
+
+class Conversation:
+    """One person talking to the in-process assistant."""
+
+    def __init__(self, agent, sender_id: str | None = None):
+        self.agent = agent
+        self.sender_id = sender_id or f"test-{uuid.uuid4().hex[:12]}"
+        self.turns: List[Dict[str, Any]] = []
+
+    async def say(self, text: str) -> List[Dict[str, Any]]:
+        replies = await self.agent.handle_text(text, sender_id=self.sender_id)
+        self.turns.append({"user": text, "bot": replies})
+        return replies
+
+    async def tracker(self):
+        return await self.agent.tracker_store.retrieve(self.sender_id)
+
+    async def slots(self) -> Dict[str, Any]:
+        return (await self.tracker()).current_slot_values()
+
+    async def bot_events(self):
+        from rasa.shared.core.events import BotUttered
+
+        return [e for e in (await self.tracker()).events if isinstance(e, BotUttered)]
+
+    async def responses(self) -> List[str]:
+        """Names of the responses uttered, in order (from domain rules and from actions)."""
+        return [e.metadata.get("utter_action") for e in await self.bot_events()]
+
+    async def texts(self) -> List[str]:
+        return [e.text or "" for e in await self.bot_events()]
+
+    async def consult_after_last_answer(self) -> bool:
+        """The last bot message of the conversation so far is the consult recommendation."""
+        names = await self.responses()
+        return bool(names) and names[-1] == CONSULT
+
+
+@pytest.fixture
+def conversation(agent):
+    return Conversation(agent)
+
+
+@pytest.fixture
+def new_conversation(agent):
+    return lambda: Conversation(agent)

@@ -1,0 +1,575 @@
+/*!
+ * Back pain assistant: embeddable chat widget for the Rasa socket.io channel.
+ *
+ *   <script src="https://assistant.example.org/widget.js"
+ *           data-server-url="https://assistant.example.org:5005"
+ *           data-title="Back pain helper" data-primary-color="#00567a" data-lang="en" defer></script>
+ *
+ * Loads widget.css and vendor/socket.io.min.js from the folder it was loaded from.
+ * Every option and the protocol are described in docs/widget.md.
+ *
+ * Security rule for this file: message content is only ever put into the page with
+ * textContent / createTextNode (never innerHTML), links only with an http(s) href.
+ */
+(function () {
+  'use strict';
+
+  if (window.BackpainWidget) return; // pasted twice: keep the first one
+
+  var STRINGS = {
+    en: {
+      title: 'Back pain helper',
+      subtitle: 'Virtual assistant',
+      openChat: 'Open chat',
+      closeChat: 'Close chat',
+      restart: 'Start over',
+      restartConfirm: 'Delete this conversation from this device and start a new one?',
+      disclaimer: "I'm not a doctor. In an emergency, call your local emergency number.",
+      disclaimerNumber: "I'm not a doctor. In an emergency, call {number}.",
+      conversation: 'Conversation',
+      intro: 'Say hello, or tell me where it hurts.',
+      inputLabel: 'Your message',
+      placeholder: 'Type your message…',
+      send: 'Send',
+      you: 'You said:',
+      bot: 'Assistant said:',
+      suggestions: 'Suggested replies',
+      typing: 'The assistant is typing…',
+      connecting: 'Connecting…',
+      offline: 'Connection lost. Trying to reconnect…',
+      timeout: "The assistant didn't answer. Please try again in a moment.",
+      image: 'Image from the assistant',
+      newWindow: '(opens in a new window)'
+    },
+    fr: {
+      title: 'Aide mal de dos',
+      subtitle: 'Assistant virtuel',
+      openChat: 'Ouvrir la discussion',
+      closeChat: 'Fermer la discussion',
+      restart: 'Recommencer',
+      restartConfirm: 'Effacer cette conversation de cet appareil et en commencer une nouvelle ?',
+      disclaimer: "Je ne suis pas médecin. En cas d'urgence, appelez le numéro d'urgence local.",
+      disclaimerNumber: "Je ne suis pas médecin. En cas d'urgence, appelez le {number}.",
+      conversation: 'Conversation',
+      intro: "Dites bonjour ou indiquez-moi où vous avez mal (l'assistant ne comprend que l'anglais pour l'instant).",
+      inputLabel: 'Votre message',
+      placeholder: 'Écrivez votre message…',
+      send: 'Envoyer',
+      you: 'Vous avez dit :',
+      bot: "L'assistant a dit :",
+      suggestions: 'Réponses suggérées',
+      typing: "L'assistant écrit…",
+      connecting: 'Connexion…',
+      offline: 'Connexion perdue. Nouvelle tentative…',
+      timeout: "L'assistant n'a pas répondu. Veuillez réessayer dans un instant.",
+      image: "Image envoyée par l'assistant",
+      newWindow: '(ouvre une nouvelle fenêtre)'
+    }
+  };
+
+  var REPLY_TIMEOUT_MS = 30000;
+  var MAX_HISTORY = 300;
+  var NARROW = '(max-width: 480px)';
+
+  // ---------------------------------------------------------------- options
+  var script = document.currentScript || (function () {
+    var found = document.querySelectorAll('script[src*="widget.js"]');
+    return found[found.length - 1];
+  })();
+  var data = (script && script.dataset) || {};
+  var baseUrl = new URL('.', (script && script.src) || location.href).href;
+
+  function defaultServerUrl() {
+    var protocol = location.protocol === 'https:' ? 'https:' : 'http:';
+    return protocol + '//' + (location.hostname || 'localhost') + ':5005';
+  }
+
+  function httpUrl(value) {
+    try {
+      var url = new URL(value, location.href);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  var lang = String(data.lang || document.documentElement.lang || 'en').toLowerCase().split('-')[0];
+  if (!STRINGS[lang]) lang = 'en';
+  var T = STRINGS[lang];
+  var serverUrl = (httpUrl(data.serverUrl || defaultServerUrl()) || httpUrl(defaultServerUrl())).href.replace(/\/+$/, '');
+  var options = {
+    serverUrl: serverUrl,
+    socketPath: data.socketPath || '/socket.io',
+    title: data.title || T.title,
+    primaryColor: data.primaryColor || '#00567a',
+    emergencyNumber: data.emergencyNumber || '',
+    storage: data.storage === 'session' ? 'session' : 'local',
+    lang: lang
+  };
+
+  // ---------------------------------------------------------------- storage
+  // Storage can be disabled or full; the widget then simply forgets on reload.
+  var memory = {};
+  function store(kind) {
+    try {
+      var s = window[kind + 'Storage'];
+      var probe = '__bpw_probe__';
+      s.setItem(probe, '1');
+      s.removeItem(probe);
+      return s;
+    } catch (e) {
+      return {
+        getItem: function (k) { return Object.prototype.hasOwnProperty.call(memory, k) ? memory[k] : null; },
+        setItem: function (k, v) { memory[k] = String(v); },
+        removeItem: function (k) { delete memory[k]; }
+      };
+    }
+  }
+  var persistent = store(options.storage);
+  var perTab = store('session');
+  var prefix = 'bpw:v1:' + options.serverUrl + ':';
+  var SESSION_KEY = prefix + 'session';
+  var OPEN_KEY = prefix + 'open';
+  function historyKey(id) { return prefix + 'history:' + id; }
+
+  function safeSet(s, key, value) {
+    try { s.setItem(key, value); } catch (e) { /* quota: keep going without saving */ }
+  }
+
+  function newSessionId() {
+    if (window.crypto && crypto.getRandomValues) {
+      var bytes = new Uint8Array(16);
+      crypto.getRandomValues(bytes);
+      return Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+    }
+    return (Date.now().toString(16) + Math.random().toString(16).slice(2)).slice(0, 32);
+  }
+
+  var sessionId = persistent.getItem(SESSION_KEY);
+  if (!sessionId || !/^[A-Za-z0-9_-]{8,64}$/.test(sessionId)) {
+    sessionId = newSessionId();
+    safeSet(persistent, SESSION_KEY, sessionId);
+  }
+
+  function loadHistory(id) {
+    try {
+      var parsed = JSON.parse(persistent.getItem(historyKey(id)) || '[]');
+      return Array.isArray(parsed) ? parsed : [];
+    } catch (e) {
+      return [];
+    }
+  }
+  var history = loadHistory(sessionId);
+
+  function saveHistory() {
+    if (history.length > MAX_HISTORY) history = history.slice(-MAX_HISTORY);
+    safeSet(persistent, historyKey(sessionId), JSON.stringify(history));
+  }
+
+  // ---------------------------------------------------------------- DOM helpers
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === false || value === null || value === undefined) return;
+      if (name === 'text') node.textContent = value;
+      else if (name === 'class') node.className = value;
+      else node.setAttribute(name, value === true ? '' : value);
+    });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function svg(path) {
+    var ns = 'http://www.w3.org/2000/svg';
+    var icon = document.createElementNS(ns, 'svg');
+    icon.setAttribute('viewBox', '0 0 24 24');
+    icon.setAttribute('width', '22');
+    icon.setAttribute('height', '22');
+    icon.setAttribute('aria-hidden', 'true');
+    icon.setAttribute('focusable', 'false');
+    var p = document.createElementNS(ns, 'path');
+    p.setAttribute('d', path);
+    p.setAttribute('fill', 'currentColor');
+    icon.appendChild(p);
+    return icon;
+  }
+  var ICON_CHAT = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z';
+  var ICON_CLOSE = 'M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z';
+  var ICON_DOWN = 'M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6z';
+  var ICON_RESTART = 'M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z';
+
+  /** Appends text to node: plain text nodes, http(s) URLs as links. Never parses HTML. */
+  function appendText(node, text) {
+    var pattern = /\bhttps?:\/\/[^\s<>"']+/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text))) {
+      var url = match[0].replace(/[.,;:!?)\]]+$/, '');
+      node.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var link = el('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, [url]);
+      link.appendChild(el('span', { class: 'bpw-sr', text: ' ' + T.newWindow }));
+      node.appendChild(link);
+      last = match.index + url.length;
+      pattern.lastIndex = last;
+    }
+    node.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  /** Picks black or white text for the primary colour, whichever contrasts more. */
+  function onColor(color) {
+    var probe = el('span');
+    probe.style.color = color;
+    document.body.appendChild(probe);
+    var rgb = (getComputedStyle(probe).color.match(/[\d.]+/g) || [0, 0, 0]).slice(0, 3).map(Number);
+    probe.remove();
+    var lum = rgb.map(function (c) {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    var L = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2];
+    return (1.05 / (L + 0.05)) >= ((L + 0.05) / 0.05) ? '#ffffff' : '#111111';
+  }
+
+  // ---------------------------------------------------------------- UI
+  var ui = {};
+
+  function build() {
+    var host = el('div', { id: 'bpw-host', lang: options.lang });
+    var color = window.CSS && CSS.supports && CSS.supports('color', options.primaryColor) ? options.primaryColor : '#00567a';
+    host.style.setProperty('--bpw-primary', color);
+    host.style.setProperty('--bpw-on-primary', onColor(color));
+    host.style.setProperty('visibility', 'hidden'); // until widget.css has loaded
+    var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
+
+    var css = el('link', { rel: 'stylesheet', href: baseUrl + 'widget.css' });
+    var shown = false;
+    function show() { if (!shown) { shown = true; host.style.removeProperty('visibility'); } }
+    css.addEventListener('load', show);
+    css.addEventListener('error', show);
+    setTimeout(show, 4000);
+
+    ui.launcher = el('button', {
+      type: 'button', class: 'bpw-launcher', 'aria-expanded': 'false', 'aria-controls': 'bpw-panel'
+    }, [svg(ICON_CHAT), el('span', { class: 'bpw-launcher-label', text: options.title })]);
+    ui.launcherIcon = ui.launcher.querySelector('path');
+
+    ui.title = el('h2', { id: 'bpw-title', class: 'bpw-title', text: options.title });
+    ui.restart = el('button', { type: 'button', class: 'bpw-icon-btn', 'aria-label': T.restart, title: T.restart }, [svg(ICON_RESTART)]);
+    ui.close = el('button', { type: 'button', class: 'bpw-icon-btn', 'aria-label': T.closeChat, title: T.closeChat }, [svg(ICON_CLOSE)]);
+    var header = el('div', { class: 'bpw-header' }, [
+      el('div', { class: 'bpw-heading' }, [ui.title, el('p', { class: 'bpw-subtitle', text: T.subtitle })]),
+      ui.restart, ui.close
+    ]);
+    var disclaimer = options.emergencyNumber
+      ? T.disclaimerNumber.replace('{number}', options.emergencyNumber) : T.disclaimer;
+    ui.note = el('p', { class: 'bpw-note', role: 'note', text: disclaimer });
+
+    ui.log = el('div', {
+      class: 'bpw-log', id: 'bpw-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
+      'aria-label': T.conversation, tabindex: '0'
+    });
+    ui.intro = el('p', { class: 'bpw-intro', text: T.intro });
+
+    ui.status = el('div', { class: 'bpw-status', role: 'status', 'aria-live': 'polite' });
+
+    ui.input = el('input', {
+      id: 'bpw-input', class: 'bpw-input', type: 'text', autocomplete: 'off', maxlength: '1000',
+      placeholder: T.placeholder, enterkeyhint: 'send'
+    });
+    ui.send = el('button', { type: 'submit', class: 'bpw-send' }, [T.send]);
+    ui.form = el('form', { class: 'bpw-form', novalidate: true }, [
+      el('label', { for: 'bpw-input', class: 'bpw-sr', text: T.inputLabel }), ui.input, ui.send
+    ]);
+
+    ui.panel = el('div', {
+      id: 'bpw-panel', class: 'bpw-panel', role: 'dialog', 'aria-labelledby': 'bpw-title', hidden: true
+    }, [header, ui.note, ui.log, ui.status, ui.form]);
+
+    ui.root = el('div', { class: 'bpw-root' }, [ui.launcher, ui.panel]);
+    root.appendChild(css);
+    root.appendChild(ui.root);
+    ui.host = host;
+
+    ui.launcher.addEventListener('click', function () { toggle(); });
+    ui.close.addEventListener('click', function () { close(); });
+    ui.restart.addEventListener('click', restart);
+    ui.form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var text = ui.input.value.trim();
+      if (!text) return;
+      ui.input.value = '';
+      sendMessage(text, text);
+    });
+    ui.root.addEventListener('keydown', onKeydown);
+
+    renderHistory();
+    document.body.appendChild(host);
+  }
+
+  function onKeydown(event) {
+    if (event.key === 'Escape' && isOpen()) {
+      event.preventDefault();
+      close();
+      return;
+    }
+    // Full-screen on narrow screens: keep Tab inside the panel (it covers the page).
+    if (event.key === 'Tab' && isOpen() && window.matchMedia && matchMedia(NARROW).matches) {
+      var focusable = Array.prototype.filter.call(
+        ui.panel.querySelectorAll('button:not([disabled]), input, [tabindex="0"]'),
+        function (node) { return node.offsetParent !== null; }
+      );
+      if (!focusable.length) return;
+      var first = focusable[0];
+      var lastNode = focusable[focusable.length - 1];
+      var active = ui.host.shadowRoot ? ui.host.shadowRoot.activeElement : document.activeElement;
+      if (event.shiftKey && active === first) { event.preventDefault(); lastNode.focus(); }
+      else if (!event.shiftKey && active === lastNode) { event.preventDefault(); first.focus(); }
+    }
+  }
+
+  function scrollToEnd() {
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  function renderMessage(entry) {
+    if (entry.from === 'user') removeQuickReplies();
+    var isUser = entry.from === 'user';
+    var bubble = el('div', { class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') });
+    bubble.appendChild(el('span', { class: 'bpw-sr', text: (isUser ? T.you : T.bot) + ' ' }));
+    if (entry.text) {
+      var text = el('span', { class: 'bpw-text' });
+      if (isUser) text.textContent = entry.text;
+      else appendText(text, entry.text);
+      bubble.appendChild(text);
+    }
+    if (entry.image) {
+      var src = httpUrl(entry.image);
+      if (src) bubble.appendChild(el('img', { class: 'bpw-image', src: src.href, alt: T.image }));
+    }
+    if (entry.text || entry.image) ui.log.appendChild(bubble);
+    if (!isUser && entry.quickReplies && entry.quickReplies.length) renderQuickReplies(entry.quickReplies);
+    if (ui.intro.parentNode) ui.intro.remove();
+    scrollToEnd();
+  }
+
+  function renderQuickReplies(replies) {
+    removeQuickReplies();
+    var group = el('div', { class: 'bpw-qr', role: 'group', 'aria-label': T.suggestions });
+    replies.forEach(function (reply) {
+      var button = el('button', { type: 'button', class: 'bpw-chip' }, [reply.title]);
+      button.addEventListener('click', function () {
+        Array.prototype.forEach.call(group.querySelectorAll('button'), function (b) { b.disabled = true; });
+        sendMessage(reply.payload, reply.title);
+        ui.input.focus();
+      });
+      group.appendChild(button);
+    });
+    ui.quickReplies = group;
+    ui.log.appendChild(group);
+  }
+
+  function removeQuickReplies() {
+    if (ui.quickReplies) {
+      ui.quickReplies.remove();
+      ui.quickReplies = null;
+    }
+  }
+
+  function renderHistory() {
+    while (ui.log.firstChild) ui.log.removeChild(ui.log.firstChild);
+    ui.quickReplies = null;
+    if (!history.length) ui.log.appendChild(ui.intro);
+    history.forEach(renderMessage);
+  }
+
+  function addMessage(entry) {
+    history.push(entry);
+    saveHistory();
+    renderMessage(entry);
+  }
+
+  // ---------------------------------------------------------------- status line
+  var statusState = { typing: false, connection: 'idle', timedOut: false };
+  function updateStatus() {
+    var text = '';
+    var typing = false;
+    if (statusState.connection === 'connecting') text = T.connecting;
+    else if (statusState.connection === 'offline') text = T.offline;
+    else if (statusState.typing) { text = T.typing; typing = true; }
+    else if (statusState.timedOut) text = T.timeout;
+    if (ui.status.textContent !== text) ui.status.textContent = text;
+    ui.status.classList.toggle('bpw-status--typing', typing);
+    ui.status.classList.toggle('bpw-status--empty', !text);
+  }
+
+  var replyTimer = null;
+  function setTyping(on) {
+    clearTimeout(replyTimer);
+    statusState.typing = on;
+    if (on) {
+      statusState.timedOut = false;
+      replyTimer = setTimeout(function () {
+        statusState.typing = false;
+        statusState.timedOut = true;
+        updateStatus();
+      }, REPLY_TIMEOUT_MS);
+    }
+    updateStatus();
+  }
+
+  // ---------------------------------------------------------------- connection
+  var socket = null;
+  var confirmed = false;
+  var outbox = [];
+  var socketIoLoading = null;
+
+  function loadSocketIo() {
+    if (window.io) return Promise.resolve(window.io);
+    if (!socketIoLoading) {
+      socketIoLoading = new Promise(function (resolve, reject) {
+        var tag = el('script', { src: baseUrl + 'vendor/socket.io.min.js', async: true });
+        tag.onload = function () { window.io ? resolve(window.io) : reject(new Error('socket.io did not load')); };
+        tag.onerror = function () { socketIoLoading = null; reject(new Error('could not load socket.io client')); };
+        document.head.appendChild(tag);
+      });
+    }
+    return socketIoLoading;
+  }
+
+  function connect() {
+    if (socket) return;
+    statusState.connection = 'connecting';
+    updateStatus();
+    loadSocketIo().then(function (io) {
+      if (socket) return;
+      socket = io(options.serverUrl, { path: options.socketPath, withCredentials: false });
+      socket.on('connect', function () {
+        confirmed = false;
+        socket.emit('session_request', { session_id: sessionId });
+      });
+      socket.on('session_confirm', function (payload) {
+        var id = payload && typeof payload === 'object' ? payload.session_id : payload;
+        if (id && id !== sessionId) { // the server chose another id: follow it
+          sessionId = String(id);
+          safeSet(persistent, SESSION_KEY, sessionId);
+          saveHistory();
+        }
+        confirmed = true;
+        statusState.connection = 'online';
+        updateStatus();
+        flush();
+      });
+      socket.on('bot_uttered', onBotMessage);
+      socket.on('disconnect', function () {
+        confirmed = false;
+        statusState.connection = 'offline';
+        updateStatus();
+      });
+      socket.on('connect_error', function () {
+        statusState.connection = 'offline';
+        updateStatus();
+      });
+    }, function () {
+      statusState.connection = 'offline';
+      updateStatus();
+    });
+  }
+
+  function flush() {
+    while (confirmed && outbox.length) {
+      socket.emit('user_uttered', { message: outbox.shift(), session_id: sessionId });
+    }
+  }
+
+  /** Sends `payload` to the assistant and shows `label` as the person's message. */
+  function sendMessage(payload, label) {
+    addMessage({ from: 'user', text: label });
+    outbox.push(payload);
+    setTyping(true);
+    connect();
+    flush();
+  }
+
+  function onBotMessage(message) {
+    if (!message || typeof message !== 'object') return;
+    var replies = message.quick_replies || message.buttons || [];
+    var entry = { from: 'bot', text: typeof message.text === 'string' ? message.text : '' };
+    var quick = replies
+      .filter(function (r) { return r && (r.title || r.payload); })
+      .map(function (r) { return { title: String(r.title || r.payload), payload: String(r.payload || r.title) }; });
+    if (quick.length) entry.quickReplies = quick;
+    var attachment = message.attachment;
+    if (attachment && attachment.type === 'image' && attachment.payload && attachment.payload.src) {
+      entry.image = String(attachment.payload.src);
+    }
+    if (!entry.text && !entry.quickReplies && !entry.image) return;
+    setTyping(false);
+    addMessage(entry);
+  }
+
+  // ---------------------------------------------------------------- open / close
+  function isOpen() { return !ui.panel.hidden; }
+
+  function open(opts) {
+    opts = opts || {};
+    ui.panel.hidden = false;
+    ui.root.classList.add('bpw-is-open');
+    ui.launcher.setAttribute('aria-expanded', 'true');
+    ui.launcherIcon.setAttribute('d', ICON_DOWN);
+    ui.launcher.setAttribute('aria-label', T.closeChat + ': ' + options.title);
+    safeSet(perTab, OPEN_KEY, '1');
+    connect();
+    scrollToEnd();
+    if (opts.focus !== false) ui.input.focus();
+  }
+
+  function close() {
+    ui.panel.hidden = true;
+    ui.root.classList.remove('bpw-is-open');
+    ui.launcher.setAttribute('aria-expanded', 'false');
+    ui.launcher.removeAttribute('aria-label');
+    ui.launcherIcon.setAttribute('d', ICON_CHAT);
+    perTab.removeItem(OPEN_KEY);
+    ui.launcher.focus();
+  }
+
+  function toggle() { isOpen() ? close() : open(); }
+
+  function restart() {
+    if (!window.confirm(T.restartConfirm)) return;
+    persistent.removeItem(historyKey(sessionId));
+    sessionId = newSessionId();
+    safeSet(persistent, SESSION_KEY, sessionId);
+    history = [];
+    outbox = [];
+    setTyping(false);
+    statusState.timedOut = false;
+    renderHistory();
+    if (socket) { // a new socket id, so the old session's room is left behind
+      confirmed = false;
+      socket.disconnect();
+      socket.connect();
+    }
+    ui.input.focus();
+  }
+
+  function start() {
+    build();
+    updateStatus();
+    if (perTab.getItem(OPEN_KEY) === '1') open({ focus: false });
+  }
+
+  window.BackpainWidget = {
+    open: function () { open(); },
+    close: function () { if (isOpen()) close(); },
+    toggle: function () { toggle(); },
+    get sessionId() { return sessionId; },
+    options: options
+  };
+
+  if (document.body) start();
+  else document.addEventListener('DOMContentLoaded', start);
+})();
