@@ -89,17 +89,23 @@ class ActionStopInterview(Action):
 
 
 class ActionRedFlagFollowup(Action):
-    """After a message the classifier took for a red flag.
+    """After a message with a red flag (intent report_red_flag).
 
-    When the rule-based screen already escalated this turn it stays silent; when only
-    the classifier suspected a red flag, it gives the safety net rather than nothing.
+    The screen has already spoken about a new red flag, so this stays silent then.
+    A red flag said again gets the instruction again; and should the intent ever
+    arrive without any red flag recorded, the safety net is given rather than nothing.
     """
 
     def name(self) -> Text:
         return "action_red_flag_followup"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        if tracker.get_slot("new_red_flags"):
+        level = tracker.get_slot("triage_level")
+        if tracker.get_slot("new_red_flags") or level == EMERGENCY:
+            return []  # spoken by the screen this turn (new flag, or the emergency reminder)
+        if level == URGENT:
+            dispatcher.utter_message(text=replies.reminder(URGENT))
+            dispatcher.utter_message(response="utter_consult_professional")
             return []
         for message in replies.safety_net():
             dispatcher.utter_message(text=message)

@@ -1,8 +1,10 @@
-"""Every user message passes through ``action_screen_message`` before anything else.
+"""Every user message passes through the screen before anything else.
 
-It is the custom slot mapping of the safety slots, so Rasa's ``action_extract_slots``
-runs it after every message, in every state (first message, mid-form, after the
-result, mid-FAQ), whatever the intent. It keeps the symptom record and the triage
+The screen is Rasa's global slot-validation hook, ``action_validate_slot_mappings``:
+``action_extract_slots`` runs it after every user message, in every state (first
+message, mid-form, after the result, mid-FAQ), whatever the intent, before any
+policy picks the next action; and unlike a custom slot-mapping action, the
+messages it sends reach the person. It keeps the symptom record and the triage
 slots up to date and speaks any new red flag at once.
 """
 from typing import Any, Dict, List, Text
@@ -20,6 +22,8 @@ FORM_NAME = "symptom_form"
 # Intents whose findings describe the person's own pain (a question such as
 # "can sitting cause back pain?" must not be recorded as "worse when sitting").
 SYMPTOM_INTENTS = {"describe_pain", "report_red_flag", "affirm", "deny", "dont_know"}
+# Questions asked mid-interview are answered, not recorded as answers.
+QUESTION_INTENTS = {"ask_condition", "ask_treatment", "ask_anatomy", "ask_help", "bot_challenge", "out_of_scope"}
 
 
 def changed_slots(tracker: Tracker, values: Dict[Text, Any]) -> List[Dict[Text, Any]]:
@@ -28,7 +32,7 @@ def changed_slots(tracker: Tracker, values: Dict[Text, Any]) -> List[Dict[Text, 
 
 class ActionScreenMessage(Action):
     def name(self) -> Text:
-        return "action_screen_message"
+        return "action_validate_slot_mappings"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         text = tracker.latest_message.get("text") or ""
@@ -36,7 +40,14 @@ class ActionScreenMessage(Action):
         analysis = analyse("" if text.startswith("/") else text)
 
         values: Dict[Text, Any] = {}
-        if intent in SYMPTOM_INTENTS or tracker.active_loop_name == FORM_NAME:
+        # Mid-interview, a message is an answer unless it is a question about a topic
+        # ("what is sciatica?"); a one-word answer the classifier took for a question
+        # ("sitting") is still an answer.
+        asks_about_topic = intent in QUESTION_INTENTS and any(
+            analysis.topics(label) for label in ("condition", "treatment", "anatomy_topic")
+        )
+        in_interview = tracker.active_loop_name == FORM_NAME and not asks_about_topic
+        if intent in SYMPTOM_INTENTS or in_interview:
             record = SymptomRecord.from_slots(tracker.current_slot_values())
             question = tracker.get_slot("requested_slot") if tracker.active_loop_name == FORM_NAME else None
             record.update(analysis, correcting=is_correction(text), question=question)

@@ -33,7 +33,6 @@ def escalation(level: str, flag_ids: Sequence[str]) -> List[str]:
     content = get_content()
     names = [content.red_flags[i].name[0].lower() + content.red_flags[i].name[1:] for i in flag_ids]
     reasons = "; ".join(names)
-    reasons = reasons[0].upper() + reasons[1:] if reasons else reasons
     return [_fill(m, reasons) for m in content.escalations[level].messages]
 
 

@@ -107,7 +107,9 @@ class SymptomRecord:
             if back and limbs:
                 self.pain_spreads = "yes"
                 self.spread_to = self._add(self.spread_to, limbs)
-        if sides:
+        # "left" / "right" only describe the pain next to a body part or as an answer
+        # about where it is ("that's right" is not a side).
+        if sides and (locations or question in ("pain_location", "pain_spreads")):
             self.pain_side = sides if correcting else self._add(self.pain_side, sides)
 
         nerve = [s for s in symptoms if s in NERVE_SYMPTOMS]
@@ -141,7 +143,7 @@ class SymptomRecord:
             self.risk_factors = self._add(self.risk_factors, risks)
         if analysis.duration_days is not None:
             self.set_duration(analysis.duration_days)
-        if analysis.severity is not None:
+        if analysis.severity is not None and (not analysis.severity_bare or question == "pain_severity"):
             self.pain_severity = float(analysis.severity)
         if analysis.age is not None:
             self.age = float(analysis.age)

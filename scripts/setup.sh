@@ -18,6 +18,9 @@ find_python310() {
   return 1
 }
 
+# The chat widget's socket.io client (web/vendor/); npm ci only when web/package-lock.json changed.
+"$ROOT/web/build.sh"
+
 stamp="$VENV/.requirements.sha256"
 wanted=$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)
 if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then

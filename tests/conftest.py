@@ -22,6 +22,17 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 CONSULT = "utter_consult_professional"
 
 
+def pytest_configure(config):
+    # In-process Rasa logs every action at debug level unless told otherwise,
+    # which triples the time of a conversation test.
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The model `make test` trained; trained here when pytest runs on its own."""
@@ -63,7 +74,8 @@ class Conversation:
         return await self.agent.tracker_store.retrieve(self.sender_id)
 
     async def slots(self) -> Dict[str, Any]:
-        return (await self.tracker()).current_slot_values()
+        tracker = await self.tracker()
+        return tracker.current_slot_values() if tracker else {}
 
     async def bot_events(self):
         from rasa.shared.core.events import BotUttered

@@ -334,10 +334,10 @@
     ui.log.scrollTop = ui.log.scrollHeight;
   }
 
-  function renderMessage(entry) {
+  function renderMessage(entry, live) {
     if (entry.from === 'user') removeQuickReplies();
     var isUser = entry.from === 'user';
-    var bubble = el('div', { class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') });
+    var bubble = el('div', { class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') + (live ? ' bpw-msg--new' : '') });
     bubble.appendChild(el('span', { class: 'bpw-sr', text: (isUser ? T.you : T.bot) + ' ' }));
     if (entry.text) {
       var text = el('span', { class: 'bpw-text' });
@@ -382,13 +382,13 @@
     while (ui.log.firstChild) ui.log.removeChild(ui.log.firstChild);
     ui.quickReplies = null;
     if (!history.length) ui.log.appendChild(ui.intro);
-    history.forEach(renderMessage);
+    history.forEach(function (entry) { renderMessage(entry, false); });
   }
 
   function addMessage(entry) {
     history.push(entry);
     saveHistory();
-    renderMessage(entry);
+    renderMessage(entry, true);
   }
 
   // ---------------------------------------------------------------- status line
@@ -432,7 +432,11 @@
       socketIoLoading = new Promise(function (resolve, reject) {
         var tag = el('script', { src: baseUrl + 'vendor/socket.io.min.js', async: true });
         tag.onload = function () { window.io ? resolve(window.io) : reject(new Error('socket.io did not load')); };
-        tag.onerror = function () { socketIoLoading = null; reject(new Error('could not load socket.io client')); };
+        tag.onerror = function () {
+          socketIoLoading = null;
+          if (window.console) console.error('Back pain widget: could not load ' + tag.src + ' (run web/build.sh)');
+          reject(new Error('could not load socket.io client'));
+        };
         document.head.appendChild(tag);
       });
     }
@@ -516,6 +520,7 @@
   function open(opts) {
     opts = opts || {};
     ui.panel.hidden = false;
+    ui.panel.classList.toggle('bpw-panel--animate', opts.focus !== false); // no animation when restored on load
     ui.root.classList.add('bpw-is-open');
     ui.launcher.setAttribute('aria-expanded', 'true');
     ui.launcherIcon.setAttribute('d', ICON_DOWN);

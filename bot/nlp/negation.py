@@ -45,6 +45,7 @@ PSEUDO_NEGATION = (
     "cannot", "couldn't", "not able to", "unable to", "no control", "no feeling",
     "not getting better", "no better", "not improving", "not going away", "doesn't go away",
     "won't go away", "not stopping", "no relief", "not helping", "doesn't help",
+    "never goes away", "never stops", "never eases", "never settles",
 )
 # Stop a trigger's scope.
 TERMINATORS = (
@@ -101,6 +102,8 @@ class NegationDetector:
             return True
         if token.norm_ == "and" and index + 1 < len(doc) and doc[index + 1].norm_ in SUBJECTS_AFTER_AND:
             return True
+        if token.norm_ == "just" and index > 0 and doc[index - 1].norm_ == ",":
+            return True  # "it doesn't go down my leg, just stays in my back"
         return False
 
     def __call__(self, doc: Doc) -> Doc:

@@ -32,10 +32,10 @@ NUMBER_WORDS = {
     "a": 1, "an": 1, "a couple": 2, "couple": 2, "few": 3, "a few": 3, "several": 4,
 }
 UNIT_DAYS = {
-    "day": 1, "days": 1, "dy": 1, "dys": 1, "d": 1,
-    "week": 7, "weeks": 7, "wk": 7, "wks": 7, "w": 7,
-    "month": 30, "months": 30, "mth": 30, "mths": 30, "mo": 30,
-    "year": 365, "years": 365, "yr": 365, "yrs": 365, "y": 365,
+    "day": 1, "days": 1, "dy": 1, "dys": 1,
+    "week": 7, "weeks": 7, "wk": 7, "wks": 7,
+    "month": 30, "months": 30, "mth": 30, "mths": 30,
+    "year": 365, "years": 365, "yr": 365, "yrs": 365,
 }
 RELATIVE_DAYS = {
     "today": 0.5, "this morning": 0.5, "last night": 1, "yesterday": 1,
@@ -60,6 +60,8 @@ class Analysis:
     text: str
     mentions: List[Mention] = field(default_factory=list)
     severity: Optional[int] = None
+    # A number on its own ("7"): a severity only as the answer to "how bad is it?".
+    severity_bare: bool = False
     duration_days: Optional[float] = None
     age: Optional[int] = None
     red_flags: List[str] = field(default_factory=list)
@@ -135,7 +137,8 @@ class SymptomPipeline:
         for label, entries in topic_sets:
             for entry in entries.values():
                 for phrase in (entry.name, *entry.synonyms):
-                    yield label, entry.id, phrase.lower()
+                    # "The sacrum" is a display name; people ask "what is the sacrum".
+                    yield label, entry.id, re.sub(r"^(the|a|an) ", "", phrase.lower())
 
     def _vocabulary(self) -> Set[str]:
         words: Set[str] = set()
@@ -171,7 +174,7 @@ class SymptomPipeline:
              {"LOWER": {"IN": ["a", "the"]}, "OP": "?"},
              {"LOWER": {"IN": ["few", "couple", "several"]}, "OP": "?"},
              {"LOWER": "of", "OP": "?"},
-             {"LIKE_NUM": True, "OP": "?"},
+             {"LIKE_NUM": True},
              {"LOWER": {"IN": list(UNIT_DAYS)}}],
             [{"LOWER": {"IN": ["a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight",
                                 "nine", "ten", "few", "couple", "several"]}},
@@ -243,6 +246,7 @@ class SymptomPipeline:
                 value = self._severity(span)
                 if value is not None and (end - start > 1 or "/" in span.text or len(doc) <= 3):
                     analysis.severity = value
+                    analysis.severity_bare = end - start == 1 and "/" not in span.text
                     used.update(range(start, end))
 
     @staticmethod

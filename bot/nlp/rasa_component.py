@@ -25,6 +25,7 @@ from bot.nlp.pipeline import Analysis, get_pipeline
 
 RED_FLAG_INTENT = "report_red_flag"
 EXTRACTOR_NAME = "SymptomExtractor"
+CLASSIFIER_RED_FLAG_CONFIDENCE = 0.8
 
 
 def analysis_to_entities(analysis: Analysis) -> List[Dict[str, Any]]:
@@ -57,9 +58,13 @@ def override_intent(intent: Optional[Dict[str, Any]], ranking: List[Dict[str, An
     if analysis.red_flags:
         top = {"name": RED_FLAG_INTENT, "confidence": 1.0}
         return top, [top] + [r for r in ranking if r.get("name") != RED_FLAG_INTENT]
-    if intent and intent.get("name") == RED_FLAG_INTENT and analysis.negated_red_flag_terms:
+    if intent and intent.get("name") == RED_FLAG_INTENT:
+        # The classifier suspects a red flag the rules did not find. Denied red flags
+        # ("no bladder problems") and unsure guesses go to the classifier's next intent;
+        # a confident guess stays, and earns the safety-net message.
+        unsure = (intent.get("confidence") or 0) < CLASSIFIER_RED_FLAG_CONFIDENCE
         rest = [r for r in ranking if r.get("name") != RED_FLAG_INTENT]
-        if rest:
+        if rest and (analysis.negated_red_flag_terms or unsure):
             return rest[0], rest
     return intent, ranking
 

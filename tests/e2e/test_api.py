@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import jwt
@@ -125,6 +124,11 @@ def test_rest_channel_is_open_and_its_conversation_readable_with_the_token(serve
     assert user_texts == ["hi", "my lower back hurts"]
     assert bot_texts == [r["text"] for r in replies]
     assert all(slot in tracker["slots"] for slot in PUBLIC_SLOTS)
+    # Every message is screened by a custom action: a triage level means the server
+    # reached the action server through endpoints.yml.
+    assert tracker["slots"]["triage_level"] in ("routine", "urgent", "emergency"), (
+        "triage_level not set: the action server was not reached (is ${ACTION_ENDPOINT_URL} "
+        "expanded in endpoints.yml?)")
     assert tracker["latest_message"]["intent"]["name"]
 
 
@@ -140,5 +144,5 @@ def test_jwt_user_token_opens_its_own_conversation_only(server):
     assert call(server, "GET", "/status", bearer=admin).status_code == 200
     assert call(server, "GET", f"/conversations/{other}/tracker", bearer=admin).status_code == 200
 
-    for bad in (user_jwt(mine, secret="not-the-secret"), user_jwt(mine, expires_in=-60), "not.a.jwt"):
+    for bad in (user_jwt(mine, secret="not-the-secret"), user_jwt(mine, expires_in=-600), "not.a.jwt"):
         assert call(server, "GET", f"/conversations/{mine}/tracker", bearer=bad).status_code == 401

@@ -54,8 +54,6 @@ KNOWN_EXTRACTOR_GAPS: List[Tuple[str, str]] = [
      "the 'never' inside the entity 'never goes away' acts as a negation trigger for the next "
      "entity and marks 'even lying down' absent"),
     # data/nlu/questions.yml
-    ("what exercises are good",
-     "'are good' is a post-negation trigger ('my legs are good'), so 'exercises' comes out absent"),
     ("does heat help", _HEAT),
     ("should i use ice or heat", _HEAT),
     ("is the cocyx a real bone",

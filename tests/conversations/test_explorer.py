@@ -1,0 +1,20 @@
+"""Runs the dialogue explorer against the trained assistant and the real action server.
+
+The count is bounded for `make test` (EXPLORE_CONVERSATIONS, default 600);
+`make explore` runs a larger budget. The seed makes a run reproducible.
+"""
+import os
+
+from tests.conversations.explorer import Explorer
+
+
+async def test_explorer_finds_no_invariant_violation(agent):
+    count = int(os.environ.get("EXPLORE_CONVERSATIONS", "600"))
+    seed = int(os.environ.get("EXPLORE_SEED", "20261121"))
+    explorer = Explorer(agent, seed=seed)
+    await explorer.systematic()
+    while explorer.report.conversations < count:
+        await explorer.conversation()
+    print("\n" + explorer.report.summary())
+    assert explorer.report.injected_red_flags > 0
+    assert not explorer.report.failures, "\n".join(explorer.report.failures[:20])

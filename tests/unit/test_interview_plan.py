@@ -1,0 +1,33 @@
+"""The interview plan and short answers (no Rasa)."""
+from bot.interview import QUESTIONS, interpret_answer, questions_to_ask
+from bot.symptoms import SymptomRecord
+
+
+def test_follow_up_questions_only_when_they_apply():
+    base = questions_to_ask({})
+    assert "screen_weakness_progression" not in base and "screen_major_trauma" not in base
+    assert "screen_weakness_progression" in questions_to_ask({"nerve_symptoms": ["weakness"]})
+    assert "screen_major_trauma" in questions_to_ask({"pain_onset": "fall"})
+    assert len(base) <= 9
+
+
+def test_no_routine_questions_after_an_emergency():
+    assert questions_to_ask({"triage_level": "emergency"}) == []
+    assert questions_to_ask({"triage_level": "urgent"}) == questions_to_ask({})
+
+
+def test_order_puts_safety_early():
+    assert QUESTIONS.index("screen_cauda_equina") < QUESTIONS.index("aggravating_factors")
+
+
+def test_short_answers():
+    record = SymptomRecord()
+    assert interpret_answer("screen_cauda_equina", "affirm", "yes", record) == {"screen_cauda_equina": "yes"}
+    assert interpret_answer("screen_cauda_equina", "deny", "no", record) == {"screen_cauda_equina": "no"}
+    assert interpret_answer("screen_systemic", "dont_know", "not sure", record) == {"screen_systemic": "unknown"}
+    assert interpret_answer("pain_spreads", "deny", "no", record) == {"pain_spreads": "no", "spread_to": []}
+    assert interpret_answer("nerve_symptoms", "deny", "none of those", record) == {"nerve_symptoms": []}
+    assert interpret_answer("pain_duration", "dont_know", "no idea", record) == {"pain_duration": "unknown"}
+    assert interpret_answer("screen_weakness_progression", "affirm", "yes it's getting worse quickly", record) == {
+        "screen_weakness_progression": "quickly"}
+    assert interpret_answer("pain_location", "greet", "hello", record) == {}

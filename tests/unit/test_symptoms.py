@@ -1,0 +1,64 @@
+"""The symptom record: folding messages in, corrections, features (no Rasa)."""
+from bot.nlp import analyse
+from bot.symptoms import SymptomRecord, is_correction
+
+
+def record_of(*messages, question=None):
+    record = SymptomRecord()
+    for message in messages:
+        record.update(analyse(message), correcting=is_correction(message), question=question)
+    return record
+
+
+def test_back_pain_spreading_below_the_knee():
+    record = record_of("my lower back hurts and it shoots down my left leg below the knee")
+    assert record.pain_location == ["lower_back"]
+    assert record.pain_spreads == "yes"
+    assert "below_knee" in record.spread_to
+    assert record.pain_side == ["left_side"]
+    assert {"spreads", "spreads_below_knee", "location:lower_back"} <= record.features()
+
+
+def test_answer_to_the_spread_question_is_a_spread():
+    record = record_of("below the knee", question="pain_spreads")
+    assert record.pain_spreads == "yes" and record.spread_to == ["below_knee"]
+
+
+def test_negated_symptoms_are_recorded_as_denied():
+    record = record_of("no numbness or tingling, but my leg is weak")
+    assert record.nerve_symptoms == ["weakness"]
+    assert {"numbness", "tingling"} <= set(record.denied_symptoms)
+
+
+def test_uncertain_symptoms_are_not_recorded_as_present():
+    record = record_of("not sure if it tingles")
+    assert record.nerve_symptoms is None
+
+
+def test_correction_replaces_side_and_duration():
+    record = record_of("pain down my right leg", "actually it's my left leg")
+    assert record.pain_side == ["left_side"]
+    record = record_of("it started 2 weeks ago", "no, it started 2 months ago")
+    assert record.pain_duration_days == 60 and record.pain_duration == "subacute"
+
+
+def test_easing_and_aggravating_activities():
+    record = record_of("sitting makes it worse", "lying down helps")
+    assert record.aggravating_factors == ["sitting"]
+    assert record.easing_factors == ["lying_down"]
+
+
+def test_a_bare_number_is_a_severity_only_when_asked():
+    assert record_of("2", question="pain_spreads").pain_severity is None
+    assert record_of("7", question="pain_severity").pain_severity == 7
+    assert record_of("it's about 8/10").pain_severity == 8
+
+
+def test_side_words_need_a_body_part():
+    assert record_of("that's right").pain_side is None
+
+
+def test_slots_round_trip():
+    record = record_of("my neck is stiff, worse when i look up, for 3 weeks, i'm 50")
+    assert SymptomRecord.from_slots(record.to_slots()) == record
+    assert {"age:40_to_60", "duration:acute", "symptom:stiffness", "location:neck"} <= record.features()
