@@ -18,6 +18,16 @@ class ValidateSymptomForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_symptom_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        # rasa_sdk keeps only the slots the form still requires; a screening answer
+        # also raises triage_level / red_flags (and after an emergency nothing is
+        # required any more), so those extracted values are returned as well.
+        extraction_events = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(extraction_events)
+        validation_events = await self._extract_validation_events(dispatcher, tracker, domain)
+        validated = {event["name"] for event in validation_events if event.get("event") == "slot"}
+        return validation_events + [e for e in extraction_events if e["name"] not in validated]
+
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         return interview.questions_to_ask(tracker.slots)
 
@@ -31,7 +41,8 @@ class ValidateSymptomForm(FormValidationAction):
         values = interview.interpret_answer(question, intent, tracker.latest_message.get("text", ""), record)
         values = {k: v for k, v in values.items() if tracker.get_slot(k) is None or k == question}
         if any(k in SCREENING_SLOTS for k in values):
-            values.update(self._screen(dispatcher, tracker, values))
+            screened = self._screen(dispatcher, tracker, values)
+            values.update({k: v for k, v in screened.items() if tracker.get_slot(k) != v})
         return [SlotSet(k, v) for k, v in values.items()]
 
     @staticmethod
@@ -48,6 +59,18 @@ class ValidateSymptomForm(FormValidationAction):
             dispatcher.utter_message(response="utter_consult_professional")
         return {"triage_level": result.triage_level, "red_flags": result.red_flags,
                 "new_red_flags": result.new_red_flags}
+
+
+class ActionStartInterview(Action):
+    """Introduces the interview, except after an emergency, when it will not run."""
+
+    def name(self) -> Text:
+        return "action_start_interview"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        if tracker.get_slot("triage_level") != EMERGENCY:
+            dispatcher.utter_message(response="utter_start_interview")
+        return []
 
 
 class ActionConcludeInterview(Action):

@@ -53,11 +53,12 @@ class ActionScreenMessage(Action):
             record.update(analysis, correcting=is_correction(text), question=question)
             values.update(record.to_slots())
 
-        findings = set(tracker.get_slot("reported_findings") or [])
-        findings |= analysis.findings((PRESENT, UNCERTAIN))
+        said_now = analysis.findings((PRESENT, UNCERTAIN))
+        findings = set(tracker.get_slot("reported_findings") or []) | said_now
         answers = {slot: tracker.get_slot(slot) for slot in SCREENING_SLOTS}
         result = safety.screen(
-            findings, answers, tracker.get_slot("triage_level"), tracker.get_slot("red_flags")
+            findings, answers, tracker.get_slot("triage_level"), tracker.get_slot("red_flags"),
+            message_findings=said_now,
         )
         for message in result.messages:
             dispatcher.utter_message(text=message)

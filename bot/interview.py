@@ -28,6 +28,8 @@ QUESTIONS = (
     "screen_systemic",
 )
 YES, NO = "yes", "no"
+STAYS_PUT = ("stays", "stay in", "doesn't spread", "doesnt spread", "does not spread", "only in my",
+             "just in my", "just my", "it doesn't", "it does not")
 AFFIRM, DENY, DONT_KNOW = "affirm", "deny", "dont_know"
 
 
@@ -62,7 +64,7 @@ def interpret_answer(question: str, intent: Optional[str], text: str, record: Sy
     if question == "pain_spreads":
         if intent == AFFIRM:
             return {"pain_spreads": YES}
-        if intent == DENY or lowered in ("no", "it doesn't", "it stays there", "stays in my back"):
+        if intent == DENY or any(cue in lowered for cue in STAYS_PUT):
             return {"pain_spreads": NO, "spread_to": []}
     if question == "nerve_symptoms" and intent == DENY:
         return {"nerve_symptoms": []}

@@ -85,12 +85,15 @@ def summary(record: SymptomRecord) -> str:
     """'You told me: ...', for the person to take to an appointment."""
     parts = []
     if record.pain_location:
-        where = _join([_label(loc) for loc in record.pain_location])
+        where = _join([_label(loc) if loc != "below_knee" else "leg below the knee"
+                       for loc in record.pain_location])
         side = _join([_label(s) for s in record.pain_side or [] if s != "both_legs"])
         parts.append(f"pain in your {where}" + (f" ({side})" if side else ""))
     if record.pain_spreads == "yes":
-        to = _join([_label(loc) for loc in record.spread_to or []])
-        parts.append("it spreads" + (f" to your {to}" if to else ""))
+        places = record.spread_to or []
+        to = _join([_label(loc) for loc in places if loc != "below_knee"])
+        parts.append("it spreads" + (f" to your {to}" if to else "")
+                     + (" below the knee" if "below_knee" in places else ""))
     elif record.pain_spreads == "no":
         parts.append("it does not spread")
     if record.nerve_symptoms:

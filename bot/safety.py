@@ -22,15 +22,17 @@ def screen(
     current_level: Optional[str],
     known_flags: Iterable[str],
     remind: bool = True,
+    message_findings: Iterable[str] = (),
 ) -> ScreenResult:
     """Screen everything said so far; speak only about red flags not raised before.
 
-    ``findings``: every finding reported (present or uncertain) in the conversation.
+    ``findings``: every finding reported (present or uncertain) in the conversation;
+    ``message_findings``: those of the latest message.
     With ``remind``, an emergency already raised is repeated briefly.
     """
     known = list(known_flags or [])
     answers = {slot: screening_answers.get(slot) for slot in SCREENING_SLOTS}
-    flags = triage.red_flags_in(findings) + triage.red_flags_screened(answers)
+    flags = triage.red_flags_in(findings, message_findings) + triage.red_flags_screened(answers)
     new = [flag for flag in flags if flag.id not in known]
     new_ids = list(dict.fromkeys(flag.id for flag in new))
     level = triage.raise_level(current_level, triage.level_of(new_ids))

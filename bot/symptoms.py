@@ -7,10 +7,11 @@ the content module's indicators.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot.nlp.negation import ABSENT
+from bot.nlp.negation import ABSENT, PRESENT
 from bot.nlp.pipeline import Analysis
 
 UNKNOWN = "unknown"
@@ -77,7 +78,6 @@ class SymptomRecord:
         sides = analysis.ids("side")
         symptoms = analysis.ids("symptom")
         denied = analysis.ids("symptom", ABSENT)
-        activities = analysis.ids("activity")
         onsets = analysis.ids("onset")
         risks = analysis.ids("risk_factor")
 
@@ -128,13 +128,15 @@ class SymptomRecord:
         if symptoms and self.denied_symptoms:
             self.denied_symptoms = self._remove(self.denied_symptoms, symptoms)
 
-        if activities:
-            if _says_easier(analysis.text):
-                self.easing_factors = self._add(self.easing_factors, activities)
-                self.aggravating_factors = self._remove(self.aggravating_factors, activities)
+        for mention in analysis.mentions:
+            if mention.label != "activity" or mention.status != PRESENT:
+                continue
+            if _says_easier(_clause_around(analysis.text, mention.start, mention.end)):
+                self.easing_factors = self._add(self.easing_factors, [mention.id])
+                self.aggravating_factors = self._remove(self.aggravating_factors, [mention.id])
             else:
-                self.aggravating_factors = self._add(self.aggravating_factors, activities)
-                self.easing_factors = self._remove(self.easing_factors, activities)
+                self.aggravating_factors = self._add(self.aggravating_factors, [mention.id])
+                self.easing_factors = self._remove(self.easing_factors, [mention.id])
         if onsets:
             # The most serious account of how it started is kept.
             order = ["major_trauma", "fall", "lifting_injury", "sudden", "gradual"]
@@ -199,6 +201,17 @@ class SymptomRecord:
 
 EASING_WORDS = ("better", "eases", "ease", "easier", "helps", "help", "relieves", "relief",
                 "improves", "goes away", "settles", "less pain", "soothes", "calms")
+
+
+CLAUSE_BREAK = re.compile(r"[,.;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\band it\b|\band its\b|\band it's\b")
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    """The part of a sentence a phrase belongs to ("worse when I walk, eases when I sit")."""
+    breaks = [m for m in CLAUSE_BREAK.finditer(text.lower())]
+    left = max([m.end() for m in breaks if m.end() <= start], default=0)
+    right = min([m.start() for m in breaks if m.start() >= end], default=len(text))
+    return text[left:right]
 
 
 def _says_easier(text: str) -> bool:

@@ -20,12 +20,19 @@ def raise_level(current: Optional[str], new: Optional[str]) -> str:
     return max(candidates, key=level_rank)
 
 
-def red_flags_in(findings: Iterable[str]) -> List[RedFlag]:
-    """Red flags whose conditions are met by the given findings, most serious first."""
+def red_flags_in(findings: Iterable[str], message_findings: Optional[Iterable[str]] = None) -> List[RedFlag]:
+    """Red flags whose conditions are met, most serious first.
+
+    ``findings``: everything reported in the conversation; ``message_findings``: what
+    the latest message said, the only findings that count for ``same_message`` flags
+    (default: the same as ``findings``).
+    """
     present = set(findings)
+    latest = present if message_findings is None else set(message_findings)
     flags = [
         flag for flag in get_content().red_flags.values()
-        if any(set(combination) <= present for combination in flag.when_any)
+        if any(set(combination) <= (latest if flag.same_message else present)
+               for combination in flag.when_any)
     ]
     return sorted(flags, key=lambda flag: -level_rank(flag.level))
 

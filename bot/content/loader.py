@@ -140,6 +140,8 @@ class RedFlag:
     # Interview screening answers that raise this flag: slot name -> answer.
     screened_by: Mapping[str, str]
     sources: Tuple[str, ...]
+    # The findings of a combination must be said together, in one message.
+    same_message: bool = False
 
 
 @dataclass(frozen=True)
@@ -352,6 +354,13 @@ def _load_conditions(
     }
 
 
+def _flag(reader: _Reader, entry: Mapping[str, Any], name: str) -> bool:
+    value = entry.get(name, False)
+    if not isinstance(value, bool):
+        raise ContentError(reader.file, entry["id"], f"'{name}' must be true or false")
+    return value
+
+
 def _load_red_flags(
     directory: Path, sources: Mapping[str, Source], findings: Mapping[str, Finding]
 ) -> Tuple[Dict[str, RedFlag], Dict[str, Escalation]]:
@@ -384,6 +393,7 @@ def _load_red_flags(
             when_any=tuple(combinations),
             screened_by=dict(screened_by),
             sources=reader.references(e, "sources", sources, "source"),
+            same_message=_flag(reader, e, "same_message"),
         )
     escalations = {}
     for e in reader.entries("escalations"):

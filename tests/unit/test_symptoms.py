@@ -62,3 +62,9 @@ def test_slots_round_trip():
     record = record_of("my neck is stiff, worse when i look up, for 3 weeks, i'm 50")
     assert SymptomRecord.from_slots(record.to_slots()) == record
     assert {"age:40_to_60", "duration:acute", "symptom:stiffness", "location:neck"} <= record.features()
+
+
+def test_worse_and_better_in_one_sentence():
+    record = record_of("my legs ache when i walk, it eases when i sit down or lean forward")
+    assert record.aggravating_factors == ["walking"]
+    assert set(record.easing_factors) == {"sitting", "bending_forward"}

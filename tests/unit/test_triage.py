@@ -9,7 +9,7 @@ from tests.conversations.red_flag_phrasings import PHRASINGS
 @pytest.mark.parametrize("text,level", PHRASINGS, ids=[p[0] for p in PHRASINGS])
 def test_rule_layer_on_its_own_gets_every_phrasing_right(text, level):
     findings = analyse(text).findings((PRESENT, UNCERTAIN))
-    assert triage.level_of([f.id for f in triage.red_flags_in(findings)]) == level
+    assert triage.level_of([f.id for f in triage.red_flags_in(findings, findings)]) == level
 
 
 @pytest.mark.parametrize("current,new,expected", [
@@ -51,3 +51,11 @@ def test_urgent_message_uses_the_configured_contact(monkeypatch):
     result = safety.screen({"fever"}, {}, "routine", [])
     assert result.triage_level == "urgent"
     assert any("your doctor's office" in m for m in result.messages)
+
+
+def test_same_message_combinations_do_not_build_up_over_a_conversation():
+    legs = analyse("my legs ache when i walk").findings()
+    spreading = analyse("it spreads into my thigh").findings()
+    assert triage.red_flags_in(legs | spreading, spreading) == []
+    together = analyse("pain shooting down both legs").findings()
+    assert [f.id for f in triage.red_flags_in(together, together)] == ["bilateral_leg_symptoms"]

@@ -1,0 +1,149 @@
+"""action_conclude_interview, action_stop_interview, action_red_flag_followup, and their registration."""
+import pytest
+from rasa_sdk.executor import ActionExecutor
+
+from actions import interview as interview_actions
+from actions.interview import ActionConcludeInterview, ActionRedFlagFollowup, ActionStopInterview
+from bot.ranking import rank_causes
+from bot.symptoms import SymptomRecord
+
+from .conftest import CONSULT, EMERGENCY_NUMBER, FORM, URGENT_CONTACT, load_fixture, make_tracker, responses, slot_events, texts
+
+DISC = load_fixture("disc_interview_slots.json")
+URGENT_REMINDER = f"Remember to get checked today: contact your GP or call {URGENT_CONTACT}."
+
+
+def test_every_domain_action_is_registered(domain):
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    custom = {name for name in domain["actions"]}
+    assert custom <= set(executor.actions), custom - set(executor.actions)
+
+
+# ----------------------------------------------------------------- start
+@pytest.mark.skipif(not hasattr(interview_actions, "ActionStartInterview"), reason="action_start_interview not in this tree")
+@pytest.mark.parametrize("level, expected", [(None, ["utter_start_interview"]), ("routine", ["utter_start_interview"]),
+                                             ("urgent", ["utter_start_interview"]), ("emergency", [])])
+async def test_start_interview_introduces_the_questions_except_after_an_emergency(dispatcher, domain, level, expected):
+    action = interview_actions.ActionStartInterview()
+    assert action.name() == "action_start_interview"
+    events = await action.run(dispatcher, make_tracker("my back hurts", "describe_pain", {"triage_level": level}), domain)
+    assert events == []
+    assert responses(dispatcher) == expected
+
+
+# ----------------------------------------------------------------- conclusion
+async def conclude(dispatcher, domain, slots):
+    tracker = make_tracker("8", "describe_pain", slots)
+    return slot_events(await ActionConcludeInterview().run(dispatcher, tracker, domain))
+
+
+async def test_disc_like_answers_give_a_slipped_disc_first(dispatcher, domain):
+    changes = await conclude(dispatcher, domain, DISC)
+
+    causes = changes["possible_causes"]
+    assert causes[0] == "herniated_disc"
+    assert 1 <= len(causes) <= 3
+    # The slot is exactly the ranking of the recorded features (the public contract).
+    assert causes == [c.condition_id for c in rank_causes(SymptomRecord.from_slots(DISC).features())]
+    assert "triage_level" not in changes  # routine already
+    said = texts(dispatcher)
+    assert "not a diagnosis" in said[0]
+    assert "1. Slipped (herniated) disc" in said[0]
+    assert "why:" in said[0]
+    assert any(t.startswith("What you can do meanwhile:") for t in said)
+    summary = [t for t in said if t.startswith("You told me:")]
+    assert len(summary) == 1
+    assert "lower back" in summary[0] and "7/10" in summary[0]
+    assert not any("get checked today" in t for t in said)
+    assert not any(EMERGENCY_NUMBER in t for t in said)
+
+
+async def test_emergency_stops_with_no_causes(dispatcher, domain):
+    changes = await conclude(dispatcher, domain, {**DISC, "triage_level": "emergency", "red_flags": ["cauda_equina_screen"]})
+
+    assert changes == {"possible_causes": []}
+    said = texts(dispatcher)
+    assert "stop the routine questions" in said[0]
+    assert f"call {EMERGENCY_NUMBER} now" in said[0]
+    assert not any("possible causes" in t for t in said)
+    assert not any(t.startswith("What you can do meanwhile") for t in said)
+    assert said[-1].startswith("You told me:")
+
+
+async def test_urgent_result_ends_with_the_urgent_reminder(dispatcher, domain):
+    changes = await conclude(dispatcher, domain, {**DISC, "triage_level": "urgent", "red_flags": ["fever"]})
+
+    assert changes["possible_causes"][0] == "herniated_disc"
+    said = texts(dispatcher)
+    assert said[-1] == URGENT_REMINDER
+    assert any("not a diagnosis" in t for t in said[:-1])
+
+
+async def test_nothing_recorded_gives_general_advice_and_sets_routine(dispatcher, domain):
+    changes = await conclude(dispatcher, domain, {})
+    assert changes == {"possible_causes": [], "triage_level": "routine"}
+    said = texts(dispatcher)
+    assert "doesn't clearly point to one particular cause" in said[0]
+    assert not any("not a diagnosis" in t for t in said)
+    assert said[-1] == "You haven't told me much about the pain yet."
+
+
+async def test_previous_causes_are_replaced(dispatcher, domain):
+    slots = {"pain_location": ["lower_back"], "pain_spreads": "no", "spread_to": [], "triage_level": "routine",
+             "possible_causes": ["herniated_disc"]}
+    changes = await conclude(dispatcher, domain, slots)
+    expected = [c.condition_id for c in rank_causes(SymptomRecord.from_slots(slots).features())]
+    assert expected != ["herniated_disc"]
+    assert changes == {"possible_causes": expected}
+
+
+# ----------------------------------------------------------------- stop
+async def test_stop_summarises_what_was_told_and_resets_the_question(dispatcher, domain):
+    tracker = make_tracker("stop", "stop", {**DISC, "requested_slot": "pain_severity"}, active_loop=FORM)
+    events = await ActionStopInterview().run(dispatcher, tracker, domain)
+    assert slot_events(events) == {"requested_slot": None}
+    said = texts(dispatcher)
+    assert said[0] == "No problem, let's stop the questions here."
+    assert len(said) == 2 and said[1].startswith("You told me:") and "lower back" in said[1]
+
+
+async def test_stop_with_nothing_recorded_has_no_summary(dispatcher, domain):
+    tracker = make_tracker("stop", "stop", {"requested_slot": "pain_location"}, active_loop=FORM)
+    events = await ActionStopInterview().run(dispatcher, tracker, domain)
+    assert slot_events(events) == {"requested_slot": None}
+    assert texts(dispatcher) == ["No problem, let's stop the questions here."]
+
+
+# ----------------------------------------------------------------- red-flag follow-up
+async def followup(dispatcher, domain, slots):
+    tracker = make_tracker("i can't pee", "report_red_flag", slots)
+    events = await ActionRedFlagFollowup().run(dispatcher, tracker, domain)
+    assert events == []
+    return dispatcher.messages
+
+
+@pytest.mark.parametrize("level", ["urgent", "emergency"])
+async def test_followup_is_silent_when_the_screen_just_spoke(dispatcher, domain, level):
+    assert await followup(dispatcher, domain, {"triage_level": level, "new_red_flags": ["fever"], "red_flags": ["fever"]}) == []
+
+
+async def test_followup_is_silent_after_an_emergency_reminder(dispatcher, domain):
+    assert await followup(dispatcher, domain, {"triage_level": "emergency", "new_red_flags": [],
+                                               "red_flags": ["bladder_dysfunction"]}) == []
+
+
+async def test_followup_repeats_the_urgent_instruction(dispatcher, domain):
+    await followup(dispatcher, domain, {"triage_level": "urgent", "new_red_flags": [], "red_flags": ["fever"]})
+    assert texts(dispatcher)[0] == URGENT_REMINDER
+    assert responses(dispatcher) == [None, CONSULT]
+
+
+@pytest.mark.parametrize("level", ["routine", None])
+async def test_followup_gives_the_safety_net_when_no_red_flag_was_recorded(dispatcher, domain, level):
+    await followup(dispatcher, domain, {"triage_level": level, "new_red_flags": [], "red_flags": []})
+    said = texts(dispatcher)
+    assert responses(dispatcher)[-1] == CONSULT
+    assert len(said) == 3
+    assert f"call {EMERGENCY_NUMBER} now" in said[0] and "bladder" in said[0]
+    assert URGENT_CONTACT in said[1]

@@ -1,0 +1,205 @@
+"""validate_symptom_form: which questions are asked, and short answers to the question asked."""
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+from actions.interview import ValidateSymptomForm
+
+from .conftest import CONSULT, EMERGENCY_NUMBER, FORM, make_tracker, responses, slot_events, texts
+
+BEFORE_CAUDA_EQUINA = {
+    "pain_location": ["lower_back"], "pain_spreads": "no", "spread_to": [], "nerve_symptoms": [],
+    "triage_level": "routine", "red_flags": [], "new_red_flags": [], "reported_findings": ["lower_back"],
+}
+ALL_BUT_SYSTEMIC = {
+    **BEFORE_CAUDA_EQUINA, "screen_cauda_equina": "no", "aggravating_factors": ["sitting"],
+    "pain_onset": "gradual", "pain_duration_days": 10.0, "pain_duration": "acute", "pain_severity": 5.0,
+}
+
+
+def form_tracker(text: str, intent: Optional[str], requested: str, slots: Dict[str, Any],
+                 candidates: Optional[Dict[str, Any]] = None):
+    """The temporary tracker Rasa 3.6 sends to the form's validation action.
+
+    After the user event: the slot extraction, then the form's requested_slot, the form's
+    ActionExecuted and the slot candidates (rasa/core/actions/forms.py ``_temporary_tracker``).
+    """
+    events = [{"event": "action", "name": "action_extract_slots"},
+              {"event": "slot", "name": "requested_slot", "value": requested},
+              {"event": "action", "name": FORM}]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
+    return make_tracker(text, intent, {**slots, "requested_slot": requested}, active_loop=FORM, events=events)
+
+
+async def required(domain, dispatcher, slots) -> List[str]:
+    validator = ValidateSymptomForm()
+    tracker = make_tracker("hi", "greet", slots, active_loop=FORM)
+    return await validator.required_slots(validator.domain_slots(domain), dispatcher, tracker, domain)
+
+
+async def extract(dispatcher, domain, text, intent, requested, slots) -> Dict[str, Any]:
+    tracker = form_tracker(text, intent, requested, slots)
+    return slot_events(await ValidateSymptomForm().get_extraction_events(dispatcher, tracker, domain))
+
+
+def test_form_name():
+    assert ValidateSymptomForm().name() == "validate_symptom_form"
+    assert ValidateSymptomForm().form_name() in {"symptom_form"}
+
+
+# ----------------------------------------------------------------- required_slots
+async def test_required_slots_skip_follow_ups_that_do_not_apply(dispatcher, domain):
+    slots = await required(domain, dispatcher, {"nerve_symptoms": ["numbness"], "pain_onset": "gradual"})
+    assert "screen_weakness_progression" not in slots
+    assert "screen_major_trauma" not in slots
+    assert slots[:4] == ["pain_location", "pain_spreads", "nerve_symptoms", "screen_cauda_equina"]
+    assert slots[-1] == "screen_systemic"
+
+
+async def test_required_slots_ask_about_progression_when_there_is_weakness(dispatcher, domain):
+    slots = await required(domain, dispatcher, {"nerve_symptoms": ["tingling", "weakness"]})
+    assert "screen_weakness_progression" in slots
+    assert slots.index("screen_weakness_progression") == slots.index("screen_cauda_equina") + 1
+
+
+async def test_required_slots_follow_the_domain_order(dispatcher, domain):
+    slots = await required(domain, dispatcher, {"nerve_symptoms": ["weakness"], "pain_onset": "fall"})
+    assert slots == domain["forms"]["symptom_form"]["required_slots"]
+
+
+async def test_no_questions_after_an_emergency(dispatcher, domain):
+    slots = await required(domain, dispatcher, {"triage_level": "emergency", "nerve_symptoms": ["weakness"]})
+    assert slots == []
+
+
+async def test_urgent_does_not_stop_the_interview(dispatcher, domain):
+    assert await required(domain, dispatcher, {"triage_level": "urgent"})
+
+
+# ----------------------------------------------------------------- short answers
+async def test_yes_to_the_cauda_equina_question_escalates(dispatcher, domain):
+    changes = await extract(dispatcher, domain, "yes", "affirm", "screen_cauda_equina", BEFORE_CAUDA_EQUINA)
+
+    assert changes["screen_cauda_equina"] == "yes"
+    assert changes["triage_level"] == "emergency"
+    assert "cauda_equina_screen" in changes["red_flags"]
+    assert "cauda_equina_screen" in changes["new_red_flags"]
+    said = texts(dispatcher)
+    assert any(f"call {EMERGENCY_NUMBER}" in t for t in said), said
+    assert responses(dispatcher)[-1] == CONSULT
+    assert responses(dispatcher).count(CONSULT) == 1
+
+
+async def test_no_to_the_cauda_equina_question_is_silent(dispatcher, domain):
+    changes = await extract(dispatcher, domain, "no", "deny", "screen_cauda_equina", BEFORE_CAUDA_EQUINA)
+    assert changes["screen_cauda_equina"] == "no"
+    assert changes.get("triage_level", "routine") == "routine"
+    assert not changes.get("new_red_flags")
+    assert dispatcher.messages == []
+
+
+async def test_not_sure_to_the_cauda_equina_question_is_recorded_as_unknown(dispatcher, domain):
+    changes = await extract(dispatcher, domain, "not sure", "dont_know", "screen_cauda_equina", BEFORE_CAUDA_EQUINA)
+    assert changes["screen_cauda_equina"] == "unknown"
+    assert changes.get("triage_level", "routine") == "routine"
+
+
+async def test_quickly_worsening_weakness_is_an_emergency(dispatcher, domain):
+    slots = {**BEFORE_CAUDA_EQUINA, "nerve_symptoms": ["weakness"], "screen_cauda_equina": "no"}
+    changes = await extract(dispatcher, domain, "yes it's getting worse quickly", "affirm",
+                            "screen_weakness_progression", slots)
+    assert changes["screen_weakness_progression"] == "quickly"
+    assert changes["triage_level"] == "emergency"
+    assert "rapidly_worsening_weakness" in changes["new_red_flags"]
+
+
+async def test_yes_to_the_systemic_question_is_urgent(dispatcher, domain):
+    changes = await extract(dispatcher, domain, "yes", "affirm", "screen_systemic", ALL_BUT_SYSTEMIC)
+    assert changes["screen_systemic"] == "yes"
+    assert changes["triage_level"] == "urgent"
+    assert responses(dispatcher)[-1] == CONSULT
+    assert any("today" in t for t in texts(dispatcher))
+
+
+async def test_new_flag_after_an_emergency_is_spoken_as_an_emergency_without_a_reminder(dispatcher, domain):
+    slots = {**ALL_BUT_SYSTEMIC, "triage_level": "emergency", "red_flags": ["bladder_dysfunction"]}
+    changes = await extract(dispatcher, domain, "yes", "affirm", "screen_systemic", slots)
+    assert "triage_level" not in changes, "stays emergency: only changed slots are returned"
+    assert changes["new_red_flags"] == ["systemic_screen"]
+    assert changes["red_flags"] == ["bladder_dysfunction", "systemic_screen"]
+    said = texts(dispatcher)
+    assert any(f"call {EMERGENCY_NUMBER} now" in t for t in said)
+    assert not any(t.startswith("Please don't wait") for t in said)  # remind=False: no reminder line
+
+
+async def test_not_sure_about_the_duration_is_unknown(dispatcher, domain):
+    changes = await extract(dispatcher, domain, "not sure", "dont_know", "pain_duration", ALL_BUT_SYSTEMIC)
+    assert changes == {"pain_duration": "unknown"}
+    assert dispatcher.messages == []
+
+
+async def test_not_sure_where_is_an_empty_list(dispatcher, domain):
+    changes = await extract(dispatcher, domain, "not sure", "dont_know", "pain_location", {})
+    assert changes == {"pain_location": []}
+
+
+async def test_no_to_the_spread_question(dispatcher, domain):
+    changes = await extract(dispatcher, domain, "no", "deny", "pain_spreads", {"pain_location": ["lower_back"]})
+    assert changes == {"pain_spreads": "no", "spread_to": []}
+
+
+async def test_no_to_the_nerve_question_means_none(dispatcher, domain):
+    changes = await extract(dispatcher, domain, "no none of those", "deny", "nerve_symptoms", {"pain_location": ["neck"]})
+    assert changes == {"nerve_symptoms": []}
+
+
+async def test_nothing_in_particular_makes_it_worse(dispatcher, domain):
+    changes = await extract(dispatcher, domain, "nothing in particular", "deny", "aggravating_factors",
+                            BEFORE_CAUDA_EQUINA)
+    assert changes == {"aggravating_factors": []}
+
+
+async def test_a_short_answer_does_not_overwrite_another_recorded_slot(dispatcher, domain):
+    slots = {"pain_location": ["lower_back"], "spread_to": ["thigh"]}
+    changes = await extract(dispatcher, domain, "no", "deny", "pain_spreads", slots)
+    assert changes == {"pain_spreads": "no"}
+
+
+async def test_an_answer_that_says_nothing_about_the_question_extracts_nothing(dispatcher, domain):
+    assert await extract(dispatcher, domain, "hmm", "out_of_scope", "screen_cauda_equina", BEFORE_CAUDA_EQUINA) == {}
+    assert await extract(dispatcher, domain, "yes", "affirm", "pain_duration", ALL_BUT_SYSTEMIC) == {}
+    assert dispatcher.messages == []
+
+
+async def test_button_payloads_and_no_question_extract_nothing(dispatcher, domain):
+    assert await extract(dispatcher, domain, "/affirm", "affirm", "screen_cauda_equina", BEFORE_CAUDA_EQUINA) == {}
+    tracker = make_tracker("yes", "affirm", BEFORE_CAUDA_EQUINA, active_loop=FORM)  # requested_slot None
+    assert await ValidateSymptomForm().get_extraction_events(dispatcher, tracker, domain) == []
+    assert dispatcher.messages == []
+
+
+# ----------------------------------------------------------------- the whole validation action
+async def test_run_keeps_a_short_answer_and_asks_the_next_question(dispatcher, domain):
+    slots = {**ALL_BUT_SYSTEMIC, "pain_duration": None, "pain_duration_days": None, "pain_severity": None}
+    events = await ValidateSymptomForm().run(
+        dispatcher, form_tracker("not sure", "dont_know", "pain_duration", slots), domain)
+    assert slot_events(events) == {"pain_duration": "unknown", "requested_slot": "pain_severity"}
+
+
+async def test_run_ends_the_form_when_everything_is_answered(dispatcher, domain):
+    events = await ValidateSymptomForm().run(
+        dispatcher, form_tracker("no", "deny", "screen_systemic", ALL_BUT_SYSTEMIC), domain)
+    assert slot_events(events) == {"screen_systemic": "no", "requested_slot": None}
+
+
+@pytest.mark.parametrize("requested, slots, level, flag", [
+    ("screen_cauda_equina", BEFORE_CAUDA_EQUINA, "emergency", "cauda_equina_screen"),
+    ("screen_systemic", ALL_BUT_SYSTEMIC, "urgent", "systemic_screen"),
+])
+async def test_run_keeps_the_triage_raised_by_a_screening_answer(dispatcher, domain, requested, slots, level, flag):
+    events = await ValidateSymptomForm().run(dispatcher, form_tracker("yes", "affirm", requested, slots), domain)
+    assert responses(dispatcher)[-1] == CONSULT  # the escalation is spoken either way
+    changes = slot_events(events)
+    assert changes.get(requested) == "yes"
+    assert changes.get("triage_level") == level
+    assert flag in (changes.get("red_flags") or [])
