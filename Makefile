@@ -29,8 +29,8 @@ shell: setup train ## Talk to the assistant in the terminal
 evaluate: setup ## NLU cross-validation and held-out scores into results/ (see docs/evaluation.md)
 	scripts/evaluate.sh
 
-explore: setup train ## The dialogue explorer with a larger budget (EXPLORE_CONVERSATIONS=20000)
-	$(ENV) EXPLORE_CONVERSATIONS=$${EXPLORE_CONVERSATIONS:-20000} .venv/bin/python -m pytest tests/conversations/test_explorer.py -s -q
+explore: setup train ## The dialogue explorer with a larger budget (EXPLORE_CONVERSATIONS=5000)
+	$(ENV) EXPLORE_CONVERSATIONS=$${EXPLORE_CONVERSATIONS:-5000} .venv/bin/python -m pytest tests/conversations/test_explorer.py -s -q
 
 lock: ## Re-pin requirements.txt from requirements.in
 	.venv/bin/pip install -r requirements.in && .venv/bin/pip freeze > requirements.txt

@@ -1,6 +1,6 @@
 """Runs the dialogue explorer against the trained assistant and the real action server.
 
-The count is bounded for `make test` (EXPLORE_CONVERSATIONS, default 600);
+The count is bounded for `make test` (EXPLORE_CONVERSATIONS, default 1000);
 `make explore` runs a larger budget. The seed makes a run reproducible.
 """
 import os
@@ -9,7 +9,7 @@ from tests.conversations.explorer import Explorer
 
 
 async def test_explorer_finds_no_invariant_violation(agent):
-    count = int(os.environ.get("EXPLORE_CONVERSATIONS", "600"))
+    count = int(os.environ.get("EXPLORE_CONVERSATIONS", "1000"))
     seed = int(os.environ.get("EXPLORE_SEED", "20261121"))
     explorer = Explorer(agent, seed=seed)
     await explorer.systematic()

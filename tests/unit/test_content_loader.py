@@ -411,3 +411,9 @@ def test_missing_escalation(tmp_path):
 
     directory = broken_copy(tmp_path, "red_flags.yml", change)
     assert_refused(directory, "red_flags.yml", "urgent", "an escalation message is required for this level")
+
+
+def test_safety_doc_lists_every_red_flag(content):
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "safety.md").read_text()
+    for flag in content.red_flags.values():
+        assert f"`{flag.id}` | {flag.level} | {flag.name}" in doc, f"docs/safety.md is missing {flag.id}"
