@@ -23,7 +23,7 @@ validate-content: setup ## Check the content module (bot/content/data)
 	$(ENV) .venv/bin/python -m bot.content
 
 shell: setup train ## Talk to the assistant in the terminal
-	$(ENV) (.venv/bin/rasa run actions --actions actions --port $$ACTION_PORT > var/actions-shell.log 2>&1 & \
+	mkdir -p var/log && $(ENV) (.venv/bin/rasa run actions --actions actions --port $$ACTION_PORT > var/log/actions-shell.log 2>&1 & \
 	  trap "kill $$! 2>/dev/null" EXIT; .venv/bin/rasa shell --model models/backpain.tar.gz --endpoints endpoints.yml)
 
 evaluate: setup ## NLU cross-validation and held-out scores into results/ (see docs/evaluation.md)

@@ -25,7 +25,7 @@ def table(report, title, skip=("accuracy", "macro avg", "weighted avg", "micro a
 
 
 def main(results: Path) -> None:
-    for name in ("diet", "logreg"):
+    for name in ("chosen", "diet"):
         for kind in ("cv", "holdout"):
             folder = results / f"{kind}-{name}"
             intents = load(folder / "intent_report.json")

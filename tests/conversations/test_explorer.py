@@ -5,9 +5,12 @@ The count is bounded for `make test` (EXPLORE_CONVERSATIONS, default 1000);
 """
 import os
 
+import pytest
+
 from tests.conversations.explorer import Explorer
 
 
+@pytest.mark.timeout(3600)
 async def test_explorer_finds_no_invariant_violation(agent):
     count = int(os.environ.get("EXPLORE_CONVERSATIONS", "1000"))
     seed = int(os.environ.get("EXPLORE_SEED", "20261121"))
