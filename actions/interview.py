@@ -124,8 +124,13 @@ class ActionRedFlagFollowup(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         level = tracker.get_slot("triage_level")
-        if tracker.get_slot("new_red_flags") or level == EMERGENCY:
-            return []  # spoken by the screen this turn (new flag, or the emergency reminder)
+        if tracker.get_slot("new_red_flags"):
+            return []  # the screen has spoken this turn, ending with the consult advice
+        if level == EMERGENCY:
+            # The screen has repeated the instruction; a red flag said again still ends
+            # like any escalation.
+            dispatcher.utter_message(response="utter_consult_professional")
+            return []
         if level == URGENT:
             dispatcher.utter_message(text=replies.reminder(URGENT))
             dispatcher.utter_message(response="utter_consult_professional")

@@ -128,9 +128,11 @@ async def test_followup_is_silent_when_the_screen_just_spoke(dispatcher, domain,
     assert await followup(dispatcher, domain, {"triage_level": level, "new_red_flags": ["fever"], "red_flags": ["fever"]}) == []
 
 
-async def test_followup_is_silent_after_an_emergency_reminder(dispatcher, domain):
-    assert await followup(dispatcher, domain, {"triage_level": "emergency", "new_red_flags": [],
-                                               "red_flags": ["bladder_dysfunction"]}) == []
+async def test_followup_ends_a_repeated_emergency_with_the_consult_advice(dispatcher, domain):
+    """The screen has already repeated the instruction; the turn still ends with the advice."""
+    await followup(dispatcher, domain, {"triage_level": "emergency", "new_red_flags": [],
+                                        "red_flags": ["bladder_dysfunction"]})
+    assert responses(dispatcher) == [CONSULT]
 
 
 async def test_followup_repeats_the_urgent_instruction(dispatcher, domain):

@@ -67,6 +67,15 @@ async def test_emergency_after_the_result_and_it_is_repeated_afterwards(conversa
     assert (await turn_responses(conversation))[-1][0] == CONSULT
 
 
+async def test_an_emergency_said_again_gets_the_instruction_and_the_consult_advice(conversation):
+    """Found by the explorer: a repeated emergency once got the reminder alone."""
+    await conversation.say("my chest feels tight and my upper back hurts")
+    await conversation.say("my chest feels tight and my upper back hurts")
+    said = await turn_responses(conversation)
+    assert "call 999 now" in said[0][1]
+    assert said[-1][0] == CONSULT
+
+
 async def test_red_flags_said_in_separate_messages_combine(conversation):
     await conversation.say("i have osteoporosis")
     assert (await conversation.slots())["triage_level"] == ROUTINE
