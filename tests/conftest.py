@@ -22,6 +22,15 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 CONSULT = "utter_consult_professional"
 
 
+# Lines a test wants shown at the end of the run (the explorer's coverage figures).
+SUMMARY_LINES: List[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in SUMMARY_LINES:
+        terminalreporter.write_line(line)
+
+
 def pytest_configure(config):
     # In-process Rasa logs every action at debug level unless told otherwise,
     # which triples the time of a conversation test.

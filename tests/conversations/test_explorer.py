@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from tests.conftest import SUMMARY_LINES
 from tests.conversations.explorer import Explorer
 
 
@@ -18,6 +19,6 @@ async def test_explorer_finds_no_invariant_violation(agent):
     await explorer.systematic()
     while explorer.report.conversations < count:
         await explorer.conversation()
-    print("\n" + explorer.report.summary())
+    SUMMARY_LINES.append(explorer.report.summary())
     assert explorer.report.injected_red_flags > 0
     assert not explorer.report.failures, "\n".join(explorer.report.failures[:20])
