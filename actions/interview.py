@@ -6,7 +6,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.screening import changed_slots
+from actions.screening import changed_slots, speak
 from bot import interview, replies, safety
 from bot.content.loader import SCREENING_SLOTS
 from bot.ranking import rank_causes
@@ -53,10 +53,7 @@ class ValidateSymptomForm(FormValidationAction):
             tracker.get_slot("reported_findings") or [], answers,
             tracker.get_slot("triage_level"), tracker.get_slot("red_flags"), remind=False,
         )
-        for message in result.messages:
-            dispatcher.utter_message(text=message)
-        if result.new_red_flags:
-            dispatcher.utter_message(response="utter_consult_professional")
+        speak(dispatcher, result)
         return {"triage_level": result.triage_level, "red_flags": result.red_flags,
                 "new_red_flags": result.new_red_flags}
 

@@ -26,6 +26,14 @@ SYMPTOM_INTENTS = {"describe_pain", "report_red_flag", "affirm", "deny", "dont_k
 QUESTION_INTENTS = {"ask_condition", "ask_treatment", "ask_anatomy", "ask_help", "bot_challenge", "out_of_scope"}
 
 
+def speak(dispatcher: CollectingDispatcher, result: safety.ScreenResult) -> None:
+    """What the screen found, said at once; a new red flag ends with the consult advice."""
+    for message in result.messages:
+        dispatcher.utter_message(text=message)
+    if result.new_red_flags:
+        dispatcher.utter_message(response="utter_consult_professional")
+
+
 def changed_slots(tracker: Tracker, values: Dict[Text, Any]) -> List[Dict[Text, Any]]:
     return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
 
@@ -60,10 +68,7 @@ class ActionScreenMessage(Action):
             findings, answers, tracker.get_slot("triage_level"), tracker.get_slot("red_flags"),
             message_findings=said_now,
         )
-        for message in result.messages:
-            dispatcher.utter_message(text=message)
-        if result.new_red_flags:
-            dispatcher.utter_message(response="utter_consult_professional")
+        speak(dispatcher, result)
         values.update(
             triage_level=result.triage_level,
             red_flags=result.red_flags,

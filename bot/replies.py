@@ -5,7 +5,7 @@ diagnosis and never gives doses; the content module is the only source of facts.
 """
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Sequence
+from typing import List, Sequence
 
 from bot.content import get_content
 from bot.ranking import RankedCause

@@ -8,7 +8,7 @@ the content module's indicators.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any, Dict, List, Mapping, Optional
 
 from bot.nlp.negation import ABSENT, PRESENT
