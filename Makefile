@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 
-.PHONY: run test setup train validate validate-content shell evaluate explore lock clean
+.PHONY: run test setup lint format train validate validate-content shell evaluate explore lock clean
 
 run: setup train ## Install, train if needed, start action server + Rasa + the demo page
 	scripts/serve.sh
@@ -12,6 +12,12 @@ test: ## The whole test suite (what CI runs)
 
 setup: ## Create .venv (Python 3.10) with the pinned requirements
 	scripts/setup.sh
+
+lint: setup ## ruff (lint + format check) and mypy
+	scripts/lint.sh
+
+format: setup ## Format the Python code with ruff
+	$(ENV) .venv/bin/ruff format . && .venv/bin/ruff check --fix .
 
 train: setup ## Train the model (skipped by Rasa when nothing changed)
 	scripts/train.sh
@@ -23,8 +29,8 @@ validate-content: setup ## Check the content module (bot/content/data)
 	$(ENV) .venv/bin/python -m bot.content
 
 shell: setup train ## Talk to the assistant in the terminal
-	mkdir -p var/log && $(ENV) (.venv/bin/rasa run actions --actions actions --port $$ACTION_PORT > var/log/actions-shell.log 2>&1 & \
-	  trap "kill $$! 2>/dev/null" EXIT; .venv/bin/rasa shell --model models/backpain.tar.gz --endpoints endpoints.yml)
+	mkdir -p var/log && $(ENV) (scripts/server.sh actions > var/log/actions-shell.log 2>&1 & \
+	  trap "kill $$! 2>/dev/null" EXIT; .venv/bin/rasa shell --model models/backpain.tar.gz --endpoints "$$ENDPOINTS")
 
 evaluate: setup ## NLU cross-validation and held-out scores into results/ (see docs/evaluation.md)
 	scripts/evaluate.sh
@@ -32,8 +38,9 @@ evaluate: setup ## NLU cross-validation and held-out scores into results/ (see d
 explore: setup train ## The dialogue explorer with a larger budget (EXPLORE_CONVERSATIONS=5000)
 	$(ENV) EXPLORE_CONVERSATIONS=$${EXPLORE_CONVERSATIONS:-5000} .venv/bin/python -m pytest tests/conversations/test_explorer.py -s -q
 
-lock: ## Re-pin requirements.txt from requirements.in
-	.venv/bin/pip install -r requirements.in && .venv/bin/pip freeze > requirements.txt
+lock: ## Re-pin requirements.txt and requirements-dev.txt from the .in files
+	.venv/bin/pip install -r requirements.in && .venv/bin/pip freeze --exclude-editable > requirements.txt
+	.venv/bin/pip install -r requirements-dev.in && .venv/bin/pip freeze --exclude-editable | grep -vxFf requirements.txt > requirements-dev.txt
 
 clean: ## Remove trained models, results and runtime data (not the venv)
 	rm -rf models results var .pytest_cache test-artifacts

@@ -5,13 +5,14 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.screening import latest_analysis
 from bot import replies
-from bot.nlp import analyse
+from bot.contract import CONSULT_PROFESSIONAL
 
 
 def _topic(tracker: Tracker, label: Text) -> Optional[Text]:
     """The topic named in the latest message, else the last one the entities gave."""
-    topics = analyse(tracker.latest_message.get("text") or "").topics(label)
+    topics = latest_analysis(tracker).topics(label)
     if topics:
         return topics[0]
     entity_values = list(tracker.get_latest_entity_values(label))
@@ -79,5 +80,5 @@ class ActionDefaultFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         dispatcher.utter_message(response="utter_default")
-        dispatcher.utter_message(response="utter_consult_professional")
+        dispatcher.utter_message(response=CONSULT_PROFESSIONAL)
         return []

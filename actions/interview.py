@@ -1,17 +1,26 @@
 """The symptom interview form: what to ask next, short answers, and the result."""
-from typing import Any, Dict, List, Text
+from typing import Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.screening import changed_slots, speak
-from bot import interview, replies, safety
-from bot.content.loader import SCREENING_SLOTS
+from actions.screening import changed_slots, latest_intent, latest_text, screen_and_speak
+from bot import interview, replies
+from bot.contract import (
+    CONSULT_PROFESSIONAL,
+    EMERGENCY,
+    NEW_RED_FLAGS,
+    POSSIBLE_CAUSES,
+    REQUESTED_SLOT,
+    ROUTINE,
+    SCREENING_SLOTS,
+    TRIAGE_LEVEL,
+    URGENT,
+)
 from bot.ranking import rank_causes
 from bot.symptoms import SymptomRecord
-from bot.triage import EMERGENCY, ROUTINE, URGENT
 
 
 class ValidateSymptomForm(FormValidationAction):
@@ -33,29 +42,17 @@ class ValidateSymptomForm(FormValidationAction):
 
     async def get_extraction_events(self, dispatcher, tracker, domain) -> List[Dict]:
         """A bare answer ("yes", "no", "not sure", "7") to the question just asked."""
-        question = tracker.get_slot("requested_slot")
-        if not question or tracker.latest_message.get("text", "").startswith("/"):
+        question = tracker.get_slot(REQUESTED_SLOT)
+        text = latest_text(tracker)
+        if not question or text.startswith("/"):
             return []
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
         record = SymptomRecord.from_slots(tracker.slots)
-        values = interview.interpret_answer(question, intent, tracker.latest_message.get("text", ""), record)
+        values = interview.interpret_answer(question, latest_intent(tracker), text, record)
         values = {k: v for k, v in values.items() if tracker.get_slot(k) is None or k == question}
         if any(k in SCREENING_SLOTS for k in values):
-            screened = self._screen(dispatcher, tracker, values)
+            screened = screen_and_speak(dispatcher, tracker, new_answers=values, remind=False)
             values.update({k: v for k, v in screened.items() if tracker.get_slot(k) != v})
         return [SlotSet(k, v) for k, v in values.items()]
-
-    @staticmethod
-    def _screen(dispatcher, tracker, new_answers) -> Dict[Text, Any]:
-        answers = {slot: tracker.get_slot(slot) for slot in SCREENING_SLOTS}
-        answers.update({k: v for k, v in new_answers.items() if k in SCREENING_SLOTS})
-        result = safety.screen(
-            tracker.get_slot("reported_findings") or [], answers,
-            tracker.get_slot("triage_level"), tracker.get_slot("red_flags"), remind=False,
-        )
-        speak(dispatcher, result)
-        return {"triage_level": result.triage_level, "red_flags": result.red_flags,
-                "new_red_flags": result.new_red_flags}
 
 
 class ActionStartInterview(Action):
@@ -65,7 +62,7 @@ class ActionStartInterview(Action):
         return "action_start_interview"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        if tracker.get_slot("triage_level") != EMERGENCY:
+        if tracker.get_slot(TRIAGE_LEVEL) != EMERGENCY:
             dispatcher.utter_message(response="utter_start_interview")
         return []
 
@@ -78,19 +75,19 @@ class ActionConcludeInterview(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         record = SymptomRecord.from_slots(tracker.slots)
-        level = tracker.get_slot("triage_level") or ROUTINE
+        level = tracker.get_slot(TRIAGE_LEVEL) or ROUTINE
         if level == EMERGENCY:
             for message in replies.emergency_stop(record):
                 dispatcher.utter_message(text=message)
-            return changed_slots(tracker, {"possible_causes": [], "triage_level": level})
+            return changed_slots(tracker, {POSSIBLE_CAUSES: [], TRIAGE_LEVEL: level})
         causes = rank_causes(record.features())
         for message in replies.result(causes, record):
             dispatcher.utter_message(text=message)
         if level == URGENT:
             dispatcher.utter_message(text=replies.reminder(URGENT))
         return changed_slots(tracker, {
-            "possible_causes": [c.condition_id for c in causes],
-            "triage_level": level,
+            POSSIBLE_CAUSES: [c.condition_id for c in causes],
+            TRIAGE_LEVEL: level,
         })
 
 
@@ -105,7 +102,7 @@ class ActionStopInterview(Action):
         dispatcher.utter_message(text="No problem, let's stop the questions here.")
         if record.has_anything():
             dispatcher.utter_message(text=replies.summary(record))
-        return [SlotSet("requested_slot", None)]
+        return [SlotSet(REQUESTED_SLOT, None)]
 
 
 class ActionRedFlagFollowup(Action):
@@ -120,19 +117,19 @@ class ActionRedFlagFollowup(Action):
         return "action_red_flag_followup"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        level = tracker.get_slot("triage_level")
-        if tracker.get_slot("new_red_flags"):
+        level = tracker.get_slot(TRIAGE_LEVEL)
+        if tracker.get_slot(NEW_RED_FLAGS):
             return []  # the screen has spoken this turn, ending with the consult advice
         if level == EMERGENCY:
             # The screen has repeated the instruction; a red flag said again still ends
             # like any escalation.
-            dispatcher.utter_message(response="utter_consult_professional")
+            dispatcher.utter_message(response=CONSULT_PROFESSIONAL)
             return []
         if level == URGENT:
             dispatcher.utter_message(text=replies.reminder(URGENT))
-            dispatcher.utter_message(response="utter_consult_professional")
+            dispatcher.utter_message(response=CONSULT_PROFESSIONAL)
             return []
         for message in replies.safety_net():
             dispatcher.utter_message(text=message)
-        dispatcher.utter_message(response="utter_consult_professional")
+        dispatcher.utter_message(response=CONSULT_PROFESSIONAL)
         return []

@@ -9,35 +9,33 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot.content.loader import SCREENING_SLOTS
-from bot.symptoms import UNKNOWN, SymptomRecord
-from bot.triage import EMERGENCY
-
-# The order a physiotherapist's intake would follow, safety questions early.
-QUESTIONS = (
-    "pain_location",
-    "pain_spreads",
-    "nerve_symptoms",
-    "screen_cauda_equina",
-    "screen_weakness_progression",
-    "aggravating_factors",
-    "pain_onset",
-    "screen_major_trauma",
-    "pain_duration",
-    "pain_severity",
-    "screen_systemic",
+from bot.contract import (
+    AFFIRM,
+    DENY,
+    DONT_KNOW,
+    EMERGENCY,
+    NO,
+    QUESTIONS,
+    QUICKLY,
+    SCREEN_MAJOR_TRAUMA,
+    SCREEN_WEAKNESS_PROGRESSION,
+    SCREENING_SLOTS,
+    SLOWLY,
+    TRIAGE_LEVEL,
+    UNKNOWN,
+    YES,
 )
-YES, NO = "yes", "no"
+from bot.symptoms import SymptomRecord
+
 STAYS_PUT = ("stays", "stay in", "doesn't spread", "doesnt spread", "does not spread", "only in my",
              "just in my", "just my", "it doesn't", "it does not")
-AFFIRM, DENY, DONT_KNOW = "affirm", "deny", "dont_know"
 
 
 def applies(question: str, slots: Mapping[str, Any]) -> bool:
     """Follow-up questions are only asked when the earlier answer calls for them."""
-    if question == "screen_weakness_progression":
+    if question == SCREEN_WEAKNESS_PROGRESSION:
         return "weakness" in (slots.get("nerve_symptoms") or [])
-    if question == "screen_major_trauma":
+    if question == SCREEN_MAJOR_TRAUMA:
         return slots.get("pain_onset") == "fall"
     return True
 
@@ -48,7 +46,7 @@ def questions_to_ask(slots: Mapping[str, Any]) -> List[str]:
     After an emergency escalation the interview stops: carrying on with routine
     questions would suggest there is time to wait.
     """
-    if slots.get("triage_level") == EMERGENCY:
+    if slots.get(TRIAGE_LEVEL) == EMERGENCY:
         return []
     return [q for q in QUESTIONS if applies(q, slots)]
 
@@ -82,13 +80,13 @@ def _unknown_value(question: str) -> Any:
 
 
 def _screening_answer(question: str, intent: Optional[str], lowered: str) -> Optional[str]:
-    if question == "screen_weakness_progression":
+    if question == SCREEN_WEAKNESS_PROGRESSION:
         if "quick" in lowered or "fast" in lowered or "hours" in lowered or "rapid" in lowered:
-            return "quickly"
+            return QUICKLY
         if "slow" in lowered or "gradual" in lowered or "weeks" in lowered:
-            return "slowly"
+            return SLOWLY
         if intent == AFFIRM:
-            return "slowly"
+            return SLOWLY
     if intent == AFFIRM:
         return YES
     if intent == DENY:
@@ -96,7 +94,3 @@ def _screening_answer(question: str, intent: Optional[str], lowered: str) -> Opt
     if intent == DONT_KNOW:
         return UNKNOWN
     return None
-
-
-def is_complete(slots: Mapping[str, Any]) -> bool:
-    return all(slots.get(q) is not None for q in questions_to_ask(slots))

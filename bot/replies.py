@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from bot.content import get_content
+from bot.contract import EMERGENCY, NO, UNKNOWN, YES
 from bot.ranking import RankedCause
 from bot.settings import get_settings
-from bot.symptoms import UNKNOWN, SymptomRecord
+from bot.symptoms import SymptomRecord
 
 
 def _fill(template: str, reasons: str = "") -> str:
@@ -89,12 +90,12 @@ def summary(record: SymptomRecord) -> str:
                        for loc in record.pain_location])
         side = _join([_label(s) for s in record.pain_side or [] if s != "both_legs"])
         parts.append(f"pain in your {where}" + (f" ({side})" if side else ""))
-    if record.pain_spreads == "yes":
+    if record.pain_spreads == YES:
         places = record.spread_to or []
         to = _join([_label(loc) for loc in places if loc != "below_knee"])
         parts.append("it spreads" + (f" to your {to}" if to else "")
                      + (" below the knee" if "below_knee" in places else ""))
-    elif record.pain_spreads == "no":
+    elif record.pain_spreads == NO:
         parts.append("it does not spread")
     if record.nerve_symptoms:
         parts.append(_join([_label(s) for s in record.nerve_symptoms]))
@@ -176,7 +177,7 @@ def emergency_stop(record: SymptomRecord) -> List[str]:
     """Instead of a result: after an emergency, the routine questions stop."""
     messages = [
         "Because of what you told me, I'll stop the routine questions here. "
-        + reminder("emergency")
+        + reminder(EMERGENCY)
     ]
     if record.has_anything():
         messages.append(summary(record))

@@ -9,18 +9,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Set
 
-from bot.nlp.negation import ABSENT, PRESENT
-from bot.nlp.pipeline import Analysis
+from bot.contract import (
+    AGE_BANDS,
+    DURATIONS,
+    NO,
+    NO_NERVE_SYMPTOMS,
+    NO_SPREAD,
+    SEVERITIES,
+    SPREADS,
+    SPREADS_BELOW_KNEE,
+    UNKNOWN,
+    YES,
+)
+from bot.nlp import ABSENT, PRESENT, Analysis
 
-UNKNOWN = "unknown"
 NERVE_SYMPTOMS = ("numbness", "tingling", "weakness")
 BELOW_KNEE = {"below_knee", "calf", "foot"}
-LEG_LOCATIONS = {"thigh", "knee", "calf", "foot", "leg"}
 SPREAD_TARGETS = {"buttock", "thigh", "knee", "below_knee", "calf", "foot", "leg", "arm", "hand", "shoulder", "groin"}
 BACK_LOCATIONS = {"lower_back", "upper_back", "neck"}
 ACUTE_DAYS, CHRONIC_DAYS = 42, 84
+ONSET_SERIOUSNESS = ["major_trauma", "fall", "lifting_injury", "sudden", "gradual"]
 
 
 @dataclass
@@ -74,44 +84,56 @@ class SymptomRecord:
         ``correcting``: the message corrects an earlier answer. ``question``: the
         interview question it answers, if any ("below the knee" answers "does it spread?").
         """
+        self._update_places(analysis, correcting, question)
+        self._update_symptoms(analysis.ids("symptom"), analysis.ids("symptom", ABSENT))
+        self._update_activities(analysis)
+        onsets = analysis.ids("onset")
+        if onsets:
+            # The most serious account of how it started is kept.
+            self.pain_onset = sorted(onsets, key=ONSET_SERIOUSNESS.index)[0]
+        risks = analysis.ids("risk_factor")
+        if risks:
+            self.risk_factors = self._add(self.risk_factors, risks)
+        self._update_numbers(analysis, question)
+
+    def _update_places(self, analysis: Analysis, correcting: bool, question: Optional[str]) -> None:
+        """Where it hurts, where it spreads to, and which side."""
         locations = analysis.ids("body_location")
         sides = analysis.ids("side")
-        symptoms = analysis.ids("symptom")
-        denied = analysis.ids("symptom", ABSENT)
-        onsets = analysis.ids("onset")
-        risks = analysis.ids("risk_factor")
-
         if "both_legs" in sides and "leg" not in locations:
             locations.append("leg")
-        spreading = "pain_spreading" in symptoms or (
+        spreading = "pain_spreading" in analysis.ids("symptom") or (
             question == "pain_spreads" and any(loc in SPREAD_TARGETS for loc in locations)
         )
         if locations:
-            origin = [loc for loc in locations if loc in BACK_LOCATIONS or loc not in SPREAD_TARGETS]
-            limb = [loc for loc in locations if loc in SPREAD_TARGETS]
-            if spreading and origin and limb:
-                self.pain_location = self._add(None if correcting else self.pain_location, origin)
-                self.spread_to = self._add(None if correcting else self.spread_to, limb)
-            elif spreading and limb:
-                self.spread_to = self._add(None if correcting else self.spread_to, limb)
-            else:
-                self.pain_location = self._add(None if correcting else self.pain_location, locations)
+            self._place(locations, spreading, correcting)
         if spreading:
-            self.pain_spreads = "yes"
-        elif "pain_spreading" in denied:
-            self.pain_spreads = "no"
+            self.pain_spreads = YES
+        elif "pain_spreading" in analysis.ids("symptom", ABSENT):
+            self.pain_spreads = NO
             self.spread_to = []
         if self.pain_location and self.pain_spreads is None:
             back = [loc for loc in self.pain_location if loc in BACK_LOCATIONS]
             limbs = [loc for loc in self.pain_location if loc in SPREAD_TARGETS]
             if back and limbs:
-                self.pain_spreads = "yes"
+                self.pain_spreads = YES
                 self.spread_to = self._add(self.spread_to, limbs)
         # "left" / "right" only describe the pain next to a body part or as an answer
         # about where it is ("that's right" is not a side).
         if sides and (locations or question in ("pain_location", "pain_spreads")):
             self.pain_side = sides if correcting else self._add(self.pain_side, sides)
 
+    def _place(self, locations: List[str], spreading: bool, correcting: bool) -> None:
+        origin = [loc for loc in locations if loc in BACK_LOCATIONS or loc not in SPREAD_TARGETS]
+        limb = [loc for loc in locations if loc in SPREAD_TARGETS]
+        if spreading and limb:
+            if origin:
+                self.pain_location = self._add(None if correcting else self.pain_location, origin)
+            self.spread_to = self._add(None if correcting else self.spread_to, limb)
+        else:
+            self.pain_location = self._add(None if correcting else self.pain_location, locations)
+
+    def _update_symptoms(self, symptoms: List[str], denied: List[str]) -> None:
         nerve = [s for s in symptoms if s in NERVE_SYMPTOMS]
         nerve_denied = [s for s in denied if s in NERVE_SYMPTOMS]
         if nerve:
@@ -128,6 +150,8 @@ class SymptomRecord:
         if symptoms and self.denied_symptoms:
             self.denied_symptoms = self._remove(self.denied_symptoms, symptoms)
 
+    def _update_activities(self, analysis: Analysis) -> None:
+        """Each activity mentioned makes the pain worse, or better when its clause says so."""
         for mention in analysis.mentions:
             if mention.label != "activity" or mention.status != PRESENT:
                 continue
@@ -137,12 +161,8 @@ class SymptomRecord:
             else:
                 self.aggravating_factors = self._add(self.aggravating_factors, [mention.id])
                 self.easing_factors = self._remove(self.easing_factors, [mention.id])
-        if onsets:
-            # The most serious account of how it started is kept.
-            order = ["major_trauma", "fall", "lifting_injury", "sudden", "gradual"]
-            self.pain_onset = sorted(onsets, key=order.index)[0]
-        if risks:
-            self.risk_factors = self._add(self.risk_factors, risks)
+
+    def _update_numbers(self, analysis: Analysis, question: Optional[str]) -> None:
         if analysis.duration_days is not None:
             self.set_duration(analysis.duration_days)
         if analysis.severity is not None and (not analysis.severity_bare or question == "pain_severity"):
@@ -152,47 +172,46 @@ class SymptomRecord:
 
     def set_duration(self, days: float) -> None:
         self.pain_duration_days = float(days)
-        if days < ACUTE_DAYS:
-            self.pain_duration = "acute"
-        elif days < CHRONIC_DAYS:
-            self.pain_duration = "subacute"
-        else:
-            self.pain_duration = "chronic"
+        acute, subacute, chronic = DURATIONS
+        self.pain_duration = acute if days < ACUTE_DAYS else subacute if days < CHRONIC_DAYS else chronic
 
     # -- reading ---------------------------------------------------------------
-    def features(self) -> set:
-        features = set()
-        for loc in self.pain_location or []:
-            features.add(f"location:{loc}")
-        for loc in self.spread_to or []:
-            features.add(f"location:{loc}")
-        for side in self.pain_side or []:
-            features.add(f"side:{side}")
-        if self.pain_spreads == "yes":
-            features.add("spreads")
-            if BELOW_KNEE & set(self.spread_to or []):
-                features.add("spreads_below_knee")
-        elif self.pain_spreads == "no":
-            features.add("no_spread")
-        if self.nerve_symptoms is not None and not self.nerve_symptoms:
-            features.add("no_nerve_symptoms")
+    def features(self) -> Set[str]:
+        features = self._place_features() | self._number_features()
         for symptom in (self.nerve_symptoms or []) + (self.other_symptoms or []):
             features.add(f"symptom:{symptom}")
-        for activity in self.aggravating_factors or []:
-            features.add(f"worse:{activity}")
-        for activity in self.easing_factors or []:
-            features.add(f"better:{activity}")
+        if self.nerve_symptoms is not None and not self.nerve_symptoms:
+            features.add(NO_NERVE_SYMPTOMS)
+        features.update(f"worse:{activity}" for activity in self.aggravating_factors or [])
+        features.update(f"better:{activity}" for activity in self.easing_factors or [])
         if self.pain_onset and self.pain_onset != UNKNOWN:
             features.add(f"onset:{self.pain_onset}")
-        for risk in self.risk_factors or []:
-            features.add(f"risk:{risk}")
-        if self.pain_duration in ("acute", "subacute", "chronic"):
+        features.update(f"risk:{risk}" for risk in self.risk_factors or [])
+        return features
+
+    def _place_features(self) -> Set[str]:
+        features = {f"location:{loc}" for loc in (self.pain_location or []) + (self.spread_to or [])}
+        features.update(f"side:{side}" for side in self.pain_side or [])
+        if self.pain_spreads == YES:
+            features.add(SPREADS)
+            if BELOW_KNEE & set(self.spread_to or []):
+                features.add(SPREADS_BELOW_KNEE)
+        elif self.pain_spreads == NO:
+            features.add(NO_SPREAD)
+        return features
+
+    def _number_features(self) -> Set[str]:
+        features = set()
+        if self.pain_duration in DURATIONS:
             features.add(f"duration:{self.pain_duration}")
         if isinstance(self.pain_severity, (int, float)):
-            level = "mild" if self.pain_severity <= 3 else "moderate" if self.pain_severity <= 6 else "severe"
+            mild, moderate, severe = SEVERITIES
+            level = mild if self.pain_severity <= 3 else moderate if self.pain_severity <= 6 else severe
             features.add(f"severity:{level}")
         if self.age is not None:
-            features.add("age:under_40" if self.age < 40 else "age:40_to_60" if self.age <= 60 else "age:over_60")
+            under_40, forty_to_60, over_60 = AGE_BANDS
+            band = under_40 if self.age < 40 else forty_to_60 if self.age <= 60 else over_60
+            features.add(f"age:{band}")
         return features
 
     def has_anything(self) -> bool:

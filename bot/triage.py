@@ -5,9 +5,11 @@ from functools import lru_cache
 from typing import Iterable, List, Mapping, Optional, Sequence
 
 from bot.content import get_content
-from bot.content.loader import RedFlag, TRIAGE_LEVELS
+from bot.content.loader import RedFlag
+from bot.contract import EMERGENCY, ROUTINE, TRIAGE_LEVELS, URGENT
 
-ROUTINE, URGENT, EMERGENCY = TRIAGE_LEVELS
+__all__ = ["ROUTINE", "URGENT", "EMERGENCY", "level_rank", "raise_level", "red_flags_in",
+           "red_flags_screened", "level_of", "red_flag_findings"]
 
 
 def level_rank(level: Optional[str]) -> int:

@@ -15,17 +15,11 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-"$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" \
-  > "$ROOT/var/log/actions.log" 2>&1 &
+scripts/server.sh actions > "$ROOT/var/log/actions.log" 2>&1 &
 pids+=($!)
-# shellcheck disable=SC2086  # CORS_ORIGINS is a space-separated list
-"$VENV/bin/rasa" run --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --port "$RASA_PORT" \
-  --enable-api --auth-token "$RASA_API_TOKEN" --cors $CORS_ORIGINS \
-  --credentials credentials.yml --endpoints endpoints.yml \
-  > "$ROOT/var/log/rasa.log" 2>&1 &
+scripts/server.sh rasa > "$ROOT/var/log/rasa.log" 2>&1 &
 pids+=($!)
-"$VENV/bin/python" -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory "$ROOT/web" \
-  > "$ROOT/var/log/web.log" 2>&1 &
+scripts/server.sh web > "$ROOT/var/log/web.log" 2>&1 &
 pids+=($!)
 
 echo "Starting (logs in var/log/) ..."

@@ -22,7 +22,7 @@ find_python310() {
 "$ROOT/web/build.sh"
 
 stamp="$VENV/.requirements.sha256"
-wanted=$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)
+wanted=$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" | sha256sum | cut -d' ' -f1)
 if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
   exit 0
 fi
@@ -37,4 +37,6 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade "pip==24.0"
 "$VENV/bin/python" -m pip install --quiet -r "$ROOT/requirements.txt"
+# Test and check tools, kept apart so a deployment can install requirements.txt alone.
+"$VENV/bin/python" -m pip install --quiet -r "$ROOT/requirements-dev.txt"
 echo "$wanted" > "$stamp"

@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# The whole test suite: data validation, content, unit, action, conversation and
-# end-to-end (browser, channels, API) tests. .ci/run calls exactly this.
+# The whole test suite, fast checks first so a mistake stops the run early:
+#   lint -> content -> unit and action tests -> data validation -> training ->
+#   Rasa test stories -> conversations, browser, channels and API (real servers).
+# .ci/run calls exactly this. Extra arguments go to the final pytest run.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 started=$(date +%s)
+step() { echo; echo "== $1 ($(( $(date +%s) - started ))s)"; }
 
 scripts/setup.sh
-scripts/install-browser.sh
-echo "== content";    "$VENV/bin/python" -m bot.content
-echo "== rasa data validate"; "$VENV/bin/rasa" data validate --fail-on-warnings
-echo "== train (cached when unchanged)"; t0=$(date +%s); scripts/train.sh >var-train.log 2>&1 || { cat var-train.log; exit 1; }
-tail -n 3 var-train.log; rm -f var-train.log; echo "train step: $(( $(date +%s) - t0 ))s"
-echo "== pytest"
-"$VENV/bin/python" -m pytest "$@"
+step "lint";                 scripts/lint.sh
+step "content";              "$VENV/bin/python" -m bot.content
+step "unit and action tests"; "$VENV/bin/python" -m pytest -q tests/unit tests/actions
+step "rasa data validate";   "$VENV/bin/rasa" data validate --fail-on-warnings
+step "train (cached when unchanged)"
+mkdir -p var/log
+scripts/train.sh > var/log/train.log 2>&1 || { cat var/log/train.log; exit 1; }
+tail -n 1 var/log/train.log
+step "rasa test stories"
+"$VENV/bin/rasa" test core --stories tests/test_stories.yml --model "$MODEL_DIR/$MODEL_NAME.tar.gz" \
+  --fail-on-prediction-errors --out var/test-stories > var/log/test-stories.log 2>&1 \
+  || { tail -n 40 var/log/test-stories.log; cat var/test-stories/failed_test_stories.yml; exit 1; }
+grep -E "Correct:" var/log/test-stories.log | head -n 1
+step "browser"; scripts/install-browser.sh
+step "conversations, browser, channels, API"
+"$VENV/bin/python" -m pytest tests/conversations tests/e2e "$@"
 echo "whole suite: $(( $(date +%s) - started ))s"

@@ -13,52 +13,18 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
+from bot.contract import (
+    DERIVED_FEATURES,
+    EMERGENCY,
+    FEATURE_PREFIXES,
+    FINDING_KINDS,
+    SCREENING_SLOTS,
+    URGENT,
+)
+
 DATA_DIR = Path(__file__).parent / "data"
 
-FINDING_KINDS = (
-    "body_location",
-    "side",
-    "symptom",
-    "activity",
-    "onset",
-    "risk_factor",
-)
-TRIAGE_LEVELS = ("routine", "urgent", "emergency")
-# The interview's red-flag screening questions (slots of the symptom form).
-SCREENING_SLOTS = (
-    "screen_cauda_equina",
-    "screen_systemic",
-    "screen_major_trauma",
-    "screen_weakness_progression",
-)
 TREATMENT_KINDS = ("self_care", "medicine", "professional", "surgery")
-
-# Features the symptom record derives from numbers and structure rather than
-# from a single phrase (see bot.symptoms.SymptomRecord.features).
-DERIVED_FEATURES = (
-    "spreads",
-    "spreads_below_knee",
-    "no_spread",
-    "no_nerve_symptoms",
-    "duration:acute",
-    "duration:subacute",
-    "duration:chronic",
-    "severity:mild",
-    "severity:moderate",
-    "severity:severe",
-    "age:under_40",
-    "age:40_to_60",
-    "age:over_60",
-)
-# Prefixes that turn a finding id into a ranking feature.
-FEATURE_PREFIXES = {
-    "body_location": ("location:",),
-    "symptom": ("symptom:",),
-    "activity": ("worse:", "better:"),
-    "onset": ("onset:",),
-    "risk_factor": ("risk:",),
-    "side": ("side:",),
-}
 
 
 class ContentError(ValueError):
@@ -160,9 +126,6 @@ class Content:
     anatomy: Mapping[str, AnatomyTopic]
     red_flags: Mapping[str, RedFlag]
     escalations: Mapping[str, Escalation]
-
-    def findings_of_kind(self, kind: str) -> List[Finding]:
-        return [f for f in self.findings.values() if f.kind == kind]
 
     def ranking_features(self) -> Tuple[str, ...]:
         features = list(DERIVED_FEATURES)
@@ -388,7 +351,7 @@ def _load_red_flags(
             combinations.append(tuple(combination))
         red_flags[e["id"]] = RedFlag(
             id=e["id"],
-            level=reader.choice(e, "level", ("urgent", "emergency")),
+            level=reader.choice(e, "level", (URGENT, EMERGENCY)),
             name=reader.text(e, "name"),
             when_any=tuple(combinations),
             screened_by=dict(screened_by),
@@ -397,11 +360,11 @@ def _load_red_flags(
         )
     escalations = {}
     for e in reader.entries("escalations"):
-        level = reader.choice(e, "id", ("urgent", "emergency"))
+        level = reader.choice(e, "id", (URGENT, EMERGENCY))
         escalations[level] = Escalation(
             level=level, messages=reader.texts(e, "messages"), reminder=reader.text(e, "reminder")
         )
-    for level in ("urgent", "emergency"):
+    for level in (URGENT, EMERGENCY):
         if level not in escalations:
             raise ContentError(reader.file, level, "an escalation message is required for this level")
     return red_flags, escalations

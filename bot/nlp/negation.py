@@ -8,7 +8,7 @@ forward over at most ``WINDOW`` tokens (or backward, for post-triggers such as
 """
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence, Tuple
+from typing import Iterable, List, Sequence, Set, Tuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -58,7 +58,7 @@ SUBJECTS_AFTER_AND = {"i", "my", "it", "its", "the", "there", "she", "he", "they
 def _phrase_matcher(nlp: Language, label_phrases: Iterable[Tuple[str, Sequence[str]]]) -> PhraseMatcher:
     matcher = PhraseMatcher(nlp.vocab, attr="NORM")
     for label, phrases in label_phrases:
-        matcher.add(label, list(nlp.tokenizer.pipe(phrases)))
+        matcher.add(label, [nlp.make_doc(phrase) for phrase in phrases])
     return matcher
 
 
@@ -85,7 +85,7 @@ class NegationDetector:
         # Keep the longest trigger where several overlap; pseudo-negations win ties.
         matches.sort(key=lambda m: (-(m[2] - m[1]), m[0] != "PSEUDO", m[1]))
         taken: List[Tuple[str, int, int]] = []
-        used = set()
+        used: Set[int] = set()
         for label, start, end in matches:
             if any(i in used for i in range(start, end)):
                 continue
@@ -102,9 +102,8 @@ class NegationDetector:
             return True
         if token.norm_ == "and" and index + 1 < len(doc) and doc[index + 1].norm_ in SUBJECTS_AFTER_AND:
             return True
-        if token.norm_ == "just" and index > 0 and doc[index - 1].norm_ == ",":
-            return True  # "it doesn't go down my leg, just stays in my back"
-        return False
+        # "it doesn't go down my leg, just stays in my back"
+        return token.norm_ == "just" and index > 0 and doc[index - 1].norm_ == ","
 
     def __call__(self, doc: Doc) -> Doc:
         triggers = self._triggers(doc)

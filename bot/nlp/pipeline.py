@@ -15,15 +15,14 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from bot.content import Content, get_content
-from bot.nlp.negation import ABSENT, PRESENT, UNCERTAIN, NegationDetector
+from bot.contract import TOPIC_LABELS
+from bot.nlp.negation import PRESENT, NegationDetector
 from bot.nlp.typos import TypoNormaliser
-from bot import triage
-
-TOPIC_LABELS = ("condition", "treatment", "anatomy_topic")
 
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -63,7 +62,6 @@ class Analysis:
     severity_bare: bool = False
     duration_days: Optional[float] = None
     age: Optional[int] = None
-    red_flags: List[str] = field(default_factory=list)
 
     def ids(self, label: Optional[str] = None, status: str = PRESENT) -> List[str]:
         return [
@@ -86,12 +84,6 @@ class Analysis:
             if m.label not in TOPIC_LABELS and m.status in statuses
         }
 
-    @property
-    def negated_red_flag_terms(self) -> bool:
-        """A red-flag finding was mentioned but denied ("no bladder problems")."""
-        absent = self.findings((ABSENT,))
-        return bool(absent & triage.red_flag_findings())
-
 
 def _number(token_text: str) -> Optional[float]:
     token_text = token_text.lower()
@@ -109,7 +101,7 @@ class SymptomPipeline:
         self.nlp = spacy.blank("en")
         vocabulary = self._vocabulary()
         self.typos = TypoNormaliser(vocabulary)
-        self.ruler = self.nlp.add_pipe(
+        self.ruler: EntityRuler = self.nlp.add_pipe(  # type: ignore[assignment]
             "entity_ruler", config={"phrase_matcher_attr": "NORM", "overwrite_ents": True}
         )
         self.ruler.add_patterns(self._patterns())
@@ -212,8 +204,6 @@ class SymptomPipeline:
             label, entry_id = ent.label_.split("|", 1)
             analysis.mentions.append(Mention(label, entry_id, ent.text, ent.start_char, ent.end_char))
         self._numbers(doc, analysis)
-        flagged = analysis.findings((PRESENT, UNCERTAIN))
-        analysis.red_flags = [flag.id for flag in triage.red_flags_in(flagged)]
         return analysis
 
     def _topic_spans(self, doc: Doc) -> List[Span]:
@@ -232,9 +222,9 @@ class SymptomPipeline:
                 continue
             span = doc[start:end]
             if label == "AGE" and analysis.age is None:
-                value = int(re.match(r"\d+", next(t.text for t in span if re.match(r"\d", t.text))).group())
-                if 10 <= value <= 110:
-                    analysis.age = value
+                age = int(re.sub(r"\D.*", "", next(t.text for t in span if t.text[:1].isdigit())))
+                if 10 <= age <= 110:
+                    analysis.age = age
                     used.update(range(start, end))
             elif label == "DURATION" and analysis.duration_days is None:
                 days = self._duration_days(span.text.lower())
@@ -242,9 +232,9 @@ class SymptomPipeline:
                     analysis.duration_days = days
                     used.update(range(start, end))
             elif label == "SEVERITY" and analysis.severity is None:
-                value = self._severity(span)
-                if value is not None and (end - start > 1 or "/" in span.text or len(doc) <= 3):
-                    analysis.severity = value
+                severity = self._severity(span)
+                if severity is not None and (end - start > 1 or "/" in span.text or len(doc) <= 3):
+                    analysis.severity = severity
                     analysis.severity_bare = end - start == 1 and "/" not in span.text
                     used.update(range(start, end))
 
@@ -290,5 +280,8 @@ def get_pipeline(content: Optional[Content] = None) -> SymptomPipeline:
     return SymptomPipeline(content or get_content())
 
 
+@lru_cache(maxsize=256)
 def analyse(text: str) -> Analysis:
+    """The analysis of one message. Cached per text: the NLU component, the screen and the
+    form validator of one turn all read the same message; treat the result as read-only."""
     return get_pipeline().analyse(text)

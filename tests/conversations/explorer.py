@@ -140,9 +140,10 @@ class Explorer:
             if not any(name == CONSULT for name, _ in bot[last_end:]):
                 report.failures.append(f"{where}: no consult after {bot[last_end][1][:60]!r}; turn: {bot}")
         # (2) an injected red flag escalates
-        if injected_level is not None:
-            if LEVELS.index(level) < LEVELS.index(injected_level) or not slots.get("red_flags"):
-                report.failures.append(f"{where}: red flag not escalated (level {level}, expected {injected_level})")
+        if injected_level is not None and (
+            LEVELS.index(level) < LEVELS.index(injected_level) or not slots.get("red_flags")
+        ):
+            report.failures.append(f"{where}: red flag not escalated (level {level}, expected {injected_level})")
         # (3) triage never goes down
         if LEVELS.index(level) < LEVELS.index(previous_level):
             report.failures.append(f"{where}: triage went down from {previous_level} to {level}")

@@ -25,16 +25,15 @@ from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import pytest
-import requests
-from aioresponses import CallbackResult, aioresponses
-from sanic import Sanic
-
 import rasa.core.run
 import rasa.shared.utils.io
+import requests
+from aioresponses import CallbackResult, aioresponses
 from rasa.shared.core.events import UserUttered
 from rasa.shared.exceptions import RasaException
+from sanic import Sanic
 
-from bot.channels.connectors import (
+from addons.channels.connectors import (
     TELEGRAM_SECRET_HEADER,
     DisabledChannel,
     FacebookChannel,
@@ -43,7 +42,7 @@ from bot.channels.connectors import (
     derived_telegram_secret,
     last_turn_buttons,
 )
-from bot.channels.rendering import (
+from bot.rendering import (
     FACEBOOK,
     NUMBERED_HINT,
     SLACK,
@@ -181,8 +180,8 @@ def build_app(agent, credentials: Path):
 
 
 def small_limit_credentials() -> str:
-    text = CREDENTIALS_YML.replace("bot.channels.connectors.TelegramChannel:\n",
-                                   "bot.channels.connectors.TelegramChannel:\n  max_message_length: 150\n")
+    text = CREDENTIALS_YML.replace("addons.channels.connectors.TelegramChannel:\n",
+                                   "addons.channels.connectors.TelegramChannel:\n  max_message_length: 150\n")
     text = text.replace("  use_threads: false\n", "  use_threads: false\n  max_message_length: 150\n")
     return text.replace('  graph_api_version: "21.0"\n', '  graph_api_version: "21.0"\n  max_message_length: 150\n')
 

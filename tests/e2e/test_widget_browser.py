@@ -425,19 +425,19 @@ def test_cors_polling_only_for_the_demo_origin(stack):
     assert demo.status == 200
     assert demo.headers.get("Access-Control-Allow-Origin") == stack.web_url, dict(demo.headers)
     assert websocket_accepted(stack.rasa_url, stack.web_url)
-    if "bot.channels.socketio.SocketIOInput" in (ROOT / "credentials.yml").read_text():
+    if "addons.channels.socketio.SocketIOInput" in (ROOT / "credentials.yml").read_text():
         assert evil.status == 400
         assert not websocket_accepted(stack.rasa_url, "http://evil.example")
 
 
 @pytest.fixture(scope="module")
 def origin_checked_stack(trained_model, tmp_path_factory) -> Iterator[Stack]:
-    """A Rasa server with the Origin-checking socket.io connector (bot/channels/socketio.py)."""
+    """A Rasa server with the Origin-checking socket.io connector (addons/channels/socketio.py)."""
     workdir = tmp_path_factory.mktemp("widget-origin")
     credentials = workdir / "credentials.yml"
     credentials.write_text(
         "rest:\n"
-        "bot.channels.socketio.SocketIOInput:\n"
+        "addons.channels.socketio.SocketIOInput:\n"
         "  user_message_evt: user_uttered\n"
         "  bot_message_evt: bot_uttered\n"
         "  session_persistence: true\n"

@@ -1,4 +1,8 @@
-"""Starts the real servers (action server, Rasa, demo page) for tests, on free ports."""
+"""Starts the real servers (action server, Rasa, demo page) for tests, on free ports.
+
+Each server is launched by scripts/server.sh, exactly as `make run` launches it; only the
+ports, the tracker database and the files a test chooses differ.
+"""
 from __future__ import annotations
 
 import os
@@ -6,14 +10,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
-import urllib.request
-
 ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
+SERVER = ROOT / "scripts" / "server.sh"
 MODEL = ROOT / "models" / "backpain.tar.gz"
 
 
@@ -23,15 +26,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def base_env(**extra: str) -> dict:
+def server_env(**settings: str) -> dict:
+    """The environment for scripts/server.sh: this Python's venv, plus a test's settings."""
     env = dict(os.environ)
-    env.update(
-        PYTHONPATH=str(ROOT),
-        TF_CPP_MIN_LOG_LEVEL="3",
-        RASA_TELEMETRY_ENABLED="false",
-        SQLALCHEMY_SILENCE_UBER_WARNING="1",
-    )
-    env.update(extra)
+    env.update(VENV=str(Path(sys.executable).parent.parent), TF_CPP_MIN_LOG_LEVEL="3")
+    env.update(settings)
     return env
 
 
@@ -72,6 +71,7 @@ class Stack:
         return f"http://localhost:{self.action_port}/webhook"
 
     def _spawn(self, name: str, args: List[str], env: dict) -> subprocess.Popen:
+        """``args``: scripts/server.sh and its arguments (subclasses may append more)."""
         log = self.workdir / f"{name}.log"
         process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
         self.processes.append(process)
@@ -80,9 +80,8 @@ class Stack:
     def start_actions(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.action_port = self.action_port or free_port()
-        env = base_env(**self.extra_env)
-        process = self._spawn("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                          "--port", str(self.action_port)], env)
+        env = server_env(ACTION_PORT=str(self.action_port), **self.extra_env)
+        process = self._spawn("actions", [str(SERVER), "actions"], env)
         wait_for(f"http://localhost:{self.action_port}/health", process, self.workdir / "actions.log")
 
     def start(self, with_web: bool = True) -> "Stack":
@@ -91,24 +90,23 @@ class Stack:
         self.rasa_port = self.rasa_port or free_port()
         self.web_port = self.web_port or free_port()
         origins = [f"http://localhost:{self.web_port}", f"http://127.0.0.1:{self.web_port}"]
-        env = base_env(
+        env = server_env(
             ACTION_ENDPOINT_URL=self.action_url,
+            RASA_PORT=str(self.rasa_port),
+            WEB_PORT=str(self.web_port),
+            RASA_API_TOKEN=self.token,
             TRACKER_DB=str(self.workdir / "tracker.db"),
-            # The allowed browser origins, for --cors below and for the socket.io channel's
-            # own Origin check (bot/channels/socketio.py reads CORS_ORIGINS, like serve.sh).
+            # The allowed browser origins, for --cors and for the socket.io channel's
+            # own Origin check (addons/channels/socketio.py reads CORS_ORIGINS).
             CORS_ORIGINS=" ".join(origins),
+            CREDENTIALS=str(self.credentials or ROOT / "credentials.yml"),
+            MODEL_DIR=str(MODEL.parent),
             **self.extra_env,
         )
-        process = self._spawn("rasa", [
-            str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
-            "--enable-api", "--auth-token", self.token, "--cors", *origins,
-            "--credentials", str(self.credentials or ROOT / "credentials.yml"),
-            "--endpoints", str(ROOT / "endpoints.yml"),
-        ], env)
+        process = self._spawn("rasa", [str(SERVER), "rasa"], env)
         wait_for(f"{self.rasa_url}/", process, self.workdir / "rasa.log")
         if with_web:
-            web = self._spawn("web", [sys.executable, "-m", "http.server", str(self.web_port),
-                                      "--bind", "127.0.0.1", "--directory", str(ROOT / "web")], env)
+            web = self._spawn("web", [str(SERVER), "web"], env)
             wait_for(f"{self.web_url}/", web, self.workdir / "web.log")
         return self
 

@@ -1,11 +1,11 @@
-"""bot/channels/rendering.py: splitting, buttons per platform, numbered replies, commands. No Rasa."""
+"""bot/rendering.py: splitting, buttons per platform, numbered replies, commands. No Rasa."""
 from __future__ import annotations
 
 import random
 
 import pytest
 
-from bot.channels.rendering import (
+from bot.rendering import (
     FACEBOOK,
     NUMBERED_HINT,
     PLAIN,

@@ -12,7 +12,8 @@ import yaml
 
 from bot.content import Content, ContentError, get_content, load_content
 from bot.content.__main__ import main as validate_main
-from bot.content.loader import DATA_DIR, DERIVED_FEATURES
+from bot.content.loader import DATA_DIR
+from bot.contract import DERIVED_FEATURES
 
 CONDITION_IDS = [
     "herniated_disc",
@@ -132,7 +133,7 @@ def test_every_referenced_source_exists_and_is_used(content):
             for source in entry.sources:
                 assert source in content.sources, (entry.id, source)
                 used.add(source)
-    assert SEED_SOURCES <= used
+    assert used >= SEED_SOURCES
 
 
 def test_conditions_cite_a_seed_article_and_a_guideline(content):

@@ -2,6 +2,7 @@
 import pytest
 
 from bot.nlp import ABSENT, PRESENT, UNCERTAIN, analyse
+from bot.safety import message_red_flags
 
 # sentence -> findings that must be found with the given status
 CASES = [
@@ -47,7 +48,7 @@ def test_findings_and_negation(sentence, expected):
 def test_common_words_are_not_mistaken_for_symptoms(sentence):
     analysis = analyse(sentence)
     assert not analysis.findings((PRESENT, UNCERTAIN)) & {"bladder_problem", "saddle_numbness", "numbness"}
-    assert analysis.red_flags == []
+    assert message_red_flags(analysis) == []
 
 
 @pytest.mark.parametrize("sentence,severity", [("8/10", 8), ("it's about a 7", 7), ("6 out of 10", 6), ("seven out of ten", 7), ("3", 3)])
@@ -77,17 +78,17 @@ def test_numbers_are_not_read_from_nowhere():
                                   "asdkjh qwe zzz"])
 def test_bad_input_is_analysed_without_error(text):
     analysis = analyse(text)
-    assert analysis.red_flags == []
+    assert message_red_flags(analysis) == []
 
 
 @pytest.mark.parametrize("sentence", ["sciatic nerve pain in both legs", "trapped nerve pain in both legs",
                                       "i have sciatica in both legs"])
 def test_topic_names_do_not_hide_red_flag_findings(sentence):
-    assert "bilateral_leg_symptoms" in analyse(sentence).red_flags
+    assert "bilateral_leg_symptoms" in message_red_flags(analyse(sentence))
 
 
 @pytest.mark.parametrize("sentence", ["a faint ache", "I think I'm tearing a muscle", "fluid retention",
                                       "hot and cold packs help", "the temperature drops", "I hurt it lifting",
                                       "I sit all the time", "I sleep on my side at night"])
 def test_everyday_phrases_are_not_red_flags(sentence):
-    assert analyse(sentence).red_flags == []
+    assert message_red_flags(analyse(sentence)) == []

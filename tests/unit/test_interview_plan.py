@@ -1,5 +1,6 @@
 """The interview plan and short answers (no Rasa)."""
-from bot.interview import QUESTIONS, interpret_answer, questions_to_ask
+from bot.contract import QUESTIONS
+from bot.interview import interpret_answer, questions_to_ask
 from bot.symptoms import SymptomRecord
 
 

@@ -148,7 +148,8 @@ def test_known_gaps_are_real_examples(examples):
     if closed:
         warnings.warn(
             "the extractor now handles these KNOWN_EXTRACTOR_GAPS; remove them from the list: "
-            + "; ".join(repr(t) for t in sorted(closed))
+            + "; ".join(repr(t) for t in sorted(closed)),
+            stacklevel=2,
         )
 
 

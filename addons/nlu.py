@@ -1,4 +1,4 @@
-"""Rasa graph component wrapping the spaCy rule pipeline (the only Rasa import in bot.nlp).
+"""Rasa graph component wrapping the spaCy rule pipeline of ``bot.nlp``.
 
 Placed last in the NLU pipeline, after the intent classifier, it
 - adds entities for every finding, topic and number it recognises (negated and
@@ -20,15 +20,15 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.negation import PRESENT
-from bot.nlp.pipeline import Analysis, get_pipeline
+from bot import safety
+from bot.contract import NUMBER_ENTITIES, RED_FLAG_ENTITY, REPORT_RED_FLAG
+from bot.nlp import PRESENT, Analysis, analyse
 
-RED_FLAG_INTENT = "report_red_flag"
 EXTRACTOR_NAME = "SymptomExtractor"
 CLASSIFIER_RED_FLAG_CONFIDENCE = 0.8
 
 
-def analysis_to_entities(analysis: Analysis) -> List[Dict[str, Any]]:
+def analysis_to_entities(analysis: Analysis, red_flags: List[str]) -> List[Dict[str, Any]]:
     entities = []
     for mention in analysis.mentions:
         entity = {
@@ -42,29 +42,31 @@ def analysis_to_entities(analysis: Analysis) -> List[Dict[str, Any]]:
         if mention.status != PRESENT:
             entity["role"] = mention.status
         entities.append(entity)
-    numbers = {"pain_severity": analysis.severity, "duration_days": analysis.duration_days, "age": analysis.age}
+    numbers = dict(zip(NUMBER_ENTITIES, (analysis.severity, analysis.duration_days, analysis.age), strict=False))
     for name, value in numbers.items():
         if value is not None:
             entities.append({"entity": name, "value": value, "start": 0, "end": 0,
                              "confidence_entity": 1.0, "extractor": EXTRACTOR_NAME})
-    for flag in analysis.red_flags:
-        entities.append({"entity": "red_flag", "value": flag, "start": 0, "end": len(analysis.text),
+    for flag in red_flags:
+        entities.append({"entity": RED_FLAG_ENTITY, "value": flag, "start": 0, "end": len(analysis.text),
                          "confidence_entity": 1.0, "extractor": EXTRACTOR_NAME})
     return entities
 
 
-def override_intent(intent: Optional[Dict[str, Any]], ranking: List[Dict[str, Any]], analysis: Analysis):
+def override_intent(
+    intent: Optional[Dict[str, Any]], ranking: List[Dict[str, Any]], analysis: Analysis, red_flags: List[str]
+):
     """The (intent, ranking) the message should carry once red flags are taken into account."""
-    if analysis.red_flags:
-        top = {"name": RED_FLAG_INTENT, "confidence": 1.0}
-        return top, [top] + [r for r in ranking if r.get("name") != RED_FLAG_INTENT]
-    if intent and intent.get("name") == RED_FLAG_INTENT:
+    if red_flags:
+        top = {"name": REPORT_RED_FLAG, "confidence": 1.0}
+        return top, [top] + [r for r in ranking if r.get("name") != REPORT_RED_FLAG]
+    if intent and intent.get("name") == REPORT_RED_FLAG:
         # The classifier suspects a red flag the rules did not find. Denied red flags
         # ("no bladder problems") and unsure guesses go to the classifier's next intent;
         # a confident guess stays, and earns the safety-net message.
         unsure = (intent.get("confidence") or 0) < CLASSIFIER_RED_FLAG_CONFIDENCE
-        rest = [r for r in ranking if r.get("name") != RED_FLAG_INTENT]
-        if rest and (analysis.negated_red_flag_terms or unsure):
+        rest = [r for r in ranking if r.get("name") != REPORT_RED_FLAG]
+        if rest and (safety.denies_red_flag(analysis) or unsure):
             return rest[0], rest
     return intent, ranking
 
@@ -88,7 +90,7 @@ class SymptomExtractor(GraphComponent):
         return cls()
 
     def __init__(self) -> None:
-        self.pipeline = get_pipeline()
+        analyse("")  # build the spaCy pipeline now, not on the first person's message
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -98,13 +100,14 @@ class SymptomExtractor(GraphComponent):
             text = message.get(TEXT) or ""
             if text.startswith("/"):
                 continue  # an intent payload from a button, not words to analyse
-            analysis = self.pipeline.analyse(text)
+            analysis = analyse(text)
+            red_flags = safety.message_red_flags(analysis)
             entities = [
                 e for e in message.get(ENTITIES, []) if e.get("extractor") != EXTRACTOR_NAME
-            ] + analysis_to_entities(analysis)
+            ] + analysis_to_entities(analysis, red_flags)
             message.set(ENTITIES, entities, add_to_output=True)
             intent, ranking = override_intent(
-                message.get(INTENT), message.get(INTENT_RANKING_KEY) or [], analysis
+                message.get(INTENT), message.get(INTENT_RANKING_KEY) or [], analysis, red_flags
             )
             if intent is not None:
                 message.set(INTENT, intent, add_to_output=True)

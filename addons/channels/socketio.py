@@ -13,7 +13,7 @@ credentials key ``cors_allowed_origins`` (a list, or a space-separated string) o
 the ``CORS_ORIGINS`` environment variable that scripts/serve.sh also passes to ``--cors``;
 with neither, Rasa's behaviour is unchanged. Use it in credentials.yml as::
 
-    bot.channels.socketio.SocketIOInput:
+    addons.channels.socketio.SocketIOInput:
       user_message_evt: user_uttered
       bot_message_evt: bot_uttered
       session_persistence: true

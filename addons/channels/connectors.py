@@ -1,6 +1,6 @@
 """Thin Rasa connectors for Telegram, Slack and Facebook Messenger.
 
-Named in credentials.yml by module path (``bot.channels.connectors.TelegramChannel:``),
+Named in credentials.yml by module path (``addons.channels.connectors.TelegramChannel:``),
 they read their secrets from environment variables themselves, so credentials.yml holds
 no secret and no ``${VAR}`` (Rasa refuses to start when a ``${VAR}`` in that file is
 unset). A channel whose required variables are not all set starts *disabled*: its
@@ -38,18 +38,17 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.exceptions import ValidationError as TelegramTokenError
 from fbmessenger import MessengerClient
-from sanic import Blueprint, Sanic, response
-from sanic.request import Request
-from sanic.response import HTTPResponse
-
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput, MessengerBot
 from rasa.core.channels.slack import SlackBot, SlackInput
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
-from bot.channels.rendering import (
+from bot.rendering import (
     FACEBOOK,
     SLACK,
     TELEGRAM,
@@ -145,6 +144,44 @@ def _max_length(credentials: Dict[Text, Any]) -> Optional[int]:
     return int(value) if value else None
 
 
+class RenderedOutput:
+    """Every bot message goes through ``render`` for the platform's profile, then
+    ``_send_rendered`` makes the platform calls (mixed in before Rasa's output channel)."""
+
+    profile: ChannelProfile
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._send_rendered(recipient_id, text, None)
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        await self._send_rendered(recipient_id, text, buttons)
+
+    async def _send_rendered(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[Text, Any]]]) -> None:
+        raise NotImplementedError
+
+
+class EnvironmentConfigured:
+    """``from_credentials`` for a connector whose secrets are environment variables: the
+    channel is built by ``from_environment`` when all of ``required_env`` are set, and is a
+    ``DisabledChannel`` otherwise (mixed in before Rasa's input channel)."""
+
+    platform: Text = ""
+    required_env: Tuple[Text, ...] = ()
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        values, missing = _read_env(cls.platform, cls.required_env)
+        if missing:
+            return DisabledChannel(cls.name(), missing)  # type: ignore[attr-defined]
+        return cls.from_environment(values, credentials or {})
+
+    @classmethod
+    def from_environment(cls, values: Dict[Text, Text], credentials: Dict[Text, Any]) -> InputChannel:
+        raise NotImplementedError
+
+
 # --------------------------------------------------------------------------- Telegram
 
 def derived_telegram_secret(access_token: Text) -> Text:
@@ -153,21 +190,12 @@ def derived_telegram_secret(access_token: Text) -> Text:
     return hmac.new(access_token.encode(), b"telegram-webhook-secret", hashlib.sha256).hexdigest()
 
 
-class TelegramOutputChannel(TelegramOutput):
+class TelegramOutputChannel(RenderedOutput, TelegramOutput):
     """Sends rendered messages; buttons as an inline keyboard."""
 
     def __init__(self, access_token: Optional[Text], profile: ChannelProfile = TELEGRAM) -> None:
         super().__init__(access_token)
         self.profile = profile
-
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self._send_rendered(recipient_id, text, None)
-
-    async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], button_type: Optional[Text] = "inline",
-        **kwargs: Any,
-    ) -> None:
-        await self._send_rendered(recipient_id, text, buttons)
 
     async def _send_rendered(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[Text, Any]]]) -> None:
         for message in render(text, buttons, self.profile):
@@ -180,15 +208,13 @@ class TelegramOutputChannel(TelegramOutput):
             await self.send_message(recipient_id, message.text, reply_markup=markup)
 
 
-class TelegramChannel(TelegramInput):
+class TelegramChannel(EnvironmentConfigured, TelegramInput):
     """Telegram bot webhook. Enabled when TELEGRAM_ACCESS_TOKEN and TELEGRAM_WEBHOOK_URL are set."""
 
+    platform, required_env = "Telegram", TELEGRAM_ENV
+
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        credentials = credentials or {}
-        values, missing = _read_env("Telegram", TELEGRAM_ENV)
-        if missing:
-            return DisabledChannel(cls.name(), missing)
+    def from_environment(cls, values: Dict[Text, Text], credentials: Dict[Text, Any]) -> InputChannel:
         return cls(
             access_token=values["TELEGRAM_ACCESS_TOKEN"],
             webhook_url=values["TELEGRAM_WEBHOOK_URL"],
@@ -292,7 +318,7 @@ class TelegramChannel(TelegramInput):
 
 # --------------------------------------------------------------------------- Slack
 
-class SlackOutputChannel(SlackBot):
+class SlackOutputChannel(RenderedOutput, SlackBot):
     """Posts rendered messages as blocks; buttons as an actions block."""
 
     def __init__(
@@ -301,14 +327,6 @@ class SlackOutputChannel(SlackBot):
     ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         self.profile = profile
-
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self._send_rendered(recipient_id, text, None)
-
-    async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
-    ) -> None:
-        await self._send_rendered(recipient_id, text, buttons)
 
     async def _send_rendered(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[Text, Any]]]) -> None:
         recipient = self.slack_channel or recipient_id
@@ -330,15 +348,13 @@ class SlackOutputChannel(SlackBot):
             await self._post_message(channel=recipient, text=slack_escape(message.text), blocks=blocks)
 
 
-class SlackChannel(SlackInput):
+class SlackChannel(EnvironmentConfigured, SlackInput):
     """Slack app (Events API + Interactivity). Enabled when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set."""
 
+    platform, required_env = "Slack", SLACK_ENV
+
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        credentials = credentials or {}
-        values, missing = _read_env("Slack", SLACK_ENV)
-        if missing:
-            return DisabledChannel(cls.name(), missing)
+    def from_environment(cls, values: Dict[Text, Text], credentials: Dict[Text, Any]) -> InputChannel:
         return cls(
             slack_token=values["SLACK_BOT_TOKEN"],
             slack_channel=_env("SLACK_CHANNEL") or None,
@@ -387,7 +403,7 @@ class SlackChannel(SlackInput):
 
 # --------------------------------------------------------------------------- Messenger
 
-class FacebookOutputChannel(MessengerBot):
+class FacebookOutputChannel(RenderedOutput, MessengerBot):
     """Sends rendered messages through the Send API; buttons as quick replies.
 
     fbmessenger's client is synchronous (requests): calls run in a worker thread so the
@@ -396,14 +412,6 @@ class FacebookOutputChannel(MessengerBot):
     def __init__(self, messenger_client: MessengerClient, profile: ChannelProfile = FACEBOOK) -> None:
         super().__init__(messenger_client)
         self.profile = profile
-
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self._send_rendered(recipient_id, text, None)
-
-    async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
-    ) -> None:
-        await self._send_rendered(recipient_id, text, buttons)
 
     async def send_quick_replies(
         self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]], **kwargs: Any
@@ -426,16 +434,14 @@ class FacebookOutputChannel(MessengerBot):
                 logger.error("Messenger: the Send API refused a message: %s", result["error"])
 
 
-class FacebookChannel(FacebookInput):
+class FacebookChannel(EnvironmentConfigured, FacebookInput):
     """Messenger webhook of a Facebook page. Enabled when FACEBOOK_PAGE_ACCESS_TOKEN,
     FACEBOOK_APP_SECRET and FACEBOOK_VERIFY_TOKEN are set."""
 
+    platform, required_env = "Facebook Messenger", FACEBOOK_ENV
+
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        credentials = credentials or {}
-        values, missing = _read_env("Facebook Messenger", FACEBOOK_ENV)
-        if missing:
-            return DisabledChannel(cls.name(), missing)
+    def from_environment(cls, values: Dict[Text, Text], credentials: Dict[Text, Any]) -> InputChannel:
         return cls(
             fb_verify=values["FACEBOOK_VERIFY_TOKEN"],
             fb_secret=values["FACEBOOK_APP_SECRET"],

@@ -1,0 +1,125 @@
+"""The names that tie the pieces together, written once.
+
+domain.yml, data/*.yml, the content module and the code all use these strings;
+tests/unit/test_contract.py checks that they agree. The slots ``triage_level`` and
+``possible_causes``, the intents and ``utter_consult_professional`` are a public
+contract that integrators rely on: change them only with a migration note.
+"""
+from __future__ import annotations
+
+from typing import Dict, Tuple
+
+# --------------------------------------------------------------------------- triage
+ROUTINE = "routine"
+URGENT = "urgent"
+EMERGENCY = "emergency"
+TRIAGE_LEVELS: Tuple[str, ...] = (ROUTINE, URGENT, EMERGENCY)  # least to most serious
+
+# --------------------------------------------------------------------------- slots
+TRIAGE_LEVEL = "triage_level"
+POSSIBLE_CAUSES = "possible_causes"
+RED_FLAGS = "red_flags"
+NEW_RED_FLAGS = "new_red_flags"
+REPORTED_FINDINGS = "reported_findings"
+REQUESTED_SLOT = "requested_slot"  # Rasa's own: the form question just asked
+
+# The interview's red-flag screening questions (yes / no / unknown; quickly / slowly).
+SCREEN_CAUDA_EQUINA = "screen_cauda_equina"
+SCREEN_SYSTEMIC = "screen_systemic"
+SCREEN_MAJOR_TRAUMA = "screen_major_trauma"
+SCREEN_WEAKNESS_PROGRESSION = "screen_weakness_progression"
+SCREENING_SLOTS: Tuple[str, ...] = (
+    SCREEN_CAUDA_EQUINA,
+    SCREEN_SYSTEMIC,
+    SCREEN_MAJOR_TRAUMA,
+    SCREEN_WEAKNESS_PROGRESSION,
+)
+
+# Slot values shared by the interview and the symptom record.
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+QUICKLY, SLOWLY = "quickly", "slowly"
+
+# --------------------------------------------------------------------------- the form
+SYMPTOM_FORM = "symptom_form"
+# The order a physiotherapist's intake would follow, safety questions early. Each is a
+# slot of the form and has a response utter_ask_<question> in domain.yml.
+QUESTIONS: Tuple[str, ...] = (
+    "pain_location",
+    "pain_spreads",
+    "nerve_symptoms",
+    SCREEN_CAUDA_EQUINA,
+    SCREEN_WEAKNESS_PROGRESSION,
+    "aggravating_factors",
+    "pain_onset",
+    SCREEN_MAJOR_TRAUMA,
+    "pain_duration",
+    "pain_severity",
+    SCREEN_SYSTEMIC,
+)
+
+# --------------------------------------------------------------------------- intents
+GREET = "greet"
+GOODBYE = "goodbye"
+AFFIRM = "affirm"
+DENY = "deny"
+THANK = "thank"
+BOT_CHALLENGE = "bot_challenge"
+ASK_HELP = "ask_help"
+STOP = "stop"
+OUT_OF_SCOPE = "out_of_scope"
+DONT_KNOW = "dont_know"
+DESCRIBE_PAIN = "describe_pain"
+ASK_CONDITION = "ask_condition"
+ASK_TREATMENT = "ask_treatment"
+ASK_ANATOMY = "ask_anatomy"
+REPORT_RED_FLAG = "report_red_flag"
+INTENTS: Tuple[str, ...] = (
+    GREET, GOODBYE, AFFIRM, DENY, THANK, BOT_CHALLENGE, ASK_HELP, STOP, OUT_OF_SCOPE,
+    DONT_KNOW, DESCRIBE_PAIN, ASK_CONDITION, ASK_TREATMENT, ASK_ANATOMY, REPORT_RED_FLAG,
+)
+# Intents whose findings describe the person's own pain ("can sitting cause back pain?"
+# is a question, not "worse when sitting").
+SYMPTOM_INTENTS = frozenset({DESCRIBE_PAIN, REPORT_RED_FLAG, AFFIRM, DENY, DONT_KNOW})
+# Questions asked mid-interview are answered, not recorded as answers.
+QUESTION_INTENTS = frozenset({ASK_CONDITION, ASK_TREATMENT, ASK_ANATOMY, ASK_HELP, BOT_CHALLENGE, OUT_OF_SCOPE})
+
+# --------------------------------------------------------------------------- responses
+CONSULT_PROFESSIONAL = "utter_consult_professional"
+
+# --------------------------------------------------------------------------- entities
+# Topic labels the language layer tags (what a question is about).
+TOPIC_LABELS: Tuple[str, ...] = ("condition", "treatment", "anatomy_topic")
+# Kinds of finding in the content lexicon; each is also an entity.
+FINDING_KINDS: Tuple[str, ...] = ("body_location", "side", "symptom", "activity", "onset", "risk_factor")
+# Numbers the language layer reads, passed to Rasa as entities of these names.
+NUMBER_ENTITIES: Tuple[str, ...] = ("pain_severity", "duration_days", "age")
+RED_FLAG_ENTITY = "red_flag"
+
+# --------------------------------------------------------------------------- ranking features
+# What the symptom record (bot.symptoms) tells the ranking (bot.ranking); the content's
+# indicators may use exactly these. A finding becomes a feature with its kind's prefix.
+FEATURE_PREFIXES: Dict[str, Tuple[str, ...]] = {
+    "body_location": ("location:",),
+    "symptom": ("symptom:",),
+    "activity": ("worse:", "better:"),
+    "onset": ("onset:",),
+    "risk_factor": ("risk:",),
+    "side": ("side:",),
+}
+SPREADS = "spreads"
+SPREADS_BELOW_KNEE = "spreads_below_knee"
+NO_SPREAD = "no_spread"
+NO_NERVE_SYMPTOMS = "no_nerve_symptoms"
+DURATIONS: Tuple[str, ...] = ("acute", "subacute", "chronic")
+SEVERITIES: Tuple[str, ...] = ("mild", "moderate", "severe")
+AGE_BANDS: Tuple[str, ...] = ("under_40", "40_to_60", "over_60")
+# Features derived from numbers and structure rather than from a single phrase.
+DERIVED_FEATURES: Tuple[str, ...] = (
+    SPREADS,
+    SPREADS_BELOW_KNEE,
+    NO_SPREAD,
+    NO_NERVE_SYMPTOMS,
+    *(f"duration:{d}" for d in DURATIONS),
+    *(f"severity:{s}" for s in SEVERITIES),
+    *(f"age:{a}" for a in AGE_BANDS),
+)

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Static checks: ruff (lint + format check) on all Python, mypy on bot/ and actions/.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+"$VENV/bin/mypy"

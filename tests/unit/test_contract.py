@@ -1,0 +1,73 @@
+"""The contract (bot/contract.py) agrees with domain.yml, the training data and the content."""
+from pathlib import Path
+
+import yaml
+
+from bot import contract
+from bot.content import get_content
+from bot.nlp import analyse
+from bot.symptoms import SymptomRecord
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def test_intents_are_the_domains():
+    assert set(contract.INTENTS) == set(DOMAIN["intents"])
+
+
+def test_slots_exist_in_the_domain():
+    slots = set(DOMAIN["slots"])
+    named = {contract.TRIAGE_LEVEL, contract.POSSIBLE_CAUSES, contract.RED_FLAGS, contract.NEW_RED_FLAGS,
+             contract.REPORTED_FINDINGS, *contract.SCREENING_SLOTS, *SymptomRecord.slot_names()}
+    assert named <= slots, named - slots
+
+
+def test_triage_levels_are_the_slots_values():
+    assert list(contract.TRIAGE_LEVELS) == DOMAIN["slots"][contract.TRIAGE_LEVEL]["values"]
+
+
+def test_the_form_asks_the_contracts_questions_in_order():
+    assert DOMAIN["forms"][contract.SYMPTOM_FORM]["required_slots"] == list(contract.QUESTIONS)
+    for question in contract.QUESTIONS:
+        assert f"utter_ask_{question}" in DOMAIN["responses"], question
+
+
+def test_the_consult_response_exists():
+    assert contract.CONSULT_PROFESSIONAL in DOMAIN["responses"]
+
+
+def test_entities_are_declared():
+    entities = set(DOMAIN["entities"])
+    assert {*contract.TOPIC_LABELS, *contract.FINDING_KINDS, *contract.NUMBER_ENTITIES,
+            contract.RED_FLAG_ENTITY} <= entities
+
+
+def test_content_finding_kinds_are_the_contracts():
+    assert {f.kind for f in get_content().findings.values()} <= set(contract.FINDING_KINDS)
+
+
+def test_every_feature_the_record_can_produce_is_one_the_ranking_knows():
+    """Fill a record with every finding and every number band; all its features are known."""
+    known = set(get_content().ranking_features())
+    content = get_content()
+    produced = set()
+    for finding in content.findings.values():
+        for phrase in finding.phrases[:1]:
+            for question in (None, "pain_spreads"):
+                record = SymptomRecord()
+                record.update(analyse(f"my {phrase} is bad, worse when {phrase}, better with {phrase}"),
+                              question=question)
+                produced |= record.features()
+    for days in (3, 60, 200):
+        for severity in (2, 5, 9):
+            for age in (25, 50, 70):
+                record = SymptomRecord(pain_spreads=contract.YES, spread_to=["calf"], nerve_symptoms=[],
+                                       pain_severity=severity, age=age)
+                record.set_duration(days)
+                produced |= record.features()
+    record = SymptomRecord(pain_spreads=contract.NO)
+    produced |= record.features()
+    assert produced - known == set()
+    # and the check is not empty: the derived features were produced
+    assert set(contract.DERIVED_FEATURES) <= produced
