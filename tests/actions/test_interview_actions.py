@@ -7,7 +7,17 @@ from actions.interview import ActionConcludeInterview, ActionRedFlagFollowup, Ac
 from bot.ranking import rank_causes
 from bot.symptoms import SymptomRecord
 
-from .conftest import CONSULT, EMERGENCY_NUMBER, FORM, URGENT_CONTACT, load_fixture, make_tracker, responses, slot_events, texts
+from .conftest import (
+    CONSULT,
+    EMERGENCY_NUMBER,
+    FORM,
+    URGENT_CONTACT,
+    load_fixture,
+    make_tracker,
+    responses,
+    slot_events,
+    texts,
+)
 
 DISC = load_fixture("disc_interview_slots.json")
 URGENT_REMINDER = f"Remember to get checked today: contact your GP or call {URGENT_CONTACT}."
