@@ -1,4 +1,5 @@
 """Answers to questions about conditions, treatments and anatomy, from the content module."""
+
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 

@@ -1,4 +1,5 @@
 """The symptom interview form: what to ask next, short answers, and the result."""
+
 from typing import Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -85,10 +86,13 @@ class ActionConcludeInterview(Action):
             dispatcher.utter_message(text=message)
         if level == URGENT:
             dispatcher.utter_message(text=replies.reminder(URGENT))
-        return changed_slots(tracker, {
-            POSSIBLE_CAUSES: [c.condition_id for c in causes],
-            TRIAGE_LEVEL: level,
-        })
+        return changed_slots(
+            tracker,
+            {
+                POSSIBLE_CAUSES: [c.condition_id for c in causes],
+                TRIAGE_LEVEL: level,
+            },
+        )
 
 
 class ActionStopInterview(Action):

@@ -7,6 +7,7 @@ policy picks the next action; and unlike a custom slot-mapping action, the
 messages it sends reach the person. It keeps the symptom record and the triage
 slots up to date and speaks any new red flag at once.
 """
+
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -64,8 +65,12 @@ def screen_and_speak(
     answers = {slot: tracker.get_slot(slot) for slot in SCREENING_SLOTS}
     answers.update({k: v for k, v in (new_answers or {}).items() if k in SCREENING_SLOTS})
     result = safety.screen(
-        findings, answers, tracker.get_slot(TRIAGE_LEVEL), tracker.get_slot(RED_FLAGS),
-        remind=remind, message_findings=said_now,
+        findings,
+        answers,
+        tracker.get_slot(TRIAGE_LEVEL),
+        tracker.get_slot(RED_FLAGS),
+        remind=remind,
+        message_findings=said_now,
     )
     for message in result.messages:
         dispatcher.utter_message(text=message)

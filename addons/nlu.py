@@ -8,6 +8,7 @@ Placed last in the NLU pipeline, after the intent classifier, it
   classifier took for a red flag but which only denies one ("no bladder problems")
   falls back to the classifier's next guess.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -45,11 +46,27 @@ def analysis_to_entities(analysis: Analysis, red_flags: List[str]) -> List[Dict[
     numbers = dict(zip(NUMBER_ENTITIES, (analysis.severity, analysis.duration_days, analysis.age), strict=False))
     for name, value in numbers.items():
         if value is not None:
-            entities.append({"entity": name, "value": value, "start": 0, "end": 0,
-                             "confidence_entity": 1.0, "extractor": EXTRACTOR_NAME})
+            entities.append(
+                {
+                    "entity": name,
+                    "value": value,
+                    "start": 0,
+                    "end": 0,
+                    "confidence_entity": 1.0,
+                    "extractor": EXTRACTOR_NAME,
+                }
+            )
     for flag in red_flags:
-        entities.append({"entity": RED_FLAG_ENTITY, "value": flag, "start": 0, "end": len(analysis.text),
-                         "confidence_entity": 1.0, "extractor": EXTRACTOR_NAME})
+        entities.append(
+            {
+                "entity": RED_FLAG_ENTITY,
+                "value": flag,
+                "start": 0,
+                "end": len(analysis.text),
+                "confidence_entity": 1.0,
+                "extractor": EXTRACTOR_NAME,
+            }
+        )
     return entities
 
 
@@ -71,9 +88,7 @@ def override_intent(
     return intent, ranking
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class SymptomExtractor(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/turn_latency.py [conversations]
 """
+
 import asyncio
 import logging
 import statistics
@@ -16,8 +17,21 @@ from rasa.utils.log_utils import configure_structlog  # noqa: E402
 
 from tests.support.stack import MODEL, Stack  # noqa: E402
 
-SCRIPT = ["hi", "what is sciatica", "my lower back hurts", "it goes down below the knee", "pins and needles",
-          "no", "sitting", "after lifting", "3 weeks", "6", "no", "thanks", "bye"]
+SCRIPT = [
+    "hi",
+    "what is sciatica",
+    "my lower back hurts",
+    "it goes down below the knee",
+    "pins and needles",
+    "no",
+    "sitting",
+    "after lifting",
+    "3 weeks",
+    "6",
+    "no",
+    "thanks",
+    "bye",
+]
 
 
 async def main(conversations: int) -> None:
@@ -38,8 +52,10 @@ async def main(conversations: int) -> None:
                 await agent.handle_text(text, sender_id=f"bench-{number}")
                 timings.append(time.perf_counter() - started)
         timings.sort()
-        print(f"{len(timings)} turns: median {1000 * statistics.median(timings):.0f} ms, "
-              f"p95 {1000 * timings[int(0.95 * len(timings))]:.0f} ms, max {1000 * timings[-1]:.0f} ms")
+        print(
+            f"{len(timings)} turns: median {1000 * statistics.median(timings):.0f} ms, "
+            f"p95 {1000 * timings[int(0.95 * len(timings))]:.0f} ms, max {1000 * timings[-1]:.0f} ms"
+        )
     finally:
         stack.stop()
 

@@ -5,6 +5,7 @@ tests/unit/test_contract.py checks that they agree. The slots ``triage_level`` a
 ``possible_causes``, the intents and ``utter_consult_professional`` are a public
 contract that integrators rely on: change them only with a migration note.
 """
+
 from __future__ import annotations
 
 from typing import Dict, Tuple
@@ -74,8 +75,21 @@ ASK_TREATMENT = "ask_treatment"
 ASK_ANATOMY = "ask_anatomy"
 REPORT_RED_FLAG = "report_red_flag"
 INTENTS: Tuple[str, ...] = (
-    GREET, GOODBYE, AFFIRM, DENY, THANK, BOT_CHALLENGE, ASK_HELP, STOP, OUT_OF_SCOPE,
-    DONT_KNOW, DESCRIBE_PAIN, ASK_CONDITION, ASK_TREATMENT, ASK_ANATOMY, REPORT_RED_FLAG,
+    GREET,
+    GOODBYE,
+    AFFIRM,
+    DENY,
+    THANK,
+    BOT_CHALLENGE,
+    ASK_HELP,
+    STOP,
+    OUT_OF_SCOPE,
+    DONT_KNOW,
+    DESCRIBE_PAIN,
+    ASK_CONDITION,
+    ASK_TREATMENT,
+    ASK_ANATOMY,
+    REPORT_RED_FLAG,
 )
 # Intents whose findings describe the person's own pain ("can sitting cause back pain?"
 # is a question, not "worse when sitting").

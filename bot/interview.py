@@ -5,6 +5,7 @@ Free-text facts ("it started after lifting") are folded into the record by
 questions and interprets short answers to the question just asked ("yes", "no",
 "not sure", a number), which only make sense in that context.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
@@ -27,8 +28,18 @@ from bot.contract import (
 )
 from bot.symptoms import SymptomRecord
 
-STAYS_PUT = ("stays", "stay in", "doesn't spread", "doesnt spread", "does not spread", "only in my",
-             "just in my", "just my", "it doesn't", "it does not")
+STAYS_PUT = (
+    "stays",
+    "stay in",
+    "doesn't spread",
+    "doesnt spread",
+    "does not spread",
+    "only in my",
+    "just in my",
+    "just my",
+    "it doesn't",
+    "it does not",
+)
 
 
 def applies(question: str, slots: Mapping[str, Any]) -> bool:

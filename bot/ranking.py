@@ -1,4 +1,5 @@
 """Collected features -> possible causes with reasons. Pure and deterministic."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,9 @@ class RankedCause:
     reasons: Tuple[str, ...]  # the "why" of the matched indicators, strongest first
 
 
-def rank_causes(features: Iterable[str], content: Optional[Content] = None, limit: int = MAX_CAUSES) -> List[RankedCause]:
+def rank_causes(
+    features: Iterable[str], content: Optional[Content] = None, limit: int = MAX_CAUSES
+) -> List[RankedCause]:
     """Score every condition by its indicators; ties keep the content file's order."""
     content = content or get_content()
     present = set(features)
@@ -29,9 +32,7 @@ def rank_causes(features: Iterable[str], content: Optional[Content] = None, limi
         score = sum(i.weight for i in matched)
         if score < MIN_SCORE:
             continue
-        reasons = tuple(
-            i.why for i in sorted(matched, key=lambda i: -i.weight) if i.weight > 0 and i.why
-        )
+        reasons = tuple(i.why for i in sorted(matched, key=lambda i: -i.weight) if i.weight > 0 and i.why)
         ranked.append((-score, order, RankedCause(condition.id, score, reasons)))
     ranked.sort(key=lambda item: (item[0], item[1]))
     return [cause for _, _, cause in ranked[:limit]]

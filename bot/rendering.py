@@ -15,6 +15,7 @@ Pure functions, no Rasa and no I/O, shared by the connectors in ``connectors.py`
 - ``neutralize_command`` keeps what people type from being read by Rasa as a direct
   intent ("/greet"): platform commands map to plain text, other leading slashes go.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -157,6 +158,7 @@ def split_text(text: str, limit: int, measure: Measure = len) -> List[str]:
 
 # --------------------------------------------------------------------------- choices
 
+
 def choices_from_buttons(buttons: Optional[Iterable[Mapping[str, Any]]]) -> List[Choice]:
     """Rasa-style buttons ({"title", "payload"}) as choices; a missing title or payload
     is taken from the other, buttons with neither are dropped."""
@@ -199,9 +201,7 @@ def render(
     if fits_natively(choices, profile):
         if not chunks:
             chunks = ["Please choose:"]
-        return [OutgoingMessage(chunk) for chunk in chunks[:-1]] + [
-            OutgoingMessage(chunks[-1], tuple(choices))
-        ]
+        return [OutgoingMessage(chunk) for chunk in chunks[:-1]] + [OutgoingMessage(chunks[-1], tuple(choices))]
     block = numbered_options(choices) + "\n" + NUMBERED_HINT
     if chunks and measure(chunks[-1] + "\n\n" + block) <= limit:
         chunks[-1] = chunks[-1] + "\n\n" + block
@@ -243,6 +243,7 @@ def resolve_numbered_reply(
 
 
 # --------------------------------------------------------------------------- platform bits
+
 
 def keyboard_rows(choices: Sequence[Choice], max_per_row: int = 3, max_row_chars: int = 30) -> List[List[Choice]]:
     """Choices packed into rows for a Telegram inline keyboard: short answers side by side

@@ -3,6 +3,7 @@
 No Rasa here: actions call these and dispatch the strings. Wording never claims a
 diagnosis and never gives doses; the content module is the only source of facts.
 """
+
 from __future__ import annotations
 
 from typing import List, Sequence
@@ -48,10 +49,7 @@ def condition_answer(condition_id: str) -> List[str]:
     messages.append("It often shows up as:\n" + "\n".join(f"• {f}" for f in condition.typical_features[:4]))
     helps = [content.treatments[t].name.lower() for t in condition.self_care[:4]]
     if helps:
-        messages.append(
-            "Things that often help: " + _join(helps) + ". "
-            + " ".join(condition.professional_care[:2])
-        )
+        messages.append("Things that often help: " + _join(helps) + ". " + " ".join(condition.professional_care[:2]))
     return messages
 
 
@@ -86,15 +84,15 @@ def summary(record: SymptomRecord) -> str:
     """'You told me: ...', for the person to take to an appointment."""
     parts = []
     if record.pain_location:
-        where = _join([_label(loc) if loc != "below_knee" else "leg below the knee"
-                       for loc in record.pain_location])
+        where = _join([_label(loc) if loc != "below_knee" else "leg below the knee" for loc in record.pain_location])
         side = _join([_label(s) for s in record.pain_side or [] if s != "both_legs"])
         parts.append(f"pain in your {where}" + (f" ({side})" if side else ""))
     if record.pain_spreads == YES:
         places = record.spread_to or []
         to = _join([_label(loc) for loc in places if loc != "below_knee"])
-        parts.append("it spreads" + (f" to your {to}" if to else "")
-                     + (" below the knee" if "below_knee" in places else ""))
+        parts.append(
+            "it spreads" + (f" to your {to}" if to else "") + (" below the knee" if "below_knee" in places else "")
+        )
     elif record.pain_spreads == NO:
         parts.append("it does not spread")
     if record.nerve_symptoms:
@@ -108,8 +106,9 @@ def summary(record: SymptomRecord) -> str:
     if record.easing_factors:
         parts.append("easier with " + _join([_label(a) for a in record.easing_factors]))
     if record.pain_onset and record.pain_onset != UNKNOWN:
-        parts.append("it " + ("started " if not _label(record.pain_onset).startswith("came") else "")
-                     + _label(record.pain_onset))
+        parts.append(
+            "it " + ("started " if not _label(record.pain_onset).startswith("came") else "") + _label(record.pain_onset)
+        )
     if record.pain_duration_days is not None:
         parts.append("for " + _duration_words(record.pain_duration_days))
     if isinstance(record.pain_severity, (int, float)):
@@ -140,7 +139,9 @@ def result(causes: Sequence[RankedCause], record: SymptomRecord) -> List[str]:
     content = get_content()
     messages = []
     if causes:
-        lines = ["These are possible causes that fit what you described. They are not a diagnosis: only a professional who examines you can tell."]
+        lines = [
+            "These are possible causes that fit what you described. They are not a diagnosis: only a professional who examines you can tell."
+        ]
         for number, cause in enumerate(causes, start=1):
             name = content.conditions[cause.condition_id].name
             why = "; ".join(cause.reasons[:2])
@@ -151,7 +152,10 @@ def result(causes: Sequence[RankedCause], record: SymptomRecord) -> List[str]:
             for treatment_id in content.conditions[cause.condition_id].self_care:
                 if treatment_id not in advice_ids:
                     advice_ids.append(treatment_id)
-        tips = [f"• {content.treatments[t].name}: {content.treatments[t].advice.split('. ')[0].rstrip('.')}." for t in advice_ids[:3]]
+        tips = [
+            f"• {content.treatments[t].name}: {content.treatments[t].advice.split('. ')[0].rstrip('.')}."
+            for t in advice_ids[:3]
+        ]
         messages.append("What you can do meanwhile:\n" + "\n".join(tips))
     else:
         messages.append(
@@ -159,8 +163,13 @@ def result(causes: Sequence[RankedCause], record: SymptomRecord) -> List[str]:
             "and most back pain improves within a few weeks."
         )
         general = [t for t in ("stay_active", "exercise", "heat") if t in content.treatments]
-        messages.append("What you can do meanwhile:\n" + "\n".join(
-            f"• {content.treatments[t].name}: {content.treatments[t].advice.split('. ')[0].rstrip('.')}." for t in general))
+        messages.append(
+            "What you can do meanwhile:\n"
+            + "\n".join(
+                f"• {content.treatments[t].name}: {content.treatments[t].advice.split('. ')[0].rstrip('.')}."
+                for t in general
+            )
+        )
     messages.append(summary(record))
     return messages
 
@@ -175,10 +184,7 @@ def treatments_overview() -> List[str]:
 
 def emergency_stop(record: SymptomRecord) -> List[str]:
     """Instead of a result: after an emergency, the routine questions stop."""
-    messages = [
-        "Because of what you told me, I'll stop the routine questions here. "
-        + reminder(EMERGENCY)
-    ]
+    messages = ["Because of what you told me, I'll stop the routine questions here. " + reminder(EMERGENCY)]
     if record.has_anything():
         messages.append(summary(record))
     return messages

@@ -1,5 +1,6 @@
 """The red-flag decision, in one place: what one message raises, and what a turn's screen
 finds, what the level becomes and what to say."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

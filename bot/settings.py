@@ -1,4 +1,5 @@
 """Per-deployment settings, read from the environment (see docs/safety.md)."""
+
 from __future__ import annotations
 
 import os

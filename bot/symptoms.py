@@ -5,6 +5,7 @@ message (later statements correct earlier ones: "actually it's my left leg"), an
 turned back into slots. ``features()`` gives the strings ``ranking`` matches against
 the content module's indicators.
 """
+
 from __future__ import annotations
 
 import re
@@ -218,8 +219,22 @@ class SymptomRecord:
         return any(value not in (None, [], UNKNOWN) for value in self.to_slots().values())
 
 
-EASING_WORDS = ("better", "eases", "ease", "easier", "helps", "help", "relieves", "relief",
-                "improves", "goes away", "settles", "less pain", "soothes", "calms")
+EASING_WORDS = (
+    "better",
+    "eases",
+    "ease",
+    "easier",
+    "helps",
+    "help",
+    "relieves",
+    "relief",
+    "improves",
+    "goes away",
+    "settles",
+    "less pain",
+    "soothes",
+    "calms",
+)
 
 
 CLAUSE_BREAK = re.compile(r"[,.;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\band it\b|\band its\b|\band it's\b")
@@ -235,14 +250,38 @@ def _clause_around(text: str, start: int, end: int) -> str:
 
 def _says_easier(text: str) -> bool:
     lowered = f" {text.lower()} "
-    if any(w in lowered for w in (" worse", " hurts", " aggravat", " painful", " makes it bad",
-                                   "doesn't help", "does not help", "doesnt help", "no help")):
+    if any(
+        w in lowered
+        for w in (
+            " worse",
+            " hurts",
+            " aggravat",
+            " painful",
+            " makes it bad",
+            "doesn't help",
+            "does not help",
+            "doesnt help",
+            "no help",
+        )
+    ):
         return False
     return any(f" {w}" in lowered for w in EASING_WORDS)
 
 
-CORRECTION_CUES = ("actually", "i meant", "i mean", "sorry", "correction", "not my", "rather",
-                   "no wait", "wait no", "i was wrong", "not the", "my mistake")
+CORRECTION_CUES = (
+    "actually",
+    "i meant",
+    "i mean",
+    "sorry",
+    "correction",
+    "not my",
+    "rather",
+    "no wait",
+    "wait no",
+    "i was wrong",
+    "not the",
+    "my mistake",
+)
 
 
 def is_correction(text: str) -> bool:

@@ -1,4 +1,5 @@
 """Red-flag rules -> triage level. Pure functions over finding ids."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,8 +9,17 @@ from bot.content import get_content
 from bot.content.loader import RedFlag
 from bot.contract import EMERGENCY, ROUTINE, TRIAGE_LEVELS, URGENT
 
-__all__ = ["ROUTINE", "URGENT", "EMERGENCY", "level_rank", "raise_level", "red_flags_in",
-           "red_flags_screened", "level_of", "red_flag_findings"]
+__all__ = [
+    "ROUTINE",
+    "URGENT",
+    "EMERGENCY",
+    "level_rank",
+    "raise_level",
+    "red_flags_in",
+    "red_flags_screened",
+    "level_of",
+    "red_flag_findings",
+]
 
 
 def level_rank(level: Optional[str]) -> int:
@@ -32,9 +42,9 @@ def red_flags_in(findings: Iterable[str], message_findings: Optional[Iterable[st
     present = set(findings)
     latest = present if message_findings is None else set(message_findings)
     flags = [
-        flag for flag in get_content().red_flags.values()
-        if any(set(combination) <= (latest if flag.same_message else present)
-               for combination in flag.when_any)
+        flag
+        for flag in get_content().red_flags.values()
+        if any(set(combination) <= (latest if flag.same_message else present) for combination in flag.when_any)
     ]
     return sorted(flags, key=lambda flag: -level_rank(flag.level))
 
@@ -42,7 +52,8 @@ def red_flags_in(findings: Iterable[str], message_findings: Optional[Iterable[st
 def red_flags_screened(answers: Mapping[str, Optional[str]]) -> List[RedFlag]:
     """Red flags raised by the interview's screening answers (slot -> answer)."""
     flags = [
-        flag for flag in get_content().red_flags.values()
+        flag
+        for flag in get_content().red_flags.values()
         if any(answers.get(slot) == answer for slot, answer in flag.screened_by.items())
     ]
     return sorted(flags, key=lambda flag: -level_rank(flag.level))
@@ -57,8 +68,5 @@ def level_of(flag_ids: Sequence[str]) -> str:
 def red_flag_findings() -> frozenset:
     """Every finding that takes part in some red-flag rule."""
     return frozenset(
-        finding
-        for flag in get_content().red_flags.values()
-        for combination in flag.when_any
-        for finding in combination
+        finding for flag in get_content().red_flags.values() for combination in flag.when_any for finding in combination
     )

@@ -1,4 +1,5 @@
 """Summarises Rasa's NLU reports in results/ as Markdown tables (for docs/evaluation.md)."""
+
 import json
 import sys
 from pathlib import Path
@@ -13,12 +14,16 @@ def table(report, title, skip=("accuracy", "macro avg", "weighted avg", "micro a
     for label, scores in sorted(report.items()):
         if label in skip or not isinstance(scores, dict):
             continue
-        lines.append(f"| {label} | {scores['precision']:.3f} | {scores['recall']:.3f} | "
-                     f"{scores['f1-score']:.3f} | {scores['support']} |")
+        lines.append(
+            f"| {label} | {scores['precision']:.3f} | {scores['recall']:.3f} | "
+            f"{scores['f1-score']:.3f} | {scores['support']} |"
+        )
     for label in ("weighted avg", "macro avg"):
         if label in report:
             s = report[label]
-            lines.append(f"| *{label}* | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1-score']:.3f} | {s['support']} |")
+            lines.append(
+                f"| *{label}* | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1-score']:.3f} | {s['support']} |"
+            )
     if "accuracy" in report:
         lines.append(f"\naccuracy: {report['accuracy']:.3f}")
     return "\n".join(lines)

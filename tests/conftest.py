@@ -3,6 +3,7 @@
 Conversation tests talk to the real trained model through ``rasa.core.agent.Agent``
 with the real action server (a subprocess): nothing is stubbed.
 """
+
 from __future__ import annotations
 
 import os

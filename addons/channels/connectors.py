@@ -24,6 +24,7 @@ Options in credentials.yml (not secret, all optional): ``max_message_length`` (a
 channel, lowers the platform's limit), ``use_threads`` and ``conversation_granularity``
 (Slack), ``graph_api_version`` (Messenger).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -74,6 +75,7 @@ DEFAULT_GRAPH_API_VERSION = "21.0"
 
 # --------------------------------------------------------------------------- shared
 
+
 def _env(name: str) -> str:
     return (os.environ.get(name) or "").strip()
 
@@ -82,8 +84,12 @@ def _read_env(channel: str, names: Iterable[str]) -> Tuple[Dict[str, str], List[
     values = {name: _env(name) for name in names}
     missing = [name for name, value in values.items() if not value]
     if missing and len(missing) < len(values):
-        logger.warning("%s channel disabled: %s set but %s not.", channel,
-                       ", ".join(n for n in values if n not in missing), ", ".join(missing))
+        logger.warning(
+            "%s channel disabled: %s set but %s not.",
+            channel,
+            ", ".join(n for n in values if n not in missing),
+            ", ".join(missing),
+        )
     elif missing:
         logger.info("%s channel disabled (set %s to enable it).", channel, ", ".join(missing))
     return values, missing
@@ -184,6 +190,7 @@ class EnvironmentConfigured:
 
 # --------------------------------------------------------------------------- Telegram
 
+
 def derived_telegram_secret(access_token: Text) -> Text:
     """The webhook secret used when TELEGRAM_WEBHOOK_SECRET is unset: unguessable
     without the bot token, stable across restarts, in Telegram's alphabet."""
@@ -201,10 +208,12 @@ class TelegramOutputChannel(RenderedOutput, TelegramOutput):
         for message in render(text, buttons, self.profile):
             markup = None
             if message.choices:
-                markup = InlineKeyboardMarkup(inline_keyboard=[
-                    [InlineKeyboardButton(choice.title, callback_data=choice.payload) for choice in row]
-                    for row in keyboard_rows(message.choices)
-                ])
+                markup = InlineKeyboardMarkup(
+                    inline_keyboard=[
+                        [InlineKeyboardButton(choice.title, callback_data=choice.payload) for choice in row]
+                        for row in keyboard_rows(message.choices)
+                    ]
+                )
             await self.send_message(recipient_id, message.text, reply_markup=markup)
 
 
@@ -249,11 +258,16 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
         if self.webhook_registered:
             return True
         try:
-            self.webhook_registered = bool(await out_channel.request("setWebhook", {
-                "url": self.webhook_url,
-                "secret_token": self.secret_token,
-                "allowed_updates": json.dumps(["message", "callback_query"]),
-            }))
+            self.webhook_registered = bool(
+                await out_channel.request(
+                    "setWebhook",
+                    {
+                        "url": self.webhook_url,
+                        "secret_token": self.secret_token,
+                        "allowed_updates": json.dumps(["message", "callback_query"]),
+                    },
+                )
+            )
         except Exception as error:
             logger.error("Telegram: could not register the webhook %s: %s", self.webhook_url, error)
             return False
@@ -265,7 +279,9 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
         """(chat id, text, callback query id) of an update we answer, else None."""
         callback = update.get("callback_query")
         if callback:
-            chat = ((callback.get("message") or {}).get("chat") or {}).get("id") or (callback.get("from") or {}).get("id")
+            chat = ((callback.get("message") or {}).get("chat") or {}).get("id") or (callback.get("from") or {}).get(
+                "id"
+            )
             data = callback.get("data")
             if chat is None or not data:
                 return None
@@ -305,9 +321,15 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
                     logger.debug("Telegram: answerCallbackQuery failed: %s", error)
             text = await resolve_reply(request.app, sender_id, text, self.profile)
             try:
-                await on_new_message(UserMessage(
-                    text, out_channel, sender_id, input_channel=self.name(), metadata=self.get_metadata(request),
-                ))
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        out_channel,
+                        sender_id,
+                        input_channel=self.name(),
+                        metadata=self.get_metadata(request),
+                    )
+                )
             except Exception:
                 # A 5xx would make Telegram resend the same update again and again.
                 logger.exception("Telegram: failed to handle a message.")
@@ -318,12 +340,17 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
 
 # --------------------------------------------------------------------------- Slack
 
+
 class SlackOutputChannel(RenderedOutput, SlackBot):
     """Posts rendered messages as blocks; buttons as an actions block."""
 
     def __init__(
-        self, token: Text, slack_channel: Optional[Text] = None, thread_id: Optional[Text] = None,
-        proxy: Optional[Text] = None, profile: ChannelProfile = SLACK,
+        self,
+        token: Text,
+        slack_channel: Optional[Text] = None,
+        thread_id: Optional[Text] = None,
+        proxy: Optional[Text] = None,
+        profile: ChannelProfile = SLACK,
     ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         self.profile = profile
@@ -335,15 +362,20 @@ class SlackOutputChannel(RenderedOutput, SlackBot):
                 {"type": "section", "text": {"type": "plain_text", "text": message.text, "emoji": True}}
             ]
             if message.choices:
-                blocks.append({"type": "actions", "elements": [
+                blocks.append(
                     {
-                        "type": "button",
-                        "action_id": f"choice-{number}",
-                        "text": {"type": "plain_text", "text": choice.title, "emoji": True},
-                        "value": choice.payload,
+                        "type": "actions",
+                        "elements": [
+                            {
+                                "type": "button",
+                                "action_id": f"choice-{number}",
+                                "text": {"type": "plain_text", "text": choice.title, "emoji": True},
+                                "value": choice.payload,
+                            }
+                            for number, choice in enumerate(message.choices, start=1)
+                        ],
                     }
-                    for number, choice in enumerate(message.choices, start=1)
-                ]})
+                )
             # ``text`` is the notification / fallback; the blocks are what is shown.
             await self._post_message(channel=recipient, text=slack_escape(message.text), blocks=blocks)
 
@@ -370,11 +402,17 @@ class SlackChannel(EnvironmentConfigured, SlackInput):
         super().__init__(*args, **kwargs)
         self.profile = SLACK.with_max_text(max_message_length)
 
-    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> SlackOutputChannel:
+    def get_output_channel(
+        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
+    ) -> SlackOutputChannel:
         return SlackOutputChannel(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.profile)
 
     async def process_message(
-        self, request: Request, on_new_message: OnNewMessage, text: Text, sender_id: Optional[Text],
+        self,
+        request: Request,
+        on_new_message: OnNewMessage,
+        text: Text,
+        sender_id: Optional[Text],
         metadata: Optional[Dict],
     ) -> Any:
         text = neutralize_command(text)
@@ -402,6 +440,7 @@ class SlackChannel(EnvironmentConfigured, SlackInput):
 
 
 # --------------------------------------------------------------------------- Messenger
+
 
 class FacebookOutputChannel(RenderedOutput, MessengerBot):
     """Sends rendered messages through the Send API; buttons as quick replies.
@@ -451,8 +490,12 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
         )
 
     def __init__(
-        self, fb_verify: Text, fb_secret: Text, fb_access_token: Text,
-        graph_api_version: Text = DEFAULT_GRAPH_API_VERSION, max_message_length: Optional[int] = None,
+        self,
+        fb_verify: Text,
+        fb_secret: Text,
+        fb_access_token: Text,
+        graph_api_version: Text = DEFAULT_GRAPH_API_VERSION,
+        max_message_length: Optional[int] = None,
     ) -> None:
         super().__init__(fb_verify, fb_secret, fb_access_token)
         self.graph_api_version = str(graph_api_version).lstrip("v")
@@ -474,7 +517,7 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
                 if not signature.startswith(prefix):
                     return False
                 expected = hmac.new(app_secret.encode(), body or b"", algorithm).hexdigest()
-                return hmac.compare_digest(expected, signature[len(prefix):])
+                return hmac.compare_digest(expected, signature[len(prefix) :])
         return False
 
     @staticmethod
@@ -494,16 +537,27 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
             return None  # attachments, reactions, reads, deliveries...
         return str(sender), neutralize_command(text)
 
-    async def _handle(self, app: Sanic, on_new_message: OnNewMessage, messages: List[Tuple[Text, Text]],
-                      metadata: Optional[Dict[Text, Any]]) -> None:
+    async def _handle(
+        self,
+        app: Sanic,
+        on_new_message: OnNewMessage,
+        messages: List[Tuple[Text, Text]],
+        metadata: Optional[Dict[Text, Any]],
+    ) -> None:
         for sender_id, text in messages:
             out_channel = self.get_output_channel()
             try:
                 await out_channel.send_action(sender_id, "typing_on")
                 text = await resolve_reply(app, sender_id, text, self.profile)
-                await on_new_message(UserMessage(
-                    text, out_channel, sender_id, input_channel=self.name(), metadata=metadata,
-                ))
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        out_channel,
+                        sender_id,
+                        input_channel=self.name(),
+                        metadata=metadata,
+                    )
+                )
             except Exception:
                 logger.exception("Messenger: failed to handle a message.")
 
@@ -530,9 +584,11 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
             payload = request.json or {}
             messages = [
                 parsed
-                for entry in (payload.get("entry") or []) if payload.get("object") == "page"
+                for entry in (payload.get("entry") or [])
+                if payload.get("object") == "page"
                 for event in (entry.get("messaging") or [])
-                for parsed in [self.parse_event(event)] if parsed
+                for parsed in [self.parse_event(event)]
+                if parsed
             ]
             if messages:
                 # Answer Facebook at once; the conversation continues in the background

@@ -18,6 +18,7 @@ with neither, Rasa's behaviour is unchanged. Use it in credentials.yml as::
       bot_message_evt: bot_uttered
       session_persistence: true
 """
+
 from __future__ import annotations
 
 import os

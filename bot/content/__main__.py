@@ -3,6 +3,7 @@
 Loads every content file (from ``bot/content/data`` or the directory given), prints a
 one-line summary and exits 0, or prints the first problem found and exits 1.
 """
+
 from __future__ import annotations
 
 import sys

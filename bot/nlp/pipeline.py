@@ -6,6 +6,7 @@ condition / treatment / anatomy synonyms), a Matcher for numbers (severity,
 duration, age) and the NegEx-style ``NegationDetector``. ``analyse`` returns a
 plain ``Analysis`` that the Rasa component, the actions and the tests share.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,21 +26,63 @@ from bot.nlp.negation import PRESENT, NegationDetector
 from bot.nlp.typos import TypoNormaliser
 
 NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "a": 1, "an": 1, "a couple": 2, "couple": 2, "few": 3, "a few": 3, "several": 4,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a": 1,
+    "an": 1,
+    "a couple": 2,
+    "couple": 2,
+    "few": 3,
+    "a few": 3,
+    "several": 4,
 }
 UNIT_DAYS = {
-    "day": 1, "days": 1, "dy": 1, "dys": 1,
-    "week": 7, "weeks": 7, "wk": 7, "wks": 7,
-    "month": 30, "months": 30, "mth": 30, "mths": 30,
-    "year": 365, "years": 365, "yr": 365, "yrs": 365,
+    "day": 1,
+    "days": 1,
+    "dy": 1,
+    "dys": 1,
+    "week": 7,
+    "weeks": 7,
+    "wk": 7,
+    "wks": 7,
+    "month": 30,
+    "months": 30,
+    "mth": 30,
+    "mths": 30,
+    "year": 365,
+    "years": 365,
+    "yr": 365,
+    "yrs": 365,
 }
 RELATIVE_DAYS = {
-    "today": 0.5, "this morning": 0.5, "last night": 1, "yesterday": 1,
-    "since yesterday": 1, "last week": 7, "since last week": 7, "last month": 30,
-    "since last month": 30, "last year": 365, "since last year": 365, "ages": 365,
-    "forever": 730, "years": 730, "months": 90, "weeks": 21, "days": 3,
+    "today": 0.5,
+    "this morning": 0.5,
+    "last night": 1,
+    "yesterday": 1,
+    "since yesterday": 1,
+    "last week": 7,
+    "since last week": 7,
+    "last month": 30,
+    "since last month": 30,
+    "last year": 365,
+    "since last year": 365,
+    "ages": 365,
+    "forever": 730,
+    "years": 730,
+    "months": 90,
+    "weeks": 21,
+    "days": 3,
 }
 
 
@@ -64,10 +107,7 @@ class Analysis:
     age: Optional[int] = None
 
     def ids(self, label: Optional[str] = None, status: str = PRESENT) -> List[str]:
-        return [
-            m.id for m in self.mentions
-            if (label is None or m.label == label) and m.status == status
-        ]
+        return [m.id for m in self.mentions if (label is None or m.label == label) and m.status == status]
 
     def topics(self, label: str) -> List[str]:
         """Topic ids mentioned (condition, treatment, anatomy_topic), whatever the status."""
@@ -79,10 +119,7 @@ class Analysis:
 
     def findings(self, statuses: Iterable[str] = (PRESENT,)) -> Set[str]:
         statuses = set(statuses)
-        return {
-            m.id for m in self.mentions
-            if m.label not in TOPIC_LABELS and m.status in statuses
-        }
+        return {m.id for m in self.mentions if m.label not in TOPIC_LABELS and m.status in statuses}
 
 
 def _number(token_text: str) -> Optional[float]:
@@ -139,8 +176,7 @@ class SymptomPipeline:
 
     def _patterns(self) -> List[Dict]:
         return [
-            {"label": label, "pattern": phrase, "id": entry_id}
-            for label, entry_id, phrase in self._finding_entries()
+            {"label": label, "pattern": phrase, "id": entry_id} for label, entry_id, phrase in self._finding_entries()
         ]
 
     def _topic_matcher(self) -> PhraseMatcher:
@@ -152,37 +188,84 @@ class SymptomPipeline:
     def _add_number_patterns(self) -> None:
         num = {"LIKE_NUM": True}
         numword = {"LOWER": {"IN": list(NUMBER_WORDS)}}
-        self.matcher.add("SEVERITY", [
-            [{"TEXT": {"REGEX": r"^\d{1,2}/10$"}}],
-            [num, {"LOWER": {"IN": ["/", "out"]}}, {"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": ["10", "ten"]}}],
-            [numword, {"LOWER": "out"}, {"LOWER": "of"}, {"LOWER": {"IN": ["10", "ten"]}}],
-            [{"LOWER": {"IN": ["a", "about", "around", "like", "maybe", "its", "it's", "is", "at"]}},
-             {"TEXT": {"REGEX": r"^(10|[0-9])$"}}],
-            [{"TEXT": {"REGEX": r"^(10|[0-9])$"}}],
-        ])
-        self.matcher.add("DURATION", [
-            [{"LOWER": {"IN": ["for", "about", "around", "over", "past", "last", "nearly", "almost", "since"]}, "OP": "?"},
-             {"LOWER": {"IN": ["a", "the"]}, "OP": "?"},
-             {"LOWER": {"IN": ["few", "couple", "several"]}, "OP": "?"},
-             {"LOWER": "of", "OP": "?"},
-             {"LIKE_NUM": True},
-             {"LOWER": {"IN": list(UNIT_DAYS)}}],
-            [{"LOWER": {"IN": ["a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight",
-                                "nine", "ten", "few", "couple", "several"]}},
-             {"LOWER": {"IN": ["of"]}, "OP": "?"},
-             {"LOWER": {"IN": list(UNIT_DAYS)}}],
-            [{"TEXT": {"REGEX": r"^\d+(d|w|wk|wks|m|mth|mths|y|yr|yrs)$"}}],
-            [{"LOWER": {"IN": ["since", "last"]}, "OP": "?"},
-             {"LOWER": {"IN": ["today", "yesterday", "week", "month", "year", "night", "morning"]}}],
-            [{"LOWER": {"IN": ["for"]}}, {"LOWER": {"IN": ["ages", "years", "months", "weeks", "days", "forever"]}}],
-        ])
-        self.matcher.add("AGE", [
-            [{"LOWER": {"IN": ["i'm", "im", "i", "m", "'m", "am", "aged", "age"]}, "OP": "+"}, {"TEXT": {"REGEX": r"^\d{2}$"}},
-             {"LOWER": {"IN": ["years", "yrs", "yo", "y.o", "year"]}, "OP": "?"}],
-            [{"TEXT": {"REGEX": r"^\d{2}$"}}, {"LOWER": {"IN": ["years", "yrs", "year"]}}, {"LOWER": "old"}],
-            [{"TEXT": {"REGEX": r"^\d{2}(yo|y/o|yrs|yr)$"}}],
-            [{"TEXT": {"REGEX": r"^\d{2}$"}}, {"LOWER": {"IN": ["yo", "y/o"]}}],
-        ])
+        self.matcher.add(
+            "SEVERITY",
+            [
+                [{"TEXT": {"REGEX": r"^\d{1,2}/10$"}}],
+                [num, {"LOWER": {"IN": ["/", "out"]}}, {"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": ["10", "ten"]}}],
+                [numword, {"LOWER": "out"}, {"LOWER": "of"}, {"LOWER": {"IN": ["10", "ten"]}}],
+                [
+                    {"LOWER": {"IN": ["a", "about", "around", "like", "maybe", "its", "it's", "is", "at"]}},
+                    {"TEXT": {"REGEX": r"^(10|[0-9])$"}},
+                ],
+                [{"TEXT": {"REGEX": r"^(10|[0-9])$"}}],
+            ],
+        )
+        self.matcher.add(
+            "DURATION",
+            [
+                [
+                    {
+                        "LOWER": {
+                            "IN": ["for", "about", "around", "over", "past", "last", "nearly", "almost", "since"]
+                        },
+                        "OP": "?",
+                    },
+                    {"LOWER": {"IN": ["a", "the"]}, "OP": "?"},
+                    {"LOWER": {"IN": ["few", "couple", "several"]}, "OP": "?"},
+                    {"LOWER": "of", "OP": "?"},
+                    {"LIKE_NUM": True},
+                    {"LOWER": {"IN": list(UNIT_DAYS)}},
+                ],
+                [
+                    {
+                        "LOWER": {
+                            "IN": [
+                                "a",
+                                "an",
+                                "one",
+                                "two",
+                                "three",
+                                "four",
+                                "five",
+                                "six",
+                                "seven",
+                                "eight",
+                                "nine",
+                                "ten",
+                                "few",
+                                "couple",
+                                "several",
+                            ]
+                        }
+                    },
+                    {"LOWER": {"IN": ["of"]}, "OP": "?"},
+                    {"LOWER": {"IN": list(UNIT_DAYS)}},
+                ],
+                [{"TEXT": {"REGEX": r"^\d+(d|w|wk|wks|m|mth|mths|y|yr|yrs)$"}}],
+                [
+                    {"LOWER": {"IN": ["since", "last"]}, "OP": "?"},
+                    {"LOWER": {"IN": ["today", "yesterday", "week", "month", "year", "night", "morning"]}},
+                ],
+                [
+                    {"LOWER": {"IN": ["for"]}},
+                    {"LOWER": {"IN": ["ages", "years", "months", "weeks", "days", "forever"]}},
+                ],
+            ],
+        )
+        self.matcher.add(
+            "AGE",
+            [
+                [
+                    {"LOWER": {"IN": ["i'm", "im", "i", "m", "'m", "am", "aged", "age"]}, "OP": "+"},
+                    {"TEXT": {"REGEX": r"^\d{2}$"}},
+                    {"LOWER": {"IN": ["years", "yrs", "yo", "y.o", "year"]}, "OP": "?"},
+                ],
+                [{"TEXT": {"REGEX": r"^\d{2}$"}}, {"LOWER": {"IN": ["years", "yrs", "year"]}}, {"LOWER": "old"}],
+                [{"TEXT": {"REGEX": r"^\d{2}(yo|y/o|yrs|yr)$"}}],
+                [{"TEXT": {"REGEX": r"^\d{2}$"}}, {"LOWER": {"IN": ["yo", "y/o"]}}],
+            ],
+        )
 
     # -- analysing -------------------------------------------------------------
     def doc(self, text: str) -> Doc:
@@ -260,7 +343,9 @@ class SymptomPipeline:
         unit = next((UNIT_DAYS[w] for w in reversed(words) if w in UNIT_DAYS), None)
         if compact and unit is None:
             amount, short = compact.groups()
-            unit = {"d": 1, "w": 7, "wk": 7, "wks": 7, "m": 30, "mth": 30, "mths": 30, "y": 365, "yr": 365, "yrs": 365}[short]
+            unit = {"d": 1, "w": 7, "wk": 7, "wks": 7, "m": 30, "mth": 30, "mths": 30, "y": 365, "yr": 365, "yrs": 365}[
+                short
+            ]
             return float(amount) * unit
         if unit is None:
             return None

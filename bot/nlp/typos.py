@@ -5,6 +5,7 @@ and only towards words of the content module's own vocabulary, so "seeing" is
 never turned into "peeing" but "numbnes" becomes "numbness". The correction is
 written to ``token.norm_``, which every matcher in the pipeline reads.
 """
+
 from __future__ import annotations
 
 from typing import Dict, Iterable, Optional

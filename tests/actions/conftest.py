@@ -5,6 +5,7 @@ A tracker is built from ``fixtures/empty_tracker.json`` with every slot of
 does, the user event at the end of the event list. Actions run with a real
 ``CollectingDispatcher`` and the real content module; nothing is stubbed.
 """
+
 from __future__ import annotations
 
 import copy
@@ -67,8 +68,15 @@ def make_tracker(
     }
     state["latest_message"] = latest_message
     state["events"].append(
-        {"event": "user", "timestamp": 1700000001.0, "text": text,
-         "parse_data": latest_message, "input_channel": "rest", "message_id": "m1", "metadata": {}}
+        {
+            "event": "user",
+            "timestamp": 1700000001.0,
+            "text": text,
+            "parse_data": latest_message,
+            "input_channel": "rest",
+            "message_id": "m1",
+            "metadata": {},
+        }
     )
     state["events"].extend(copy.deepcopy(events or []))
     state["active_loop"] = {"name": active_loop} if active_loop else {}

@@ -1,4 +1,5 @@
 """action_answer_condition / _treatment / _anatomy and action_default_fallback."""
+
 import re
 
 import pytest
@@ -35,15 +36,27 @@ async def test_condition_named_in_the_message(dispatcher, domain):
 
 
 async def test_condition_from_the_entity_when_the_text_names_none(dispatcher, domain):
-    said = await answer(ActionAnswerCondition(), dispatcher, domain, "tell me more about that", "ask_condition",
-                        entities=[{"entity": "condition", "value": "sciatica", "start": 0, "end": 0}])
+    said = await answer(
+        ActionAnswerCondition(),
+        dispatcher,
+        domain,
+        "tell me more about that",
+        "ask_condition",
+        entities=[{"entity": "condition", "value": "sciatica", "start": 0, "end": 0}],
+    )
     assert said[0].startswith("Sciatica:")
     assert CONTENT.conditions["sciatica"].summary in said[0]
 
 
 async def test_the_message_wins_over_a_stale_entity(dispatcher, domain):
-    said = await answer(ActionAnswerCondition(), dispatcher, domain, "what is spinal stenosis", "ask_condition",
-                        entities=[{"entity": "condition", "value": "sciatica"}])
+    said = await answer(
+        ActionAnswerCondition(),
+        dispatcher,
+        domain,
+        "what is spinal stenosis",
+        "ask_condition",
+        entities=[{"entity": "condition", "value": "sciatica"}],
+    )
     assert CONTENT.conditions["spinal_stenosis"].summary in said[0]
 
 
@@ -66,8 +79,14 @@ async def test_treatment_named_in_the_message(dispatcher, domain):
 
 @pytest.mark.parametrize("treatment_id", list(CONTENT.treatments))
 async def test_no_treatment_answer_gives_a_dose(dispatcher, domain, treatment_id):
-    said = await answer(ActionAnswerTreatment(), dispatcher, domain, "and what about that one?", "ask_treatment",
-                        entities=[{"entity": "treatment", "value": treatment_id}])
+    said = await answer(
+        ActionAnswerTreatment(),
+        dispatcher,
+        domain,
+        "and what about that one?",
+        "ask_treatment",
+        entities=[{"entity": "treatment", "value": treatment_id}],
+    )
     assert said[0].startswith(CONTENT.treatments[treatment_id].name + ":")
     for text in said:
         assert not DOSE.search(text), DOSE.search(text)

@@ -1,4 +1,5 @@
 """action_conclude_interview, action_stop_interview, action_red_flag_followup, and their registration."""
+
 import pytest
 from rasa_sdk.executor import ActionExecutor
 
@@ -31,13 +32,24 @@ def test_every_domain_action_is_registered(domain):
 
 
 # ----------------------------------------------------------------- start
-@pytest.mark.skipif(not hasattr(interview_actions, "ActionStartInterview"), reason="action_start_interview not in this tree")
-@pytest.mark.parametrize("level, expected", [(None, ["utter_start_interview"]), ("routine", ["utter_start_interview"]),
-                                             ("urgent", ["utter_start_interview"]), ("emergency", [])])
+@pytest.mark.skipif(
+    not hasattr(interview_actions, "ActionStartInterview"), reason="action_start_interview not in this tree"
+)
+@pytest.mark.parametrize(
+    "level, expected",
+    [
+        (None, ["utter_start_interview"]),
+        ("routine", ["utter_start_interview"]),
+        ("urgent", ["utter_start_interview"]),
+        ("emergency", []),
+    ],
+)
 async def test_start_interview_introduces_the_questions_except_after_an_emergency(dispatcher, domain, level, expected):
     action = interview_actions.ActionStartInterview()
     assert action.name() == "action_start_interview"
-    events = await action.run(dispatcher, make_tracker("my back hurts", "describe_pain", {"triage_level": level}), domain)
+    events = await action.run(
+        dispatcher, make_tracker("my back hurts", "describe_pain", {"triage_level": level}), domain
+    )
     assert events == []
     assert responses(dispatcher) == expected
 
@@ -70,7 +82,9 @@ async def test_disc_like_answers_give_a_slipped_disc_first(dispatcher, domain):
 
 
 async def test_emergency_stops_with_no_causes(dispatcher, domain):
-    changes = await conclude(dispatcher, domain, {**DISC, "triage_level": "emergency", "red_flags": ["cauda_equina_screen"]})
+    changes = await conclude(
+        dispatcher, domain, {**DISC, "triage_level": "emergency", "red_flags": ["cauda_equina_screen"]}
+    )
 
     assert changes == {"possible_causes": []}
     said = texts(dispatcher)
@@ -100,8 +114,13 @@ async def test_nothing_recorded_gives_general_advice_and_sets_routine(dispatcher
 
 
 async def test_previous_causes_are_replaced(dispatcher, domain):
-    slots = {"pain_location": ["lower_back"], "pain_spreads": "no", "spread_to": [], "triage_level": "routine",
-             "possible_causes": ["herniated_disc"]}
+    slots = {
+        "pain_location": ["lower_back"],
+        "pain_spreads": "no",
+        "spread_to": [],
+        "triage_level": "routine",
+        "possible_causes": ["herniated_disc"],
+    }
     changes = await conclude(dispatcher, domain, slots)
     expected = [c.condition_id for c in rank_causes(SymptomRecord.from_slots(slots).features())]
     assert expected != ["herniated_disc"]
@@ -135,13 +154,17 @@ async def followup(dispatcher, domain, slots):
 
 @pytest.mark.parametrize("level", ["urgent", "emergency"])
 async def test_followup_is_silent_when_the_screen_just_spoke(dispatcher, domain, level):
-    assert await followup(dispatcher, domain, {"triage_level": level, "new_red_flags": ["fever"], "red_flags": ["fever"]}) == []
+    assert (
+        await followup(dispatcher, domain, {"triage_level": level, "new_red_flags": ["fever"], "red_flags": ["fever"]})
+        == []
+    )
 
 
 async def test_followup_ends_a_repeated_emergency_with_the_consult_advice(dispatcher, domain):
     """The screen has already repeated the instruction; the turn still ends with the advice."""
-    await followup(dispatcher, domain, {"triage_level": "emergency", "new_red_flags": [],
-                                        "red_flags": ["bladder_dysfunction"]})
+    await followup(
+        dispatcher, domain, {"triage_level": "emergency", "new_red_flags": [], "red_flags": ["bladder_dysfunction"]}
+    )
     assert responses(dispatcher) == [CONSULT]
 
 

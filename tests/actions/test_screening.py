@@ -1,4 +1,5 @@
 """action_validate_slot_mappings (ActionScreenMessage): the red-flag screen run after every message."""
+
 from typing import Any, Dict
 
 from actions.screening import ActionScreenMessage
@@ -41,8 +42,12 @@ async def test_new_emergency_red_flag_escalates_with_the_configured_number(dispa
 
 
 async def test_red_flag_already_recorded_gets_a_short_reminder_not_a_new_escalation(dispatcher, domain):
-    known = {"triage_level": "emergency", "red_flags": ["bladder_dysfunction"],
-             "new_red_flags": ["bladder_dysfunction"], "reported_findings": ["bladder_problem"]}
+    known = {
+        "triage_level": "emergency",
+        "red_flags": ["bladder_dysfunction"],
+        "new_red_flags": ["bladder_dysfunction"],
+        "reported_findings": ["bladder_problem"],
+    }
     changes = await screen(dispatcher, domain, "i can't pee", "report_red_flag", known)
 
     assert changes.get("new_red_flags") == []
@@ -86,7 +91,11 @@ async def test_triage_never_goes_down(dispatcher, domain):
 
 
 async def test_emergency_is_not_lowered_by_a_new_urgent_flag(dispatcher, domain):
-    known = {"triage_level": "emergency", "red_flags": ["bladder_dysfunction"], "reported_findings": ["bladder_problem"]}
+    known = {
+        "triage_level": "emergency",
+        "red_flags": ["bladder_dysfunction"],
+        "reported_findings": ["bladder_problem"],
+    }
     changes = await screen(dispatcher, domain, "i have a fever too", "describe_pain", known)
     assert "triage_level" not in changes
     assert changes["new_red_flags"] == ["fever"]
@@ -96,8 +105,9 @@ async def test_emergency_is_not_lowered_by_a_new_urgent_flag(dispatcher, domain)
 
 
 async def test_findings_across_messages_combine_fall_with_osteoporosis(dispatcher, domain):
-    changes = await screen(dispatcher, domain, "i slipped and fell", "describe_pain",
-                           {"reported_findings": ["osteoporosis"]})
+    changes = await screen(
+        dispatcher, domain, "i slipped and fell", "describe_pain", {"reported_findings": ["osteoporosis"]}
+    )
     assert changes["triage_level"] == "urgent"
     assert "fall_or_fragile_bones" in changes["red_flags"]
     assert set(changes["reported_findings"]) == {"osteoporosis", "fall"}
@@ -108,8 +118,9 @@ async def test_findings_across_messages_combine_into_an_emergency(dispatcher, do
     alone = await screen(dispatcher, domain, "i have numbness", "describe_pain")
     assert alone.get("triage_level", "routine") == "routine" and dispatcher.messages == []
 
-    changes = await screen(dispatcher, domain, "i have numbness", "describe_pain",
-                           {"reported_findings": ["saddle_area"]})
+    changes = await screen(
+        dispatcher, domain, "i have numbness", "describe_pain", {"reported_findings": ["saddle_area"]}
+    )
     assert changes["triage_level"] == "emergency"
     assert "saddle_numbness" in changes["new_red_flags"]
 
@@ -122,14 +133,24 @@ async def test_numb_legs_in_one_message_is_an_emergency(dispatcher, domain):
 
 async def test_same_message_flags_do_not_combine_remarks_made_apart(dispatcher, domain):
     # bilateral_leg_symptoms is a `same_message` flag in red_flags.yml.
-    changes = await screen(dispatcher, domain, "i have numbness", "describe_pain",
-                           {"reported_findings": ["both_legs"], "pain_side": ["both_legs"]})
+    changes = await screen(
+        dispatcher,
+        domain,
+        "i have numbness",
+        "describe_pain",
+        {"reported_findings": ["both_legs"], "pain_side": ["both_legs"]},
+    )
     assert changes.get("triage_level", "routine") == "routine"
     assert dispatcher.messages == []
 
 
 async def test_new_red_flags_is_cleared_on_the_next_message(dispatcher, domain):
-    known = {"triage_level": "urgent", "red_flags": ["fever"], "new_red_flags": ["fever"], "reported_findings": ["fever"]}
+    known = {
+        "triage_level": "urgent",
+        "red_flags": ["fever"],
+        "new_red_flags": ["fever"],
+        "reported_findings": ["fever"],
+    }
     changes = await screen(dispatcher, domain, "ok thanks", "thank", known)
     assert changes == {"new_red_flags": []}
 
@@ -137,7 +158,8 @@ async def test_new_red_flags_is_cleared_on_the_next_message(dispatcher, domain):
 # ----------------------------------------------------------------- the symptom record
 async def test_pain_description_fills_the_symptom_slots(dispatcher, domain):
     changes = await screen(
-        dispatcher, domain,
+        dispatcher,
+        domain,
         "my lower back hurts and it shoots down my left leg below the knee with tingling, worse when sitting",
         "describe_pain",
     )
@@ -157,22 +179,38 @@ async def test_question_about_a_topic_is_not_recorded_as_a_symptom(dispatcher, d
 
 
 async def test_one_word_answer_mid_interview_is_recorded_even_if_classified_as_a_question(dispatcher, domain):
-    changes = await screen(dispatcher, domain, "sitting", "ask_condition",
-                           {"requested_slot": "aggravating_factors", "pain_location": ["lower_back"]},
-                           active_loop=FORM)
+    changes = await screen(
+        dispatcher,
+        domain,
+        "sitting",
+        "ask_condition",
+        {"requested_slot": "aggravating_factors", "pain_location": ["lower_back"]},
+        active_loop=FORM,
+    )
     assert changes["aggravating_factors"] == ["sitting"]
 
 
 async def test_question_about_a_topic_mid_interview_is_not_an_answer(dispatcher, domain):
-    changes = await screen(dispatcher, domain, "can sitting cause sciatica?", "ask_condition",
-                           {"requested_slot": "aggravating_factors"}, active_loop=FORM)
+    changes = await screen(
+        dispatcher,
+        domain,
+        "can sitting cause sciatica?",
+        "ask_condition",
+        {"requested_slot": "aggravating_factors"},
+        active_loop=FORM,
+    )
     assert "aggravating_factors" not in changes
 
 
 async def test_the_question_asked_gives_a_bare_location_its_meaning(dispatcher, domain):
-    changes = await screen(dispatcher, domain, "below the knee", "describe_pain",
-                           {"requested_slot": "pain_spreads", "pain_location": ["lower_back"]},
-                           active_loop=FORM)
+    changes = await screen(
+        dispatcher,
+        domain,
+        "below the knee",
+        "describe_pain",
+        {"requested_slot": "pain_spreads", "pain_location": ["lower_back"]},
+        active_loop=FORM,
+    )
     assert changes["pain_spreads"] == "yes"
     assert changes["spread_to"] == ["below_knee"]
 
@@ -184,7 +222,11 @@ async def test_button_payloads_are_not_analysed(dispatcher, domain):
 
 
 async def test_only_changed_slots_are_returned(dispatcher, domain):
-    slots = {"pain_location": ["lower_back"], "aggravating_factors": ["sitting"], "reported_findings": ["lower_back", "sitting"]}
+    slots = {
+        "pain_location": ["lower_back"],
+        "aggravating_factors": ["sitting"],
+        "reported_findings": ["lower_back", "sitting"],
+    }
     changes = await screen(dispatcher, domain, "my lower back hurts when sitting", "describe_pain", slots)
     assert changes == {}
 

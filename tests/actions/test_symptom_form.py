@@ -1,4 +1,5 @@
 """validate_symptom_form: which questions are asked, and short answers to the question asked."""
+
 from typing import Any, Dict, List, Optional
 
 import pytest
@@ -8,25 +9,39 @@ from actions.interview import ValidateSymptomForm
 from .conftest import CONSULT, EMERGENCY_NUMBER, FORM, make_tracker, responses, slot_events, texts
 
 BEFORE_CAUDA_EQUINA = {
-    "pain_location": ["lower_back"], "pain_spreads": "no", "spread_to": [], "nerve_symptoms": [],
-    "triage_level": "routine", "red_flags": [], "new_red_flags": [], "reported_findings": ["lower_back"],
+    "pain_location": ["lower_back"],
+    "pain_spreads": "no",
+    "spread_to": [],
+    "nerve_symptoms": [],
+    "triage_level": "routine",
+    "red_flags": [],
+    "new_red_flags": [],
+    "reported_findings": ["lower_back"],
 }
 ALL_BUT_SYSTEMIC = {
-    **BEFORE_CAUDA_EQUINA, "screen_cauda_equina": "no", "aggravating_factors": ["sitting"],
-    "pain_onset": "gradual", "pain_duration_days": 10.0, "pain_duration": "acute", "pain_severity": 5.0,
+    **BEFORE_CAUDA_EQUINA,
+    "screen_cauda_equina": "no",
+    "aggravating_factors": ["sitting"],
+    "pain_onset": "gradual",
+    "pain_duration_days": 10.0,
+    "pain_duration": "acute",
+    "pain_severity": 5.0,
 }
 
 
-def form_tracker(text: str, intent: Optional[str], requested: str, slots: Dict[str, Any],
-                 candidates: Optional[Dict[str, Any]] = None):
+def form_tracker(
+    text: str, intent: Optional[str], requested: str, slots: Dict[str, Any], candidates: Optional[Dict[str, Any]] = None
+):
     """The temporary tracker Rasa 3.6 sends to the form's validation action.
 
     After the user event: the slot extraction, then the form's requested_slot, the form's
     ActionExecuted and the slot candidates (rasa/core/actions/forms.py ``_temporary_tracker``).
     """
-    events = [{"event": "action", "name": "action_extract_slots"},
-              {"event": "slot", "name": "requested_slot", "value": requested},
-              {"event": "action", "name": FORM}]
+    events = [
+        {"event": "action", "name": "action_extract_slots"},
+        {"event": "slot", "name": "requested_slot", "value": requested},
+        {"event": "action", "name": FORM},
+    ]
     events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
     return make_tracker(text, intent, {**slots, "requested_slot": requested}, active_loop=FORM, events=events)
 
@@ -106,8 +121,9 @@ async def test_not_sure_to_the_cauda_equina_question_is_recorded_as_unknown(disp
 
 async def test_quickly_worsening_weakness_is_an_emergency(dispatcher, domain):
     slots = {**BEFORE_CAUDA_EQUINA, "nerve_symptoms": ["weakness"], "screen_cauda_equina": "no"}
-    changes = await extract(dispatcher, domain, "yes it's getting worse quickly", "affirm",
-                            "screen_weakness_progression", slots)
+    changes = await extract(
+        dispatcher, domain, "yes it's getting worse quickly", "affirm", "screen_weakness_progression", slots
+    )
     assert changes["screen_weakness_progression"] == "quickly"
     assert changes["triage_level"] == "emergency"
     assert "rapidly_worsening_weakness" in changes["new_red_flags"]
@@ -149,13 +165,16 @@ async def test_no_to_the_spread_question(dispatcher, domain):
 
 
 async def test_no_to_the_nerve_question_means_none(dispatcher, domain):
-    changes = await extract(dispatcher, domain, "no none of those", "deny", "nerve_symptoms", {"pain_location": ["neck"]})
+    changes = await extract(
+        dispatcher, domain, "no none of those", "deny", "nerve_symptoms", {"pain_location": ["neck"]}
+    )
     assert changes == {"nerve_symptoms": []}
 
 
 async def test_nothing_in_particular_makes_it_worse(dispatcher, domain):
-    changes = await extract(dispatcher, domain, "nothing in particular", "deny", "aggravating_factors",
-                            BEFORE_CAUDA_EQUINA)
+    changes = await extract(
+        dispatcher, domain, "nothing in particular", "deny", "aggravating_factors", BEFORE_CAUDA_EQUINA
+    )
     assert changes == {"aggravating_factors": []}
 
 
@@ -182,20 +201,25 @@ async def test_button_payloads_and_no_question_extract_nothing(dispatcher, domai
 async def test_run_keeps_a_short_answer_and_asks_the_next_question(dispatcher, domain):
     slots = {**ALL_BUT_SYSTEMIC, "pain_duration": None, "pain_duration_days": None, "pain_severity": None}
     events = await ValidateSymptomForm().run(
-        dispatcher, form_tracker("not sure", "dont_know", "pain_duration", slots), domain)
+        dispatcher, form_tracker("not sure", "dont_know", "pain_duration", slots), domain
+    )
     assert slot_events(events) == {"pain_duration": "unknown", "requested_slot": "pain_severity"}
 
 
 async def test_run_ends_the_form_when_everything_is_answered(dispatcher, domain):
     events = await ValidateSymptomForm().run(
-        dispatcher, form_tracker("no", "deny", "screen_systemic", ALL_BUT_SYSTEMIC), domain)
+        dispatcher, form_tracker("no", "deny", "screen_systemic", ALL_BUT_SYSTEMIC), domain
+    )
     assert slot_events(events) == {"screen_systemic": "no", "requested_slot": None}
 
 
-@pytest.mark.parametrize("requested, slots, level, flag", [
-    ("screen_cauda_equina", BEFORE_CAUDA_EQUINA, "emergency", "cauda_equina_screen"),
-    ("screen_systemic", ALL_BUT_SYSTEMIC, "urgent", "systemic_screen"),
-])
+@pytest.mark.parametrize(
+    "requested, slots, level, flag",
+    [
+        ("screen_cauda_equina", BEFORE_CAUDA_EQUINA, "emergency", "cauda_equina_screen"),
+        ("screen_systemic", ALL_BUT_SYSTEMIC, "urgent", "systemic_screen"),
+    ],
+)
 async def test_run_keeps_the_triage_raised_by_a_screening_answer(dispatcher, domain, requested, slots, level, flag):
     events = await ValidateSymptomForm().run(dispatcher, form_tracker("yes", "affirm", requested, slots), domain)
     assert responses(dispatcher)[-1] == CONSULT  # the escalation is spoken either way

@@ -10,6 +10,7 @@ stop / restart, bad input, and red flags injected at random points. After every 
 2. an injected red flag escalates (triage level at least the flag's level, flag recorded);
 3. ``triage_level`` never goes down within a conversation.
 """
+
 from __future__ import annotations
 
 import random
@@ -34,29 +35,84 @@ POOLS: Dict[str, List[str]] = {
     "ask_help": ["what can you do", "help"],
     "stop": ["stop", "i want to stop", "that's enough questions"],
     "out_of_scope": ["what's the weather", "can you order me a pizza", "who won the football", "my tooth hurts"],
-    "ask_condition": ["what is sciatica", "tell me about a slipped disc", "what is spinal stenosis",
-                      "what's facet joint pain", "is a trapped nerve serious", "what is bursitis"],
-    "ask_treatment": ["does heat help", "should i take ibuprofen", "what exercises help back pain",
-                      "is physio worth it", "do i need surgery"],
-    "ask_anatomy": ["how many vertebrae are there", "what is the coccyx", "what does a disc do",
-                    "what is the sciatic nerve"],
-    "describe_pain": ["my lower back hurts", "i have back pain", "pain shooting down my leg",
-                      "my neck is stiff and sore", "my lower back hurts and it shoots down my left leg",
-                      "bak pain", "pain in my bum and thigh when i sit"],
-    "correction": ["actually it's my right leg", "no, it started a month ago", "sorry i meant my left side",
-                   "actually it's more like a 4"],
-    "bad_input": ["", "   ", "🙂🙂🙂", "<img src=x onerror=alert(1)>", "<b>hello</b>", "me duele la espalda",
-                  "j'ai mal au dos", "asdkjh qwe zzz", "?????", "x" * 3000, "1234567890", "/restart_not"],
+    "ask_condition": [
+        "what is sciatica",
+        "tell me about a slipped disc",
+        "what is spinal stenosis",
+        "what's facet joint pain",
+        "is a trapped nerve serious",
+        "what is bursitis",
+    ],
+    "ask_treatment": [
+        "does heat help",
+        "should i take ibuprofen",
+        "what exercises help back pain",
+        "is physio worth it",
+        "do i need surgery",
+    ],
+    "ask_anatomy": [
+        "how many vertebrae are there",
+        "what is the coccyx",
+        "what does a disc do",
+        "what is the sciatic nerve",
+    ],
+    "describe_pain": [
+        "my lower back hurts",
+        "i have back pain",
+        "pain shooting down my leg",
+        "my neck is stiff and sore",
+        "my lower back hurts and it shoots down my left leg",
+        "bak pain",
+        "pain in my bum and thigh when i sit",
+    ],
+    "correction": [
+        "actually it's my right leg",
+        "no, it started a month ago",
+        "sorry i meant my left side",
+        "actually it's more like a 4",
+    ],
+    "bad_input": [
+        "",
+        "   ",
+        "🙂🙂🙂",
+        "<img src=x onerror=alert(1)>",
+        "<b>hello</b>",
+        "me duele la espalda",
+        "j'ai mal au dos",
+        "asdkjh qwe zzz",
+        "?????",
+        "x" * 3000,
+        "1234567890",
+        "/restart_not",
+    ],
 }
 ANSWERS: Dict[str, List[str]] = {
     "utter_ask_pain_location": ["lower back", "neck", "upper back", "buttock", "my hip", "leg"],
-    "utter_ask_pain_spreads": ["no it doesn't spread", "it spreads into my thigh", "it goes down below the knee",
-                               "it goes down into my foot", "yes", "no"],
-    "utter_ask_nerve_symptoms": ["numbness", "pins and needles", "weakness", "no none of those", "tingling and numbness"],
+    "utter_ask_pain_spreads": [
+        "no it doesn't spread",
+        "it spreads into my thigh",
+        "it goes down below the knee",
+        "it goes down into my foot",
+        "yes",
+        "no",
+    ],
+    "utter_ask_nerve_symptoms": [
+        "numbness",
+        "pins and needles",
+        "weakness",
+        "no none of those",
+        "tingling and numbness",
+    ],
     "utter_ask_screen_cauda_equina": ["no", "nope none of those", "not sure"],
     "utter_ask_screen_weakness_progression": ["no", "yes slowly", "no it's the same"],
-    "utter_ask_aggravating_factors": ["bending forward", "leaning back", "sitting", "standing and walking",
-                                      "coughing", "nothing in particular"],
+    "utter_ask_aggravating_factors": [
+        "bending forward",
+        "leaning back",
+        "sitting",
+        "standing and walking",
+        "coughing",
+        "nothing in particular",
+    ],
     "utter_ask_pain_onset": ["after lifting", "gradually", "suddenly", "not sure"],
     "utter_ask_screen_major_trauma": ["no"],
     "utter_ask_pain_duration": ["a few days", "3 weeks", "2 months", "for 6 months", "about a year"],
@@ -66,8 +122,13 @@ ANSWERS: Dict[str, List[str]] = {
 RED_FLAGS = [(text, level) for text, level in PHRASINGS if level != ROUTINE]
 LOOK_ALIKES = [text for text, level in PHRASINGS if level == ROUTINE]
 ENDING_RESPONSES = {"utter_goodbye", "utter_out_of_scope", "utter_default"}
-ENDING_TEXT_STARTS = ("These are possible causes", "What you described doesn't clearly",
-                      "Because of what you told me", "No problem, let's stop", "I want to be sure you are safe")
+ENDING_TEXT_STARTS = (
+    "These are possible causes",
+    "What you described doesn't clearly",
+    "Because of what you told me",
+    "No problem, let's stop",
+    "I want to be sure you are safe",
+)
 ESCALATION_STARTS = ("What you describe (", "Thank you for telling me. What you describe (")
 
 
@@ -82,17 +143,21 @@ class Report:
     failures: List[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"explorer: {self.conversations} conversations, {self.turns} turns, "
-                f"{len(self.states)} distinct dialogue states, {len(self.intents)} intents, "
-                f"{len(self.responses)} distinct responses, {self.injected_red_flags} red flags injected, "
-                f"{len(self.failures)} invariant violations")
+        return (
+            f"explorer: {self.conversations} conversations, {self.turns} turns, "
+            f"{len(self.states)} distinct dialogue states, {len(self.intents)} intents, "
+            f"{len(self.responses)} distinct responses, {self.injected_red_flags} red flags injected, "
+            f"{len(self.failures)} invariant violations"
+        )
 
 
 def _turn_bot(events) -> List[Tuple[Optional[str], str]]:
     from rasa.shared.core.events import BotUttered, UserUttered
 
     last_user = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=-1)
-    return [(e.metadata.get("utter_action"), e.text or "") for e in events[last_user + 1:] if isinstance(e, BotUttered)]
+    return [
+        (e.metadata.get("utter_action"), e.text or "") for e in events[last_user + 1 :] if isinstance(e, BotUttered)
+    ]
 
 
 def _is_ending(name: Optional[str], text: str) -> bool:
@@ -115,8 +180,9 @@ class Explorer:
         tracker = await self.agent.tracker_store.retrieve(sender)
         return tracker
 
-    def _check_turn(self, conversation: str, text: str, tracker, previous_level: str,
-                    injected_level: Optional[str]) -> str:
+    def _check_turn(
+        self, conversation: str, text: str, tracker, previous_level: str, injected_level: Optional[str]
+    ) -> str:
         report = self.report
         events = list(tracker.events)
         bot = _turn_bot(events)
@@ -208,7 +274,24 @@ class Explorer:
             "utter_ask_pain_onset": ["lower back", "no", "no none of those", "no", "sitting"],
             "utter_ask_screen_major_trauma": ["lower back", "no", "no none of those", "no", "sitting", "i had a fall"],
             "utter_ask_pain_duration": ["lower back", "no", "no none of those", "no", "sitting", "gradually"],
-            "utter_ask_pain_severity": ["lower back", "no", "no none of those", "no", "sitting", "gradually", "3 weeks"],
-            "utter_ask_screen_systemic": ["lower back", "no", "no none of those", "no", "sitting", "gradually", "3 weeks", "5"],
+            "utter_ask_pain_severity": [
+                "lower back",
+                "no",
+                "no none of those",
+                "no",
+                "sitting",
+                "gradually",
+                "3 weeks",
+            ],
+            "utter_ask_screen_systemic": [
+                "lower back",
+                "no",
+                "no none of those",
+                "no",
+                "sitting",
+                "gradually",
+                "3 weeks",
+                "5",
+            ],
         }
         return route[question]

@@ -3,6 +3,7 @@
 Shared by the table-driven test and the dialogue explorer. Level: the triage level
 the message alone must lead to.
 """
+
 EMERGENCY, URGENT, ROUTINE = "emergency", "urgent", "routine"
 
 PHRASINGS = [

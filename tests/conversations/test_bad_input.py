@@ -1,4 +1,5 @@
 """Bad input gets a clear, kind reply and loses nothing."""
+
 import pytest
 
 BAD_INPUT = {

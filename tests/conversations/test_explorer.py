@@ -3,6 +3,7 @@
 The count is bounded for `make test` (EXPLORE_CONVERSATIONS, default 1000);
 `make explore` runs a larger budget. The seed makes a run reproducible.
 """
+
 import os
 
 import pytest

@@ -1,4 +1,5 @@
 """Every public intent through the trained model and the real action server."""
+
 import pytest
 
 from tests.conftest import CONSULT
@@ -49,6 +50,7 @@ async def test_treatment_answer_never_gives_doses(conversation):
     texts = " ".join(await conversation.texts())
     assert "pharmacist" in texts.lower()
     import re
+
     assert not re.search(r"\d+\s*(mg|milligrams?|tablets?)\b", texts, re.I)
 
 

@@ -1,4 +1,5 @@
 """The symptom interview through the trained assistant (issue: symptom interview)."""
+
 from bot.content import get_content
 from tests.conftest import CONSULT
 
@@ -65,8 +66,14 @@ async def test_facts_given_up_front_are_not_asked_again(conversation):
     assert slots["pain_duration_days"] == 21
     await answer_until_done(conversation)
     questions = asked(await conversation.responses())
-    for already_said in ("utter_ask_pain_location", "utter_ask_pain_spreads", "utter_ask_nerve_symptoms",
-                         "utter_ask_aggravating_factors", "utter_ask_pain_onset", "utter_ask_pain_duration"):
+    for already_said in (
+        "utter_ask_pain_location",
+        "utter_ask_pain_spreads",
+        "utter_ask_nerve_symptoms",
+        "utter_ask_aggravating_factors",
+        "utter_ask_pain_onset",
+        "utter_ask_pain_duration",
+    ):
         assert already_said not in questions
     assert (await conversation.responses())[-1] == CONSULT
 
@@ -132,8 +139,15 @@ async def test_goodbye_mid_interview(conversation):
 async def test_result_fits_a_different_story(conversation):
     """Spinal stenosis: older person, legs ache when walking, better sitting or bending forward."""
     await conversation.say("i'm 72 and my legs ache when i walk, it eases when i sit down or lean forward")
-    taps = dict(TAPS, **{"utter_ask_pain_spreads": "it spreads into my thigh", "utter_ask_nerve_symptoms": "no none of those",
-                         "utter_ask_pain_onset": "gradually", "utter_ask_pain_duration": "for 6 months"})
+    taps = dict(
+        TAPS,
+        **{
+            "utter_ask_pain_spreads": "it spreads into my thigh",
+            "utter_ask_nerve_symptoms": "no none of those",
+            "utter_ask_pain_onset": "gradually",
+            "utter_ask_pain_duration": "for 6 months",
+        },
+    )
     await answer_until_done(conversation, taps)
     slots = await conversation.slots()
     assert "spinal_stenosis" in slots["possible_causes"][:2], slots["possible_causes"]

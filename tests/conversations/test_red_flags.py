@@ -1,4 +1,5 @@
 """Every red-flag phrasing through the trained assistant, in several conversation states."""
+
 import pytest
 
 from tests.conftest import CONSULT
@@ -19,7 +20,9 @@ async def turn_responses(conversation):
 
     events = (await conversation.tracker()).events
     last_user = max(i for i, e in enumerate(events) if isinstance(e, UserUttered))
-    return [(e.metadata.get("utter_action"), e.text or "") for e in list(events)[last_user:] if isinstance(e, BotUttered)]
+    return [
+        (e.metadata.get("utter_action"), e.text or "") for e in list(events)[last_user:] if isinstance(e, BotUttered)
+    ]
 
 
 @pytest.mark.parametrize("state", list(STATES))

@@ -6,6 +6,7 @@ needs ``?token=<token>``; the channels under /webhooks/ do not. The same server 
 ``Authorization: Bearer <jwt>``, whose payload ``{"user": {"username": <conversation id>,
 "role": "user"}}`` opens one conversation only, and ``"role": "admin"`` everything.
 """
+
 from __future__ import annotations
 
 import time
@@ -44,15 +45,17 @@ def server(trained_model, tmp_path_factory) -> Stack:
     credentials = workdir / "credentials.yml"
     credentials.write_text(CREDENTIALS_YML)
     # No channel tokens: the server must start with the connectors disabled.
-    stack = JwtStack(workdir=workdir, token=TOKEN, credentials=credentials,
-                     extra_env={name: "" for name in CHANNEL_ENV})
+    stack = JwtStack(
+        workdir=workdir, token=TOKEN, credentials=credentials, extra_env={name: "" for name in CHANNEL_ENV}
+    )
     stack.start(with_web=False)
     yield stack
     stack.stop()
 
 
-def call(server: Stack, method: str, path: str, token: Optional[str] = None, bearer: Optional[str] = None,
-         json: Any = None) -> requests.Response:
+def call(
+    server: Stack, method: str, path: str, token: Optional[str] = None, bearer: Optional[str] = None, json: Any = None
+) -> requests.Response:
     params = {"token": token} if token is not None else None
     headers = {"Authorization": f"Bearer {bearer}"} if bearer is not None else None
     return requests.request(method, server.rasa_url + path, params=params, headers=headers, json=json, timeout=60)
@@ -62,8 +65,11 @@ def locked_routes(conversation_id: str) -> List[Dict[str, Any]]:
     return [
         {"method": "GET", "path": "/status"},
         {"method": "GET", "path": f"/conversations/{conversation_id}/tracker"},
-        {"method": "POST", "path": f"/conversations/{conversation_id}/messages",
-         "json": {"text": "hello", "sender": "user"}},
+        {
+            "method": "POST",
+            "path": f"/conversations/{conversation_id}/messages",
+            "json": {"text": "hello", "sender": "user"},
+        },
         {"method": "POST", "path": "/model/parse", "json": {"text": "my lower back hurts"}},
     ]
 
@@ -74,8 +80,9 @@ def user_jwt(username: str, role: str = "user", secret: str = JWT_SECRET, expire
 
 
 def rest(server: Stack, sender: str, message: str) -> List[Dict[str, Any]]:
-    res = requests.post(f"{server.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                        timeout=60)
+    res = requests.post(
+        f"{server.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+    )
     assert res.status_code == 200, res.text
     return res.json()
 
@@ -86,10 +93,10 @@ def test_api_routes_need_the_token(server, route):
     method, path, body = spec["method"], spec["path"], spec.get("json")
 
     for refused in (
-        call(server, method, path, json=body),                      # no token
+        call(server, method, path, json=body),  # no token
         call(server, method, path, token="wrong-token", json=body),  # wrong token
-        call(server, method, path, token="", json=body),             # empty token
-        call(server, method, path, bearer=TOKEN, json=body),        # the token, but as a bearer JWT
+        call(server, method, path, token="", json=body),  # empty token
+        call(server, method, path, bearer=TOKEN, json=body),  # the token, but as a bearer JWT
     ):
         assert refused.status_code in (401, 403), (refused.status_code, refused.text)
         assert refused.json()["reason"] in ("NotAuthenticated", "NotAuthorized")
@@ -128,7 +135,8 @@ def test_rest_channel_is_open_and_its_conversation_readable_with_the_token(serve
     # reached the action server through endpoints.yml.
     assert tracker["slots"]["triage_level"] in ("routine", "urgent", "emergency"), (
         "triage_level not set: the action server was not reached (is ${ACTION_ENDPOINT_URL} "
-        "expanded in endpoints.yml?)")
+        "expanded in endpoints.yml?)"
+    )
     assert tracker["latest_message"]["intent"]["name"]
 
 

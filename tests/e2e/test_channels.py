@@ -10,6 +10,7 @@ and Slack at aiohttp (aioresponses), Messenger at requests' HTTP adapter. What w
 is compared with what the same assistant answers to the same words in a parallel
 conversation, rendered for that platform.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -125,8 +126,15 @@ class AsgiClient:
             await self.app._server_event("init", "after")
             self.started = True
 
-    async def request(self, method: str, url: str, *, json: Any = None, content: Optional[bytes] = None,
-                      headers: Optional[Dict[str, str]] = None) -> AsgiResponse:
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        content: Optional[bytes] = None,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> AsgiResponse:
         await self._start()
         body = content if content is not None else (b"" if json is None else _dumps(json).encode())
         header_map = {name.lower(): value for name, value in (headers or {}).items()}
@@ -136,9 +144,17 @@ class AsgiClient:
         header_map["content-length"] = str(len(body))
         path, _, query = url.partition("?")
         scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-            "scheme": "http", "path": unquote(path), "raw_path": path.encode(), "root_path": "",
-            "query_string": query.encode(), "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": unquote(path),
+            "raw_path": path.encode(),
+            "root_path": "",
+            "query_string": query.encode(),
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
             "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in header_map.items()],
         }
         messages = [{"type": "http.request", "body": body, "more_body": False}]
@@ -180,8 +196,10 @@ def build_app(agent, credentials: Path):
 
 
 def small_limit_credentials() -> str:
-    text = CREDENTIALS_YML.replace("addons.channels.connectors.TelegramChannel:\n",
-                                   "addons.channels.connectors.TelegramChannel:\n  max_message_length: 150\n")
+    text = CREDENTIALS_YML.replace(
+        "addons.channels.connectors.TelegramChannel:\n",
+        "addons.channels.connectors.TelegramChannel:\n  max_message_length: 150\n",
+    )
     text = text.replace("  use_threads: false\n", "  use_threads: false\n  max_message_length: 150\n")
     return text.replace('  graph_api_version: "21.0"\n', '  graph_api_version: "21.0"\n  max_message_length: 150\n')
 
@@ -212,6 +230,7 @@ def served_small(agent, channel_env, tmp_path_factory):
 
 # --------------------------------------------------------------------------- the platforms
 
+
 def form_fields(data: Any) -> Dict[str, str]:
     """aiogram posts aiohttp FormData; its fields as a dict."""
     return {options["name"]: value for options, _headers, value in data._fields}
@@ -222,8 +241,8 @@ class Platforms:
 
     def __init__(self) -> None:
         self.telegram: List[Tuple[str, Dict[str, str]]] = []  # (method, fields)
-        self.slack: List[Dict[str, Any]] = []                  # chat.postMessage JSON
-        self.graph: List[requests.PreparedRequest] = []        # Graph API requests
+        self.slack: List[Dict[str, Any]] = []  # chat.postMessage JSON
+        self.graph: List[requests.PreparedRequest] = []  # Graph API requests
 
     def telegram_calls(self, method: str) -> List[Dict[str, str]]:
         return [fields for name, fields in self.telegram if name == method]
@@ -248,16 +267,22 @@ def platforms(action_server, monkeypatch):
         fields = form_fields(kwargs["data"])
         captured.telegram.append((method, fields))
         if method == "sendMessage":
-            result: Any = {"message_id": next(_ids), "date": int(time.time()), "text": fields["text"],
-                           "chat": {"id": int(fields["chat_id"]), "type": "private"}}
+            result: Any = {
+                "message_id": next(_ids),
+                "date": int(time.time()),
+                "text": fields["text"],
+                "chat": {"id": int(fields["chat_id"]), "type": "private"},
+            }
         else:
             result = True
         return CallbackResult(status=200, payload={"ok": True, "result": result})
 
     def slack(url, **kwargs):
         captured.slack.append(kwargs["json"])
-        return CallbackResult(status=200, payload={"ok": True, "channel": kwargs["json"]["channel"],
-                                                   "ts": f"{time.time():.6f}", "message": {}})
+        return CallbackResult(
+            status=200,
+            payload={"ok": True, "channel": kwargs["json"]["channel"], "ts": f"{time.time():.6f}", "message": {}},
+        )
 
     def graph_send(adapter, request, **kwargs):
         captured.graph.append(request)
@@ -278,6 +303,7 @@ def platforms(action_server, monkeypatch):
 
 # --------------------------------------------------------------------------- the assistant
 
+
 class Mirror:
     """The same assistant in a parallel conversation: what it answers, platform-free."""
 
@@ -297,8 +323,9 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def expected(agent, replies: List[Dict[str, Any]], profile: ChannelProfile,
-             sent: List[Tuple[str, list]]) -> List[Tuple[str, list]]:
+def expected(
+    agent, replies: List[Dict[str, Any]], profile: ChannelProfile, sent: List[Tuple[str, list]]
+) -> List[Tuple[str, list]]:
     """(text, [(title, payload)]) of each message the platform should have got for these
     replies. The consult advice has two wordings picked at random; the mirror's pick is
     replaced by the wording the channel's conversation got (if it got one)."""
@@ -333,20 +360,31 @@ async def settle(channel) -> None:
 
 # --------------------------------------------------------------------------- Telegram
 
+
 def telegram_update(chat_id: int, text: Optional[str] = None, tap: Optional[str] = None) -> Dict[str, Any]:
     person = {"id": chat_id, "is_bot": False, "first_name": "Pat", "language_code": "en"}
     chat = {"id": chat_id, "first_name": "Pat", "type": "private"}
     if tap is None:
-        return {"update_id": next(_ids), "message": {
-            "message_id": next(_ids), "from": person, "chat": chat, "date": int(time.time()), "text": text}}
-    return {"update_id": next(_ids), "callback_query": {
-        "id": str(4382000000 + next(_ids)),
-        "from": person,
-        "message": {"message_id": next(_ids), "date": int(time.time()), "chat": chat, "text": "(question)",
-                    "from": {"id": 123456789, "is_bot": True, "first_name": "Back pain", "username": "BackPainBot"}},
-        "chat_instance": "-42424242",
-        "data": tap,
-    }}
+        return {
+            "update_id": next(_ids),
+            "message": {"message_id": next(_ids), "from": person, "chat": chat, "date": int(time.time()), "text": text},
+        }
+    return {
+        "update_id": next(_ids),
+        "callback_query": {
+            "id": str(4382000000 + next(_ids)),
+            "from": person,
+            "message": {
+                "message_id": next(_ids),
+                "date": int(time.time()),
+                "chat": chat,
+                "text": "(question)",
+                "from": {"id": 123456789, "is_bot": True, "first_name": "Back pain", "username": "BackPainBot"},
+            },
+            "chat_instance": "-42424242",
+            "data": tap,
+        },
+    }
 
 
 def telegram_sent(platforms: Platforms, chat_id: int) -> List[Tuple[str, list]]:
@@ -361,8 +399,9 @@ def telegram_sent(platforms: Platforms, chat_id: int) -> List[Tuple[str, list]]:
 
 async def telegram_say(app, platforms, chat_id, text=None, tap=None, secret=TELEGRAM_SECRET):
     platforms.clear()
-    res = await client(app).post("/webhooks/telegram/webhook", json=telegram_update(chat_id, text, tap),
-                                        headers={TELEGRAM_SECRET_HEADER: secret})
+    res = await client(app).post(
+        "/webhooks/telegram/webhook", json=telegram_update(chat_id, text, tap), headers={TELEGRAM_SECRET_HEADER: secret}
+    )
     return res
 
 
@@ -377,10 +416,12 @@ async def test_telegram_start_gets_the_greeting_with_an_inline_keyboard(served, 
     assert sent[0] == (greeting(agent), [])
     assert sent[-1][1] == [("Check my symptoms", "I have back pain"), ("Ask a question", "what can you do")]
     last = platforms.telegram_calls("sendMessage")[-1]
-    assert json.loads(last["reply_markup"]) == {"inline_keyboard": [
-        [{"text": "Check my symptoms", "callback_data": "I have back pain"}],
-        [{"text": "Ask a question", "callback_data": "what can you do"}],
-    ]}
+    assert json.loads(last["reply_markup"]) == {
+        "inline_keyboard": [
+            [{"text": "Check my symptoms", "callback_data": "I have back pain"}],
+            [{"text": "Ask a question", "callback_data": "what can you do"}],
+        ]
+    }
 
 
 async def test_telegram_interview_question_and_button_tap(served, platforms, agent):
@@ -393,7 +434,8 @@ async def test_telegram_interview_question_and_button_tap(served, platforms, age
     assert question in question_texts(agent) and buttons, sent
     rows = json.loads(platforms.telegram_calls("sendMessage")[-1]["reply_markup"])["inline_keyboard"]
     assert [[b["text"] for b in row] for row in rows] == [
-        [c.title for c in row] for row in keyboard_rows([Choice(t, p) for t, p in buttons])]
+        [c.title for c in row] for row in keyboard_rows([Choice(t, p) for t, p in buttons])
+    ]
 
     # The person taps the first button: Telegram sends a callback_query with its data.
     title, payload = buttons[0]
@@ -436,12 +478,17 @@ async def test_telegram_registers_its_webhook_with_the_secret(agent, channel_env
     app.ctx.agent = agent
     res = await client(app).get("/webhooks/telegram/")
     assert res.json == {"status": "ok", "webhook_registered": True}
-    assert platforms.telegram_calls("setWebhook") == [{
-        "url": TELEGRAM_URL, "secret_token": TELEGRAM_SECRET, "allowed_updates": '["message", "callback_query"]',
-    }]
+    assert platforms.telegram_calls("setWebhook") == [
+        {
+            "url": TELEGRAM_URL,
+            "secret_token": TELEGRAM_SECRET,
+            "allowed_updates": '["message", "callback_query"]',
+        }
+    ]
 
 
 # --------------------------------------------------------------------------- Slack
+
 
 def slack_signed(body: bytes, timestamp: Optional[int] = None, secret: str = SLACK_SECRET) -> Dict[str, str]:
     timestamp = int(time.time()) if timestamp is None else timestamp
@@ -455,13 +502,29 @@ def slack_event(user: str, channel: str, text: str) -> Dict[str, Any]:
         "token": "legacy-verification-token",
         "team_id": "T0TEST",
         "api_app_id": "A0TEST",
-        "event": {"client_msg_id": str(uuid.uuid4()), "type": "message", "text": text, "user": user, "ts": ts,
-                  "team": "T0TEST", "channel": channel, "event_ts": ts, "channel_type": "im"},
+        "event": {
+            "client_msg_id": str(uuid.uuid4()),
+            "type": "message",
+            "text": text,
+            "user": user,
+            "ts": ts,
+            "team": "T0TEST",
+            "channel": channel,
+            "event_ts": ts,
+            "channel_type": "im",
+        },
         "type": "event_callback",
         "event_id": f"Ev{next(_ids):08d}",
         "event_time": int(time.time()),
-        "authorizations": [{"enterprise_id": None, "team_id": "T0TEST", "user_id": "U0BOT",
-                            "is_bot": True, "is_enterprise_install": False}],
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": "T0TEST",
+                "user_id": "U0BOT",
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
         "is_ext_shared_channel": False,
     }
 
@@ -479,14 +542,23 @@ def slack_click(user: str, channel: str, title: str, value: str) -> Dict[str, An
         "channel": {"id": channel, "name": "directmessage"},
         "message": {"type": "message", "user": "U0BOT", "ts": ts, "text": "(question)"},
         "response_url": "https://hooks.slack.com/actions/T0TEST/1/abc",
-        "actions": [{"action_id": "choice-1", "block_id": "b1", "type": "button", "value": value,
-                     "text": {"type": "plain_text", "text": title, "emoji": True}, "action_ts": ts}],
+        "actions": [
+            {
+                "action_id": "choice-1",
+                "block_id": "b1",
+                "type": "button",
+                "value": value,
+                "text": {"type": "plain_text", "text": title, "emoji": True},
+                "action_ts": ts,
+            }
+        ],
     }
 
 
 async def slack_post(app, channel_obj, body: bytes, content_type: str, headers: Dict[str, str]):
-    res = await client(app).post("/webhooks/slack/webhook", content=body,
-                                        headers={"content-type": content_type, **headers})
+    res = await client(app).post(
+        "/webhooks/slack/webhook", content=body, headers={"content-type": content_type, **headers}
+    )
     await settle(channel_obj)
     return res
 
@@ -507,18 +579,25 @@ def slack_sent(platforms: Platforms, channel: str) -> List[Tuple[str, list]]:
         section, *rest = message["blocks"]
         assert section["type"] == "section" and section["text"]["type"] == "plain_text"
         assert message["text"] == slack_escape(section["text"]["text"])
-        buttons = [(e["text"]["text"], e["value"]) for block in rest if block["type"] == "actions"
-                   for e in block["elements"] if e["type"] == "button"]
+        buttons = [
+            (e["text"]["text"], e["value"])
+            for block in rest
+            if block["type"] == "actions"
+            for e in block["elements"]
+            if e["type"] == "button"
+        ]
         sent.append((section["text"]["text"], buttons))
     return sent
 
 
 async def test_slack_url_verification_echoes_the_challenge(served):
     app, _ = served
-    body = json.dumps({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
-                       "type": "url_verification"}).encode()
-    res = await client(app).post("/webhooks/slack/webhook", content=body,
-                                        headers={"content-type": "application/json", **slack_signed(body)})
+    body = json.dumps(
+        {"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}
+    ).encode()
+    res = await client(app).post(
+        "/webhooks/slack/webhook", content=body, headers={"content-type": "application/json", **slack_signed(body)}
+    )
     assert res.status == 200 and res.text == "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
 
 
@@ -532,12 +611,23 @@ async def test_slack_greeting_with_buttons(served, platforms, agent):
     assert sent[0] == (greeting(agent), [])
     assert sent[-1][1] == [("Check my symptoms", "I have back pain"), ("Ask a question", "what can you do")]
     actions = platforms.slack[-1]["blocks"][1]
-    assert actions == {"type": "actions", "elements": [
-        {"type": "button", "action_id": "choice-1", "value": "I have back pain",
-         "text": {"type": "plain_text", "text": "Check my symptoms", "emoji": True}},
-        {"type": "button", "action_id": "choice-2", "value": "what can you do",
-         "text": {"type": "plain_text", "text": "Ask a question", "emoji": True}},
-    ]}
+    assert actions == {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": "choice-1",
+                "value": "I have back pain",
+                "text": {"type": "plain_text", "text": "Check my symptoms", "emoji": True},
+            },
+            {
+                "type": "button",
+                "action_id": "choice-2",
+                "value": "what can you do",
+                "text": {"type": "plain_text", "text": "Ask a question", "emoji": True},
+            },
+        ],
+    }
 
 
 async def test_slack_interview_question_and_button_click(served, platforms, agent):
@@ -587,6 +677,7 @@ async def test_slack_refuses_bad_signatures(served, platforms):
 
 # --------------------------------------------------------------------------- Messenger
 
+
 def fb_signed(body: bytes, sha256: bool = False, secret: str = FB_SECRET) -> Dict[str, str]:
     if sha256:
         return {"X-Hub-Signature-256": "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()}
@@ -598,16 +689,28 @@ def fb_entry(psid: str, text: Optional[str] = None, quick_reply: Optional[Tuple[
     message: Dict[str, Any] = {"mid": f"m_{uuid.uuid4().hex}", "text": text}
     if quick_reply:
         message = {"mid": message["mid"], "text": quick_reply[0], "quick_reply": {"payload": quick_reply[1]}}
-    return {"object": "page", "entry": [{"id": "PAGE0TEST", "time": now, "messaging": [
-        {"sender": {"id": psid}, "recipient": {"id": "PAGE0TEST"}, "timestamp": now, "message": message},
-    ]}]}
+    return {
+        "object": "page",
+        "entry": [
+            {
+                "id": "PAGE0TEST",
+                "time": now,
+                "messaging": [
+                    {"sender": {"id": psid}, "recipient": {"id": "PAGE0TEST"}, "timestamp": now, "message": message},
+                ],
+            }
+        ],
+    }
 
 
 async def fb_say(app, channels, platforms, psid, text=None, quick_reply=None, sha256=False):
     platforms.clear()
     body = json.dumps(fb_entry(psid, text, quick_reply)).encode()
-    res = await client(app).post("/webhooks/facebook/webhook", content=body,
-                                        headers={"content-type": "application/json", **fb_signed(body, sha256)})
+    res = await client(app).post(
+        "/webhooks/facebook/webhook",
+        content=body,
+        headers={"content-type": "application/json", **fb_signed(body, sha256)},
+    )
     await settle(channels["facebook"])
     return res
 
@@ -649,8 +752,9 @@ async def test_facebook_greeting_with_quick_replies_and_tap(served, platforms, a
     assert sent[-1][1] == [("Check my symptoms", "I have back pain"), ("Ask a question", "what can you do")]
     assert json.loads(platforms.graph[0].body) == {"recipient": {"id": psid}, "sender_action": "typing_on"}
 
-    res = await fb_say(app, channels, platforms, psid, quick_reply=("Check my symptoms", "I have back pain"),
-                       sha256=True)
+    res = await fb_say(
+        app, channels, platforms, psid, quick_reply=("Check my symptoms", "I have back pain"), sha256=True
+    )
     assert res.status == 200
     sent = fb_sent(platforms, psid)
     assert sent == expected(agent, await mirror.say("I have back pain"), FACEBOOK, sent)
@@ -713,14 +817,16 @@ async def test_facebook_refuses_bad_signatures(served, platforms):
         {},
     ):
         platforms.clear()
-        res = await client(app).post("/webhooks/facebook/webhook", content=body,
-                                            headers={"content-type": "application/json", **headers})
+        res = await client(app).post(
+            "/webhooks/facebook/webhook", content=body, headers={"content-type": "application/json", **headers}
+        )
         await settle(channels["facebook"])
         assert res.status == 403
         assert platforms.total == 0
 
 
 # --------------------------------------------------------------------------- configuration
+
 
 async def test_without_tokens_the_server_starts_with_channels_disabled(agent, tmp_path, monkeypatch):
     """A plain clone (no tokens in the environment) starts: REST and socket.io work, the
@@ -736,8 +842,11 @@ async def test_without_tokens_the_server_starts_with_channels_disabled(agent, tm
         assert res.status == 200 and res.json[0]["text"] == greeting(agent)
 
     assert {name: type(channel).__name__ for name, channel in channels.items()} == {
-        "rest": "RestInput", "socketio": "SocketIOInput", "telegram": "DisabledChannel",
-        "slack": "DisabledChannel", "facebook": "DisabledChannel",
+        "rest": "RestInput",
+        "socketio": "SocketIOInput",
+        "telegram": "DisabledChannel",
+        "slack": "DisabledChannel",
+        "facebook": "DisabledChannel",
     }
     res = await client(app).get("/webhooks/telegram/")
     assert res.json == {"status": "disabled", "missing": ["TELEGRAM_ACCESS_TOKEN", "TELEGRAM_WEBHOOK_URL"]}
@@ -771,4 +880,5 @@ def test_why_not_dollar_variables_in_credentials(tmp_path, monkeypatch):
     assert rasa.shared.utils.io.read_config_file(str(credentials)) == {"telegram": {"access_token": TELEGRAM_TOKEN}}
     credentials.write_text('telegram:\n  access_token: "${TELEGRAM_ACCESS_TOKEN}"\n')
     assert rasa.shared.utils.io.read_config_file(str(credentials)) == {
-        "telegram": {"access_token": "${TELEGRAM_ACCESS_TOKEN}"}}
+        "telegram": {"access_token": "${TELEGRAM_ACCESS_TOKEN}"}
+    }

@@ -3,6 +3,7 @@
 Each server is launched by scripts/server.sh, exactly as `make run` launches it; only the
 ports, the tracker database and the files a test chooses differ.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """bot/rendering.py: splitting, buttons per platform, numbered replies, commands. No Rasa."""
+
 from __future__ import annotations
 
 import random
@@ -39,7 +40,9 @@ SPREADS = [  # utter_ask_pain_spreads: "Into buttock or thigh" is 21 characters
     {"title": "Below the knee", "payload": "it goes down below the knee"},
     {"title": "Into the foot", "payload": "it goes down into my foot"},
 ]
-SEVERITY = [{"title": t, "payload": p} for t, p in [("0-2", "2"), ("3-4", "4"), ("5-6", "6"), ("7-8", "8"), ("9-10", "10")]]
+SEVERITY = [
+    {"title": t, "payload": p} for t, p in [("0-2", "2"), ("3-4", "4"), ("5-6", "6"), ("7-8", "8"), ("9-10", "10")]
+]
 
 ANSWER = (
     "Sciatica: Sciatica is pain, tingling or numbness that travels along the sciatic nerve, from the lower "
@@ -59,6 +62,7 @@ def words(text: str) -> list:
 
 
 # --------------------------------------------------------------------------- split_text
+
 
 def test_short_text_is_one_message_unchanged():
     assert split_text("Where do you feel the pain most?", 2000) == ["Where do you feel the pain most?"]
@@ -124,9 +128,11 @@ def test_limit_must_be_positive():
 
 # --------------------------------------------------------------------------- buttons
 
+
 def test_choices_from_rasa_buttons():
     assert choices_from_buttons([{"title": "Yes", "payload": "yes"}, {"payload": "no"}, {}]) == [
-        Choice("Yes", "yes"), Choice("no", "no"),
+        Choice("Yes", "yes"),
+        Choice("no", "no"),
     ]
 
 
@@ -163,7 +169,9 @@ def test_telegram_numbers_options_when_payload_exceeds_64_bytes():
 
 
 def test_plain_channel_always_numbers():
-    [message] = render("Is it getting worse?", [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}], PLAIN)
+    [message] = render(
+        "Is it getting worse?", [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}], PLAIN
+    )
     assert message.text.endswith("1. Yes\n2. No\n" + NUMBERED_HINT)
 
 
@@ -199,8 +207,13 @@ def test_numbered_options_text():
 
 
 def test_keyboard_rows_keep_short_answers_together():
-    yes_no = choices_from_buttons([{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"},
-                                   {"title": "Not sure", "payload": "not sure"}])
+    yes_no = choices_from_buttons(
+        [
+            {"title": "Yes", "payload": "yes"},
+            {"title": "No", "payload": "no"},
+            {"title": "Not sure", "payload": "not sure"},
+        ]
+    )
     assert keyboard_rows(yes_no) == [yes_no]
     rows = keyboard_rows(choices_from_buttons(SPREADS))
     assert all(sum(len(c.title) for c in row) <= 30 or len(row) == 1 for row in rows)
@@ -213,13 +226,17 @@ def test_slack_escape():
 
 # --------------------------------------------------------------------------- numbered replies
 
-@pytest.mark.parametrize("reply, payload", [
-    ("2", "it spreads into my thigh"),
-    (" 4. ", "it goes down into my foot"),
-    ("option 1", "no it doesn't spread"),
-    ("#3", "it goes down below the knee"),
-    ("into buttock or THIGH", "it spreads into my thigh"),
-])
+
+@pytest.mark.parametrize(
+    "reply, payload",
+    [
+        ("2", "it spreads into my thigh"),
+        (" 4. ", "it goes down into my foot"),
+        ("option 1", "no it doesn't spread"),
+        ("#3", "it goes down below the knee"),
+        ("into buttock or THIGH", "it spreads into my thigh"),
+    ],
+)
 def test_numbered_reply_maps_to_payload(reply, payload):
     assert resolve_numbered_reply(reply, SPREADS, FACEBOOK) == payload
 
@@ -238,16 +255,20 @@ def test_native_choices_are_not_resolved():
 
 # --------------------------------------------------------------------------- commands
 
-@pytest.mark.parametrize("typed, sent", [
-    ("/start", "hi"),
-    ("/start@BackPainBot", "hi"),
-    ("/start campaign-42", "hi"),
-    ("/help", "what can you do"),
-    ('/report_red_flag{"red_flag": "x"}', 'report_red_flag{"red_flag": "x"}'),
-    ("//greet", "greet"),
-    ("my lower back hurts", "my lower back hurts"),
-    ("  hi  ", "hi"),
-    (None, ""),
-])
+
+@pytest.mark.parametrize(
+    "typed, sent",
+    [
+        ("/start", "hi"),
+        ("/start@BackPainBot", "hi"),
+        ("/start campaign-42", "hi"),
+        ("/help", "what can you do"),
+        ('/report_red_flag{"red_flag": "x"}', 'report_red_flag{"red_flag": "x"}'),
+        ("//greet", "greet"),
+        ("my lower back hurts", "my lower back hurts"),
+        ("  hi  ", "hi"),
+        (None, ""),
+    ],
+)
 def test_neutralize_command(typed, sent):
     assert neutralize_command(typed) == sent

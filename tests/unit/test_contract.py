@@ -1,4 +1,5 @@
 """The contract (bot/contract.py) agrees with domain.yml, the training data and the content."""
+
 from pathlib import Path
 
 import yaml
@@ -18,8 +19,15 @@ def test_intents_are_the_domains():
 
 def test_slots_exist_in_the_domain():
     slots = set(DOMAIN["slots"])
-    named = {contract.TRIAGE_LEVEL, contract.POSSIBLE_CAUSES, contract.RED_FLAGS, contract.NEW_RED_FLAGS,
-             contract.REPORTED_FINDINGS, *contract.SCREENING_SLOTS, *SymptomRecord.slot_names()}
+    named = {
+        contract.TRIAGE_LEVEL,
+        contract.POSSIBLE_CAUSES,
+        contract.RED_FLAGS,
+        contract.NEW_RED_FLAGS,
+        contract.REPORTED_FINDINGS,
+        *contract.SCREENING_SLOTS,
+        *SymptomRecord.slot_names(),
+    }
     assert named <= slots, named - slots
 
 
@@ -39,8 +47,12 @@ def test_the_consult_response_exists():
 
 def test_entities_are_declared():
     entities = set(DOMAIN["entities"])
-    assert {*contract.TOPIC_LABELS, *contract.FINDING_KINDS, *contract.NUMBER_ENTITIES,
-            contract.RED_FLAG_ENTITY} <= entities
+    assert {
+        *contract.TOPIC_LABELS,
+        *contract.FINDING_KINDS,
+        *contract.NUMBER_ENTITIES,
+        contract.RED_FLAG_ENTITY,
+    } <= entities
 
 
 def test_content_finding_kinds_are_the_contracts():
@@ -56,14 +68,16 @@ def test_every_feature_the_record_can_produce_is_one_the_ranking_knows():
         for phrase in finding.phrases[:1]:
             for question in (None, "pain_spreads"):
                 record = SymptomRecord()
-                record.update(analyse(f"my {phrase} is bad, worse when {phrase}, better with {phrase}"),
-                              question=question)
+                record.update(
+                    analyse(f"my {phrase} is bad, worse when {phrase}, better with {phrase}"), question=question
+                )
                 produced |= record.features()
     for days in (3, 60, 200):
         for severity in (2, 5, 9):
             for age in (25, 50, 70):
-                record = SymptomRecord(pain_spreads=contract.YES, spread_to=["calf"], nerve_symptoms=[],
-                                       pain_severity=severity, age=age)
+                record = SymptomRecord(
+                    pain_spreads=contract.YES, spread_to=["calf"], nerve_symptoms=[], pain_severity=severity, age=age
+                )
                 record.set_duration(days)
                 produced |= record.features()
     record = SymptomRecord(pain_spreads=contract.NO)

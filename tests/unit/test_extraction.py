@@ -1,4 +1,5 @@
 """The spaCy rule pipeline on a table of sentences, negated and not (no Rasa)."""
+
 import pytest
 
 from bot.nlp import ABSENT, PRESENT, UNCERTAIN, analyse
@@ -6,23 +7,41 @@ from bot.safety import message_red_flags
 
 # sentence -> findings that must be found with the given status
 CASES = [
-    ("my lower back hurts and it shoots down my leg",
-     {("body_location", "lower_back"): PRESENT, ("symptom", "pain_spreading"): PRESENT, ("body_location", "leg"): PRESENT}),
+    (
+        "my lower back hurts and it shoots down my leg",
+        {
+            ("body_location", "lower_back"): PRESENT,
+            ("symptom", "pain_spreading"): PRESENT,
+            ("body_location", "leg"): PRESENT,
+        },
+    ),
     ("no numbness", {("symptom", "numbness"): ABSENT}),
     ("my leg isn't weak", {("symptom", "weakness"): ABSENT, ("body_location", "leg"): PRESENT}),
     ("my leg isnt weak", {("symptom", "weakness"): ABSENT}),
     ("not sure if it tingles", {("symptom", "tingling"): UNCERTAIN}),
     ("no numbness or tingling", {("symptom", "numbness"): ABSENT, ("symptom", "tingling"): ABSENT}),
-    ("no numbness but pins and needles in my foot",
-     {("symptom", "numbness"): ABSENT, ("symptom", "tingling"): PRESENT, ("body_location", "foot"): PRESENT}),
+    (
+        "no numbness but pins and needles in my foot",
+        {("symptom", "numbness"): ABSENT, ("symptom", "tingling"): PRESENT, ("body_location", "foot"): PRESENT},
+    ),
     ("I don't have a fever", {("symptom", "fever"): ABSENT}),
-    ("no fever and my legs are numb", {("symptom", "fever"): ABSENT, ("symptom", "numbness"): PRESENT, ("side", "both_legs"): PRESENT}),
+    (
+        "no fever and my legs are numb",
+        {("symptom", "fever"): ABSENT, ("symptom", "numbness"): PRESENT, ("side", "both_legs"): PRESENT},
+    ),
     ("no problems with my bladder", {("symptom", "bladder_problem"): ABSENT}),
     ("i have no control over my bladder", {("symptom", "bladder_problem"): PRESENT}),
     ("i cant pee", {("symptom", "bladder_problem"): PRESENT}),
     ("i can't feel my legs", {("symptom", "cant_move_legs"): PRESENT}),
     ("i didnt notice i had wet myself", {("symptom", "bladder_problem"): PRESENT}),
-    ("bak pain with numbnes in my bum", {("body_location", "lower_back"): PRESENT, ("symptom", "numbness"): PRESENT, ("body_location", "buttock"): PRESENT}),
+    (
+        "bak pain with numbnes in my bum",
+        {
+            ("body_location", "lower_back"): PRESENT,
+            ("symptom", "numbness"): PRESENT,
+            ("body_location", "buttock"): PRESENT,
+        },
+    ),
     ("pins n needles in my calf", {("symptom", "tingling"): PRESENT, ("body_location", "calf"): PRESENT}),
     ("worse when sitting, better lying down", {("activity", "sitting"): PRESENT, ("activity", "lying_down"): PRESENT}),
     ("it started after lifting a heavy box", {("onset", "lifting_injury"): PRESENT}),
@@ -51,20 +70,32 @@ def test_common_words_are_not_mistaken_for_symptoms(sentence):
     assert message_red_flags(analysis) == []
 
 
-@pytest.mark.parametrize("sentence,severity", [("8/10", 8), ("it's about a 7", 7), ("6 out of 10", 6), ("seven out of ten", 7), ("3", 3)])
+@pytest.mark.parametrize(
+    "sentence,severity", [("8/10", 8), ("it's about a 7", 7), ("6 out of 10", 6), ("seven out of ten", 7), ("3", 3)]
+)
 def test_severity(sentence, severity):
     assert analyse(sentence).severity == severity
 
 
-@pytest.mark.parametrize("sentence,days", [
-    ("for 3 weeks", 21), ("about 2 months", 60), ("a few days", 3), ("since yesterday", 1),
-    ("for 6 months", 180), ("2 years", 730), ("for ages", 365),
-])
+@pytest.mark.parametrize(
+    "sentence,days",
+    [
+        ("for 3 weeks", 21),
+        ("about 2 months", 60),
+        ("a few days", 3),
+        ("since yesterday", 1),
+        ("for 6 months", 180),
+        ("2 years", 730),
+        ("for ages", 365),
+    ],
+)
 def test_duration(sentence, days):
     assert analyse(sentence).duration_days == days
 
 
-@pytest.mark.parametrize("sentence,age", [("i'm 45", 45), ("im 62 and my back hurts", 62), ("45 years old", 45), ("aged 70", 70)])
+@pytest.mark.parametrize(
+    "sentence,age", [("i'm 45", 45), ("im 62 and my back hurts", 62), ("45 years old", 45), ("aged 70", 70)]
+)
 def test_age(sentence, age):
     assert analyse(sentence).age == age
 
@@ -74,21 +105,33 @@ def test_numbers_are_not_read_from_nowhere():
     assert (analysis.severity, analysis.duration_days, analysis.age) == (None, None, None)
 
 
-@pytest.mark.parametrize("text", ["", " ", "🙂🙂🙂", "<img src=x onerror=alert(1)>", "me duele la espalda", "x" * 20000,
-                                  "asdkjh qwe zzz"])
+@pytest.mark.parametrize(
+    "text", ["", " ", "🙂🙂🙂", "<img src=x onerror=alert(1)>", "me duele la espalda", "x" * 20000, "asdkjh qwe zzz"]
+)
 def test_bad_input_is_analysed_without_error(text):
     analysis = analyse(text)
     assert message_red_flags(analysis) == []
 
 
-@pytest.mark.parametrize("sentence", ["sciatic nerve pain in both legs", "trapped nerve pain in both legs",
-                                      "i have sciatica in both legs"])
+@pytest.mark.parametrize(
+    "sentence", ["sciatic nerve pain in both legs", "trapped nerve pain in both legs", "i have sciatica in both legs"]
+)
 def test_topic_names_do_not_hide_red_flag_findings(sentence):
     assert "bilateral_leg_symptoms" in message_red_flags(analyse(sentence))
 
 
-@pytest.mark.parametrize("sentence", ["a faint ache", "I think I'm tearing a muscle", "fluid retention",
-                                      "hot and cold packs help", "the temperature drops", "I hurt it lifting",
-                                      "I sit all the time", "I sleep on my side at night"])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "a faint ache",
+        "I think I'm tearing a muscle",
+        "fluid retention",
+        "hot and cold packs help",
+        "the temperature drops",
+        "I hurt it lifting",
+        "I sit all the time",
+        "I sleep on my side at night",
+    ],
+)
 def test_everyday_phrases_are_not_red_flags(sentence):
     assert message_red_flags(analyse(sentence)) == []

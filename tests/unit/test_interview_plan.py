@@ -1,4 +1,5 @@
 """The interview plan and short answers (no Rasa)."""
+
 from bot.contract import QUESTIONS
 from bot.interview import interpret_answer, questions_to_ask
 from bot.symptoms import SymptomRecord
@@ -30,5 +31,6 @@ def test_short_answers():
     assert interpret_answer("nerve_symptoms", "deny", "none of those", record) == {"nerve_symptoms": []}
     assert interpret_answer("pain_duration", "dont_know", "no idea", record) == {"pain_duration": "unknown"}
     assert interpret_answer("screen_weakness_progression", "affirm", "yes it's getting worse quickly", record) == {
-        "screen_weakness_progression": "quickly"}
+        "screen_weakness_progression": "quickly"
+    }
     assert interpret_answer("pain_location", "greet", "hello", record) == {}

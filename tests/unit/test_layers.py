@@ -1,5 +1,6 @@
 """bot/ is plain Python: no module in it imports Rasa, rasa_sdk or Sanic (those are
 addons/ and actions/), and the layers inside bot/ only import downwards."""
+
 import ast
 from pathlib import Path
 
@@ -29,7 +30,9 @@ def test_the_check_sees_a_framework_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("import os\nfrom rasa.shared.nlu.constants import TEXT\nimport sanic.response\n")
     assert [m for m in imported_modules(sample) if m.split(".")[0] in FRAMEWORKS] == [
-        "rasa.shared.nlu.constants", "sanic.response"]
+        "rasa.shared.nlu.constants",
+        "sanic.response",
+    ]
 
 
 # Lower layers never import higher ones (content at the bottom, then the language layer,

@@ -10,6 +10,7 @@ listed in KNOWN_EXTRACTOR_GAPS (with the reason) and skipped: the annotation is 
 bent to please the extractor. When the extractor improves, the test warns about gaps
 that have closed so they can be removed from the list.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,26 +40,38 @@ _HEAT = (
 # (text, reason): examples whose (correct) annotation the extractor does not reproduce.
 KNOWN_EXTRACTOR_GAPS: List[Tuple[str, str]] = [
     # data/nlu/pain.yml
-    ("been getting tingeling in my foot",
-     "typo 'tingeling' is one edit from both 'tingling' and 'tingleing' (same finding), so the "
-     "typo normaliser sees two candidates and corrects nothing"),
-    ("it doesnt go down my leg, just stays in my back",
-     "negation of 'doesnt go down my leg' runs on past ', just' and marks 'back' absent"),
-    ("no problems with my bladder or bowels",
-     "ellipsis: 'bowels' (= problems with my bowels) is not a phrase on its own, so the denied "
-     "bowel symptom is not found"),
-    ("i think its sciatica, it goes down past my knee",
-     "'i think' is not an uncertainty trigger, so the guessed 'sciatica' comes out present"),
+    (
+        "been getting tingeling in my foot",
+        "typo 'tingeling' is one edit from both 'tingling' and 'tingleing' (same finding), so the "
+        "typo normaliser sees two candidates and corrects nothing",
+    ),
+    (
+        "it doesnt go down my leg, just stays in my back",
+        "negation of 'doesnt go down my leg' runs on past ', just' and marks 'back' absent",
+    ),
+    (
+        "no problems with my bladder or bowels",
+        "ellipsis: 'bowels' (= problems with my bowels) is not a phrase on its own, so the denied "
+        "bowel symptom is not found",
+    ),
+    (
+        "i think its sciatica, it goes down past my knee",
+        "'i think' is not an uncertainty trigger, so the guessed 'sciatica' comes out present",
+    ),
     # data/nlu/red_flags.yml
-    ("constant pain that never goes away, even lying down",
-     "the 'never' inside the entity 'never goes away' acts as a negation trigger for the next "
-     "entity and marks 'even lying down' absent"),
+    (
+        "constant pain that never goes away, even lying down",
+        "the 'never' inside the entity 'never goes away' acts as a negation trigger for the next "
+        "entity and marks 'even lying down' absent",
+    ),
     # data/nlu/questions.yml
     ("does heat help", _HEAT),
     ("should i use ice or heat", _HEAT),
-    ("is the cocyx a real bone",
-     "typo 'cocyx' is one edit from both 'coccyx' and 'coxyx' (same topic), so the typo "
-     "normaliser sees two candidates and corrects nothing"),
+    (
+        "is the cocyx a real bone",
+        "typo 'cocyx' is one edit from both 'coccyx' and 'coxyx' (same topic), so the typo "
+        "normaliser sees two candidates and corrects nothing",
+    ),
     ("how many vertebrae are there", _HOW_MANY),
     ("how many vertebrae are in the neck", _HOW_MANY),
     ("what is the sciatic nerve", _THE),
@@ -69,10 +82,14 @@ KNOWN_EXTRACTOR_GAPS: List[Tuple[str, str]] = [
     ("what are the spinal nerves for", _THE),
     ("what are the parts of the spine", _THE),
     # tests/nlu/holdout.yml
-    ("i can't feel myself when i wipe",
-     "saddle numbness phrased with 'myself': the lexicon only has 'can't feel when i wipe'"),
-    ("my foot is slapping on the floor when i walk",
-     "foot drop phrased 'foot is slapping': the lexicon only has 'foot slaps' / 'foot slapping'"),
+    (
+        "i can't feel myself when i wipe",
+        "saddle numbness phrased with 'myself': the lexicon only has 'can't feel when i wipe'",
+    ),
+    (
+        "my foot is slapping on the floor when i walk",
+        "foot drop phrased 'foot is slapping': the lexicon only has 'foot slaps' / 'foot slapping'",
+    ),
     ("is heat or ice better", _HEAT),
     ("is a heat pack good", _HEAT),
     ("how many vertebrae do we have", _HOW_MANY),
@@ -89,10 +106,7 @@ def _load(path: Path) -> List[Example]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(path))
-    return [
-        (m.get("text"), m.get("intent"), list(m.get("entities") or []))
-        for m in data.intent_examples
-    ]
+    return [(m.get("text"), m.get("intent"), list(m.get("entities") or [])) for m in data.intent_examples]
 
 
 @pytest.fixture(scope="module")

@@ -1,18 +1,46 @@
 """Ranking collected features against the content module's conditions (no Rasa)."""
+
 import pytest
 
 from bot.content import get_content
 from bot.ranking import MAX_CAUSES, rank_causes
 
 STORIES = {
-    "herniated_disc": {"location:lower_back", "spreads", "spreads_below_knee", "symptom:tingling",
-                       "worse:sitting", "worse:coughing_sneezing", "onset:lifting_injury", "duration:acute"},
-    "spinal_stenosis": {"location:leg", "worse:walking", "worse:standing", "better:sitting",
-                        "better:bending_forward", "age:over_60", "duration:chronic"},
-    "facet_joint_pain": {"location:lower_back", "location:buttock", "worse:leaning_back", "no_nerve_symptoms",
-                         "symptom:stiffness", "no_spread"},
-    "muscle_strain": {"location:lower_back", "onset:lifting_injury", "symptom:spasm", "no_spread",
-                      "duration:acute", "no_nerve_symptoms"},
+    "herniated_disc": {
+        "location:lower_back",
+        "spreads",
+        "spreads_below_knee",
+        "symptom:tingling",
+        "worse:sitting",
+        "worse:coughing_sneezing",
+        "onset:lifting_injury",
+        "duration:acute",
+    },
+    "spinal_stenosis": {
+        "location:leg",
+        "worse:walking",
+        "worse:standing",
+        "better:sitting",
+        "better:bending_forward",
+        "age:over_60",
+        "duration:chronic",
+    },
+    "facet_joint_pain": {
+        "location:lower_back",
+        "location:buttock",
+        "worse:leaning_back",
+        "no_nerve_symptoms",
+        "symptom:stiffness",
+        "no_spread",
+    },
+    "muscle_strain": {
+        "location:lower_back",
+        "onset:lifting_injury",
+        "symptom:spasm",
+        "no_spread",
+        "duration:acute",
+        "no_nerve_symptoms",
+    },
     "phantom_limb_pain": {"symptom:phantom_sensation"},
 }
 
@@ -28,8 +56,9 @@ def test_reasons_come_from_the_matched_indicators_strongest_first():
     features = STORIES["herniated_disc"]
     top = rank_causes(features)[0]
     condition = get_content().conditions[top.condition_id]
-    matched = sorted((i for i in condition.indicators if i.feature in features and i.weight > 0),
-                     key=lambda i: -i.weight)
+    matched = sorted(
+        (i for i in condition.indicators if i.feature in features and i.weight > 0), key=lambda i: -i.weight
+    )
     assert list(top.reasons) == [i.why for i in matched]
     assert top.score == sum(i.weight for i in condition.indicators if i.feature in features)
 

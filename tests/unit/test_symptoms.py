@@ -1,4 +1,5 @@
 """The symptom record: folding messages in, corrections, features (no Rasa)."""
+
 from bot.nlp import analyse
 from bot.symptoms import SymptomRecord, is_correction
 

@@ -1,4 +1,5 @@
 """Red-flag rules, triage levels and the one-way ratchet (no Rasa)."""
+
 import pytest
 
 from bot import safety, triage
@@ -12,10 +13,17 @@ def test_rule_layer_on_its_own_gets_every_phrasing_right(text, level):
     assert triage.level_of([f.id for f in triage.red_flags_in(findings, findings)]) == level
 
 
-@pytest.mark.parametrize("current,new,expected", [
-    (None, "routine", "routine"), ("routine", "urgent", "urgent"), ("urgent", "routine", "urgent"),
-    ("emergency", "urgent", "emergency"), ("emergency", "routine", "emergency"), ("urgent", "emergency", "emergency"),
-])
+@pytest.mark.parametrize(
+    "current,new,expected",
+    [
+        (None, "routine", "routine"),
+        ("routine", "urgent", "urgent"),
+        ("urgent", "routine", "urgent"),
+        ("emergency", "urgent", "emergency"),
+        ("emergency", "routine", "emergency"),
+        ("urgent", "emergency", "emergency"),
+    ],
+)
 def test_level_only_moves_up(current, new, expected):
     assert triage.raise_level(current, new) == expected
 
@@ -31,7 +39,9 @@ def test_screening_answers_raise_flags():
     flags = triage.red_flags_screened({"screen_cauda_equina": "yes"})
     assert [f.level for f in flags] == ["emergency"]
     assert triage.red_flags_screened({"screen_cauda_equina": "no", "screen_systemic": "unknown"}) == []
-    assert [f.id for f in triage.red_flags_screened({"screen_weakness_progression": "slowly"})] == ["progressive_weakness"]
+    assert [f.id for f in triage.red_flags_screened({"screen_weakness_progression": "slowly"})] == [
+        "progressive_weakness"
+    ]
 
 
 def test_screen_speaks_new_flags_once_and_reminds_after_an_emergency(monkeypatch):
