@@ -127,6 +127,12 @@ NO_NERVE_SYMPTOMS = "no_nerve_symptoms"
 DURATIONS: Tuple[str, ...] = ("acute", "subacute", "chronic")
 SEVERITIES: Tuple[str, ...] = ("mild", "moderate", "severe")
 AGE_BANDS: Tuple[str, ...] = ("under_40", "40_to_60", "over_60")
+# Age when the pain started (age now minus how long it has lasted): inflammatory back pain
+# and NICE NG65's referral criteria are about the age at onset.
+AGE_AT_ONSET_LIMITS: Dict[str, int] = {"under_35": 35, "under_45": 45}
+AGE_AT_ONSET_BANDS: Tuple[str, ...] = tuple(AGE_AT_ONSET_LIMITS)
+# Patterns (conditions.yml, `patterns`) add "pattern:<id>" features of their own.
+PATTERN_PREFIX = "pattern:"
 # Features derived from numbers and structure rather than from a single phrase.
 DERIVED_FEATURES: Tuple[str, ...] = (
     SPREADS,
@@ -136,4 +142,5 @@ DERIVED_FEATURES: Tuple[str, ...] = (
     *(f"duration:{d}" for d in DURATIONS),
     *(f"severity:{s}" for s in SEVERITIES),
     *(f"age:{a}" for a in AGE_BANDS),
+    *(f"age_at_onset:{a}" for a in AGE_AT_ONSET_BANDS),
 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Dict, List, Mapping, Optional, Set
 
 from bot.contract import (
+    AGE_AT_ONSET_LIMITS,
     AGE_BANDS,
     DURATIONS,
     NO,
@@ -213,6 +214,11 @@ class SymptomRecord:
             under_40, forty_to_60, over_60 = AGE_BANDS
             band = under_40 if self.age < 40 else forty_to_60 if self.age <= 60 else over_60
             features.add(f"age:{band}")
+            if self.pain_duration_days is not None:
+                onset_age = self.age - self.pain_duration_days / 365
+                features.update(
+                    f"age_at_onset:{band}" for band, limit in AGE_AT_ONSET_LIMITS.items() if onset_age < limit
+                )
         return features
 
     def has_anything(self) -> bool:

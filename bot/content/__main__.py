@@ -29,7 +29,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         f"{len(content.findings)} findings, {len(content.conditions)} conditions "
         f"({indicators} indicators), {len(content.treatments)} treatments, "
         f"{len(content.anatomy)} anatomy topics, {len(content.red_flags)} red flags, "
-        f"{len(content.escalations)} escalation levels"
+        f"{len(content.escalations)} escalation levels, {len(content.timeframes)} timeframes, "
+        f"{len(content.patterns)} patterns, {len(content.routine_advice)} routine advice rules"
     )
     return 0
 

@@ -5,9 +5,11 @@ A clinic edits those files; this loader turns them into frozen dataclasses and
 refuses to load anything inconsistent, naming the file and the entry at fault,
 so a typo can never reach a person in pain.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
@@ -18,13 +20,24 @@ from bot.contract import (
     EMERGENCY,
     FEATURE_PREFIXES,
     FINDING_KINDS,
+    PATTERN_PREFIX,
     SCREENING_SLOTS,
+    TRIAGE_LEVELS,
     URGENT,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
 
 TREATMENT_KINDS = ("self_care", "medicine", "professional", "surgery")
+
+
+# Placeholders filled in from the deployment's settings when a text is shown. Only
+# the texts listed here are filled in; anywhere else a brace would reach the person.
+ESCALATION_PLACEHOLDERS = frozenset({"emergency_number", "urgent_contact", "reasons"})
+ADVICE_PLACEHOLDERS = frozenset({"emergency_number", "urgent_contact", "crisis_contacts"})
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# libyaml's safe loader when PyYAML was built with it: the same documents, several times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ContentError(ValueError):
@@ -64,6 +77,42 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """Features that must all be present, and how many of another list must be."""
+
+    all: Tuple[str, ...] = ()
+    of: Tuple[str, ...] = ()
+    at_least: int = 0
+
+    def matches(self, features: Iterable[str]) -> bool:
+        present = set(features)
+        return set(self.all) <= present and sum(f in present for f in self.of) >= self.at_least
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A named combination of features, itself a ranking feature: pattern:<id>."""
+
+    id: str
+    name: str
+    when_any: Tuple[Rule, ...]
+    sources: Tuple[str, ...]
+
+    @property
+    def feature(self) -> str:
+        return PATTERN_PREFIX + self.id
+
+
+@dataclass(frozen=True)
+class Timeframe:
+    """How soon to be seen: a triage level and the advice that goes with it."""
+
+    id: str
+    level: str
+    advice: str  # may use ADVICE_PLACEHOLDERS
+
+
+@dataclass(frozen=True)
 class Condition:
     id: str
     name: str
@@ -74,6 +123,12 @@ class Condition:
     self_care: Tuple[str, ...]
     professional_care: Tuple[str, ...]
     sources: Tuple[str, ...]
+    see_within: str = "if_not_better"  # a Timeframe id
+    # Features any one of which means the self-care list must not be shown (for
+    # example a fever when infection is one of the possibilities).
+    withhold_self_care_if: Tuple[str, ...] = ()
+    # The usual answer when nothing more specific fits (at most one condition).
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +163,23 @@ class RedFlag:
     sources: Tuple[str, ...]
     # The findings of a combination must be said together, in one message.
     same_message: bool = False
+    # Said after the level's escalation messages; may use ADVICE_PLACEHOLDERS.
+    advice: str = ""
+
+
+@dataclass(frozen=True)
+class RoutineAdvice:
+    """Not urgent, but worth asking a GP about something specific (e.g. a referral)."""
+
+    id: str
+    name: str
+    when_any: Tuple[Rule, ...]
+    advice: str  # may use ADVICE_PLACEHOLDERS
+    sources: Tuple[str, ...]
+
+    def applies(self, features: Iterable[str]) -> bool:
+        present = set(features)
+        return any(rule.matches(present) for rule in self.when_any)
 
 
 @dataclass(frozen=True)
@@ -126,13 +198,25 @@ class Content:
     anatomy: Mapping[str, AnatomyTopic]
     red_flags: Mapping[str, RedFlag]
     escalations: Mapping[str, Escalation]
+    timeframes: Mapping[str, Timeframe] = field(default_factory=dict)
+    patterns: Mapping[str, Pattern] = field(default_factory=dict)
+    routine_advice: Mapping[str, RoutineAdvice] = field(default_factory=dict)
 
     def ranking_features(self) -> Tuple[str, ...]:
         features = list(DERIVED_FEATURES)
         for finding in self.findings.values():
             for prefix in FEATURE_PREFIXES[finding.kind]:
                 features.append(prefix + finding.id)
+        features.extend(pattern.feature for pattern in self.patterns.values())
         return tuple(features)
+
+    def pattern_features(self, features: Iterable[str]) -> set:
+        """The pattern:<id> features that a set of features makes up."""
+        present = set(features)
+        return {p.feature for p in self.patterns.values() if any(rule.matches(present) for rule in p.when_any)}
+
+    def fallback_condition(self) -> Optional[Condition]:
+        return next((c for c in self.conditions.values() if c.fallback), None)
 
 
 class _Reader:
@@ -144,7 +228,7 @@ class _Reader:
         if not path.exists():
             raise ContentError(filename, None, f"file not found in {directory}")
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            document = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         except yaml.YAMLError as error:
             raise ContentError(filename, None, f"is not valid YAML: {error}") from error
         if not isinstance(document, dict) or top_key not in document:
@@ -166,15 +250,20 @@ class _Reader:
             seen.add(entry["id"])
         return raw
 
-    def text(self, entry: Mapping[str, Any], name: str, required: bool = True) -> str:
+    def text(
+        self, entry: Mapping[str, Any], name: str, required: bool = True, placeholders: frozenset = frozenset()
+    ) -> str:
         value = entry.get(name)
         if value is None and not required:
             return ""
         if not isinstance(value, str) or not value.strip():
             raise ContentError(self.file, entry["id"], f"missing or empty field '{name}'")
+        self.check_placeholders(entry, name, value, placeholders)
         return " ".join(value.split())
 
-    def texts(self, entry: Mapping[str, Any], name: str, required: bool = True) -> Tuple[str, ...]:
+    def texts(
+        self, entry: Mapping[str, Any], name: str, required: bool = True, placeholders: frozenset = frozenset()
+    ) -> Tuple[str, ...]:
         value = entry.get(name)
         if value is None and not required:
             return ()
@@ -183,20 +272,72 @@ class _Reader:
         for item in value:
             if not isinstance(item, str) or not item.strip():
                 raise ContentError(self.file, entry["id"], f"field '{name}' must contain only text")
+            self.check_placeholders(entry, name, item, placeholders)
         return tuple(" ".join(item.split()) for item in value)
+
+    def check_placeholders(self, entry: Mapping[str, Any], name: str, value: str, allowed: frozenset) -> None:
+        """Braces only as known placeholders, and only in texts that are filled in."""
+        for placeholder in _PLACEHOLDER.findall(value):
+            if placeholder not in allowed:
+                hint = f"allowed: {', '.join(sorted(allowed))}" if allowed else "this field is shown as written"
+                raise ContentError(
+                    self.file, entry["id"], f"unknown placeholder '{{{placeholder}}}' in '{name}' ({hint})"
+                )
+        if "{" in _PLACEHOLDER.sub("", value) or "}" in _PLACEHOLDER.sub("", value):
+            raise ContentError(self.file, entry["id"], f"unmatched brace in '{name}'")
+
+    def boolean(self, entry: Mapping[str, Any], name: str) -> bool:
+        value = entry.get(name, False)
+        if not isinstance(value, bool):
+            raise ContentError(self.file, entry["id"], f"'{name}' must be true or false")
+        return value
+
+    def features(
+        self, entry: Mapping[str, Any], name: str, known: Iterable[str], required: bool = True
+    ) -> Tuple[str, ...]:
+        ids = self.texts(entry, name, required=required)
+        known = set(known)
+        for feature in ids:
+            if feature not in known:
+                raise ContentError(self.file, entry["id"], f"unknown feature '{feature}' in '{name}'")
+        if len(set(ids)) != len(ids):
+            raise ContentError(self.file, entry["id"], f"'{name}' names a feature twice")
+        return ids
+
+    def rules(self, entry: Mapping[str, Any], name: str, known: Iterable[str]) -> Tuple[Rule, ...]:
+        """`when_any`: a list of rules, each {all: [features], of: [features], at_least: N}."""
+        raw = entry.get(name)
+        if not isinstance(raw, list) or not raw:
+            raise ContentError(self.file, entry["id"], f"'{name}' must be a non-empty list of rules")
+        known = tuple(known)
+        rules = []
+        for index, item in enumerate(raw, start=1):
+            where = f"rule {index} of '{name}'"
+            if not isinstance(item, dict) or not set(item) <= {"all", "of", "at_least"}:
+                raise ContentError(self.file, entry["id"], f"{where} must have only 'all', 'of' and 'at_least'")
+            fake = {"id": entry["id"], **item}
+            must = self.features(fake, "all", known, required=False)
+            of = self.features(fake, "of", known, required=False)
+            at_least = item.get("at_least", 0 if not of else None)
+            if of and (not isinstance(at_least, int) or isinstance(at_least, bool) or not 1 <= at_least <= len(of)):
+                raise ContentError(
+                    self.file, entry["id"], f"{where} needs 'at_least' between 1 and {len(of)} for its 'of' list"
+                )
+            if not of and "at_least" in item:
+                raise ContentError(self.file, entry["id"], f"{where} has 'at_least' but no 'of' list")
+            if not must and not of:
+                raise ContentError(self.file, entry["id"], f"{where} needs 'all' or 'of'")
+            rules.append(Rule(all=must, of=of, at_least=at_least or 0))
+        return tuple(rules)
 
     def choice(self, entry: Mapping[str, Any], name: str, allowed: Iterable[str]) -> str:
         value = self.text(entry, name)
         allowed = tuple(allowed)
         if value not in allowed:
-            raise ContentError(
-                self.file, entry["id"], f"'{name}' is '{value}', expected one of {', '.join(allowed)}"
-            )
+            raise ContentError(self.file, entry["id"], f"'{name}' is '{value}', expected one of {', '.join(allowed)}")
         return value
 
-    def references(
-        self, entry: Mapping[str, Any], name: str, known: Mapping[str, Any], what: str
-    ) -> Tuple[str, ...]:
+    def references(self, entry: Mapping[str, Any], name: str, known: Mapping[str, Any], what: str) -> Tuple[str, ...]:
         ids = self.texts(entry, name)
         for ref in ids:
             if ref not in known:
@@ -231,9 +372,7 @@ def _load_findings(directory: Path) -> Dict[str, Finding]:
         for phrase in finding.phrases:
             owner = phrase_owner.get(phrase)
             if owner is not None:
-                raise ContentError(
-                    reader.file, finding.id, f"phrase '{phrase}' is already used by '{owner}'"
-                )
+                raise ContentError(reader.file, finding.id, f"phrase '{phrase}' is already used by '{owner}'")
             phrase_owner[phrase] = finding.id
         findings[finding.id] = finding
     return findings
@@ -269,9 +408,7 @@ def _load_anatomy(directory: Path, sources: Mapping[str, Source]) -> Dict[str, A
     }
 
 
-def _load_indicators(
-    reader: _Reader, entry: Mapping[str, Any], features: Tuple[str, ...]
-) -> Tuple[Indicator, ...]:
+def _load_indicators(reader: _Reader, entry: Mapping[str, Any], features: Tuple[str, ...]) -> Tuple[Indicator, ...]:
     raw = entry.get("indicators")
     if not isinstance(raw, list) or not raw:
         raise ContentError(reader.file, entry["id"], "field 'indicators' must be a non-empty list")
@@ -284,9 +421,7 @@ def _load_indicators(
             raise ContentError(reader.file, entry["id"], f"unknown feature '{feature}' in 'indicators'")
         weight = item.get("weight")
         if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight == 0:
-            raise ContentError(
-                reader.file, entry["id"], f"indicator '{feature}' needs a non-zero numeric 'weight'"
-            )
+            raise ContentError(reader.file, entry["id"], f"indicator '{feature}' needs a non-zero numeric 'weight'")
         why = item.get("why", "")
         if weight > 0 and (not isinstance(why, str) or not why.strip()):
             raise ContentError(reader.file, entry["id"], f"indicator '{feature}' needs a 'why'")
@@ -294,40 +429,80 @@ def _load_indicators(
     return tuple(indicators)
 
 
+def _load_timeframes(reader: _Reader) -> Dict[str, Timeframe]:
+    return {
+        e["id"]: Timeframe(
+            id=e["id"],
+            level=reader.choice(e, "level", TRIAGE_LEVELS),
+            advice=reader.text(e, "advice", placeholders=ADVICE_PLACEHOLDERS),
+        )
+        for e in reader.entries("timeframes")
+    }
+
+
+def _load_patterns(reader: _Reader, sources: Mapping[str, Source], features: Tuple[str, ...]) -> Dict[str, Pattern]:
+    # Patterns are built from the other features only, never from each other.
+    if "patterns" not in reader.document:
+        return {}
+    return {
+        e["id"]: Pattern(
+            id=e["id"],
+            name=reader.text(e, "name"),
+            when_any=reader.rules(e, "when_any", features),
+            sources=reader.references(e, "sources", sources, "source"),
+        )
+        for e in reader.entries("patterns")
+    }
+
+
 def _load_conditions(
-    directory: Path,
+    reader: _Reader,
     sources: Mapping[str, Source],
     treatments: Mapping[str, Treatment],
     features: Tuple[str, ...],
+    timeframes: Mapping[str, Timeframe],
 ) -> Dict[str, Condition]:
-    reader = _Reader(directory, "conditions.yml", "conditions")
-    return {
-        e["id"]: Condition(
+    conditions = {}
+    for e in reader.entries():
+        see_within = reader.choice(e, "see_within", timeframes)
+        self_care = e.get("self_care")
+        if self_care == []:
+            self_care = ()
+        else:
+            self_care = reader.references(e, "self_care", treatments, "treatment")
+        urgent = timeframes[see_within].level != "routine"
+        if urgent and self_care:
+            raise ContentError(
+                reader.file,
+                e["id"],
+                f"'self_care' must be empty when 'see_within' is '{see_within}': "
+                "self-care tips would suggest there is time to wait",
+            )
+        if not urgent and not self_care:
+            raise ContentError(reader.file, e["id"], "field 'self_care' must be a non-empty list")
+        conditions[e["id"]] = Condition(
             id=e["id"],
             name=reader.text(e, "name"),
             synonyms=reader.texts(e, "synonyms"),
             summary=reader.text(e, "summary"),
             typical_features=reader.texts(e, "typical_features"),
             indicators=_load_indicators(reader, e, features),
-            self_care=reader.references(e, "self_care", treatments, "treatment"),
+            self_care=self_care,
             professional_care=reader.texts(e, "professional_care"),
             sources=reader.references(e, "sources", sources, "source"),
+            see_within=see_within,
+            withhold_self_care_if=reader.features(e, "withhold_self_care_if", features, required=False),
+            fallback=reader.boolean(e, "fallback"),
         )
-        for e in reader.entries()
-    }
-
-
-def _flag(reader: _Reader, entry: Mapping[str, Any], name: str) -> bool:
-    value = entry.get(name, False)
-    if not isinstance(value, bool):
-        raise ContentError(reader.file, entry["id"], f"'{name}' must be true or false")
-    return value
+    fallbacks = [c.id for c in conditions.values() if c.fallback]
+    if len(fallbacks) > 1:
+        raise ContentError(reader.file, fallbacks[1], f"only one condition can be the fallback ('{fallbacks[0]}' is)")
+    return conditions
 
 
 def _load_red_flags(
-    directory: Path, sources: Mapping[str, Source], findings: Mapping[str, Finding]
+    reader: _Reader, sources: Mapping[str, Source], findings: Mapping[str, Finding]
 ) -> Tuple[Dict[str, RedFlag], Dict[str, Escalation]]:
-    reader = _Reader(directory, "red_flags.yml", "red_flags")
     red_flags = {}
     for e in reader.entries():
         when_any = e.get("when_any", [])
@@ -338,9 +513,7 @@ def _load_red_flags(
             raise ContentError(reader.file, e["id"], "needs 'when_any' or 'screened_by'")
         for slot, answer in screened_by.items():
             if slot not in SCREENING_SLOTS or not isinstance(answer, str):
-                raise ContentError(
-                    reader.file, e["id"], f"unknown screening question '{slot}' in 'screened_by'"
-                )
+                raise ContentError(reader.file, e["id"], f"unknown screening question '{slot}' in 'screened_by'")
         combinations = []
         for combination in when_any:
             if not isinstance(combination, list) or not combination:
@@ -356,18 +529,40 @@ def _load_red_flags(
             when_any=tuple(combinations),
             screened_by=dict(screened_by),
             sources=reader.references(e, "sources", sources, "source"),
-            same_message=_flag(reader, e, "same_message"),
+            same_message=reader.boolean(e, "same_message"),
+            advice=reader.text(e, "advice", required=False, placeholders=ADVICE_PLACEHOLDERS),
         )
     escalations = {}
     for e in reader.entries("escalations"):
         level = reader.choice(e, "id", (URGENT, EMERGENCY))
         escalations[level] = Escalation(
-            level=level, messages=reader.texts(e, "messages"), reminder=reader.text(e, "reminder")
+            level=level,
+            messages=reader.texts(e, "messages", placeholders=ESCALATION_PLACEHOLDERS),
+            reminder=reader.text(e, "reminder", placeholders=ESCALATION_PLACEHOLDERS),
         )
     for level in (URGENT, EMERGENCY):
         if level not in escalations:
             raise ContentError(reader.file, level, "an escalation message is required for this level")
     return red_flags, escalations
+
+
+def _load_routine_advice(
+    reader: _Reader, sources: Mapping[str, Source], features: Tuple[str, ...]
+) -> Dict[str, RoutineAdvice]:
+    # Kept apart from `red_flags` on purpose: routine advice never escalates the
+    # triage level or interrupts the interview; it is added to the result.
+    if "routine_advice" not in reader.document:
+        return {}
+    return {
+        e["id"]: RoutineAdvice(
+            id=e["id"],
+            name=reader.text(e, "name"),
+            when_any=reader.rules(e, "when_any", features),
+            advice=reader.text(e, "advice", placeholders=ADVICE_PLACEHOLDERS),
+            sources=reader.references(e, "sources", sources, "source"),
+        )
+        for e in reader.entries("routine_advice")
+    }
 
 
 def _check_synonyms_unique(directory: Path, groups: Mapping[str, Mapping[str, Any]]) -> None:
@@ -394,9 +589,15 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
     findings = _load_findings(directory)
     treatments = _load_treatments(directory, sources)
     anatomy = _load_anatomy(directory, sources)
-    provisional = Content(sources, findings, {}, treatments, anatomy, {}, {})
-    conditions = _load_conditions(directory, sources, treatments, provisional.ranking_features())
-    red_flags, escalations = _load_red_flags(directory, sources, findings)
+    reader = _Reader(directory, "conditions.yml", "conditions")
+    base = Content(sources, findings, {}, treatments, anatomy, {}, {})
+    patterns = _load_patterns(reader, sources, base.ranking_features())
+    features = base.ranking_features() + tuple(p.feature for p in patterns.values())
+    timeframes = _load_timeframes(reader)
+    conditions = _load_conditions(reader, sources, treatments, features, timeframes)
+    flags_reader = _Reader(directory, "red_flags.yml", "red_flags")
+    red_flags, escalations = _load_red_flags(flags_reader, sources, findings)
+    routine_advice = _load_routine_advice(flags_reader, sources, features)
     _check_synonyms_unique(
         directory,
         {"conditions.yml": conditions, "treatments.yml": treatments, "anatomy.yml": anatomy},
@@ -409,6 +610,9 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
         anatomy=anatomy,
         red_flags=red_flags,
         escalations=escalations,
+        timeframes=timeframes,
+        patterns=patterns,
+        routine_advice=routine_advice,
     )
 
 
