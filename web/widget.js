@@ -705,7 +705,7 @@
         latest[kind] = entry.text;
       }
     });
-    var told = latest.told || (typed.length ? T.youSaid + ' ' + typed.join(' ') : '');
+    var told = latest.told || (typed.length ? T.youSaid + ' ' + typed.join('; ') : '');
     var sections = [];
     if (urgent.length) sections.push({ kind: 'urgent', heading: T.urgentHeading, lines: urgent });
     sections.push({ kind: 'head', title: T.docTitle.replace('{title}', options.title), lines: [T.date + ' ' + formatDate(summaryDate())] });
