@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the chat widget's vendored browser dependency:
 #   web/vendor/socket.io.min.js  <-  npm package socket.io-client (pinned in package.json/package-lock.json)
+# npm ci also installs the test-only devDependency axe-core (node_modules/axe-core/axe.min.js),
+# which the browser tests inject into the page; it is never served to visitors.
 # Runs `npm ci` only when node_modules/ is missing or package-lock.json changed since the last install.
 # Idempotent; called by scripts/setup.sh. Needs node + npm (any current LTS).
 set -euo pipefail

@@ -39,7 +39,24 @@
       offline: 'Connection lost. Trying to reconnect…',
       timeout: "The assistant didn't answer. Please try again in a moment.",
       image: 'Image from the assistant',
-      newWindow: '(opens in a new window)'
+      newWindow: '(opens in a new window)',
+      important: 'Important:',
+      saveOrPrint: 'Save or print',
+      summaryTitle: 'Your summary',
+      summaryHint: 'Print it or save it to take to your appointment. It is made on this device: nothing is sent anywhere.',
+      print: 'Print',
+      download: 'Download as text',
+      backToChat: 'Back to the chat',
+      docTitle: 'Summary of your conversation with {title}',
+      date: 'Date:',
+      urgentHeading: 'Important: do this first',
+      toldHeading: 'What you told the assistant',
+      youSaid: 'You said:',
+      causesHeading: 'Possible causes and why',
+      adviceHeading: 'Advice given',
+      notDiagnosis: 'This is not a diagnosis. It is what you told a virtual assistant and the general information it gave you. Only a professional who examines you can tell what is causing your pain.',
+      consultFallback: 'Please see a health professional, such as your GP or a physiotherapist, about your pain.',
+      fileName: 'back-pain-summary'
     },
     fr: {
       title: 'Aide mal de dos',
@@ -63,13 +80,51 @@
       offline: 'Connexion perdue. Nouvelle tentative…',
       timeout: "L'assistant n'a pas répondu. Veuillez réessayer dans un instant.",
       image: "Image envoyée par l'assistant",
-      newWindow: '(ouvre une nouvelle fenêtre)'
+      newWindow: '(ouvre une nouvelle fenêtre)',
+      important: 'Important :',
+      saveOrPrint: 'Enregistrer ou imprimer',
+      summaryTitle: 'Votre résumé',
+      summaryHint: "Imprimez-le ou enregistrez-le pour votre rendez-vous. Il est créé sur cet appareil : rien n'est envoyé.",
+      print: 'Imprimer',
+      download: 'Télécharger en texte',
+      backToChat: 'Retour à la discussion',
+      docTitle: 'Résumé de votre conversation avec {title}',
+      date: 'Date :',
+      urgentHeading: "Important : à faire d'abord",
+      toldHeading: "Ce que vous avez dit à l'assistant",
+      youSaid: 'Vous avez dit :',
+      causesHeading: 'Causes possibles et pourquoi',
+      adviceHeading: 'Conseils donnés',
+      notDiagnosis: "Ceci n'est pas un diagnostic : c'est ce que vous avez dit à un assistant virtuel et les informations générales qu'il vous a données. Seul un professionnel qui vous examine peut dire d'où vient votre douleur.",
+      consultFallback: 'Consultez un professionnel de santé, par exemple votre médecin ou un kinésithérapeute, au sujet de votre douleur.',
+      fileName: 'resume-mal-de-dos'
     }
   };
 
   var REPLY_TIMEOUT_MS = 30000;
   var MAX_HISTORY = 300;
-  var NARROW = '(max-width: 480px)';
+  // Full screen on narrow screens and on short ones (a laptop at 200% zoom is 640x400 CSS px).
+  // Keep in step with the media query in widget.css.
+  var FULL_SCREEN = '(max-width: 480px), (max-height: 560px)';
+  var DEFAULT_PRIMARY = '#00567a';
+
+  // The assistant speaks English only; its escalation and result messages are recognised by
+  // their wording (bot/content/data/red_flags.yml `escalations`, bot/replies.py `result`,
+  // domain.yml `utter_consult_professional`), to announce escalations assertively and to
+  // build the summary. tests/e2e/test_widget_a11y.py feeds the real texts through these.
+  var KINDS = [
+    ['emergency', /needs treating straight away|\bplease call \S+ now\b|\bplease don't wait\b|ask someone to stay with you/i],
+    ['urgent', /should be checked by a doctor today|urgent same-day appointment|remember to get checked today/i],
+    ['told', /^You told me:/],
+    ['causes', /^These are possible causes|^What you described doesn't clearly point/],
+    ['advice', /^What you can do meanwhile/],
+    ['consult', /\b(see|talk to) a health professional\b/i]
+  ];
+  function kindOf(text) {
+    for (var i = 0; i < KINDS.length; i++) if (KINDS[i][1].test(text || '')) return KINDS[i][0];
+    return '';
+  }
+  function isEscalation(kind) { return kind === 'emergency' || kind === 'urgent'; }
 
   // ---------------------------------------------------------------- options
   var script = document.currentScript || (function () {
@@ -101,7 +156,8 @@
     serverUrl: serverUrl,
     socketPath: data.socketPath || '/socket.io',
     title: data.title || T.title,
-    primaryColor: data.primaryColor || '#00567a',
+    primaryColor: data.primaryColor || DEFAULT_PRIMARY,
+    primaryTextColor: data.primaryTextColor || '',
     emergencyNumber: data.emergencyNumber || '',
     storage: data.storage === 'session' ? 'session' : 'local',
     lang: lang
@@ -200,6 +256,7 @@
   var ICON_CLOSE = 'M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z';
   var ICON_DOWN = 'M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6z';
   var ICON_RESTART = 'M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z';
+  var ICON_PRINT = 'M19 8H5a3 3 0 0 0-3 3v6h4v4h12v-4h4v-6a3 3 0 0 0-3-3zm-3 11H8v-5h8v5zm3-7a1 1 0 1 1 0-2 1 1 0 0 1 0 2zM18 3H6v4h12V3z';
 
   /** Appends text to node: plain text nodes, http(s) URLs as links. Never parses HTML. */
   function appendText(node, text) {
@@ -218,19 +275,71 @@
     node.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  /** Picks black or white text for the primary colour, whichever contrasts more. */
-  function onColor(color) {
-    var probe = el('span');
-    probe.style.color = color;
-    document.body.appendChild(probe);
-    var rgb = (getComputedStyle(probe).color.match(/[\d.]+/g) || [0, 0, 0]).slice(0, 3).map(Number);
-    probe.remove();
+  // ---------------------------------------------------------------- colours
+  var WHITE = [255, 255, 255];
+  var INK = [17, 17, 17];
+
+  /** [r, g, b] of a CSS colour as the browser paints it (any syntax), or null if not opaque. */
+  function rgbOf(color) {
+    if (!color || !(window.CSS && CSS.supports && CSS.supports('color', color))) return null;
+    var context = document.createElement('canvas').getContext('2d');
+    if (!context) return null;
+    context.fillStyle = color;
+    context.fillRect(0, 0, 1, 1);
+    var pixel = context.getImageData(0, 0, 1, 1).data;
+    return pixel[3] === 255 ? [pixel[0], pixel[1], pixel[2]] : null;
+  }
+
+  function luminance(rgb) {
     var lum = rgb.map(function (c) {
       c /= 255;
       return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
     });
-    var L = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2];
-    return (1.05 / (L + 0.05)) >= ((L + 0.05) / 0.05) ? '#ffffff' : '#111111';
+    return 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2];
+  }
+
+  /** WCAG 2.1 contrast ratio, 1 to 21. */
+  function contrast(a, b) {
+    var la = luminance(a);
+    var lb = luminance(b);
+    return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  }
+
+  function cssColor(rgb) { return 'rgb(' + rgb.join(', ') + ')'; }
+
+  function warn(message) {
+    if (window.console && console.warn) console.warn('Back pain widget: ' + message);
+  }
+
+  /**
+   * The clinic's colours, checked once at start-up (WCAG 2.1 AA). The primary colour fills
+   * the launcher and the header and outlines the buttons on the white panel, so it needs
+   * 3:1 against white (1.4.11); the text on it needs 4.5:1 (1.4.3). A colour that fails is
+   * replaced by an accessible one, with a console warning for whoever set it up.
+   */
+  function chooseColors() {
+    var primary = rgbOf(options.primaryColor);
+    if (!primary) {
+      warn('data-primary-color "' + options.primaryColor + '" is not a solid CSS colour. Using ' + DEFAULT_PRIMARY + '.');
+      primary = rgbOf(DEFAULT_PRIMARY);
+    } else if (contrast(primary, WHITE) < 3) {
+      warn('data-primary-color "' + options.primaryColor + '" has a contrast of ' + contrast(primary, WHITE).toFixed(2) +
+        ':1 with the white panel; at least 3:1 is needed (WCAG 1.4.11). Using ' + DEFAULT_PRIMARY + '.');
+      primary = rgbOf(DEFAULT_PRIMARY);
+    }
+    var text = contrast(primary, WHITE) >= contrast(primary, INK) ? WHITE : INK;
+    if (options.primaryTextColor) {
+      var custom = rgbOf(options.primaryTextColor);
+      if (!custom) {
+        warn('data-primary-text-color "' + options.primaryTextColor + '" is not a solid CSS colour. Using ' + cssColor(text) + '.');
+      } else if (contrast(custom, primary) < 4.5) {
+        warn('data-primary-text-color "' + options.primaryTextColor + '" has a contrast of ' + contrast(custom, primary).toFixed(2) +
+          ':1 on ' + cssColor(primary) + '; text needs at least 4.5:1 (WCAG 1.4.3). Using ' + cssColor(text) + '.');
+      } else {
+        text = custom;
+      }
+    }
+    return { primary: cssColor(primary), onPrimary: cssColor(text) };
   }
 
   // ---------------------------------------------------------------- UI
@@ -238,9 +347,9 @@
 
   function build() {
     var host = el('div', { id: 'bpw-host', lang: options.lang });
-    var color = window.CSS && CSS.supports && CSS.supports('color', options.primaryColor) ? options.primaryColor : '#00567a';
-    host.style.setProperty('--bpw-primary', color);
-    host.style.setProperty('--bpw-on-primary', onColor(color));
+    var colors = chooseColors();
+    host.style.setProperty('--bpw-primary', colors.primary);
+    host.style.setProperty('--bpw-on-primary', colors.onPrimary);
     host.style.setProperty('visibility', 'hidden'); // until widget.css has loaded
     var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
 
@@ -265,7 +374,9 @@
     ]);
     var disclaimer = options.emergencyNumber
       ? T.disclaimerNumber.replace('{number}', options.emergencyNumber) : T.disclaimer;
-    ui.note = el('p', { class: 'bpw-note', role: 'note', text: disclaimer });
+    // Outside every live region, so it is read once (as the dialog's description when focus
+    // moves in), not with each message.
+    ui.note = el('p', { id: 'bpw-note', class: 'bpw-note', role: 'note', text: disclaimer });
 
     ui.log = el('div', {
       class: 'bpw-log', id: 'bpw-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
@@ -274,6 +385,21 @@
     ui.intro = el('p', { class: 'bpw-intro', text: T.intro });
 
     ui.status = el('div', { class: 'bpw-status', role: 'status', 'aria-live': 'polite' });
+    // Escalation messages are also put here, to be announced at once rather than queued.
+    ui.alert = el('div', { class: 'bpw-sr', 'aria-live': 'assertive', 'aria-relevant': 'additions' });
+
+    ui.save = el('button', { type: 'button', class: 'bpw-save' }, [svg(ICON_PRINT), T.saveOrPrint]);
+    ui.tools = el('div', { class: 'bpw-tools', hidden: true }, [ui.save]);
+
+    ui.summaryTitle = el('h3', { id: 'bpw-summary-title', class: 'bpw-summary-title', tabindex: '-1', text: T.summaryTitle });
+    ui.doc = el('div', { class: 'bpw-doc' });
+    ui.print = el('button', { type: 'button', class: 'bpw-action bpw-action--main' }, [T.print]);
+    ui.download = el('button', { type: 'button', class: 'bpw-action' }, [T.download]);
+    ui.back = el('button', { type: 'button', class: 'bpw-action' }, [T.backToChat]);
+    ui.summary = el('section', { class: 'bpw-summary', 'aria-labelledby': 'bpw-summary-title', hidden: true }, [
+      ui.summaryTitle, el('p', { class: 'bpw-summary-hint', text: T.summaryHint }), ui.doc,
+      el('div', { class: 'bpw-summary-actions' }, [ui.print, ui.download, ui.back])
+    ]);
 
     ui.input = el('input', {
       id: 'bpw-input', class: 'bpw-input', type: 'text', autocomplete: 'off', maxlength: '1000',
@@ -285,8 +411,9 @@
     ]);
 
     ui.panel = el('div', {
-      id: 'bpw-panel', class: 'bpw-panel', role: 'dialog', 'aria-labelledby': 'bpw-title', hidden: true
-    }, [header, ui.note, ui.log, ui.status, ui.form]);
+      id: 'bpw-panel', class: 'bpw-panel', role: 'dialog', 'aria-labelledby': 'bpw-title',
+      'aria-describedby': 'bpw-note', hidden: true
+    }, [header, ui.note, ui.log, ui.summary, ui.alert, ui.tools, ui.status, ui.form]);
 
     ui.root = el('div', { class: 'bpw-root' }, [ui.launcher, ui.panel]);
     root.appendChild(css);
@@ -296,12 +423,16 @@
     ui.launcher.addEventListener('click', function () { toggle(); });
     ui.close.addEventListener('click', function () { close(); });
     ui.restart.addEventListener('click', restart);
+    ui.save.addEventListener('click', showSummary);
+    ui.print.addEventListener('click', function () { window.print(); });
+    ui.download.addEventListener('click', downloadSummary);
+    ui.back.addEventListener('click', function () { hideSummary(true); });
     ui.form.addEventListener('submit', function (event) {
       event.preventDefault();
       var text = ui.input.value.trim();
       if (!text) return;
       ui.input.value = '';
-      sendMessage(text, text);
+      sendMessage(text, text, false);
     });
     ui.root.addEventListener('keydown', onKeydown);
 
@@ -316,7 +447,7 @@
       return;
     }
     // Full-screen on narrow screens: keep Tab inside the panel (it covers the page).
-    if (event.key === 'Tab' && isOpen() && window.matchMedia && matchMedia(NARROW).matches) {
+    if (event.key === 'Tab' && isOpen() && window.matchMedia && matchMedia(FULL_SCREEN).matches) {
       var focusable = Array.prototype.filter.call(
         ui.panel.querySelectorAll('button:not([disabled]), input, [tabindex="0"]'),
         function (node) { return node.offsetParent !== null; }
@@ -337,8 +468,14 @@
   function renderMessage(entry, live) {
     if (entry.from === 'user') removeQuickReplies();
     var isUser = entry.from === 'user';
-    var bubble = el('div', { class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') + (live ? ' bpw-msg--new' : '') });
+    var escalation = !isUser && isEscalation(kindOf(entry.text));
+    var bubble = el('div', {
+      class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') + (escalation ? ' bpw-msg--alert' : '') + (live ? ' bpw-msg--new' : '')
+    });
     bubble.appendChild(el('span', { class: 'bpw-sr', text: (isUser ? T.you : T.bot) + ' ' }));
+    // Said in words, not only in colour (WCAG 1.4.1).
+    if (escalation) bubble.appendChild(el('strong', { class: 'bpw-msg-label', text: T.important + ' ' }));
+    if (escalation && live) ui.alert.appendChild(el('p', { text: T.important + ' ' + entry.text }));
     if (entry.text) {
       var text = el('span', { class: 'bpw-text' });
       if (isUser) text.textContent = entry.text;
@@ -362,7 +499,7 @@
       var button = el('button', { type: 'button', class: 'bpw-chip' }, [reply.title]);
       button.addEventListener('click', function () {
         Array.prototype.forEach.call(group.querySelectorAll('button'), function (b) { b.disabled = true; });
-        sendMessage(reply.payload, reply.title);
+        sendMessage(reply.payload, reply.title, true);
         ui.input.focus();
       });
       group.appendChild(button);
@@ -383,12 +520,15 @@
     ui.quickReplies = null;
     if (!history.length) ui.log.appendChild(ui.intro);
     history.forEach(function (entry) { renderMessage(entry, false); });
+    updateTools();
   }
 
   function addMessage(entry) {
+    entry.time = Date.now();
     history.push(entry);
     saveHistory();
     renderMessage(entry, true);
+    updateTools();
   }
 
   // ---------------------------------------------------------------- status line
@@ -489,8 +629,9 @@
   }
 
   /** Sends `payload` to the assistant and shows `label` as the person's message. */
-  function sendMessage(payload, label) {
-    addMessage({ from: 'user', text: label });
+  function sendMessage(payload, label, fromButton) {
+    while (ui.alert.firstChild) ui.alert.removeChild(ui.alert.firstChild);
+    addMessage(fromButton ? { from: 'user', text: label, button: true } : { from: 'user', text: label });
     outbox.push(payload);
     setTyping(true);
     connect();
@@ -514,6 +655,131 @@
     addMessage(entry);
   }
 
+  // ---------------------------------------------------------------- the summary
+  // Made in the browser from the conversation on screen (history); nothing is sent anywhere.
+
+  function updateTools() {
+    ui.tools.hidden = !history.some(function (entry) {
+      var kind = entry.from === 'bot' ? kindOf(entry.text) : '';
+      return isEscalation(kind) || kind === 'told' || kind === 'causes';
+    });
+  }
+
+  function summaryDate() {
+    var last = 0;
+    history.forEach(function (entry) { if (entry.time > last) last = entry.time; });
+    return last ? new Date(last) : new Date();
+  }
+
+  function formatDate(date) {
+    // The page's own locale (en-GB: 22 November 2025) when it is the widget's language.
+    var pageLang = document.documentElement.lang || '';
+    var locale = pageLang.toLowerCase().split('-')[0] === options.lang ? pageLang : options.lang;
+    try {
+      return date.toLocaleDateString(locale, { day: 'numeric', month: 'long', year: 'numeric' });
+    } catch (e) {
+      return date.toDateString();
+    }
+  }
+
+  /**
+   * The summary's sections, in the order printed: any urgent or emergency instruction, the
+   * title and date, what the person told the assistant, the possible causes and why, the
+   * advice, the "not a diagnosis" note and the recommendation to see a professional.
+   * For a result given twice, the latest one counts.
+   */
+  function summarySections() {
+    var urgent = [];
+    var latest = {};
+    var typed = [];
+    history.forEach(function (entry) {
+      if (!entry.text) return;
+      if (entry.from === 'user') {
+        if (!entry.button) typed.push('\u201c' + entry.text + '\u201d');
+        return;
+      }
+      var kind = kindOf(entry.text);
+      if (isEscalation(kind)) {
+        if (urgent.indexOf(entry.text) < 0) urgent.push(entry.text);
+      } else if (kind) {
+        latest[kind] = entry.text;
+      }
+    });
+    var told = latest.told || (typed.length ? T.youSaid + ' ' + typed.join('; ') : '');
+    var sections = [];
+    if (urgent.length) sections.push({ kind: 'urgent', heading: T.urgentHeading, lines: urgent });
+    sections.push({ kind: 'head', title: T.docTitle.replace('{title}', options.title), lines: [T.date + ' ' + formatDate(summaryDate())] });
+    if (told) sections.push({ kind: 'told', heading: T.toldHeading, lines: [told] });
+    if (latest.causes) sections.push({ kind: 'causes', heading: T.causesHeading, lines: [latest.causes] });
+    if (latest.advice) sections.push({ kind: 'advice', heading: T.adviceHeading, lines: [latest.advice] });
+    sections.push({ kind: 'note', lines: [T.notDiagnosis] });
+    sections.push({ kind: 'consult', lines: [latest.consult || T.consultFallback] });
+    return sections;
+  }
+
+  function summaryText() {
+    return summarySections().map(function (section) {
+      var head = section.title || (section.kind === 'urgent' ? section.heading.toUpperCase() : section.heading);
+      return (head ? [head] : []).concat(section.lines).join('\n');
+    }).join('\n\n') + '\n';
+  }
+
+  function renderSummary() {
+    while (ui.doc.firstChild) ui.doc.removeChild(ui.doc.firstChild);
+    summarySections().forEach(function (section) {
+      var part = el('div', { class: 'bpw-doc-part bpw-doc-' + section.kind });
+      if (section.title) part.appendChild(el('p', { class: 'bpw-doc-title', text: section.title }));
+      if (section.heading) part.appendChild(el('h4', { text: section.heading }));
+      section.lines.forEach(function (line) { part.appendChild(el('p', { text: line })); });
+      ui.doc.appendChild(part);
+    });
+  }
+
+  // While the summary is open, printing the page prints only the summary: the host page's
+  // own content is hidden for print (a constructed sheet: no request, fine under a strict CSP).
+  var printSheet = null;
+  function pagePrintRule(on) {
+    if (!('adoptedStyleSheets' in document)) return;
+    if (!printSheet) {
+      try {
+        printSheet = new CSSStyleSheet();
+        printSheet.replaceSync('@media print { body > :not(#bpw-host) { display: none !important; } } @page { margin: 16mm; }');
+      } catch (e) {
+        return;
+      }
+    }
+    var sheets = Array.prototype.filter.call(document.adoptedStyleSheets, function (s) { return s !== printSheet; });
+    if (on) sheets.push(printSheet);
+    document.adoptedStyleSheets = sheets;
+  }
+
+  function showSummary() {
+    renderSummary();
+    ui.summary.hidden = false;
+    ui.root.classList.add('bpw-is-summary');
+    pagePrintRule(true);
+    ui.summaryTitle.focus();
+  }
+
+  function hideSummary(focusSave) {
+    if (ui.summary.hidden) return;
+    ui.summary.hidden = true;
+    ui.root.classList.remove('bpw-is-summary');
+    pagePrintRule(false);
+    if (focusSave) ui.save.focus();
+  }
+
+  function downloadSummary() {
+    var date = summaryDate();
+    var day = date.getFullYear() + '-' + ('0' + (date.getMonth() + 1)).slice(-2) + '-' + ('0' + date.getDate()).slice(-2);
+    var url = URL.createObjectURL(new Blob([summaryText()], { type: 'text/plain;charset=utf-8' }));
+    var link = el('a', { href: url, download: T.fileName + '-' + day + '.txt', hidden: true });
+    ui.root.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  }
+
   // ---------------------------------------------------------------- open / close
   function isOpen() { return !ui.panel.hidden; }
 
@@ -532,6 +798,7 @@
   }
 
   function close() {
+    hideSummary(false);
     ui.panel.hidden = true;
     ui.root.classList.remove('bpw-is-open');
     ui.launcher.setAttribute('aria-expanded', 'false');
@@ -550,6 +817,7 @@
     safeSet(persistent, SESSION_KEY, sessionId);
     history = [];
     outbox = [];
+    hideSummary(false);
     setTyping(false);
     statusState.timedOut = false;
     renderHistory();

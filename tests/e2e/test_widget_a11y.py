@@ -1,0 +1,559 @@
+"""The chat widget's accessibility (WCAG 2.1 AA, checked by axe-core) and its summary.
+
+Same harness as test_widget_browser.py (the real stack, Debian's Chromium driven by
+Playwright; its fixtures are imported from there, so this module starts its own stack).
+axe-core comes from npm (web/package.json pins it; web/build.sh installs it) and is
+injected into the real page. The printed summary is rendered to PDF by Chromium and read
+back with pdftotext (poppler-utils, scripts/install-browser.sh). Screenshots, axe results,
+the PDFs and the downloaded summaries go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from datetime import datetime
+from typing import Dict, List
+from urllib.parse import urlsplit
+
+import pytest
+
+from bot import replies
+from bot.content import get_content
+from bot.ranking import RankedCause
+from bot.symptoms import SymptomRecord
+from tests.e2e.test_widget_browser import (  # noqa: F401  (browser, stack, visitor: fixtures)
+    ARTIFACTS, BOT, CAPABILITIES, CHIPS, GREETING, NOT_A_DOCTOR, RESPONSES, USER, Page, browser, stack, visitor,
+)
+from tests.support.stack import ROOT
+
+pytestmark = pytest.mark.e2e
+
+AXE_JS = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+# Moderate or minor axe findings accepted, each explained in docs/widget.md ("What axe-core
+# reports"). Serious and critical ones are never accepted.
+ACCEPTED: Dict[str, str] = {}
+
+EMERGENCY = "I can't control my bladder and my bum is numb"
+CONSULT_TEXTS = [variant["text"] for variant in RESPONSES["utter_consult_professional"]]
+NOT_A_DIAGNOSIS = ("This is not a diagnosis. It is what you told a virtual assistant and the general "
+                   "information it gave you. Only a professional who examines you can tell what is "
+                   "causing your pain.")
+DOC_TITLE = "Summary of your conversation with Back pain helper"
+NOTE = "I'm not a doctor. In an emergency, call your local emergency number."
+
+
+# --------------------------------------------------------------------------- helpers
+def shadow(page: Page, js: str, arg=None):
+    """Evaluates `js` (a function body over `root`, the widget's shadow root, and `arg`)."""
+    return page.page.evaluate(
+        f"(arg) => {{ const root = document.getElementById('bpw-host').shadowRoot; {js} }}", arg)
+
+
+def run_axe(page: Page, name: str) -> Dict[str, List[str]]:
+    """axe-core on the whole page (the widget's shadow DOM included); returns rule ids by impact."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} missing: run web/build.sh (npm ci installs axe-core)")
+    if not page.page.evaluate("typeof window.axe !== 'undefined'"):
+        page.page.add_script_tag(content=AXE_JS.read_text())
+    result = page.page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
+    (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(result["violations"], indent=1))
+    found: Dict[str, List[str]] = {}
+    for violation in result["violations"]:
+        found.setdefault(violation["impact"], []).append(violation["id"])
+    details = [f"{v['impact']} {v['id']}: {v['help']} -> {[n['target'] for n in v['nodes'][:5]]}"
+               for v in result["violations"]]
+    assert not found.get("critical") and not found.get("serious"), f"axe on {name}:\n" + "\n".join(details)
+    unexplained = [rule for rules in found.values() for rule in rules if rule not in ACCEPTED]
+    assert not unexplained, f"axe on {name}: fix these or explain them in docs/widget.md:\n" + "\n".join(details)
+    print(f"axe {name}: {({impact: len(rules) for impact, rules in found.items()})}")
+    return found
+
+
+def history(page: Page) -> List[dict]:
+    return json.loads(page.page.evaluate(
+        "() => localStorage.getItem(Object.keys(localStorage).find(k => k.includes(':history:')))") or "[]")
+
+
+def conversation_date(page: Page) -> str:
+    """The date the summary should show: the day of the last message (the page is en-GB)."""
+    last = max(entry.get("time", 0) for entry in history(page))
+    day = datetime.fromtimestamp(last / 1000)
+    return f"{day.day} {day:%B %Y}"
+
+
+def alerts(page: Page) -> List[str]:
+    """What sits in the widget's assertive live region."""
+    return shadow(page, "return [...root.querySelectorAll('[aria-live=assertive] p')].map(p => p.textContent);")
+
+
+def focused(page: Page) -> dict:
+    """The focused element inside the widget: its name, and whether a focus ring is drawn."""
+    return page.page.evaluate("""() => {
+        const host = document.getElementById('bpw-host');
+        if (document.activeElement !== host) return {inside: false};
+        const a = host.shadowRoot.activeElement;
+        const style = getComputedStyle(a);
+        return {inside: true, tag: a.tagName.toLowerCase(), cls: a.className,
+                name: (a.getAttribute('aria-label') || (a.labels && a.labels.length ? a.labels[0].textContent : a.textContent) || '').trim(),
+                ring: style.boxShadow !== 'none' || (style.outlineStyle !== 'none' && style.outlineColor !== 'rgba(0, 0, 0, 0)')};
+    }""")
+
+
+def scroll_widths(page: Page) -> dict:
+    return shadow(page, """
+        const widths = {page: [document.documentElement.scrollWidth, document.documentElement.clientWidth]};
+        for (const name of ['bpw-panel', 'bpw-log', 'bpw-summary', 'bpw-doc']) {
+            const node = root.querySelector('.' + name);
+            if (node && node.offsetParent !== null) widths[name] = [node.scrollWidth, node.clientWidth];
+        }
+        return widths;""")
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    widths = scroll_widths(page)
+    for name, (scroll, client) in widths.items():
+        assert scroll <= client, f"{name} scrolls sideways: {widths}"
+
+
+class NetworkLog:
+    """Every HTTP request and every WebSocket frame the page sends (pongs aside)."""
+
+    def __init__(self, page: Page):
+        self.requests: List[str] = []
+        self.frames: List[str] = []
+        page.page.on("request", lambda request: self.requests.append(request.url))
+        page.page.on("websocket", lambda socket: socket.on(
+            "framesent", lambda payload: None if payload == "3" else self.frames.append(str(payload))))
+
+    def mark(self):
+        return len(self.requests), len(self.frames)
+
+    def sent_messages(self) -> int:
+        return sum('"user_uttered"' in frame for frame in self.frames)
+
+    def since(self, mark) -> List[str]:
+        return [url for url in self.requests[mark[0]:] if not url.startswith(("blob:", "data:"))] + self.frames[mark[1]:]
+
+
+def pdf_text(page: Page, name: str) -> str:
+    """The page printed to PDF (print media) by Chromium, read back with pdftotext, one line."""
+    if not shutil.which("pdftotext"):
+        pytest.fail("pdftotext not found: run scripts/install-browser.sh (poppler-utils)")
+    path = ARTIFACTS / f"widget-{name}.pdf"
+    page.page.emulate_media(media="print")
+    page.shot(f"{name}-print-media")
+    page.page.emulate_media(media="null")  # back to no emulation: page.pdf() then prints with print media
+    page.page.pdf(path=str(path), format="A4", print_background=True)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return " ".join(text.split())
+
+
+def assert_in_order(text: str, parts: List[str]) -> None:
+    where = []
+    for part in parts:
+        flat = " ".join(part.split())
+        assert flat in text, f"{flat[:80]!r} missing from:\n{text}"
+        where.append(text.index(flat))
+    assert where == sorted(where), f"out of order {list(zip(where, [p[:30] for p in parts]))}:\n{text}"
+
+
+def download_summary(page: Page, name: str) -> str:
+    with page.page.expect_download() as info:
+        page.page.get_by_role("button", name="Download as text").click()
+    download = info.value
+    assert re.fullmatch(r"back-pain-summary-\d{4}-\d{2}-\d{2}\.txt", download.suggested_filename), download.suggested_filename
+    download.save_as(str(ARTIFACTS / f"widget-{name}.txt"))
+    return (ARTIFACTS / f"widget-{name}.txt").read_text(encoding="utf-8")
+
+
+def count_prints(page: Page) -> None:
+    """Counts window.print() calls (and still prints)."""
+    page.context.add_init_script(
+        "(() => { const print = window.print.bind(window); window.__prints = 0;"
+        " window.print = () => { window.__prints += 1; print(); }; })()")
+
+
+def serve(html: str):
+    """A route handler answering with `html` (one argument: Playwright passes the request too
+    to a handler that takes two)."""
+    return lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8")
+
+
+def say_and_wait(page: Page, text: str) -> None:
+    before = page.page.locator(BOT).count()
+    page.say(text)
+    page.wait_for_new_bot_message(before, f"to {text!r}")
+    page.wait_until_quiet()
+
+
+# --------------------------------------------------------------------------- axe-core
+def test_axe_finds_no_serious_violation_in_any_state(visitor):
+    """Demo page; open after a reply with buttons; after an emergency; restored after a reload;
+    the summary; and at 320 px wide."""
+    page = visitor().goto()
+    run_axe(page, "demo-page")
+    page.open()
+    page.say("hi")
+    page.wait_for_text(NOT_A_DOCTOR["text"])
+    page.page.locator(CHIPS).first.wait_for()
+    page.wait_until_quiet()
+    run_axe(page, "open-with-buttons")
+    page.shot("a11y-open-with-buttons")
+
+    say_and_wait(page, EMERGENCY)
+    page.page.locator(".bpw-msg--alert").first.wait_for()
+    run_axe(page, "after-emergency")
+    page.shot("a11y-after-emergency")
+
+    page.page.reload()
+    page.page.wait_for_function("window.BackpainWidget !== undefined")
+    page.panel.wait_for(state="visible")
+    page.page.locator(".bpw-msg--alert").first.wait_for()
+    run_axe(page, "restored-after-reload")
+
+    page.page.get_by_role("button", name="Save or print").click()
+    run_axe(page, "summary")
+
+    narrow = visitor(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True).goto()
+    narrow.open()
+    narrow.say("hi")
+    narrow.page.locator(CHIPS).first.wait_for()
+    narrow.wait_until_quiet()
+    run_axe(narrow, "320px-open")
+
+
+def test_clinic_colours_are_checked_at_start(visitor):
+    """A colour that fails WCAG contrast is replaced by an accessible one, with a console warning."""
+    cases = [
+        # (snippet attributes, launcher background, launcher text, warning expected)
+        ('data-primary-color="#6a1b9a"', "rgb(106, 27, 154)", "rgb(255, 255, 255)", None),
+        ('data-primary-color="#e07000"', "rgb(224, 112, 0)", "rgb(17, 17, 17)", None),  # light: black text
+        ('data-primary-color="#ffd700"', "rgb(0, 86, 122)", "rgb(255, 255, 255)", "has a contrast of 1.40:1 with the white panel"),
+        ('data-primary-color="#00567a" data-primary-text-color="#1b1f23"', "rgb(0, 86, 122)", "rgb(255, 255, 255)",
+         "has a contrast of 2.06:1 on rgb(0, 86, 122)"),
+        ('data-primary-color="not a colour"', "rgb(0, 86, 122)", "rgb(255, 255, 255)", "is not a solid CSS colour"),
+    ]
+    for attributes, background, text, warning in cases:
+        page = visitor()
+        warnings: List[str] = []
+        page.page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
+
+        # The demo page, served with the snippet's colour attributes changed.
+        html = (ROOT / "web" / "index.html").read_text().replace('data-primary-color="#00567a"', attributes, 1)
+        assert attributes in html
+
+        page.page.route(lambda url: urlsplit(url).path == "/" and urlsplit(url).port == page.stack.web_port,
+                        serve(html))
+        page.goto()
+        colours = page.page.evaluate("""() => {
+            const launcher = document.getElementById('bpw-host').shadowRoot.querySelector('.bpw-launcher');
+            const style = getComputedStyle(launcher);
+            return [style.backgroundColor, style.color];
+        }""")
+        assert colours == [background, text], (attributes, colours)
+        if warning:
+            assert len(warnings) == 1 and warning in warnings[0], (attributes, warnings)
+            assert warnings[0].startswith("Back pain widget: ")
+        else:
+            assert warnings == [], (attributes, warnings)
+        page.open()
+        run_axe(page, "colours-" + re.sub(r"[^a-z0-9]+", "-", attributes.lower()).strip("-")[:40])
+
+
+# --------------------------------------------------------------------------- keyboard
+def test_keyboard_open_close_and_every_control(visitor):
+    page = visitor().goto()
+    page.launcher.focus()
+    page.page.keyboard.press("Space")
+    page.panel.wait_for(state="visible")
+    assert page.active_element_id() == "bpw-input", "focus moves into the widget"
+    page.page.keyboard.press("Escape")
+    page.panel.wait_for(state="hidden")
+    assert page.active_element_id() == "bpw-launcher", "and back to the launcher on close"
+    page.page.keyboard.press("Enter")
+    page.panel.wait_for(state="visible")
+    assert page.active_element_id() == "bpw-input"
+    page.page.keyboard.type("hi")
+    page.page.keyboard.press("Enter")
+    page.page.locator(CHIPS).first.wait_for()
+    page.wait_until_quiet()
+
+    # Tab from the launcher through the whole widget: every control is reached, named,
+    # and shows a focus ring.
+    page.launcher.focus()
+    seen = []
+    for _ in range(20):
+        page.page.keyboard.press("Tab")
+        now = focused(page)
+        if not now["inside"]:
+            break
+        seen.append(now)
+        assert now["ring"], f"no visible focus on {now}"
+        assert now["name"], f"no accessible name on {now}"
+    names = [item["name"] for item in seen]
+    chips = [button["title"] for button in NOT_A_DOCTOR["buttons"]]
+    # The conversation log is a stop too, so it can be scrolled from the keyboard.
+    assert names == ["Start over", "Close chat", "Conversation", *chips, "Your message", "Send"], names
+
+    # A quick reply works with Enter; the close button with Space.
+    page.input.focus()
+    page.page.keyboard.press("Shift+Tab")
+    assert focused(page)["name"] == chips[-1]
+    page.page.keyboard.press("Enter")
+    page.page.locator(USER).filter(has_text=chips[-1]).wait_for()
+    page.wait_for_text(CAPABILITIES)
+    assert page.active_element_id() == "bpw-input"
+    page.page.get_by_role("button", name="Close chat", exact=True).focus()
+    page.page.keyboard.press("Space")
+    page.panel.wait_for(state="hidden")
+    assert page.active_element_id() == "bpw-launcher"
+    page.shot("keyboard-closed")
+
+
+# --------------------------------------------------------------------------- screen readers
+def test_screen_reader_announcements_and_the_note(visitor):
+    """Messages go to a polite log; escalations also to an assertive region, once; the note
+    is the dialog's description, outside every live region."""
+    page = visitor().goto()
+    page.open()
+    dialog = page.page.get_by_role("dialog", name="Back pain helper")
+    assert dialog.get_attribute("aria-describedby") == "bpw-note"
+    assert page.page.locator("#bpw-note").text_content() == NOTE
+    page.say("hi")
+    page.wait_for_text(GREETING)
+    page.wait_until_quiet()
+    assert alerts(page) == [], "ordinary replies are not assertive"
+    say_and_wait(page, EMERGENCY)
+    escalation = [t for t in page.bot_texts()[2:] if t not in CONSULT_TEXTS]
+    assert escalation and any("call 999 now" in t for t in escalation), page.bot_texts()
+    assert alerts(page) == [f"Important: {t}" for t in escalation]
+    assert page.page.locator(".bpw-msg--alert .bpw-text").all_text_contents() == escalation
+    assert page.page.locator(".bpw-msg--alert .bpw-msg-label").all_text_contents() == ["Important: "] * len(escalation)
+    structure = shadow(page, """
+        const note = root.getElementById('bpw-note');
+        const log = root.querySelector('[role=log]');
+        return {
+            noteLive: !!note.closest('[aria-live], [role=log], [role=status], [role=alert]'),
+            notes: [...root.querySelectorAll('*')].filter(n => n.childElementCount === 0 && n.textContent.includes("In an emergency, call")).length,
+            log: [log.getAttribute('aria-live'), log.getAttribute('aria-relevant')],
+            assertiveInLog: !!log.querySelector('[aria-live=assertive]'),
+            unnamedButtons: [...root.querySelectorAll('button')].filter(b => !(b.getAttribute('aria-label') || b.textContent.trim())).length,
+        };""")
+    assert structure == {"noteLive": False, "notes": 1, "log": ["polite", "additions"],
+                         "assertiveInLog": False, "unnamedButtons": 0}, structure
+    # The next message clears the assertive region; a reload does not announce again.
+    say_and_wait(page, "thank you")
+    assert not [a for a in alerts(page) if "stay with you" in a]
+    page.page.reload()
+    page.page.wait_for_function("window.BackpainWidget !== undefined")
+    page.panel.wait_for(state="visible")
+    assert alerts(page) == []
+    assert page.page.locator(".bpw-msg--alert").count() >= len(escalation)
+
+
+def test_widget_recognises_the_assistants_own_messages(visitor):
+    """The escalation and result texts the bot really sends (from bot/ and domain.yml) are
+    recognised; nothing else is taken for an escalation. Fed in through the stored history."""
+    content = get_content()
+    flags = {level: [f.id for f in content.red_flags.values() if f.level == level][:2] for level in ("emergency", "urgent")}
+    escalations = []
+    for level in ("emergency", "urgent"):
+        escalations += replies.escalation(level, flags[level]) + [replies.reminder(level)]
+    escalations.append(replies.emergency_stop(SymptomRecord())[0])
+    record = SymptomRecord(pain_location=["lower_back"], pain_spreads="no", nerve_symptoms=[], pain_duration_days=3)
+    condition = next(iter(content.conditions))
+    result = replies.result([RankedCause(condition, 1.0, ("a reason",))], record)
+    others = [v["text"] for name, variants in RESPONSES.items() for v in variants if "text" in v]
+    others += replies.safety_net() + replies.topics_overview() + replies.treatments_overview()
+    others += [m for c in content.conditions for m in replies.condition_answer(c)]
+    others += [m for t in content.treatments for m in replies.treatment_answer(t)]
+    others += replies.result([], record)[:2]
+
+    page = visitor().goto()
+    page.open()
+    entries = ([{"from": "user", "text": "my back hurts"}]
+               + [{"from": "bot", "text": t} for t in others + escalations + result + [CONSULT_TEXTS[1]]])
+    page.page.evaluate("e => localStorage.setItem('bpw:v1:' + window.BackpainWidget.options.serverUrl + ':history:' + "
+                       "window.BackpainWidget.sessionId, JSON.stringify(e))", entries)
+    page.page.reload()
+    page.page.wait_for_function("window.BackpainWidget !== undefined")
+    page.panel.wait_for(state="visible")
+    flagged = shadow(page, "return [...root.querySelectorAll('.bpw-msg--alert .bpw-text')].map(n => n.textContent);")
+    assert flagged == escalations, [t for t in flagged if t not in escalations] or [t for t in escalations if t not in flagged]
+    page.page.get_by_role("button", name="Save or print").click()
+    sections = shadow(page, "return [...root.querySelectorAll('.bpw-doc-part')].map(p => [p.className, p.innerText]);")
+    by_kind = {cls.split("bpw-doc-")[-1]: text for cls, text in sections}
+    assert list(by_kind) == ["urgent", "head", "told", "causes", "advice", "note", "consult"], by_kind
+    assert by_kind["told"].endswith(result[2]) and by_kind["causes"].endswith(result[0]), by_kind
+    assert by_kind["advice"].endswith(result[1]) and by_kind["consult"] == CONSULT_TEXTS[1], by_kind
+    assert all(t in by_kind["urgent"] for t in escalations), by_kind["urgent"]
+
+
+# --------------------------------------------------------------------------- layout and preferences
+def test_200_percent_zoom_and_320px_without_sideways_scrolling(visitor):
+    # A 1280x800 window at 200% zoom lays out as 640x400 CSS px at twice the pixel density.
+    for name, options in [("zoom200", {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}),
+                          ("320px", {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True})]:
+        page = visitor(**options).goto()
+        assert_no_sideways_scroll(page)
+        page.open()
+        page.say("my lower back hurts and it goes down my leg past the knee " * 3)
+        page.wait_for_new_bot_message(0, "to the long message")
+        page.wait_until_quiet(2000)
+        box = page.panel.bounding_box()
+        viewport = options["viewport"]
+        assert box == {"x": 0, "y": 0, "width": viewport["width"], "height": viewport["height"]}, (name, box)
+        assert_no_sideways_scroll(page)
+        for chip in page.page.locator(CHIPS).all():
+            chip_box = chip.bounding_box()
+            assert chip_box["x"] >= 0 and chip_box["x"] + chip_box["width"] <= viewport["width"], (name, chip_box)
+        page.shot(f"{name}-open")
+
+
+def test_reduced_motion_and_more_contrast_preferences(visitor):
+    page = visitor().goto()
+    page.page.emulate_media(reduced_motion="reduce")
+    page.open()
+    page.say("hi")
+    page.wait_for_text(GREETING)
+    page.wait_until_quiet()
+    motion = shadow(page, """
+        const style = n => getComputedStyle(root.querySelector(n));
+        return [style('.bpw-panel').animationName, style('.bpw-msg--new').animationName,
+                style('.bpw-launcher').transitionDuration];""")
+    assert motion == ["none", "none", "0s"], motion
+    page.page.emulate_media(reduced_motion="no-preference")
+    assert shadow(page, "return getComputedStyle(root.querySelector('.bpw-msg--new')).animationName;") == "bpw-in"
+
+    def looks():
+        return shadow(page, """
+            if (root.activeElement) root.activeElement.blur();
+            const bot = getComputedStyle(root.querySelector('.bpw-msg--bot'));
+            const input = getComputedStyle(root.querySelector('.bpw-input'));
+            return {matches: matchMedia('(prefers-contrast: more)').matches, botBorder: bot.borderTopWidth,
+                    botBackground: bot.backgroundColor, inputBorder: input.borderTopColor,
+                    subtitle: getComputedStyle(root.querySelector('.bpw-subtitle')).opacity};""")
+
+    assert looks() == {"matches": False, "botBorder": "0px", "botBackground": "rgb(238, 242, 245)",
+                       "inputBorder": "rgb(201, 209, 217)", "subtitle": "0.9"}
+    # Playwright 1.48 cannot emulate prefers-contrast itself; Chromium's DevTools protocol can.
+    cdp = page.context.new_cdp_session(page.page)
+    cdp.send("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-contrast", "value": "more"}]})
+    assert looks() == {"matches": True, "botBorder": "2px", "botBackground": "rgb(255, 255, 255)",
+                       "inputBorder": "rgb(27, 31, 35)", "subtitle": "1"}
+    page.page.wait_for_timeout(400)  # the panel's entrance animation, re-run by the media change
+    page.shot("more-contrast")
+    run_axe(page, "more-contrast")
+
+
+# --------------------------------------------------------------------------- the summary
+def test_summary_after_an_emergency_puts_the_instruction_first(visitor):
+    page = visitor()
+    count_prints(page)
+    network = NetworkLog(page)
+    page.goto()
+    page.open()
+    assert page.page.locator(".bpw-tools").is_hidden(), "no summary before a result or an escalation"
+    page.say("hi")
+    page.wait_for_text(GREETING)
+    page.wait_until_quiet()
+    assert page.page.locator(".bpw-tools").is_hidden()
+    say_and_wait(page, EMERGENCY)
+    texts = [entry["text"] for entry in history(page) if entry["from"] == "bot"]
+    escalation = [t for t in texts[2:] if t not in CONSULT_TEXTS]
+    consult = [t for t in texts if t in CONSULT_TEXTS][-1]
+
+    # From the keyboard: Shift+Tab from the message field reaches "Save or print".
+    assert network.sent_messages() == 2, "the log sees what the widget sends"
+    mark = network.mark()
+    page.input.focus()
+    page.page.keyboard.press("Shift+Tab")
+    assert focused(page)["name"] == "Save or print"
+    page.page.keyboard.press("Enter")
+    summary = page.page.get_by_role("region", name="Your summary")
+    summary.wait_for()
+    assert focused(page)["name"] == "Your summary", "focus moves to the summary's heading"
+    assert page.page.locator(".bpw-log").is_hidden()
+    page.shot("summary-emergency")
+
+    text = pdf_text(page, "summary-emergency")
+    assert_in_order(text, [*escalation, "Date: " + conversation_date(page), "What you told the assistant",
+                           f"You said: “hi”; “{EMERGENCY}”", NOT_A_DIAGNOSIS, consult])
+    assert text.startswith("Important: do this first " + escalation[0]), text
+    for absent in ("Riverside", "Type your message", "Save or print", "Possible causes"):
+        assert absent not in text, f"{absent!r} printed:\n{text}"
+
+    saved = download_summary(page, "summary-emergency")
+    assert saved == "\n\n".join([
+        "IMPORTANT: DO THIS FIRST\n" + "\n".join(escalation),
+        f"{DOC_TITLE}\nDate: {conversation_date(page)}",
+        f"What you told the assistant\nYou said: “hi”; “{EMERGENCY}”",
+        NOT_A_DIAGNOSIS,
+        consult,
+    ]) + "\n", saved
+
+    page.page.get_by_role("button", name="Print").click()
+    assert page.page.evaluate("window.__prints") == 1
+    assert network.since(mark) == [], "saving or printing sends nothing"
+
+    # Back to the chat (focus to the "Save or print" button), and printing the page now
+    # leaves the widget out.
+    page.page.get_by_role("button", name="Back to the chat").click()
+    assert focused(page)["name"] == "Save or print"
+    assert page.page.locator(".bpw-log").is_visible()
+    page_text = pdf_text(page, "page-printed-without-summary")
+    assert "Riverside" in page_text and escalation[0] not in page_text and "Back pain helper" not in page_text
+
+
+def test_summary_after_the_result_on_a_phone(visitor):
+    """The full interview at 320 px, then the summary: on screen, as PDF, as a text file."""
+    page = visitor(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
+    network = NetworkLog(page)
+    page.goto()
+    page.open()
+    say_and_wait(page, "my lower back hurts after lifting a box, it goes down my leg to the knee")
+    for _ in range(12):
+        chips = page.chips()
+        if not chips:
+            break
+        answer = next((c for c in chips if c.lower().startswith(("no", "none"))), chips[0])
+        before = page.page.locator(BOT).count()
+        page.page.locator(CHIPS).filter(has_text=re.compile(f"^{re.escape(answer)}$")).click()
+        page.wait_for_new_bot_message(before, f"to {answer!r}")
+        page.wait_until_quiet(1500)
+    texts = [entry["text"] for entry in history(page) if entry["from"] == "bot"]
+    told = [t for t in texts if t.startswith("You told me:")]
+    causes = [t for t in texts if t.startswith("These are possible causes")]
+    advice = [t for t in texts if t.startswith("What you can do meanwhile")]
+    assert told and causes and advice, f"no result; the bot said {texts}"
+    consult = texts[-1]
+    assert consult in CONSULT_TEXTS, texts
+    page.page.get_by_role("button", name="Save or print").wait_for()
+    assert_no_sideways_scroll(page)
+    page.shot("result-320")
+
+    assert network.sent_messages() >= 7, "the log sees what the widget sends"
+    mark = network.mark()
+    page.page.get_by_role("button", name="Save or print").click()
+    assert_no_sideways_scroll(page)
+    page.shot("summary-result-320")
+    text = pdf_text(page, "summary-result")
+    date = conversation_date(page)
+    assert_in_order(text, [DOC_TITLE, "Date: " + date, told[-1], causes[-1], advice[-1], NOT_A_DIAGNOSIS, consult])
+    assert "Important" not in text and "Type your message" not in text, text
+    saved = download_summary(page, "summary-result")
+    assert saved == "\n\n".join([
+        f"{DOC_TITLE}\nDate: {date}",
+        f"What you told the assistant\n{told[-1]}",
+        f"Possible causes and why\n{causes[-1]}",
+        f"Advice given\n{advice[-1]}",
+        NOT_A_DIAGNOSIS,
+        consult,
+    ]) + "\n", saved
+    assert network.since(mark) == [], "saving or printing sends nothing"
+    run_axe(page, "summary-result-320")
