@@ -7,6 +7,7 @@ injected into the real page. The printed summary is rendered to PDF by Chromium 
 back with pdftotext (poppler-utils, scripts/install-browser.sh). Screenshots, axe results,
 the PDFs and the downloaded summaries go to test-artifacts/.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,18 @@ from bot.content import get_content
 from bot.ranking import RankedCause
 from bot.symptoms import SymptomRecord
 from tests.e2e.test_widget_browser import (  # noqa: F401  (browser, stack, visitor: fixtures)
-    ARTIFACTS, BOT, CAPABILITIES, CHIPS, GREETING, NOT_A_DOCTOR, RESPONSES, USER, Page, browser, stack, visitor,
+    ARTIFACTS,
+    BOT,
+    CAPABILITIES,
+    CHIPS,
+    GREETING,
+    NOT_A_DOCTOR,
+    RESPONSES,
+    USER,
+    Page,
+    browser,
+    stack,
+    visitor,
 )
 from tests.support.stack import ROOT
 
@@ -38,9 +50,11 @@ ACCEPTED: Dict[str, str] = {}
 
 EMERGENCY = "I can't control my bladder and my bum is numb"
 CONSULT_TEXTS = [variant["text"] for variant in RESPONSES["utter_consult_professional"]]
-NOT_A_DIAGNOSIS = ("This is not a diagnosis. It is what you told a virtual assistant and the general "
-                   "information it gave you. Only a professional who examines you can tell what is "
-                   "causing your pain.")
+NOT_A_DIAGNOSIS = (
+    "This is not a diagnosis. It is what you told a virtual assistant and the general "
+    "information it gave you. Only a professional who examines you can tell what is "
+    "causing your pain."
+)
 DOC_TITLE = "Summary of your conversation with Back pain helper"
 NOTE = "I'm not a doctor. In an emergency, call your local emergency number."
 
@@ -48,8 +62,7 @@ NOTE = "I'm not a doctor. In an emergency, call your local emergency number."
 # --------------------------------------------------------------------------- helpers
 def shadow(page: Page, js: str, arg=None):
     """Evaluates `js` (a function body over `root`, the widget's shadow root, and `arg`)."""
-    return page.page.evaluate(
-        f"(arg) => {{ const root = document.getElementById('bpw-host').shadowRoot; {js} }}", arg)
+    return page.page.evaluate(f"(arg) => {{ const root = document.getElementById('bpw-host').shadowRoot; {js} }}", arg)
 
 
 def run_axe(page: Page, name: str) -> Dict[str, List[str]]:
@@ -59,13 +72,15 @@ def run_axe(page: Page, name: str) -> Dict[str, List[str]]:
     if not page.page.evaluate("typeof window.axe !== 'undefined'"):
         page.page.add_script_tag(content=AXE_JS.read_text())
     result = page.page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
     (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(result["violations"], indent=1))
     found: Dict[str, List[str]] = {}
     for violation in result["violations"]:
         found.setdefault(violation["impact"], []).append(violation["id"])
-    details = [f"{v['impact']} {v['id']}: {v['help']} -> {[n['target'] for n in v['nodes'][:5]]}"
-               for v in result["violations"]]
+    details = [
+        f"{v['impact']} {v['id']}: {v['help']} -> {[n['target'] for n in v['nodes'][:5]]}" for v in result["violations"]
+    ]
     assert not found.get("critical") and not found.get("serious"), f"axe on {name}:\n" + "\n".join(details)
     unexplained = [rule for rules in found.values() for rule in rules if rule not in ACCEPTED]
     assert not unexplained, f"axe on {name}: fix these or explain them in docs/widget.md:\n" + "\n".join(details)
@@ -74,8 +89,10 @@ def run_axe(page: Page, name: str) -> Dict[str, List[str]]:
 
 
 def history(page: Page) -> List[dict]:
-    return json.loads(page.page.evaluate(
-        "() => localStorage.getItem(Object.keys(localStorage).find(k => k.includes(':history:')))") or "[]")
+    return json.loads(
+        page.page.evaluate("() => localStorage.getItem(Object.keys(localStorage).find(k => k.includes(':history:')))")
+        or "[]"
+    )
 
 
 def conversation_date(page: Page) -> str:
@@ -104,13 +121,16 @@ def focused(page: Page) -> dict:
 
 
 def scroll_widths(page: Page) -> dict:
-    return shadow(page, """
+    return shadow(
+        page,
+        """
         const widths = {page: [document.documentElement.scrollWidth, document.documentElement.clientWidth]};
         for (const name of ['bpw-panel', 'bpw-log', 'bpw-summary', 'bpw-doc']) {
             const node = root.querySelector('.' + name);
             if (node && node.offsetParent !== null) widths[name] = [node.scrollWidth, node.clientWidth];
         }
-        return widths;""")
+        return widths;""",
+    )
 
 
 def assert_no_sideways_scroll(page: Page) -> None:
@@ -126,8 +146,12 @@ class NetworkLog:
         self.requests: List[str] = []
         self.frames: List[str] = []
         page.page.on("request", lambda request: self.requests.append(request.url))
-        page.page.on("websocket", lambda socket: socket.on(
-            "framesent", lambda payload: None if payload == "3" else self.frames.append(str(payload))))
+        page.page.on(
+            "websocket",
+            lambda socket: socket.on(
+                "framesent", lambda payload: None if payload == "3" else self.frames.append(str(payload))
+            ),
+        )
 
     def mark(self):
         return len(self.requests), len(self.frames)
@@ -136,7 +160,9 @@ class NetworkLog:
         return sum('"user_uttered"' in frame for frame in self.frames)
 
     def since(self, mark) -> List[str]:
-        return [url for url in self.requests[mark[0]:] if not url.startswith(("blob:", "data:"))] + self.frames[mark[1]:]
+        return [url for url in self.requests[mark[0] :] if not url.startswith(("blob:", "data:"))] + self.frames[
+            mark[1] :
+        ]
 
 
 def pdf_text(page: Page, name: str) -> str:
@@ -148,8 +174,9 @@ def pdf_text(page: Page, name: str) -> str:
     page.shot(f"{name}-print-media")
     page.page.emulate_media(media="null")  # back to no emulation: page.pdf() then prints with print media
     page.page.pdf(path=str(path), format="A4", print_background=True)
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return " ".join(text.split())
 
 
@@ -159,14 +186,16 @@ def assert_in_order(text: str, parts: List[str]) -> None:
         flat = " ".join(part.split())
         assert flat in text, f"{flat[:80]!r} missing from:\n{text}"
         where.append(text.index(flat))
-    assert where == sorted(where), f"out of order {list(zip(where, [p[:30] for p in parts]))}:\n{text}"
+    assert where == sorted(where), f"out of order {list(zip(where, [p[:30] for p in parts], strict=False))}:\n{text}"
 
 
 def download_summary(page: Page, name: str) -> str:
     with page.page.expect_download() as info:
         page.page.get_by_role("button", name="Download as text").click()
     download = info.value
-    assert re.fullmatch(r"back-pain-summary-\d{4}-\d{2}-\d{2}\.txt", download.suggested_filename), download.suggested_filename
+    assert re.fullmatch(
+        r"back-pain-summary-\d{4}-\d{2}-\d{2}\.txt", download.suggested_filename
+    ), download.suggested_filename
     download.save_as(str(ARTIFACTS / f"widget-{name}.txt"))
     return (ARTIFACTS / f"widget-{name}.txt").read_text(encoding="utf-8")
 
@@ -175,7 +204,8 @@ def count_prints(page: Page) -> None:
     """Counts window.print() calls (and still prints)."""
     page.context.add_init_script(
         "(() => { const print = window.print.bind(window); window.__prints = 0;"
-        " window.print = () => { window.__prints += 1; print(); }; })()")
+        " window.print = () => { window.__prints += 1; print(); }; })()"
+    )
 
 
 def serve(html: str):
@@ -233,9 +263,18 @@ def test_clinic_colours_are_checked_at_start(visitor):
         # (snippet attributes, launcher background, launcher text, warning expected)
         ('data-primary-color="#6a1b9a"', "rgb(106, 27, 154)", "rgb(255, 255, 255)", None),
         ('data-primary-color="#e07000"', "rgb(224, 112, 0)", "rgb(17, 17, 17)", None),  # light: black text
-        ('data-primary-color="#ffd700"', "rgb(0, 86, 122)", "rgb(255, 255, 255)", "has a contrast of 1.40:1 with the white panel"),
-        ('data-primary-color="#00567a" data-primary-text-color="#1b1f23"', "rgb(0, 86, 122)", "rgb(255, 255, 255)",
-         "has a contrast of 2.06:1 on rgb(0, 86, 122)"),
+        (
+            'data-primary-color="#ffd700"',
+            "rgb(0, 86, 122)",
+            "rgb(255, 255, 255)",
+            "has a contrast of 1.40:1 with the white panel",
+        ),
+        (
+            'data-primary-color="#00567a" data-primary-text-color="#1b1f23"',
+            "rgb(0, 86, 122)",
+            "rgb(255, 255, 255)",
+            "has a contrast of 2.06:1 on rgb(0, 86, 122)",
+        ),
         ('data-primary-color="not a colour"', "rgb(0, 86, 122)", "rgb(255, 255, 255)", "is not a solid CSS colour"),
     ]
     for attributes, background, text, warning in cases:
@@ -247,8 +286,9 @@ def test_clinic_colours_are_checked_at_start(visitor):
         html = (ROOT / "web" / "index.html").read_text().replace('data-primary-color="#00567a"', attributes, 1)
         assert attributes in html
 
-        page.page.route(lambda url: urlsplit(url).path == "/" and urlsplit(url).port == page.stack.web_port,
-                        serve(html))
+        page.page.route(
+            lambda url: urlsplit(url).path == "/" and urlsplit(url).port == page.stack.web_port, serve(html)
+        )
         page.goto()
         colours = page.page.evaluate("""() => {
             const launcher = document.getElementById('bpw-host').shadowRoot.querySelector('.bpw-launcher');
@@ -334,7 +374,9 @@ def test_screen_reader_announcements_and_the_note(visitor):
     assert alerts(page) == [f"Important: {t}" for t in escalation]
     assert page.page.locator(".bpw-msg--alert .bpw-text").all_text_contents() == escalation
     assert page.page.locator(".bpw-msg--alert .bpw-msg-label").all_text_contents() == ["Important: "] * len(escalation)
-    structure = shadow(page, """
+    structure = shadow(
+        page,
+        """
         const note = root.getElementById('bpw-note');
         const log = root.querySelector('[role=log]');
         return {
@@ -343,9 +385,15 @@ def test_screen_reader_announcements_and_the_note(visitor):
             log: [log.getAttribute('aria-live'), log.getAttribute('aria-relevant')],
             assertiveInLog: !!log.querySelector('[aria-live=assertive]'),
             unnamedButtons: [...root.querySelectorAll('button')].filter(b => !(b.getAttribute('aria-label') || b.textContent.trim())).length,
-        };""")
-    assert structure == {"noteLive": False, "notes": 1, "log": ["polite", "additions"],
-                         "assertiveInLog": False, "unnamedButtons": 0}, structure
+        };""",
+    )
+    assert structure == {
+        "noteLive": False,
+        "notes": 1,
+        "log": ["polite", "additions"],
+        "assertiveInLog": False,
+        "unnamedButtons": 0,
+    }, structure
     # The next message clears the assertive region; a reload does not announce again.
     say_and_wait(page, "thank you")
     assert not [a for a in alerts(page) if "stay with you" in a]
@@ -360,7 +408,9 @@ def test_widget_recognises_the_assistants_own_messages(visitor):
     """The escalation and result texts the bot really sends (from bot/ and domain.yml) are
     recognised; nothing else is taken for an escalation. Fed in through the stored history."""
     content = get_content()
-    flags = {level: [f.id for f in content.red_flags.values() if f.level == level][:2] for level in ("emergency", "urgent")}
+    flags = {
+        level: [f.id for f in content.red_flags.values() if f.level == level][:2] for level in ("emergency", "urgent")
+    }
     escalations = []
     for level in ("emergency", "urgent"):
         escalations += replies.escalation(level, flags[level]) + [replies.reminder(level)]
@@ -376,15 +426,21 @@ def test_widget_recognises_the_assistants_own_messages(visitor):
 
     page = visitor().goto()
     page.open()
-    entries = ([{"from": "user", "text": "my back hurts"}]
-               + [{"from": "bot", "text": t} for t in others + escalations + result + [CONSULT_TEXTS[1]]])
-    page.page.evaluate("e => localStorage.setItem('bpw:v1:' + window.BackpainWidget.options.serverUrl + ':history:' + "
-                       "window.BackpainWidget.sessionId, JSON.stringify(e))", entries)
+    entries = [{"from": "user", "text": "my back hurts"}] + [
+        {"from": "bot", "text": t} for t in others + escalations + result + [CONSULT_TEXTS[1]]
+    ]
+    page.page.evaluate(
+        "e => localStorage.setItem('bpw:v1:' + window.BackpainWidget.options.serverUrl + ':history:' + "
+        "window.BackpainWidget.sessionId, JSON.stringify(e))",
+        entries,
+    )
     page.page.reload()
     page.page.wait_for_function("window.BackpainWidget !== undefined")
     page.panel.wait_for(state="visible")
     flagged = shadow(page, "return [...root.querySelectorAll('.bpw-msg--alert .bpw-text')].map(n => n.textContent);")
-    assert flagged == escalations, [t for t in flagged if t not in escalations] or [t for t in escalations if t not in flagged]
+    assert flagged == escalations, [t for t in flagged if t not in escalations] or [
+        t for t in escalations if t not in flagged
+    ]
     page.page.get_by_role("button", name="Save or print").click()
     sections = shadow(page, "return [...root.querySelectorAll('.bpw-doc-part')].map(p => [p.className, p.innerText]);")
     by_kind = {cls.split("bpw-doc-")[-1]: text for cls, text in sections}
@@ -397,8 +453,10 @@ def test_widget_recognises_the_assistants_own_messages(visitor):
 # --------------------------------------------------------------------------- layout and preferences
 def test_200_percent_zoom_and_320px_without_sideways_scrolling(visitor):
     # A 1280x800 window at 200% zoom lays out as 640x400 CSS px at twice the pixel density.
-    for name, options in [("zoom200", {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}),
-                          ("320px", {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True})]:
+    for name, options in [
+        ("zoom200", {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}),
+        ("320px", {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True}),
+    ]:
         page = visitor(**options).goto()
         assert_no_sideways_scroll(page)
         page.open()
@@ -422,30 +480,46 @@ def test_reduced_motion_and_more_contrast_preferences(visitor):
     page.say("hi")
     page.wait_for_text(GREETING)
     page.wait_until_quiet()
-    motion = shadow(page, """
+    motion = shadow(
+        page,
+        """
         const style = n => getComputedStyle(root.querySelector(n));
         return [style('.bpw-panel').animationName, style('.bpw-msg--new').animationName,
-                style('.bpw-launcher').transitionDuration];""")
+                style('.bpw-launcher').transitionDuration];""",
+    )
     assert motion == ["none", "none", "0s"], motion
     page.page.emulate_media(reduced_motion="no-preference")
     assert shadow(page, "return getComputedStyle(root.querySelector('.bpw-msg--new')).animationName;") == "bpw-in"
 
     def looks():
-        return shadow(page, """
+        return shadow(
+            page,
+            """
             if (root.activeElement) root.activeElement.blur();
             const bot = getComputedStyle(root.querySelector('.bpw-msg--bot'));
             const input = getComputedStyle(root.querySelector('.bpw-input'));
             return {matches: matchMedia('(prefers-contrast: more)').matches, botBorder: bot.borderTopWidth,
                     botBackground: bot.backgroundColor, inputBorder: input.borderTopColor,
-                    subtitle: getComputedStyle(root.querySelector('.bpw-subtitle')).opacity};""")
+                    subtitle: getComputedStyle(root.querySelector('.bpw-subtitle')).opacity};""",
+        )
 
-    assert looks() == {"matches": False, "botBorder": "0px", "botBackground": "rgb(238, 242, 245)",
-                       "inputBorder": "rgb(201, 209, 217)", "subtitle": "0.9"}
+    assert looks() == {
+        "matches": False,
+        "botBorder": "0px",
+        "botBackground": "rgb(238, 242, 245)",
+        "inputBorder": "rgb(201, 209, 217)",
+        "subtitle": "0.9",
+    }
     # Playwright 1.48 cannot emulate prefers-contrast itself; Chromium's DevTools protocol can.
     cdp = page.context.new_cdp_session(page.page)
     cdp.send("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-contrast", "value": "more"}]})
-    assert looks() == {"matches": True, "botBorder": "2px", "botBackground": "rgb(255, 255, 255)",
-                       "inputBorder": "rgb(27, 31, 35)", "subtitle": "1"}
+    assert looks() == {
+        "matches": True,
+        "botBorder": "2px",
+        "botBackground": "rgb(255, 255, 255)",
+        "inputBorder": "rgb(27, 31, 35)",
+        "subtitle": "1",
+    }
     page.page.wait_for_timeout(400)  # the panel's entrance animation, re-run by the media change
     page.shot("more-contrast")
     run_axe(page, "more-contrast")
@@ -482,20 +556,35 @@ def test_summary_after_an_emergency_puts_the_instruction_first(visitor):
     page.shot("summary-emergency")
 
     text = pdf_text(page, "summary-emergency")
-    assert_in_order(text, [*escalation, "Date: " + conversation_date(page), "What you told the assistant",
-                           f"You said: “hi”; “{EMERGENCY}”", NOT_A_DIAGNOSIS, consult])
+    assert_in_order(
+        text,
+        [
+            *escalation,
+            "Date: " + conversation_date(page),
+            "What you told the assistant",
+            f"You said: “hi”; “{EMERGENCY}”",
+            NOT_A_DIAGNOSIS,
+            consult,
+        ],
+    )
     assert text.startswith("Important: do this first " + escalation[0]), text
     for absent in ("Riverside", "Type your message", "Save or print", "Possible causes"):
         assert absent not in text, f"{absent!r} printed:\n{text}"
 
     saved = download_summary(page, "summary-emergency")
-    assert saved == "\n\n".join([
-        "IMPORTANT: DO THIS FIRST\n" + "\n".join(escalation),
-        f"{DOC_TITLE}\nDate: {conversation_date(page)}",
-        f"What you told the assistant\nYou said: “hi”; “{EMERGENCY}”",
-        NOT_A_DIAGNOSIS,
-        consult,
-    ]) + "\n", saved
+    assert (
+        saved
+        == "\n\n".join(
+            [
+                "IMPORTANT: DO THIS FIRST\n" + "\n".join(escalation),
+                f"{DOC_TITLE}\nDate: {conversation_date(page)}",
+                f"What you told the assistant\nYou said: “hi”; “{EMERGENCY}”",
+                NOT_A_DIAGNOSIS,
+                consult,
+            ]
+        )
+        + "\n"
+    ), saved
 
     page.page.get_by_role("button", name="Print").click()
     assert page.page.evaluate("window.__prints") == 1
@@ -547,13 +636,19 @@ def test_summary_after_the_result_on_a_phone(visitor):
     assert_in_order(text, [DOC_TITLE, "Date: " + date, told[-1], causes[-1], advice[-1], NOT_A_DIAGNOSIS, consult])
     assert "Important" not in text and "Type your message" not in text, text
     saved = download_summary(page, "summary-result")
-    assert saved == "\n\n".join([
-        f"{DOC_TITLE}\nDate: {date}",
-        f"What you told the assistant\n{told[-1]}",
-        f"Possible causes and why\n{causes[-1]}",
-        f"Advice given\n{advice[-1]}",
-        NOT_A_DIAGNOSIS,
-        consult,
-    ]) + "\n", saved
+    assert (
+        saved
+        == "\n\n".join(
+            [
+                f"{DOC_TITLE}\nDate: {date}",
+                f"What you told the assistant\n{told[-1]}",
+                f"Possible causes and why\n{causes[-1]}",
+                f"Advice given\n{advice[-1]}",
+                NOT_A_DIAGNOSIS,
+                consult,
+            ]
+        )
+        + "\n"
+    ), saved
     assert network.since(mark) == [], "saving or printing sends nothing"
     run_axe(page, "summary-result-320")

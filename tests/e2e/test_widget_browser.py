@@ -8,6 +8,7 @@ no browser is downloaded. Screenshots go to test-artifacts/ (git-ignored).
 
 Also here: the CORS / Origin behaviour of the socket.io endpoint (docs/widget.md, "CORS").
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,14 @@ pytestmark = pytest.mark.e2e
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 REPLY_TIMEOUT_MS = 45_000
@@ -146,7 +153,9 @@ class Page:
         try:
             self.page.wait_for_function(
                 "n => document.getElementById('bpw-host').shadowRoot.querySelectorAll('.bpw-msg--bot').length > n",
-                arg=before, timeout=REPLY_TIMEOUT_MS)
+                arg=before,
+                timeout=REPLY_TIMEOUT_MS,
+            )
         except Exception as error:
             raise AssertionError(f"no bot reply {what}; bot said: {self.bot_texts()}") from error
 
@@ -248,7 +257,8 @@ def test_conversation_quick_replies_interview_and_reload(visitor):
 
     page.say("my lower back hurts")
     page.wait_for_bot(
-        " || ".join(f"t.trim() === {json.dumps(q.strip())}" for q in QUESTIONS.values()), "asking an interview question")
+        " || ".join(f"t.trim() === {json.dumps(q.strip())}" for q in QUESTIONS.values()), "asking an interview question"
+    )
     page.wait_until_quiet()
     asked = question_asked(page)
     assert asked, page.bot_texts()
@@ -256,8 +266,14 @@ def test_conversation_quick_replies_interview_and_reload(visitor):
     assert chips_before, f"{asked} comes with answer buttons"
     # The answer to give after the reload: a "no" where there is one (it keeps the interview
     # on its usual path, where a "yes" to a safety question would end it), else the first.
-    answer = next((title for title, button in zip(chips_before, QUESTION_BUTTONS[asked])
-                   if button["payload"].lower().startswith("no")), chips_before[0])
+    answer = next(
+        (
+            title
+            for title, button in zip(chips_before, QUESTION_BUTTONS[asked], strict=False)
+            if button["payload"].lower().startswith("no")
+        ),
+        chips_before[0],
+    )
     page.shot("desktop-interview")
 
     # Reload: same session id, same history, panel still open, quick replies still there.
@@ -281,8 +297,7 @@ def test_conversation_quick_replies_interview_and_reload(visitor):
     unclear = RESPONSES["utter_interview_unclear"][0]["text"]
     assert unclear not in texts and GREETING not in texts, texts
     next_question = question_asked(page)
-    assert next_question and next_question != asked, (
-        f"after answering {asked} with {answer!r} the bot said {texts}")
+    assert next_question and next_question != asked, f"after answering {asked} with {answer!r} the bot said {texts}"
     page.shot("desktop-continued")
     print(f"\nconversation test: {time.time() - started:.1f}s; {asked} -> {next_question}")
 
@@ -309,15 +324,19 @@ def test_message_content_is_text_not_html(visitor):
     key = page.page.evaluate("""() => Object.keys(localStorage).find(k => k.includes(':history:'))""")
     assert key, "history is kept in localStorage"
     entries = json.loads(page.page.evaluate("k => localStorage.getItem(k)", key))
-    entries.append({"from": "bot", "text": f"Bot {XSS}\nsee https://www.nhs.uk/conditions/back-pain/.",
-                    "quickReplies": [{"title": XSS, "payload": "hi"}]})
+    entries.append(
+        {
+            "from": "bot",
+            "text": f"Bot {XSS}\nsee https://www.nhs.uk/conditions/back-pain/.",
+            "quickReplies": [{"title": XSS, "payload": "hi"}],
+        }
+    )
     page.page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(entries)])
     page.page.reload()
     page.page.wait_for_function("window.BackpainWidget !== undefined")
     page.open()
     last = page.page.locator(f"{BOT} .bpw-text").last
-    assert last.text_content() == (
-        f"Bot {XSS}\nsee https://www.nhs.uk/conditions/back-pain/ (opens in a new window).")
+    assert last.text_content() == (f"Bot {XSS}\nsee https://www.nhs.uk/conditions/back-pain/ (opens in a new window).")
     link = last.locator("a")
     assert link.count() == 1 and link.get_attribute("href") == "https://www.nhs.uk/conditions/back-pain/"
     assert link.get_attribute("rel") == "noopener noreferrer"
@@ -329,8 +348,9 @@ def test_message_content_is_text_not_html(visitor):
 
 def test_narrow_screen_full_screen_panel(visitor):
     """At 360x740 the open panel fills the screen and nothing scrolls sideways."""
-    page = visitor(viewport={"width": 360, "height": 740}, reduced_motion="reduce",
-                   is_mobile=True, has_touch=True).goto()
+    page = visitor(
+        viewport={"width": 360, "height": 740}, reduced_motion="reduce", is_mobile=True, has_touch=True
+    ).goto()
     page.shot("360-closed")
     box = page.launcher.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360
