@@ -280,14 +280,17 @@ def test_clinic_colours_are_checked_at_start(visitor):
     for attributes, background, text, warning in cases:
         page = visitor()
         warnings: List[str] = []
-        page.page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
+        page.page.on(
+            "console",
+            lambda message, sink=warnings: sink.append(message.text) if message.type == "warning" else None,
+        )
 
         # The demo page, served with the snippet's colour attributes changed.
         html = (ROOT / "web" / "index.html").read_text().replace('data-primary-color="#00567a"', attributes, 1)
         assert attributes in html
 
         page.page.route(
-            lambda url: urlsplit(url).path == "/" and urlsplit(url).port == page.stack.web_port, serve(html)
+            lambda url, port=page.stack.web_port: urlsplit(url).path == "/" and urlsplit(url).port == port, serve(html)
         )
         page.goto()
         colours = page.page.evaluate("""() => {
