@@ -69,6 +69,7 @@ class Turn:
     seconds: float
     replies: List[Dict[str, Any]] = field(default_factory=list)
     error: Optional[str] = None
+    finished: float = 0.0  # time.monotonic() when the answer (or the error) came
 
 
 @dataclass
@@ -136,7 +137,8 @@ def client_address(sender_index: int) -> str:
 
 
 async def _sender(index: int, base_url: str, script: Sequence[str], messages: int, prefix: str,
-                  deadline: float, timeout: float, distinct_client: bool, turns: List[Turn]) -> None:
+                  deadline: float, timeout: float, distinct_client: bool, error_backoff: float,
+                  turns: List[Turn]) -> None:
     sender = f"{prefix}-{index}"
     lines = script_for(index, script)
     connector = aiohttp.TCPConnector(limit=1, local_addr=(client_address(index), 0) if distinct_client else None)
@@ -165,17 +167,23 @@ async def _sender(index: int, base_url: str, script: Sequence[str], messages: in
                 turn.seconds, turn.error = time.perf_counter() - started, "timeout"
             except (aiohttp.ClientError, OSError, ValueError) as error:
                 turn.seconds, turn.error = time.perf_counter() - started, type(error).__name__
+            turn.finished = time.monotonic()
             turns.append(turn)
+            if turn.error and error_backoff:
+                await asyncio.sleep(error_backoff)
 
 
 async def run_load(base_url: str, senders: int = 20, messages: int = 20, *, script: Sequence[str] = INTERVIEW,
                    max_seconds: float = 300.0, timeout: float = 60.0, distinct_clients: bool = False,
-                   sender_prefix: Optional[str] = None, warm_up: bool = True) -> LoadResult:
+                   sender_prefix: Optional[str] = None, warm_up: bool = True,
+                   error_backoff: float = 0.0) -> LoadResult:
     """``senders`` conversations at once, ``messages`` messages each, through the REST channel.
 
     ``sender_prefix`` names the conversations ``<prefix>-<index>`` (random by default, so runs
     never continue each other's conversations). ``warm_up`` first sends one untimed message in
     a conversation of its own, so the first timed turn does not pay for lazy start-up.
+    ``error_backoff`` is how long a sender waits after an error before its next message (as a
+    person would), so that an outage does not turn the run into a retry storm.
     """
     check_loopback(base_url)
     if senders < 1 or messages < 1:
@@ -190,7 +198,7 @@ async def run_load(base_url: str, senders: int = 20, messages: int = 20, *, scri
     started = time.monotonic()
     deadline = started + max_seconds
     tasks = [asyncio.create_task(_sender(i, base_url, script, messages, prefix, deadline, timeout,
-                                         distinct_clients, turns)) for i in range(senders)]
+                                         distinct_clients, error_backoff, turns)) for i in range(senders)]
     await asyncio.gather(*tasks)
     seconds = time.monotonic() - started
     return LoadResult(senders=senders, messages_per_sender=messages, seconds=seconds, turns=turns,
