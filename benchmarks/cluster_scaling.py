@@ -31,6 +31,7 @@ def main() -> None:
     rows = []
     for name, replicas, workers in LAYOUTS:
         cluster = Cluster(replicas=replicas, sanic_workers=workers, rate_limit=100000)
+        failed = False
         try:
             cluster.up()
             for senders in args.senders:
@@ -39,10 +40,15 @@ def main() -> None:
                                               distinct_clients=True, max_seconds=240, timeout=120))
                 summary = result.summary()
                 rows.append((name, senders, summary, load_before, os.getloadavg()[0]))
+                if result.errors:
+                    failed = True
+                    print(cluster.errors_in_logs(), flush=True)
                 print(f"{name}: {result.report()} (load average {load_before:.1f} -> {os.getloadavg()[0]:.1f})",
                       flush=True)
         finally:
-            cluster.down()
+            cluster.down(remove=not failed)
+            if failed:
+                print(f"logs kept in {cluster.workdir}/log", flush=True)
     print(f"\n{os.cpu_count()} cores. Through nginx, {args.messages} messages per conversation, no think time.\n")
     print("| layout | senders | msg/s | p50 ms | p95 ms | p99 ms | errors | load avg before -> after |")
     print("|---|---|---|---|---|---|---|---|")

@@ -20,9 +20,18 @@ cd "$ROOT"
 
 CLUSTER_DIR="${CLUSTER_DIR:-$ROOT/var/cluster}"
 STATE="$CLUSTER_DIR/cluster.env"
-# A running cluster's own settings win over the caller's environment, so that `down` and
-# `status` act on what `up` started.
-if [ -f "$STATE" ]; then source "$STATE"; fi
+# `up` takes the layout and ports from the environment (change them after `down`), but the
+# passwords from the last run: the database was created with them. Every other command acts
+# on what `up` started, with its settings.
+if [ -f "$STATE" ]; then
+  if [ "${1:-}" = up ]; then
+    caller_token="${RASA_API_TOKEN:-}"
+    eval "$(grep -E '^(POSTGRES_PASSWORD|POSTGRES_SUPERUSER_PASSWORD|REDIS_PASSWORD|RASA_API_TOKEN)=' "$STATE")"
+    RASA_API_TOKEN="${caller_token:-$RASA_API_TOKEN}"
+  else
+    source "$STATE"
+  fi
+fi
 REPLICAS="${REPLICAS:-2}"
 ACTION_SERVERS="${ACTION_SERVERS:-1}"
 SANIC_WORKERS="${SANIC_WORKERS:-1}"

@@ -108,11 +108,11 @@ def test_limits_message_size_and_request_rate_per_client(cluster):
     res = cluster.say(f"big-{uuid.uuid4().hex[:8]}", "my back hurts " * 2000)
     assert res.status_code == 413 and res.json()["error"] == "message_too_large"
 
-    # 80 requests at once from one address: beyond the burst of 40, that client is refused ...
+    # 120 requests at once from one address: beyond the burst of 40, that client is refused ...
     with ThreadPoolExecutor(max_workers=40) as pool:
-        answers = list(pool.map(lambda _: raw_get(cluster, "/webhooks/rest/", source="127.0.3.1"), range(80)))
+        answers = list(pool.map(lambda _: raw_get(cluster, "/webhooks/rest/", source="127.0.3.1"), range(120)))
     refused = [a for a in answers if a[0] == 429]
-    assert refused and len(refused) < 80
+    assert refused and len(refused) < 120
     assert json.loads(refused[0][2])["error"] == "too_many_requests" and refused[0][1]["Retry-After"] == "5"
     # ... while another client, at its own address, is not.
     assert raw_get(cluster, "/webhooks/rest/", source="127.0.3.2")[0] == 200
@@ -193,7 +193,7 @@ async def test_fifty_concurrent_conversations_no_errors_no_cross_talk(cluster):
     result = await run_load(cluster.url, senders=50, messages=20, distinct_clients=True, max_seconds=200,
                             timeout=90)
     SUMMARY_LINES.append(f"cluster load through nginx (2 replicas): {result.report()}")
-    assert not result.errors, result.report()
+    assert not result.errors, f"{result.report()}\n{cluster.errors_in_logs()}"
     assert len(result.turns) == 50 * 20
     senders = sorted({turn.sender for turn in result.turns})
     stored = cluster.user_messages(senders)

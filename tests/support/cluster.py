@@ -111,6 +111,15 @@ class Cluster:
             out.append(f"--- {log.name}\n" + "\n".join(text))
         return "\n".join(out)
 
+    def errors_in_logs(self, limit: int = 40) -> str:
+        """The Rasa and action server log lines that report an error (for failure messages)."""
+        found = []
+        for log in sorted((self.workdir / "log").glob("*.log")):
+            if log.name.startswith(("rasa-", "actions-")):
+                found += [f"{log.name}: {line}" for line in log.read_text(errors="replace").splitlines()
+                          if "ERROR" in line or "Error" in line or "Traceback" in line]
+        return "\n".join(found[-limit:])
+
     # --- addresses ------------------------------------------------------------------------
     @property
     def url(self) -> str:
