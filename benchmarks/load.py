@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import ipaddress
 import json
+import math
 import socket
 import statistics
 import sys
@@ -93,8 +94,8 @@ class LoadResult:
         values = sorted(t.seconds for t in self.ok_turns)
         if not values:
             return float("nan")
-        rank = max(1, int(round(fraction * len(values) + 0.4999)))
-        return values[min(rank, len(values)) - 1]
+        rank = min(len(values), max(1, math.ceil(fraction * len(values))))
+        return values[rank - 1]
 
     def summary(self) -> Dict[str, Any]:
         ok = self.ok_turns
@@ -126,7 +127,10 @@ def check_loopback(base_url: str) -> None:
     host = urlsplit(base_url).hostname
     if not host:
         raise ValueError(f"no host in {base_url!r}")
-    addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError as error:
+        raise ValueError(f"cannot resolve {host}: {error}") from error
     if not addresses or not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses):
         raise ValueError(f"load tests only target loopback addresses; {host} is {sorted(addresses)}")
 
