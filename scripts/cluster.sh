@@ -59,6 +59,7 @@ install_packages() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
   say "installing ${missing[*]} (Debian packages)"
+  local started; started=$(date +%s)
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   # policy-rc.d 101: the packages must not start their system-wide services; ours run here.
@@ -68,6 +69,7 @@ install_packages() {
   fi
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [ -z "$created" ] || $sudo rm -f "$policy"; exit 1; }
   [ -z "$created" ] || $sudo rm -f "$policy"
+  say "installed ${missing[*]} in $(( $(date +%s) - started ))s"
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 }
 

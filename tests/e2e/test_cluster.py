@@ -52,10 +52,11 @@ def cluster(trained_model):
     started = time.monotonic()
     cluster = Cluster(replicas=2)
     try:
-        cluster.up()
+        output = cluster.up().stdout
     except Exception:
         cluster.down()
         raise
+    SUMMARY_LINES.extend(line for line in output.splitlines() if line.startswith("cluster: installed"))
     SUMMARY_LINES.append(f"cluster: up in {time.monotonic() - started:.0f}s (packages, PostgreSQL, Redis, "
                          f"2 Rasa replicas, nginx)")
     yield cluster

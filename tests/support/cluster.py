@@ -78,9 +78,8 @@ class Cluster:
                                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}\n{self.logs_tail()}")
         return result
 
-    def up(self) -> "Cluster":
-        self.run("up")
-        return self
+    def up(self) -> subprocess.CompletedProcess:
+        return self.run("up")
 
     def down(self, remove: bool = True) -> None:
         try:
