@@ -181,13 +181,19 @@ EOF
   done
 }
 
-stop_pid() {  # name: TERM the process group, KILL what is left after 30 s
-  alive "$1" || { rm -f "$RUN/$1.pid"; return 0; }
-  local pid; pid=$(cat "$RUN/$1.pid")
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  kill -KILL -- "-$pid" 2>/dev/null || true
-  rm -f "$RUN/$1.pid"
+stop_pid() {  # name...: TERM each process group, then KILL what is left after 30 s
+  local name pid pids=()
+  for name in "$@"; do
+    if alive "$name"; then
+      pid=$(cat "$RUN/$name.pid"); pids+=("$pid")
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    fi
+    rm -f "$RUN/$name.pid"
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
 }
 
 rasa_env() {
@@ -298,7 +304,8 @@ up() {
 
 down() {
   stop_nginx
-  for name in $(cd "$RUN" 2>/dev/null && ls rasa-*.pid actions-*.pid 2>/dev/null | sed 's/\.pid$//'); do stop_pid "$name"; done
+  # shellcheck disable=SC2046  # one name per pid file
+  stop_pid $(cd "$RUN" 2>/dev/null && ls rasa-*.pid actions-*.pid 2>/dev/null | sed 's/\.pid$//')
   stop_pid redis
   stop_postgres
   say "stopped (conversations kept in $PG_DATA; \`make clean\` removes them)"

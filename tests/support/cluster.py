@@ -36,7 +36,8 @@ def _port_free(port: int) -> bool:
 def free_port_range(count: int, taken: Sequence[int] = ()) -> int:
     """The first of ``count`` consecutive free loopback ports (cluster.sh numbers replicas from a base)."""
     for _ in range(200):
-        base = random.randint(20000, 40000)
+        # Below the ephemeral range (32768+), where outgoing connections could take a port meanwhile.
+        base = random.randint(20000, 32000)
         ports = range(base, base + count)
         if not set(ports) & set(taken) and all(_port_free(p) for p in ports):
             return base
