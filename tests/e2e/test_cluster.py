@@ -339,7 +339,7 @@ async def test_messages_while_down_get_a_clear_error(cluster, part):
 # --- a replica crashes -------------------------------------------------------------------------
 
 def test_replica_killed_mid_conversation_continues_on_another(cluster):
-    """Last in this module: it leaves the cluster with one replica."""
+    """Last in this module: it leaves the cluster without replicas."""
     sender = f"crash-{uuid.uuid4().hex[:8]}"
     for text, _ in INTERVIEW_STEPS[:4]:
         replies(cluster.say(sender, text))
@@ -358,6 +358,12 @@ def test_replica_killed_mid_conversation_continues_on_another(cluster):
     assert answer[-1]["text"] == bot[-1]["text"] and bot[-1]["metadata"].get("utter_action") == CONSULT
     sent = [text for text, _ in INTERVIEW_STEPS[:4]] + ["no", "sitting", EMERGENCY]
     assert cluster.user_messages([sender])[sender] == sent
+
+    # With no replica left, nginx answers with a message a person can act on.
+    cluster.kill("rasa-2")
+    res = cluster.say(sender, "hello?")
+    assert res.status_code == 503 and res.headers["Retry-After"] == "10"
+    assert res.json()["error"] == "unavailable" and "emergency" in res.json()["message"]
 
 
 # --- deployment files (no cluster needed) ------------------------------------------------------
