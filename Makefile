@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 
-.PHONY: run test setup lint format train validate validate-content shell evaluate explore lock clean
+.PHONY: run test setup lint format train validate validate-content shell evaluate explore lock clean cluster cluster-down
 
 run: setup train ## Install, train if needed, start action server + Rasa + the demo page
 	scripts/serve.sh
@@ -44,3 +44,9 @@ lock: ## Re-pin requirements.txt and requirements-dev.txt from the .in files
 
 clean: ## Remove trained models, results and runtime data (not the venv)
 	rm -rf models results var .pytest_cache test-artifacts
+
+cluster: setup train ## Scale-out on this machine: PostgreSQL, Redis, REPLICAS=2 Rasa servers, nginx on :8000 (docs/deploy.md)
+	scripts/cluster.sh up
+
+cluster-down: ## Stop everything `make cluster` started (conversations stay in var/cluster)
+	scripts/cluster.sh down

@@ -1,0 +1,338 @@
+#!/usr/bin/env bash
+# The scale-out profile on one machine: PostgreSQL (conversations), Redis (per-conversation
+# lock), N Rasa replicas, action server(s) and nginx in front, all on 127.0.0.1, data and
+# logs under CLUSTER_DIR (var/cluster). docs/deploy.md explains the pieces.
+#
+#   scripts/cluster.sh up                 install what is missing, start everything, wait, print where
+#   scripts/cluster.sh down               stop everything it started (data stays in CLUSTER_DIR)
+#   scripts/cluster.sh status             what runs, where
+#   scripts/cluster.sh install            only the Debian packages (postgresql, redis-server, nginx)
+#   scripts/cluster.sh start|stop NAME    one part: postgres, redis, nginx, rasa-<i>, actions-<i>
+#
+# Settings (environment; `up` records them in CLUSTER_DIR/cluster.env for the other commands):
+#   REPLICAS=2 ACTION_SERVERS=1 SANIC_WORKERS=1 CLUSTER_PORT=8000 CLUSTER_RASA_PORT=5105
+#   CLUSTER_ACTION_PORT=5155 CLUSTER_ACTIONS_PORT=5150 POSTGRES_PORT=5433 REDIS_PORT=6380
+#   CLUSTER_RATE_LIMIT=10 (requests/s per client address) RASA_API_TOKEN (generated if unset)
+# None of the default ports is one of `make run`'s (5005, 5055, 8080): both can run at once.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+CLUSTER_DIR="${CLUSTER_DIR:-$ROOT/var/cluster}"
+STATE="$CLUSTER_DIR/cluster.env"
+# `up` takes the layout and ports from the environment (change them after `down`), but the
+# passwords from the last run: the database was created with them. Every other command acts
+# on what `up` started, with its settings.
+if [ -f "$STATE" ]; then
+  if [ "${1:-}" = up ]; then
+    caller_token="${RASA_API_TOKEN:-}"
+    eval "$(grep -E '^(POSTGRES_PASSWORD|POSTGRES_SUPERUSER_PASSWORD|REDIS_PASSWORD|RASA_API_TOKEN)=' "$STATE")"
+    RASA_API_TOKEN="${caller_token:-$RASA_API_TOKEN}"
+  else
+    source "$STATE"
+  fi
+fi
+REPLICAS="${REPLICAS:-2}"
+ACTION_SERVERS="${ACTION_SERVERS:-1}"
+SANIC_WORKERS="${SANIC_WORKERS:-1}"
+CLUSTER_PORT="${CLUSTER_PORT:-8000}"
+CLUSTER_RASA_PORT="${CLUSTER_RASA_PORT:-5105}"
+CLUSTER_ACTION_PORT="${CLUSTER_ACTION_PORT:-5155}"
+CLUSTER_ACTIONS_PORT="${CLUSTER_ACTIONS_PORT:-5150}"
+CLUSTER_RATE_LIMIT="${CLUSTER_RATE_LIMIT:-10}"
+POSTGRES_PORT="${POSTGRES_PORT:-5433}"
+REDIS_PORT="${REDIS_PORT:-6380}"
+RUN="$CLUSTER_DIR/run"
+LOG="$CLUSTER_DIR/log"
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+PG_DATA="$CLUSTER_DIR/postgres"
+
+say() { echo "cluster: $*"; }
+die() { echo "cluster: $*" >&2; exit 1; }
+
+install_packages() {
+  local missing=()
+  [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_ctl" ] || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v nginx >/dev/null || missing+=(nginx)
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  say "installing ${missing[*]} (Debian packages)"
+  local started; started=$(date +%s)
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # policy-rc.d 101: the packages must not start their system-wide services; ours run here.
+  local policy=/usr/sbin/policy-rc.d created=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && created=1
+  fi
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [ -z "$created" ] || $sudo rm -f "$policy"; exit 1; }
+  [ -z "$created" ] || $sudo rm -f "$policy"
+  say "installed ${missing[*]} in $(( $(date +%s) - started ))s"
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+}
+
+# PostgreSQL refuses to run as root: then it runs as the `postgres` system user.
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+pg_owner() {
+  if [ "$(id -u)" -ne 0 ]; then return 0; fi
+  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /usr/sbin/nologin postgres
+  chown -R postgres: "$@"
+}
+
+secret() { "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24))'; }
+
+write_state() {
+  mkdir -p "$CLUSTER_DIR" "$RUN" "$LOG"
+  chmod 755 "$CLUSTER_DIR"
+  [ -n "${POSTGRES_PASSWORD:-}" ] || POSTGRES_PASSWORD=$(secret)
+  [ -n "${POSTGRES_SUPERUSER_PASSWORD:-}" ] || POSTGRES_SUPERUSER_PASSWORD=$(secret)
+  [ -n "${REDIS_PASSWORD:-}" ] || REDIS_PASSWORD=$(secret)
+  [ -n "${RASA_API_TOKEN:-}" ] || RASA_API_TOKEN=$(secret)
+  (umask 077; cat > "$STATE" <<EOF
+# Written by scripts/cluster.sh up; read by its other commands and by the tests.
+REPLICAS=$REPLICAS
+ACTION_SERVERS=$ACTION_SERVERS
+SANIC_WORKERS=$SANIC_WORKERS
+CLUSTER_PORT=$CLUSTER_PORT
+CLUSTER_RASA_PORT=$CLUSTER_RASA_PORT
+CLUSTER_ACTION_PORT=$CLUSTER_ACTION_PORT
+CLUSTER_ACTIONS_PORT=$CLUSTER_ACTIONS_PORT
+CLUSTER_RATE_LIMIT=$CLUSTER_RATE_LIMIT
+POSTGRES_PORT=$POSTGRES_PORT
+POSTGRES_PASSWORD=$POSTGRES_PASSWORD
+POSTGRES_SUPERUSER_PASSWORD=$POSTGRES_SUPERUSER_PASSWORD
+REDIS_PORT=$REDIS_PORT
+REDIS_PASSWORD=$REDIS_PASSWORD
+RASA_API_TOKEN=$RASA_API_TOKEN
+EOF
+  )
+}
+
+alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+
+wait_http() {  # url name pidname [seconds]
+  local deadline=$(( $(date +%s) + ${4:-300} ))
+  until curl -sf -o /dev/null "$1"; do
+    if [ -n "$3" ] && ! alive "$3"; then tail -n 30 "$LOG/$2.log" >&2 || true; die "$2 stopped while starting; see $LOG/$2.log"; fi
+    [ "$(date +%s)" -lt "$deadline" ] || die "$2 did not answer at $1 in time; see $LOG/$2.log"
+    sleep 0.5
+  done
+}
+
+# Long-running servers run in their own session (setsid): Ctrl+C on `make cluster` or the
+# terminal closing does not stop them, and `stop` ends the whole process group (Sanic workers too).
+spawn() {  # name command...
+  local name=$1; shift
+  setsid "$@" > "$LOG/$name.log" 2>&1 < /dev/null &
+  echo $! > "$RUN/$name.pid"
+}
+
+start_postgres() {
+  if [ -f "$PG_DATA/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then return 0; fi
+  if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    mkdir -p "$PG_DATA"
+    local pwfile="$CLUSTER_DIR/.pgpass-init"
+    (umask 077; echo "$POSTGRES_SUPERUSER_PASSWORD" > "$pwfile")
+    pg_owner "$PG_DATA" "$pwfile"
+    as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile="$pwfile" --auth=scram-sha-256 \
+      -E UTF8 --no-locale > "$LOG/postgres-init.log" 2>&1 || { rm -f "$pwfile"; cat "$LOG/postgres-init.log" >&2; die "initdb failed"; }
+    rm -f "$pwfile"
+    # TCP on loopback only, no Unix socket (its default directory belongs to the system's PostgreSQL).
+    printf "listen_addresses = '127.0.0.1'\nunix_socket_directories = ''\nmax_connections = 200\n" >> "$PG_DATA/postgresql.conf"
+    local fresh=1
+  fi
+  touch "$LOG/postgres.log"; pg_owner "$LOG/postgres.log"
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOG/postgres.log" -o "-p $POSTGRES_PORT" -w -t 60 start >/dev/null \
+    || { tail -n 20 "$LOG/postgres.log" >&2; die "PostgreSQL did not start"; }
+  if [ -n "${fresh:-}" ]; then
+    PGPASSWORD="$POSTGRES_SUPERUSER_PASSWORD" psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres \
+      -c "CREATE ROLE rasa LOGIN PASSWORD '$POSTGRES_PASSWORD'" -c "CREATE DATABASE rasa OWNER rasa" >/dev/null
+  fi
+}
+stop_postgres() {
+  [ -f "$PG_DATA/postmaster.pid" ] || return 0
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+start_redis() {
+  alive redis && return 0
+  mkdir -p "$CLUSTER_DIR/redis"
+  # Locks only live for a turn: nothing to persist. The password stays out of `ps`.
+  (umask 077; cat > "$CLUSTER_DIR/redis/redis.conf" <<EOF
+bind 127.0.0.1
+port $REDIS_PORT
+requirepass $REDIS_PASSWORD
+dir $CLUSTER_DIR/redis
+save ""
+appendonly no
+daemonize no
+EOF
+  )
+  spawn redis redis-server "$CLUSTER_DIR/redis/redis.conf"
+  local deadline=$(( $(date +%s) + 30 ))
+  until REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
+    alive redis || { cat "$LOG/redis.log" >&2; die "Redis did not start"; }
+    [ "$(date +%s)" -lt "$deadline" ] || die "Redis did not answer"
+    sleep 0.2
+  done
+}
+
+stop_pid() {  # name...: TERM each process group, then KILL what is left after 30 s
+  local name pid pids=()
+  for name in "$@"; do
+    if alive "$name"; then
+      pid=$(cat "$RUN/$name.pid"); pids+=("$pid")
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    fi
+    rm -f "$RUN/$name.pid"
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+}
+
+rasa_env() {
+  export ACTION_ENDPOINT_URL="http://127.0.0.1:$CLUSTER_ACTIONS_PORT/webhook"
+  export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT POSTGRES_DB=rasa POSTGRES_USER=rasa POSTGRES_PASSWORD
+  export REDIS_HOST=127.0.0.1 REDIS_PORT REDIS_DB=0 REDIS_PASSWORD
+  export SANIC_WORKERS
+  export CORS_ORIGINS="http://127.0.0.1:$CLUSTER_PORT http://localhost:$CLUSTER_PORT"
+  # nginx sets X-Forwarded-For to the client's address; Sanic then reports it as remote_addr.
+  export SANIC_PROXIES_COUNT=1
+}
+
+start_rasa() {  # replica number
+  local name="rasa-$1" port=$(( CLUSTER_RASA_PORT + $1 - 1 ))
+  alive "$name" && return 0
+  rasa_env
+  # shellcheck disable=SC2086  # CORS_ORIGINS is a space-separated list
+  spawn "$name" "$VENV/bin/rasa" run --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --interface 127.0.0.1 --port "$port" \
+    --enable-api --auth-token "$RASA_API_TOKEN" --cors $CORS_ORIGINS \
+    --credentials credentials.yml --endpoints endpoints/cluster.yml
+}
+
+start_actions() {  # action server number
+  local name="actions-$1" port=$(( CLUSTER_ACTION_PORT + $1 - 1 ))
+  alive "$name" && return 0
+  # rasa_sdk has no --interface: it binds to SANIC_HOST.
+  SANIC_HOST=127.0.0.1 spawn "$name" "$VENV/bin/rasa" run actions --actions actions --port "$port"
+}
+
+render_nginx() {
+  local servers="" actions="" user=""
+  for i in $(seq 1 "$REPLICAS"); do servers+="        server 127.0.0.1:$(( CLUSTER_RASA_PORT + i - 1 )) max_fails=1 fail_timeout=10s;"$'\n'; done
+  for i in $(seq 1 "$ACTION_SERVERS"); do actions+="        server 127.0.0.1:$(( CLUSTER_ACTION_PORT + i - 1 )) max_fails=1 fail_timeout=10s;"$'\n'; done
+  # As root, nginx's workers run as nobody: they only need to read web/.
+  [ "$(id -u)" -ne 0 ] || user="user nobody nogroup;"
+  mkdir -p "$CLUSTER_DIR/nginx"
+  SERVERS="$servers" ACTIONS="$actions" NGINX_USER="$user" "$VENV/bin/python" - "$ROOT/deploy/nginx/cluster.conf.template" <<'PY' > "$CLUSTER_DIR/nginx/nginx.conf"
+import os, sys
+text = open(sys.argv[1]).read()
+values = {"DIR": os.environ["CLUSTER_DIR"], "USER": os.environ["NGINX_USER"], "RATE": os.environ["CLUSTER_RATE_LIMIT"],
+          "RASA_SERVERS": os.environ["SERVERS"].rstrip("\n"), "ACTION_SERVERS": os.environ["ACTIONS"].rstrip("\n"),
+          "PORT": os.environ["CLUSTER_PORT"], "ACTIONS_PORT": os.environ["CLUSTER_ACTIONS_PORT"],
+          "WEB_ROOT": os.path.join(os.environ["ROOT"], "web"),
+          "LOCATIONS": os.path.join(os.environ["ROOT"], "deploy", "nginx", "backpain-locations.conf")}
+for key, value in values.items():
+    text = text.replace(f"@@{key}@@", value)
+assert "@@" not in text, "unrendered placeholder in nginx template"
+sys.stdout.write(text)
+PY
+}
+nginx_cmd() { nginx -p "$CLUSTER_DIR/nginx" -c "$CLUSTER_DIR/nginx/nginx.conf" -e "$LOG/nginx-error.log" "$@"; }
+start_nginx() {
+  alive nginx && return 0
+  export CLUSTER_DIR ROOT CLUSTER_RATE_LIMIT CLUSTER_PORT CLUSTER_ACTIONS_PORT
+  render_nginx
+  nginx_cmd -t -q || die "nginx configuration rejected (see above)"
+  nginx_cmd
+  for _ in $(seq 1 50); do [ -s "$RUN/nginx.pid" ] && break; sleep 0.1; done
+  alive nginx || die "nginx did not start; see $LOG/nginx-error.log"
+}
+stop_nginx() {
+  alive nginx || return 0
+  local pid; pid=$(cat "$RUN/nginx.pid")
+  nginx_cmd -s quit 2>/dev/null || kill -QUIT "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$RUN/nginx.pid"
+}
+
+start_one() {
+  case "$1" in
+    postgres) start_postgres ;;
+    redis) start_redis ;;
+    nginx) start_nginx ;;
+    rasa-*) start_rasa "${1#rasa-}"; wait_http "http://127.0.0.1:$(( CLUSTER_RASA_PORT + ${1#rasa-} - 1 ))/" "$1" "$1" ;;
+    actions-*) start_actions "${1#actions-}"; wait_http "http://127.0.0.1:$(( CLUSTER_ACTION_PORT + ${1#actions-} - 1 ))/health" "$1" "$1" ;;
+    *) die "unknown part: $1 (postgres, redis, nginx, rasa-<i>, actions-<i>)" ;;
+  esac
+}
+stop_one() {
+  case "$1" in
+    postgres) stop_postgres ;;
+    nginx) stop_nginx ;;
+    redis|rasa-*|actions-*) stop_pid "$1" ;;
+    *) die "unknown part: $1 (postgres, redis, nginx, rasa-<i>, actions-<i>)" ;;
+  esac
+}
+
+up() {
+  [ -f "$MODEL_DIR/$MODEL_NAME.tar.gz" ] || die "no trained model: run scripts/train.sh (or make train) first"
+  [ "$SANIC_WORKERS" -ge 1 ] || die "SANIC_WORKERS must be 1 or more"
+  local started; started=$(date +%s)
+  install_packages
+  write_state
+  start_postgres
+  start_redis
+  say "PostgreSQL on 127.0.0.1:$POSTGRES_PORT, Redis on 127.0.0.1:$REDIS_PORT (data in $CLUSTER_DIR)"
+  for i in $(seq 1 "$ACTION_SERVERS"); do start_actions "$i"; done
+  # The replicas load in parallel; Rasa itself copes with several creating the tables at once.
+  for i in $(seq 1 "$REPLICAS"); do start_rasa "$i"; done
+  start_nginx
+  for i in $(seq 1 "$ACTION_SERVERS"); do wait_http "http://127.0.0.1:$(( CLUSTER_ACTION_PORT + i - 1 ))/health" "actions-$i" "actions-$i"; done
+  for i in $(seq 1 "$REPLICAS"); do wait_http "http://127.0.0.1:$(( CLUSTER_RASA_PORT + i - 1 ))/" "rasa-$i" "rasa-$i"; done
+  wait_http "http://127.0.0.1:$CLUSTER_PORT/" nginx-error nginx 30
+  say "up in $(( $(date +%s) - started ))s: $REPLICAS Rasa replica(s) x $SANIC_WORKERS worker(s), $ACTION_SERVERS action server(s)"
+  status
+}
+
+down() {
+  stop_nginx
+  # shellcheck disable=SC2046  # one name per pid file
+  stop_pid $(cd "$RUN" 2>/dev/null && ls rasa-*.pid actions-*.pid 2>/dev/null | sed 's/\.pid$//')
+  stop_pid redis
+  stop_postgres
+  say "stopped (conversations kept in $PG_DATA; \`make clean\` removes them)"
+}
+
+status() {
+  local state
+  part() { if alive "$1" || { [ "$1" = postgres ] && [ -f "$PG_DATA/postmaster.pid" ]; }; then state=running; else state=stopped; fi; printf '  %-22s %-8s %s\n' "$1" "$state" "$2"; }
+  echo
+  echo "  Chat in the browser:   http://127.0.0.1:$CLUSTER_PORT/?server=http://127.0.0.1:$CLUSTER_PORT"
+  echo "  REST channel:          http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/webhook"
+  echo "  HTTP API (internal):   each replica below, with ?token=\$RASA_API_TOKEN (in $STATE)"
+  echo
+  part nginx "127.0.0.1:$CLUSTER_PORT (public), 127.0.0.1:$CLUSTER_ACTIONS_PORT (actions, internal)"
+  for i in $(seq 1 "$REPLICAS"); do part "rasa-$i" "http://127.0.0.1:$(( CLUSTER_RASA_PORT + i - 1 ))"; done
+  for i in $(seq 1 "$ACTION_SERVERS"); do part "actions-$i" "http://127.0.0.1:$(( CLUSTER_ACTION_PORT + i - 1 ))"; done
+  part postgres "127.0.0.1:$POSTGRES_PORT db rasa"
+  part redis "127.0.0.1:$REDIS_PORT"
+  echo "  Logs: $LOG/   Stop: make cluster-down"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  install) install_packages ;;
+  start) [ -n "${2:-}" ] || die "start what?"; start_one "$2" ;;
+  stop) [ -n "${2:-}" ] || die "stop what?"; stop_one "$2" ;;
+  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
