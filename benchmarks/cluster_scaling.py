@@ -7,6 +7,7 @@ run: the point is the servers' capacity.
 
 Usage: .venv/bin/python benchmarks/cluster_scaling.py [--senders 20 50] [--messages 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,15 +37,25 @@ def main() -> None:
             cluster.up()
             for senders in args.senders:
                 load_before = os.getloadavg()[0]
-                result = asyncio.run(run_load(cluster.url, senders=senders, messages=args.messages,
-                                              distinct_clients=True, max_seconds=240, timeout=120))
+                result = asyncio.run(
+                    run_load(
+                        cluster.url,
+                        senders=senders,
+                        messages=args.messages,
+                        distinct_clients=True,
+                        max_seconds=240,
+                        timeout=120,
+                    )
+                )
                 summary = result.summary()
                 rows.append((name, senders, summary, load_before, os.getloadavg()[0]))
                 if result.errors:
                     failed = True
                     print(cluster.errors_in_logs(), flush=True)
-                print(f"{name}: {result.report()} (load average {load_before:.1f} -> {os.getloadavg()[0]:.1f})",
-                      flush=True)
+                print(
+                    f"{name}: {result.report()} (load average {load_before:.1f} -> {os.getloadavg()[0]:.1f})",
+                    flush=True,
+                )
         finally:
             cluster.down(remove=not failed)
             if failed:
@@ -54,8 +65,10 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     for name, senders, s, before, after in rows:
         errors = sum(s["errors"].values())
-        print(f"| {name} | {senders} | {s['messages_per_s']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} | "
-              f"{errors} | {before:.1f} -> {after:.1f} |")
+        print(
+            f"| {name} | {senders} | {s['messages_per_s']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} | "
+            f"{errors} | {before:.1f} -> {after:.1f} |"
+        )
 
 
 if __name__ == "__main__":

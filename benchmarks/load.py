@@ -20,6 +20,7 @@ CLI::
 address (127.0.1.1, 127.0.1.2, ...), as separate people would have: nginx limits requests
 per client address, so without it all senders share one client's allowance.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,10 +46,26 @@ SEVERITY_MARK = "{severity}"
 # A physio-style intake from greeting to goodbye, with questions around it (20 messages).
 # The pain score differs per sender, so each conversation's stored answers are its own.
 INTERVIEW: Sequence[str] = (
-    "hi", "what is sciatica", "my lower back hurts", "it goes down below the knee",
-    "pins and needles", "no", "sitting", "after lifting", "no", "3 weeks", SEVERITY_MARK, "no",
-    "thanks", "how is sciatica treated", "what can I do about it", "is it serious", "ok",
-    "thank you", "bye", "hello again",
+    "hi",
+    "what is sciatica",
+    "my lower back hurts",
+    "it goes down below the knee",
+    "pins and needles",
+    "no",
+    "sitting",
+    "after lifting",
+    "no",
+    "3 weeks",
+    SEVERITY_MARK,
+    "no",
+    "thanks",
+    "how is sciatica treated",
+    "what can I do about it",
+    "is it serious",
+    "ok",
+    "thank you",
+    "bye",
+    "hello again",
 )
 
 
@@ -66,7 +83,7 @@ def severity_for(sender_index: int) -> float:
 class Turn:
     sender: str
     text: str
-    status: int            # HTTP status, 0 when there was no answer
+    status: int  # HTTP status, 0 when there was no answer
     seconds: float
     replies: List[Dict[str, Any]] = field(default_factory=list)
     error: Optional[str] = None
@@ -117,9 +134,11 @@ class LoadResult:
     def report(self) -> str:
         s = self.summary()
         errors = ", ".join(f"{k}={v}" for k, v in sorted(s["errors"].items())) or "none"
-        return (f"{s['senders']} senders x {s['messages_per_sender']} msgs: {s['ok']}/{s['sent']} ok in {s['seconds']}s, "
-                f"{s['messages_per_s']} msg/s, p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, p99 {s['p99_ms']} ms; "
-                f"errors: {errors}" + (" (stopped by the time limit)" if s["stopped_by_time"] else ""))
+        return (
+            f"{s['senders']} senders x {s['messages_per_sender']} msgs: {s['ok']}/{s['sent']} ok in {s['seconds']}s, "
+            f"{s['messages_per_s']} msg/s, p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, p99 {s['p99_ms']} ms; "
+            f"errors: {errors}" + (" (stopped by the time limit)" if s["stopped_by_time"] else "")
+        )
 
 
 def check_loopback(base_url: str) -> None:
@@ -140,9 +159,18 @@ def client_address(sender_index: int) -> str:
     return f"127.0.{1 + sender_index // 250}.{1 + sender_index % 250}"
 
 
-async def _sender(index: int, base_url: str, script: Sequence[str], messages: int, prefix: str,
-                  deadline: float, timeout: float, distinct_client: bool, error_backoff: float,
-                  turns: List[Turn]) -> None:
+async def _sender(
+    index: int,
+    base_url: str,
+    script: Sequence[str],
+    messages: int,
+    prefix: str,
+    deadline: float,
+    timeout: float,
+    distinct_client: bool,
+    error_backoff: float,
+    turns: List[Turn],
+) -> None:
     sender = f"{prefix}-{index}"
     lines = script_for(index, script)
     connector = aiohttp.TCPConnector(limit=1, local_addr=(client_address(index), 0) if distinct_client else None)
@@ -177,10 +205,19 @@ async def _sender(index: int, base_url: str, script: Sequence[str], messages: in
                 await asyncio.sleep(error_backoff)
 
 
-async def run_load(base_url: str, senders: int = 20, messages: int = 20, *, script: Sequence[str] = INTERVIEW,
-                   max_seconds: float = 300.0, timeout: float = 60.0, distinct_clients: bool = False,
-                   sender_prefix: Optional[str] = None, warm_up: bool = True,
-                   error_backoff: float = 0.0) -> LoadResult:
+async def run_load(
+    base_url: str,
+    senders: int = 20,
+    messages: int = 20,
+    *,
+    script: Sequence[str] = INTERVIEW,
+    max_seconds: float = 300.0,
+    timeout: float = 60.0,
+    distinct_clients: bool = False,
+    sender_prefix: Optional[str] = None,
+    warm_up: bool = True,
+    error_backoff: float = 0.0,
+) -> LoadResult:
     """``senders`` conversations at once, ``messages`` messages each, through the REST channel.
 
     ``sender_prefix`` names the conversations ``<prefix>-<index>`` (random by default, so runs
@@ -195,18 +232,29 @@ async def run_load(base_url: str, senders: int = 20, messages: int = 20, *, scri
     base_url = base_url.rstrip("/")
     prefix = sender_prefix or f"load-{uuid.uuid4().hex[:8]}"
     if warm_up:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
-            async with session.post(base_url + REST_PATH, json={"sender": f"{prefix}-warm-up", "message": "hi"}) as res:
-                await res.read()
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session,
+            session.post(base_url + REST_PATH, json={"sender": f"{prefix}-warm-up", "message": "hi"}) as res,
+        ):
+            await res.read()
     turns: List[Turn] = []
     started = time.monotonic()
     deadline = started + max_seconds
-    tasks = [asyncio.create_task(_sender(i, base_url, script, messages, prefix, deadline, timeout,
-                                         distinct_clients, error_backoff, turns)) for i in range(senders)]
+    tasks = [
+        asyncio.create_task(
+            _sender(i, base_url, script, messages, prefix, deadline, timeout, distinct_clients, error_backoff, turns)
+        )
+        for i in range(senders)
+    ]
     await asyncio.gather(*tasks)
     seconds = time.monotonic() - started
-    return LoadResult(senders=senders, messages_per_sender=messages, seconds=seconds, turns=turns,
-                      stopped_by_time=len(turns) < senders * messages)
+    return LoadResult(
+        senders=senders,
+        messages_per_sender=messages,
+        seconds=seconds,
+        turns=turns,
+        stopped_by_time=len(turns) < senders * messages,
+    )
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -219,8 +267,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--distinct-clients", action="store_true", help="one loopback source address per sender")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args(argv)
-    result = asyncio.run(run_load(args.base_url, args.senders, args.messages, max_seconds=args.max_seconds,
-                                  timeout=args.timeout, distinct_clients=args.distinct_clients))
+    result = asyncio.run(
+        run_load(
+            args.base_url,
+            args.senders,
+            args.messages,
+            max_seconds=args.max_seconds,
+            timeout=args.timeout,
+            distinct_clients=args.distinct_clients,
+        )
+    )
     print(json.dumps(result.summary()) if args.json else result.report())
     return 1 if result.errors else 0
 

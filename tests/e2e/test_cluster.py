@@ -5,6 +5,7 @@ Conversations are checked where they live: the events table in PostgreSQL, and e
 replica's internal HTTP API (with the token). The deployment files (docker-compose, Helm
 values) are checked at the end without a cluster. docs/deploy.md describes all of it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -57,8 +58,9 @@ def cluster(trained_model):
         cluster.down()
         raise
     SUMMARY_LINES.extend(line for line in output.splitlines() if line.startswith("cluster: installed"))
-    SUMMARY_LINES.append(f"cluster: up in {time.monotonic() - started:.0f}s (packages, PostgreSQL, Redis, "
-                         f"2 Rasa replicas, nginx)")
+    SUMMARY_LINES.append(
+        f"cluster: up in {time.monotonic() - started:.0f}s (packages, PostgreSQL, Redis, " f"2 Rasa replicas, nginx)"
+    )
     yield cluster
     cluster.down()
 
@@ -72,8 +74,9 @@ def replies(res: requests.Response) -> List[Dict[str, Any]]:
 
 def raw_get(cluster: Cluster, path: str, source: str = "127.0.0.1") -> Tuple[int, Dict[str, str], bytes]:
     """A request sent exactly as written (no client-side path normalisation), from a chosen loopback address."""
-    connection = http.client.HTTPConnection("127.0.0.1", int(cluster.settings["CLUSTER_PORT"]), timeout=30,
-                                            source_address=(source, 0))
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", int(cluster.settings["CLUSTER_PORT"]), timeout=30, source_address=(source, 0)
+    )
     try:
         connection.request("GET", path)
         response = connection.getresponse()
@@ -83,6 +86,7 @@ def raw_get(cluster: Cluster, path: str, source: str = "127.0.0.1") -> Tuple[int
 
 
 # --- nginx: what is public -------------------------------------------------------------------
+
 
 def test_only_channels_socketio_and_static_files_are_public(cluster):
     token = cluster.state["RASA_API_TOKEN"]
@@ -120,6 +124,7 @@ def test_limits_message_size_and_request_rate_per_client(cluster):
 
 
 # --- shared state across replicas ----------------------------------------------------------
+
 
 def test_conversation_alternating_between_replicas_keeps_its_state(cluster):
     sender = f"alternate-{uuid.uuid4().hex[:8]}"
@@ -189,10 +194,10 @@ async def test_socketio_through_nginx_polling_and_websocket(cluster):
 
 # --- load -------------------------------------------------------------------------------------
 
+
 async def test_fifty_concurrent_conversations_no_errors_no_cross_talk(cluster):
     # Fifty people, each at their own address (nginx limits requests per client address).
-    result = await run_load(cluster.url, senders=50, messages=20, distinct_clients=True, max_seconds=200,
-                            timeout=90)
+    result = await run_load(cluster.url, senders=50, messages=20, distinct_clients=True, max_seconds=200, timeout=90)
     SUMMARY_LINES.append(f"cluster load through nginx (2 replicas): {result.report()}")
     assert not result.errors, f"{result.report()}\n{cluster.errors_in_logs()}"
     assert len(result.turns) == 50 * 20
@@ -203,27 +208,31 @@ async def test_fifty_concurrent_conversations_no_errors_no_cross_talk(cluster):
         # Exactly the messages this person sent, each once, in order: none lost, none
         # duplicated, none from another conversation.
         assert stored[sender] == script_for(index)[:20], sender
-    rows = cluster.sql("SELECT DISTINCT ON (sender_id) sender_id, data::json->>'value' FROM events "
-                       "WHERE type_name = 'slot' AND data::json->>'name' = 'pain_severity' "
-                       "AND sender_id = ANY(%s) ORDER BY sender_id, id DESC", senders)
+    rows = cluster.sql(
+        "SELECT DISTINCT ON (sender_id) sender_id, data::json->>'value' FROM events "
+        "WHERE type_name = 'slot' AND data::json->>'name' = 'pain_severity' "
+        "AND sender_id = ANY(%s) ORDER BY sender_id, id DESC",
+        senders,
+    )
     assert {s: float(v) for s, v in rows} == {s: severity_for(int(s.rsplit("-", 1)[1])) for s in senders}
 
 
 # --- PostgreSQL or Redis restarted during traffic ---------------------------------------------
 
+
 @dataclass
 class Outage:
     part: str
-    before: List[tuple]                    # stored events of the earlier conversations, before the outage
+    before: List[tuple]  # stored events of the earlier conversations, before the outage
     after: List[tuple] = field(default_factory=list)
-    while_down: List[Tuple[int, Any]] = field(default_factory=list)   # (status, body) of messages sent while down
+    while_down: List[Tuple[int, Any]] = field(default_factory=list)  # (status, body) of messages sent while down
     load: LoadResult = None
     pids_before: Dict[str, int] = field(default_factory=dict)
     pids_after: Dict[str, int] = field(default_factory=dict)
     recovered: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # sender -> slots after the next message
-    live_after: Dict[str, int] = field(default_factory=dict)            # sender -> status of one more message
+    live_after: Dict[str, int] = field(default_factory=dict)  # sender -> status of one more message
     traffic_during_outage: bool = False
-    recovery_seconds: float = 0.0                                       # restart -> first answered turn
+    recovery_seconds: float = 0.0  # restart -> first answered turn
 
 
 EARLIER_TURNS = ["hi", "my lower back hurts", "it goes down below the knee", "pins and needles"]
@@ -249,9 +258,19 @@ async def run_outage(cluster: Cluster, part: str) -> Outage:
     outage.pids_before = {f"rasa-{i}": cluster.pid(f"rasa-{i}") for i in (1, 2)}
 
     # Six people talking throughout: before, during and after the outage (bounded by time).
-    load = asyncio.create_task(run_load(cluster.url, senders=6, messages=400, distinct_clients=True,
-                                        max_seconds=12, timeout=30, sender_prefix=f"{prefix}-live",
-                                        warm_up=False, error_backoff=0.5))
+    load = asyncio.create_task(
+        run_load(
+            cluster.url,
+            senders=6,
+            messages=400,
+            distinct_clients=True,
+            max_seconds=12,
+            timeout=30,
+            sender_prefix=f"{prefix}-live",
+            warm_up=False,
+            error_backoff=0.5,
+        )
+    )
     await asyncio.sleep(2)
     await asyncio.to_thread(cluster.stop, part)
     outage.traffic_during_outage = not load.done()
@@ -282,8 +301,10 @@ async def run_outage(cluster: Cluster, part: str) -> Outage:
         outage.live_after[sender] = res.status_code if res.status_code != 200 or res.json() else 0
     outage.pids_after = {f"rasa-{i}": cluster.pid(f"rasa-{i}") for i in (1, 2)}
     outage.after = cluster.sql(events, earlier)
-    SUMMARY_LINES.append(f"cluster {part} restart: traffic {outage.load.report()}; "
-                         f"first answer {outage.recovery_seconds:.1f}s after the restart")
+    SUMMARY_LINES.append(
+        f"cluster {part} restart: traffic {outage.load.report()}; "
+        f"first answer {outage.recovery_seconds:.1f}s after the restart"
+    )
     return outage
 
 
@@ -303,12 +324,22 @@ async def test_restart_recovers_without_restarting_rasa_and_loses_nothing_stored
     assert set(outage.live_after.values()) == {200}, outage.live_after
 
 
-@pytest.mark.parametrize("part", [
-    "redis",
-    pytest.param("postgres", marks=pytest.mark.xfail(strict=True, reason=(
-        "Rasa wraps every tracker store in FailSafeTrackerStore: with PostgreSQL down a replica "
-        "answers from an empty conversation and keeps the turn in its memory only (docs/deploy.md)"))),
-])
+@pytest.mark.parametrize(
+    "part",
+    [
+        "redis",
+        pytest.param(
+            "postgres",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason=(
+                    "Rasa wraps every tracker store in FailSafeTrackerStore: with PostgreSQL down a replica "
+                    "answers from an empty conversation and keeps the turn in its memory only (docs/deploy.md)"
+                ),
+            ),
+        ),
+    ],
+)
 async def test_every_answered_message_is_stored_once(cluster, part):
     outage = await outage_of(cluster, part)
     by_sender: Dict[str, List[Any]] = {}
@@ -325,10 +356,14 @@ async def test_every_answered_message_is_stored_once(cluster, part):
         assert len(during) <= len(turns), (sender, during)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Rasa's REST channel answers 200 [] when handling a message fails (Redis down), and with "
-    "PostgreSQL down it answers from an empty conversation: the connector must answer 503 "
-    "instead; nginx already turns a 5xx into a clear JSON error (docs/deploy.md)"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Rasa's REST channel answers 200 [] when handling a message fails (Redis down), and with "
+        "PostgreSQL down it answers from an empty conversation: the connector must answer 503 "
+        "instead; nginx already turns a 5xx into a clear JSON error (docs/deploy.md)"
+    ),
+)
 @pytest.mark.parametrize("part", ["redis", "postgres"])
 async def test_messages_while_down_get_a_clear_error(cluster, part):
     outage = await outage_of(cluster, part)
@@ -337,6 +372,7 @@ async def test_messages_while_down_get_a_clear_error(cluster, part):
 
 
 # --- a replica crashes -------------------------------------------------------------------------
+
 
 def test_replica_killed_mid_conversation_continues_on_another(cluster):
     """Last in this module: it leaves the cluster without replicas."""

@@ -3,6 +3,7 @@
 Each ``Cluster`` gets its own directory and free loopback ports, so tests never touch a
 ``make cluster`` or ``make run`` already running on the machine.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,24 +60,38 @@ class Cluster:
             self.workdir = Path(tempfile.mkdtemp(prefix="backpain-cluster-"))
             self.workdir.chmod(0o755)
         taken: List[int] = []
-        for name, count in (("CLUSTER_PORT", 1), ("CLUSTER_ACTIONS_PORT", 1), ("POSTGRES_PORT", 1),
-                            ("REDIS_PORT", 1), ("CLUSTER_RASA_PORT", self.replicas), ("CLUSTER_ACTION_PORT", 1)):
+        for name, count in (
+            ("CLUSTER_PORT", 1),
+            ("CLUSTER_ACTIONS_PORT", 1),
+            ("POSTGRES_PORT", 1),
+            ("REDIS_PORT", 1),
+            ("CLUSTER_RASA_PORT", self.replicas),
+            ("CLUSTER_ACTION_PORT", 1),
+        ):
             base = free_port_range(count, taken)
             taken.extend(range(base, base + count))
             self.settings[name] = str(base)
-        self.settings.update(CLUSTER_DIR=str(self.workdir), REPLICAS=str(self.replicas), ACTION_SERVERS="1",
-                             SANIC_WORKERS=str(self.sanic_workers), CLUSTER_RATE_LIMIT=str(self.rate_limit))
+        self.settings.update(
+            CLUSTER_DIR=str(self.workdir),
+            REPLICAS=str(self.replicas),
+            ACTION_SERVERS="1",
+            SANIC_WORKERS=str(self.sanic_workers),
+            CLUSTER_RATE_LIMIT=str(self.rate_limit),
+        )
 
     # --- running the script -------------------------------------------------------------
     def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
         env = base_env(**self.settings)
         for name in ("RASA_API_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "ACTION_ENDPOINT_URL"):
             env.pop(name, None)
-        result = subprocess.run([str(SCRIPT), *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                                timeout=timeout)
+        result = subprocess.run(
+            [str(SCRIPT), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        )
         if result.returncode != 0:
-            raise RuntimeError(f"cluster.sh {' '.join(args)} failed ({result.returncode}):\n"
-                               f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}\n{self.logs_tail()}")
+            raise RuntimeError(
+                f"cluster.sh {' '.join(args)} failed ({result.returncode}):\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}\n{self.logs_tail()}"
+            )
         return result
 
     def up(self) -> subprocess.CompletedProcess:
@@ -116,8 +131,11 @@ class Cluster:
         found = []
         for log in sorted((self.workdir / "log").glob("*.log")):
             if log.name.startswith(("rasa-", "actions-")):
-                found += [f"{log.name}: {line}" for line in log.read_text(errors="replace").splitlines()
-                          if "ERROR" in line or "Error" in line or "Traceback" in line]
+                found += [
+                    f"{log.name}: {line}"
+                    for line in log.read_text(errors="replace").splitlines()
+                    if "ERROR" in line or "Error" in line or "Traceback" in line
+                ]
         return "\n".join(found[-limit:])
 
     # --- addresses ------------------------------------------------------------------------
@@ -145,13 +163,20 @@ class Cluster:
 
     # --- talking to it --------------------------------------------------------------------
     def say(self, sender: str, text: str, base_url: Optional[str] = None, **kwargs: Any) -> requests.Response:
-        return requests.post(f"{base_url or self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                             timeout=kwargs.pop("timeout", 60), **kwargs)
+        return requests.post(
+            f"{base_url or self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=kwargs.pop("timeout", 60),
+            **kwargs,
+        )
 
     def tracker(self, sender: str, replica: int = 1) -> Dict[str, Any]:
         """The conversation as one replica reads it from PostgreSQL, through the internal HTTP API."""
-        res = requests.get(f"{self.replica_url(replica)}/conversations/{sender}/tracker",
-                           params={"token": self.state["RASA_API_TOKEN"]}, timeout=30)
+        res = requests.get(
+            f"{self.replica_url(replica)}/conversations/{sender}/tracker",
+            params={"token": self.state["RASA_API_TOKEN"]},
+            timeout=30,
+        )
         res.raise_for_status()
         return res.json()
 
@@ -159,8 +184,14 @@ class Cluster:
         import psycopg2
 
         state = self.state
-        connection = psycopg2.connect(host="127.0.0.1", port=state["POSTGRES_PORT"], dbname="rasa", user="rasa",
-                                      password=state["POSTGRES_PASSWORD"], connect_timeout=5)
+        connection = psycopg2.connect(
+            host="127.0.0.1",
+            port=state["POSTGRES_PORT"],
+            dbname="rasa",
+            user="rasa",
+            password=state["POSTGRES_PASSWORD"],
+            connect_timeout=5,
+        )
         try:
             with connection.cursor() as cursor:
                 cursor.execute(query, params)
@@ -170,8 +201,11 @@ class Cluster:
 
     def user_messages(self, senders: Sequence[str]) -> Dict[str, List[str]]:
         """Every stored user message of these conversations, in order, straight from PostgreSQL."""
-        rows = self.sql("SELECT sender_id, data::json->>'text' FROM events WHERE type_name = 'user' "
-                        "AND sender_id = ANY(%s) ORDER BY id", list(senders))
+        rows = self.sql(
+            "SELECT sender_id, data::json->>'text' FROM events WHERE type_name = 'user' "
+            "AND sender_id = ANY(%s) ORDER BY id",
+            list(senders),
+        )
         stored: Dict[str, List[str]] = {sender: [] for sender in senders}
         for sender, text in rows:
             stored[sender].append(text)

@@ -1,15 +1,20 @@
 """benchmarks/load.py without a server: what it refuses to target and how it counts."""
+
 import pytest
 
 from benchmarks.load import INTERVIEW, LoadResult, Turn, check_loopback, client_address, script_for
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "http://localhost:5005", "http://127.0.9.9", "http://[::1]:80"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8000", "http://localhost:5005", "http://127.0.9.9", "http://[::1]:80"]
+)
 def test_loopback_targets_are_accepted(url):
     check_loopback(url)
 
 
-@pytest.mark.parametrize("url", ["http://10.0.0.5:8000", "http://192.168.1.2", "http://8.8.8.8", "http://no-such-host.invalid"])
+@pytest.mark.parametrize(
+    "url", ["http://10.0.0.5:8000", "http://192.168.1.2", "http://8.8.8.8", "http://no-such-host.invalid"]
+)
 def test_other_targets_are_refused(url):
     with pytest.raises(ValueError):
         check_loopback(url)
