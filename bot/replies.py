@@ -20,6 +20,7 @@ def _fill(template: str, reasons: str = "") -> str:
     return template.format(
         emergency_number=settings.emergency_number,
         urgent_contact=settings.urgent_care_contact,
+        crisis_contacts=settings.crisis_contacts,
         reasons=reasons,
     )
 
