@@ -70,7 +70,7 @@ class ActionAnswerAnatomy(_AnswerAction):
         return replies.anatomy_answer(topic_id)
 
     def not_found(self) -> List[Text]:
-        return replies.anatomy_answer(replies.DEFAULT_ANATOMY_TOPIC)
+        return replies.anatomy_overview()
 
 
 class ActionDefaultFallback(Action):

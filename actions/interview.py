@@ -20,8 +20,9 @@ from bot.contract import (
     TRIAGE_LEVEL,
     URGENT,
 )
-from bot.ranking import rank_causes
+from bot.ranking import most_urgent_timeframe, rank_causes
 from bot.symptoms import SymptomRecord
+from bot.triage import raise_level
 
 
 class ValidateSymptomForm(FormValidationAction):
@@ -82,7 +83,10 @@ class ActionConcludeInterview(Action):
                 dispatcher.utter_message(text=message)
             return changed_slots(tracker, {POSSIBLE_CAUSES: [], TRIAGE_LEVEL: level})
         causes = rank_causes(record.features())
-        for message in replies.result(causes, record):
+        if causes:
+            # A cause to be seen about today (a clot, a fracture) raises the level, never lowers it.
+            level = raise_level(level, most_urgent_timeframe(causes).level)
+        for message in replies.result(causes, record, level):
             dispatcher.utter_message(text=message)
         if level == URGENT:
             dispatcher.utter_message(text=replies.reminder(URGENT))

@@ -105,6 +105,22 @@ CONSULT_PROFESSIONAL = "utter_consult_professional"
 TOPIC_LABELS: Tuple[str, ...] = ("condition", "treatment", "anatomy_topic")
 # Kinds of finding in the content lexicon; each is also an entity.
 FINDING_KINDS: Tuple[str, ...] = ("body_location", "side", "symptom", "activity", "onset", "risk_factor")
+# Where a body location is, for the symptom record (lexicon.yml, `region`): the spine
+# itself, a place pain from the spine can spread to, or such a place below the knee.
+BACK, LIMB, BELOW_KNEE = "back", "limb", "below_knee"
+REGIONS: Tuple[str, ...] = (BACK, LIMB, BELOW_KNEE)
+# Lexicon findings the code itself names (the symptom record and the interview), with
+# their kind: the content checker refuses a lexicon that lacks one of them.
+CODE_FINDINGS: Dict[str, str] = {
+    "numbness": "symptom",  # numbness, tingling and weakness make up the nerve_symptoms slot
+    "tingling": "symptom",
+    "weakness": "symptom",
+    "pain_spreading": "symptom",
+    "both_legs": "side",
+    "leg": "body_location",
+    "below_knee": "body_location",
+    "fall": "onset",  # a fall asks the major-trauma screening question
+}
 # Numbers the language layer reads, passed to Rasa as entities of these names.
 NUMBER_ENTITIES: Tuple[str, ...] = ("pain_severity", "duration_days", "age")
 RED_FLAG_ENTITY = "red_flag"

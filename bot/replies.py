@@ -6,11 +6,12 @@ diagnosis and never gives doses; the content module is the only source of facts.
 
 from __future__ import annotations
 
-from typing import List, Sequence
+from typing import Iterable, List, Sequence
 
 from bot.content import get_content
-from bot.contract import EMERGENCY, NO, UNKNOWN, YES
-from bot.ranking import RankedCause
+from bot.content.loader import Condition, Treatment
+from bot.contract import EMERGENCY, NO, ROUTINE, UNKNOWN, YES
+from bot.ranking import RankedCause, most_urgent_timeframe, with_patterns
 from bot.settings import get_settings
 from bot.symptoms import SymptomRecord
 
@@ -20,6 +21,7 @@ def _fill(template: str, reasons: str = "") -> str:
     return template.format(
         emergency_number=settings.emergency_number,
         urgent_contact=settings.urgent_care_contact,
+        crisis_contacts=settings.crisis_contacts,
         reasons=reasons,
     )
 
@@ -42,14 +44,21 @@ def reminder(level: str) -> str:
     return _fill(get_content().escalations[level].reminder)
 
 
+def _is_urgent(condition: Condition) -> bool:
+    return get_content().timeframes[condition.see_within].level != ROUTINE
+
+
 def condition_answer(condition_id: str) -> List[str]:
     content = get_content()
     condition = content.conditions[condition_id]
     messages = [f"{condition.name}: {condition.summary}"]
-    messages.append("It often shows up as:\n" + "\n".join(f"• {f}" for f in condition.typical_features[:4]))
+    features = "It often shows up as:\n" + "\n".join(f"• {f}" for f in condition.typical_features[:4])
+    if _is_urgent(condition):
+        # A serious cause leads with what to do, and offers no self-care.
+        return messages + [condition.professional_care[0], features, *condition.professional_care[1:2]]
+    messages.append(features)
     helps = [content.treatments[t].name.lower() for t in condition.self_care[:4]]
-    if helps:
-        messages.append("Things that often help: " + _join(helps) + ". " + " ".join(condition.professional_care[:2]))
+    messages.append("Things that often help: " + _join(helps) + ". " + " ".join(condition.professional_care[:2]))
     return messages
 
 
@@ -66,13 +75,25 @@ def anatomy_answer(topic_id: str) -> List[str]:
     return [f"{topic.name}:\n" + "\n".join(f"• {fact}" for fact in topic.facts[:5])]
 
 
+def anatomy_overview() -> List[str]:
+    """A question about how the back is built that names no part of it."""
+    return anatomy_answer(get_content().default_anatomy_topic().id)
+
+
+OVERVIEW_CONDITIONS, OVERVIEW_TREATMENTS = 8, 4
+
+
 def topics_overview() -> List[str]:
     content = get_content()
-    names = [c.name for c in content.conditions.values()]
+    # The usual answer first, then the content's order.
+    fallback = content.fallback_condition()
+    names = [fallback.name] + [c.name for c in content.conditions.values() if c is not fallback]
+    shown = names[:OVERVIEW_CONDITIONS]
+    treatments = [t.name.lower() for t in content.treatments.values()][:OVERVIEW_TREATMENTS]
     return [
-        "I can tell you about: " + _join(names[:8]) + ", and more. "
-        "I can also explain treatments (exercise, heat, physiotherapy, medicines in general) "
-        "and how the spine is built. Which would you like?"
+        "I can tell you about: " + ", ".join(shown) + f", and {len(names) - len(shown)} more causes of back "
+        "and leg pain. I can also explain treatments, such as " + _join(treatments) + ", and how the spine "
+        "is built. Which would you like?"
     ]
 
 
@@ -135,46 +156,69 @@ def _duration_words(days: float) -> str:
     return f"about {years:g} year" + ("s" if years != 1 else "")
 
 
-def result(causes: Sequence[RankedCause], record: SymptomRecord) -> List[str]:
+def _tip(treatment: Treatment) -> str:
+    return f"• {treatment.name}: {treatment.advice.split('. ')[0].rstrip('.')}."
+
+
+def _cause_line(number: int, cause: RankedCause) -> str:
+    """The cause, why it may fit what the person said, and when to get it checked."""
+    condition = get_content().conditions[cause.condition_id]
+    why = "; ".join(cause.reasons[:2])
+    when = condition.professional_care[0]
+    if _is_urgent(condition):
+        # A serious cause leads with what to do.
+        return f"{number}. {condition.name}: {when}" + (f" (why it may fit: {why})" if why else "")
+    return f"{number}. {condition.name}" + (f" (why: {why})" if why else "") + f". {when}"
+
+
+def _self_care(conditions: Sequence[Condition], features: Iterable[str], level: str) -> List[str]:
+    """Treatment ids to suggest meanwhile. None when the triage level or any cause shown
+    means getting checked soon, or a cause's `withhold_self_care_if` is present: self-care
+    tips would suggest there is time to wait."""
+    present = set(features)
+    if level != ROUTINE or any(_is_urgent(c) or present & set(c.withhold_self_care_if) for c in conditions):
+        return []
+    advice_ids: List[str] = []
+    for condition in conditions[:2]:
+        advice_ids += [t for t in condition.self_care if t not in advice_ids]
+    return advice_ids[:3]
+
+
+def result(causes: Sequence[RankedCause], record: SymptomRecord, level: str = ROUTINE) -> List[str]:
+    """Possible causes with reasons and when to get each checked, how soon to be seen,
+    routine advice, self-care meanwhile and the summary. ``level``: the triage level."""
     content = get_content()
+    features = with_patterns(record.features(), content)
     messages = []
     if causes:
+        shown = [content.conditions[c.condition_id] for c in causes]
+        timeframe = most_urgent_timeframe(causes, content)
         lines = [
             "These are possible causes that fit what you described. They are not a diagnosis: only a professional who examines you can tell."
         ]
-        for number, cause in enumerate(causes, start=1):
-            name = content.conditions[cause.condition_id].name
-            why = "; ".join(cause.reasons[:2])
-            lines.append(f"{number}. {name}" + (f" (why: {why})" if why else ""))
+        lines += [_cause_line(number, cause) for number, cause in enumerate(causes, start=1)]
         messages.append("\n".join(lines))
-        advice_ids: List[str] = []
-        for cause in causes[:2]:
-            for treatment_id in content.conditions[cause.condition_id].self_care:
-                if treatment_id not in advice_ids:
-                    advice_ids.append(treatment_id)
-        tips = [
-            f"• {content.treatments[t].name}: {content.treatments[t].advice.split('. ')[0].rstrip('.')}."
-            for t in advice_ids[:3]
-        ]
-        messages.append("What you can do meanwhile:\n" + "\n".join(tips))
     else:
+        # Nothing specific fits: the usual answer, said as what most back pain is.
+        fallback = content.fallback_condition()
+        shown = [fallback]
+        timeframe = content.timeframes[fallback.see_within]
         messages.append(
-            "What you described doesn't clearly point to one particular cause. That is common with back pain, "
-            "and most back pain improves within a few weeks."
+            "What you described doesn't clearly point to one particular cause. That is common. "
+            f"{fallback.name}: {fallback.summary}"
         )
-        general = [t for t in ("stay_active", "exercise", "heat") if t in content.treatments]
-        messages.append(
-            "What you can do meanwhile:\n"
-            + "\n".join(
-                f"• {content.treatments[t].name}: {content.treatments[t].advice.split('. ')[0].rstrip('.')}."
-                for t in general
-            )
-        )
+    advice = _fill(timeframe.advice)
+    # How soon to be seen: first when it is urgent, after the causes otherwise.
+    if timeframe.level != ROUTINE:
+        messages.insert(0, advice)
+    else:
+        messages.append(advice)
+    messages += [_fill(a.advice) for a in content.routine_advice.values() if a.applies(features)]
+    tips = [_tip(content.treatments[t]) for t in _self_care(shown, features, level)]
+    if tips:
+        messages.append("What you can do meanwhile:\n" + "\n".join(tips))
     messages.append(summary(record))
     return messages
-
-
-DEFAULT_ANATOMY_TOPIC = "spine_sections"
 
 
 def treatments_overview() -> List[str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 class Settings:
     emergency_number: str
     urgent_care_contact: str
+    crisis_contacts: str
 
 
 def get_settings() -> Settings:
@@ -18,4 +19,5 @@ def get_settings() -> Settings:
     return Settings(
         emergency_number=os.environ.get("EMERGENCY_NUMBER", "999"),
         urgent_care_contact=os.environ.get("URGENT_CARE_CONTACT", "NHS 111"),
+        crisis_contacts=os.environ.get("CRISIS_CONTACTS", "999 or Samaritans on 116 123"),
     )

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any, Dict, List, Mapping, Optional, Set
 
+from bot import contract
+from bot.content import get_content
 from bot.contract import (
     AGE_AT_ONSET_LIMITS,
     AGE_BANDS,
@@ -28,11 +30,13 @@ from bot.contract import (
 from bot.nlp import ABSENT, PRESENT, Analysis
 
 NERVE_SYMPTOMS = ("numbness", "tingling", "weakness")
-BELOW_KNEE = {"below_knee", "calf", "foot"}
-SPREAD_TARGETS = {"buttock", "thigh", "knee", "below_knee", "calf", "foot", "leg", "arm", "hand", "shoulder", "groin"}
-BACK_LOCATIONS = {"lower_back", "upper_back", "neck"}
+# Where places are, and which account of how it started is the most serious, are content
+# (lexicon.yml: `region`, `onset_order`), so a new place or onset needs no code.
+BELOW_KNEE = get_content().locations(contract.BELOW_KNEE)
+SPREAD_TARGETS = get_content().locations(contract.LIMB, contract.BELOW_KNEE)
+BACK_LOCATIONS = get_content().locations(contract.BACK)
 ACUTE_DAYS, CHRONIC_DAYS = 42, 84
-ONSET_SERIOUSNESS = ["major_trauma", "fall", "lifting_injury", "sudden", "gradual"]
+ONSET_SERIOUSNESS = list(get_content().onset_order)
 
 
 @dataclass

@@ -16,11 +16,13 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 import yaml
 
 from bot.contract import (
+    CODE_FINDINGS,
     DERIVED_FEATURES,
     EMERGENCY,
     FEATURE_PREFIXES,
     FINDING_KINDS,
     PATTERN_PREFIX,
+    REGIONS,
     SCREENING_SLOTS,
     TRIAGE_LEVELS,
     URGENT,
@@ -67,6 +69,9 @@ class Finding:
     kind: str
     label: str
     phrases: Tuple[str, ...]
+    # Body locations only: back, limb or below_knee (see bot.contract.REGIONS); empty
+    # for a place that is where the pain is, never where it spreads to (the flank, say).
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,8 @@ class AnatomyTopic:
     synonyms: Tuple[str, ...]
     facts: Tuple[str, ...]
     sources: Tuple[str, ...]
+    # The topic given when someone asks about anatomy without naming a part (one only).
+    default: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,6 +208,8 @@ class Content:
     timeframes: Mapping[str, Timeframe] = field(default_factory=dict)
     patterns: Mapping[str, Pattern] = field(default_factory=dict)
     routine_advice: Mapping[str, RoutineAdvice] = field(default_factory=dict)
+    # Onset finding ids, most serious first: the account of how it started that is kept.
+    onset_order: Tuple[str, ...] = ()
 
     def ranking_features(self) -> Tuple[str, ...]:
         features = list(DERIVED_FEATURES)
@@ -215,8 +224,16 @@ class Content:
         present = set(features)
         return {p.feature for p in self.patterns.values() if any(rule.matches(present) for rule in p.when_any)}
 
-    def fallback_condition(self) -> Optional[Condition]:
-        return next((c for c in self.conditions.values() if c.fallback), None)
+    def fallback_condition(self) -> Condition:
+        """The usual answer when nothing more specific fits (the loader requires one)."""
+        return next(c for c in self.conditions.values() if c.fallback)
+
+    def default_anatomy_topic(self) -> AnatomyTopic:
+        return next(t for t in self.anatomy.values() if t.default)
+
+    def locations(self, *regions: str) -> frozenset:
+        """Ids of the body locations in any of these regions."""
+        return frozenset(f.id for f in self.findings.values() if f.region and f.region in regions)
 
 
 class _Reader:
@@ -358,16 +375,20 @@ def _load_sources(directory: Path) -> Dict[str, Source]:
     }
 
 
-def _load_findings(directory: Path) -> Dict[str, Finding]:
+def _load_findings(directory: Path) -> Tuple[Dict[str, Finding], Tuple[str, ...]]:
     reader = _Reader(directory, "lexicon.yml", "findings")
     findings = {}
     phrase_owner: Dict[str, str] = {}
     for e in reader.entries():
+        kind = reader.choice(e, "kind", FINDING_KINDS)
+        if "region" in e and kind != "body_location":
+            raise ContentError(reader.file, e["id"], "only a body_location can have a 'region'")
         finding = Finding(
             id=e["id"],
-            kind=reader.choice(e, "kind", FINDING_KINDS),
+            kind=kind,
             label=reader.text(e, "label"),
             phrases=tuple(p.lower() for p in reader.texts(e, "phrases")),
+            region=reader.choice(e, "region", REGIONS) if "region" in e else "",
         )
         for phrase in finding.phrases:
             owner = phrase_owner.get(phrase)
@@ -375,7 +396,28 @@ def _load_findings(directory: Path) -> Dict[str, Finding]:
                 raise ContentError(reader.file, finding.id, f"phrase '{phrase}' is already used by '{owner}'")
             phrase_owner[phrase] = finding.id
         findings[finding.id] = finding
-    return findings
+    for finding_id, kind in CODE_FINDINGS.items():
+        if finding_id not in findings or findings[finding_id].kind != kind:
+            raise ContentError(
+                reader.file, finding_id, f"the assistant's code needs this finding (kind '{kind}'); keep it"
+            )
+    return findings, _onset_order(reader, findings)
+
+
+def _onset_order(reader: _Reader, findings: Mapping[str, Finding]) -> Tuple[str, ...]:
+    """`onset_order`: every onset finding once, the most serious first."""
+    order = reader.document.get("onset_order")
+    onsets = [f.id for f in findings.values() if f.kind == "onset"]
+    if not isinstance(order, list) or not all(isinstance(i, str) for i in order):
+        raise ContentError(reader.file, None, "'onset_order' must be a list of onset finding ids")
+    for finding_id in order:
+        if finding_id not in onsets:
+            raise ContentError(reader.file, None, f"'onset_order' names '{finding_id}', which is not an onset finding")
+    missing = [i for i in onsets if i not in order]
+    if missing or len(order) != len(set(order)):
+        problem = f"leaves out {', '.join(missing)}" if missing else "names a finding twice"
+        raise ContentError(reader.file, None, f"'onset_order' must list every onset finding once: it {problem}")
+    return tuple(order)
 
 
 def _load_treatments(directory: Path, sources: Mapping[str, Source]) -> Dict[str, Treatment]:
@@ -396,16 +438,26 @@ def _load_treatments(directory: Path, sources: Mapping[str, Source]) -> Dict[str
 
 def _load_anatomy(directory: Path, sources: Mapping[str, Source]) -> Dict[str, AnatomyTopic]:
     reader = _Reader(directory, "anatomy.yml", "topics")
-    return {
+    topics = {
         e["id"]: AnatomyTopic(
             id=e["id"],
             name=reader.text(e, "name"),
             synonyms=reader.texts(e, "synonyms"),
             facts=reader.texts(e, "facts"),
             sources=reader.references(e, "sources", sources, "source"),
+            default=reader.boolean(e, "default"),
         )
         for e in reader.entries()
     }
+    defaults = [t.id for t in topics.values() if t.default]
+    if len(defaults) != 1:
+        problem = f"only one topic can be the default ('{defaults[0]}' is)" if defaults else None
+        raise ContentError(
+            reader.file,
+            defaults[1] if len(defaults) > 1 else None,
+            problem or "one topic needs 'default: true' (the answer when no part of the spine is named)",
+        )
+    return topics
 
 
 def _load_indicators(reader: _Reader, entry: Mapping[str, Any], features: Tuple[str, ...]) -> Tuple[Indicator, ...]:
@@ -430,7 +482,7 @@ def _load_indicators(reader: _Reader, entry: Mapping[str, Any], features: Tuple[
 
 
 def _load_timeframes(reader: _Reader) -> Dict[str, Timeframe]:
-    return {
+    timeframes = {
         e["id"]: Timeframe(
             id=e["id"],
             level=reader.choice(e, "level", TRIAGE_LEVELS),
@@ -438,6 +490,12 @@ def _load_timeframes(reader: _Reader) -> Dict[str, Timeframe]:
         )
         for e in reader.entries("timeframes")
     }
+    # Listed from the most to the least urgent: the result says the first one that applies.
+    listed = list(timeframes.values())
+    for earlier, later in zip(listed, listed[1:], strict=False):
+        if TRIAGE_LEVELS.index(later.level) > TRIAGE_LEVELS.index(earlier.level):
+            raise ContentError(reader.file, later.id, "timeframes must be listed from the most to the least urgent")
+    return timeframes
 
 
 def _load_patterns(reader: _Reader, sources: Mapping[str, Source], features: Tuple[str, ...]) -> Dict[str, Pattern]:
@@ -497,6 +555,8 @@ def _load_conditions(
     fallbacks = [c.id for c in conditions.values() if c.fallback]
     if len(fallbacks) > 1:
         raise ContentError(reader.file, fallbacks[1], f"only one condition can be the fallback ('{fallbacks[0]}' is)")
+    if not fallbacks:
+        raise ContentError(reader.file, None, "one condition needs 'fallback: true' (the usual answer)")
     return conditions
 
 
@@ -586,7 +646,7 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
     """Load and cross-check every content file, or raise ContentError."""
     directory = Path(directory)
     sources = _load_sources(directory)
-    findings = _load_findings(directory)
+    findings, onset_order = _load_findings(directory)
     treatments = _load_treatments(directory, sources)
     anatomy = _load_anatomy(directory, sources)
     reader = _Reader(directory, "conditions.yml", "conditions")
@@ -613,6 +673,7 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
         timeframes=timeframes,
         patterns=patterns,
         routine_advice=routine_advice,
+        onset_order=onset_order,
     )
 
 

@@ -1,0 +1,154 @@
+"""What the result and the "what is ...?" answers say, from the content (no Rasa)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import replies
+from bot.content import get_content
+from bot.nlp import analyse
+from bot.ranking import RankedCause, most_urgent_timeframe, rank_causes
+from bot.symptoms import SymptomRecord, is_correction
+
+CONTENT = get_content()
+URGENT_IDS = [c.id for c in CONTENT.conditions.values() if CONTENT.timeframes[c.see_within].level != "routine"]
+MEANWHILE = "What you can do meanwhile:"
+
+
+@pytest.fixture(autouse=True)
+def settings(monkeypatch):
+    monkeypatch.setenv("EMERGENCY_NUMBER", "112")
+    monkeypatch.setenv("URGENT_CARE_CONTACT", "the out-of-hours line")
+    monkeypatch.setenv("CRISIS_CONTACTS", "the crisis team on 0800 000 000")
+
+
+def record_of(*lines: str) -> SymptomRecord:
+    record = SymptomRecord()
+    for line in lines:
+        record.update(analyse(line), correcting=is_correction(line))
+    return record
+
+
+def cause(condition_id: str, *reasons: str) -> RankedCause:
+    return RankedCause(condition_id, 5.0, tuple(reasons))
+
+
+# --------------------------------------------------------------------------- "what is ...?"
+@pytest.mark.parametrize("condition_id", list(CONTENT.conditions))
+def test_every_condition_answer_says_when_to_get_checked(condition_id):
+    condition = CONTENT.conditions[condition_id]
+    said = replies.condition_answer(condition_id)
+    assert said[0] == f"{condition.name}: {condition.summary}"
+    assert any(condition.professional_care[0] in text for text in said), said
+    assert not any("{" in text for text in said)
+
+
+@pytest.mark.parametrize("condition_id", URGENT_IDS)
+def test_a_serious_cause_leads_with_what_to_do_and_offers_no_self_care(condition_id):
+    said = replies.condition_answer(condition_id)
+    assert said[1] == CONTENT.conditions[condition_id].professional_care[0]
+    assert said[1].startswith("Get checked today")
+    assert not any("often help" in text for text in said)
+
+
+def test_urgent_conditions_include_a_clot_a_fracture_and_the_kidneys():
+    assert {"deep_vein_thrombosis", "osteoporotic_fracture", "kidney_problem"} <= set(URGENT_IDS)
+
+
+# --------------------------------------------------------------------------- overviews
+def test_topics_overview_comes_from_the_content():
+    said = replies.topics_overview()
+    assert len(said) == 1
+    assert said[0].startswith("I can tell you about: " + CONTENT.fallback_condition().name)
+    first_treatments = [t.name.lower() for t in CONTENT.treatments.values()][:2]
+    assert all(name in said[0] for name in first_treatments)
+    assert f"and {len(CONTENT.conditions) - 8} more" in said[0]
+
+
+def test_anatomy_overview_is_the_default_topic():
+    assert replies.anatomy_overview() == replies.anatomy_answer(CONTENT.default_anatomy_topic().id)
+
+
+# --------------------------------------------------------------------------- the result
+def test_each_cause_says_why_and_when_to_get_it_checked():
+    record = record_of("my lower back hurts and it shoots down my leg below the knee", "coughing makes it worse")
+    causes = rank_causes(record.features())
+    said = replies.result(causes, record)
+    listing = said[0]
+    assert listing.startswith("These are possible causes")
+    for number, ranked in enumerate(causes, start=1):
+        condition = CONTENT.conditions[ranked.condition_id]
+        line = next(line for line in listing.splitlines() if line.startswith(f"{number}. {condition.name}"))
+        assert ranked.reasons[0] in line and condition.professional_care[0] in line
+    # How soon to be seen comes after the causes when nothing is urgent.
+    assert said[1] == replies._fill(most_urgent_timeframe(causes).advice)
+    assert any(text.startswith(MEANWHILE) for text in said)
+    assert said[-1].startswith("You told me:")
+
+
+def test_a_serious_cause_leads_the_result_with_what_to_do():
+    record = record_of("my calf is swollen and warm to touch", "since a long flight")
+    causes = [cause("deep_vein_thrombosis", "swelling of one leg is a typical sign of a clot in a leg vein")]
+    said = replies.result(causes, record, level="urgent")
+    assert said[0].startswith("Please get checked today")
+    assert "the out-of-hours line" in said[0] and "112" in said[0]
+    clot = CONTENT.conditions["deep_vein_thrombosis"]
+    assert f"1. {clot.name}: Get checked today" in said[1]
+    assert said[1].index("Get checked today") < said[1].index("why it may fit")
+
+
+def test_no_empty_self_care_heading_when_every_cause_is_urgent():
+    record = record_of("my calf is swollen")
+    said = replies.result([cause("deep_vein_thrombosis"), cause("kidney_problem")], record)
+    assert not any(MEANWHILE in text for text in said)
+
+
+def test_no_self_care_next_to_a_serious_cause():
+    said = replies.result([cause("muscle_strain"), cause("deep_vein_thrombosis")], record_of("my calf hurts"))
+    assert not any(MEANWHILE in text for text in said)
+    assert said[0].startswith("Please get checked today")
+
+
+def test_no_self_care_when_the_triage_level_is_urgent():
+    said = replies.result([cause("muscle_strain")], record_of("i pulled my back"), level="urgent")
+    assert not any(MEANWHILE in text for text in said)
+
+
+def test_self_care_is_withheld_when_a_fever_goes_with_a_whole_body_illness():
+    with_fever = record_of("my joints ache all over and my back hurts", "i have a fever")
+    said = replies.result([cause("systemic_disease")], with_fever)
+    assert not any(MEANWHILE in text for text in said)
+    without = record_of("my joints ache all over and my back hurts")
+    assert any(MEANWHILE in text for text in replies.result([cause("systemic_disease")], without))
+
+
+def test_routine_advice_for_the_inflammatory_pattern():
+    record = record_of(
+        "i'm 26 and my lower back has hurt for 6 months",
+        "i'm stiff for hours in the morning",
+        "it's better with exercise and worse with rest",
+        "it wakes me in the early hours",
+    )
+    causes = rank_causes(record.features())
+    assert causes[0].condition_id == "axial_spondyloarthritis"
+    advice = CONTENT.routine_advice["possible_axial_spondyloarthritis"]
+    assert replies._fill(advice.advice) in replies.result(causes, record)
+    assert "rheumatolog" in advice.advice
+
+
+def test_nothing_specific_gives_the_usual_answer_and_its_self_care():
+    record = record_of("it hurts")
+    said = replies.result([], record)
+    fallback = CONTENT.fallback_condition()
+    assert said[0].startswith("What you described doesn't clearly point to one particular cause")
+    assert fallback.summary in said[0]
+    assert said[1] == replies._fill(CONTENT.timeframes[fallback.see_within].advice)
+    tips = next(text for text in said if text.startswith(MEANWHILE))
+    for treatment_id in fallback.self_care[:3]:
+        assert CONTENT.treatments[treatment_id].name in tips
+
+
+def test_crisis_contacts_are_filled_in_from_the_settings():
+    assert replies._fill("Call {crisis_contacts}.") == "Call the crisis team on 0800 000 000."
+    advice = CONTENT.red_flags["self_harm_thoughts"].advice
+    assert "the crisis team on 0800 000 000" in replies._fill(advice)
