@@ -416,7 +416,8 @@ class SlackChannel(EnvironmentConfigured, SlackInput):
 
     @staticmethod
     def delivery_id(request: Request) -> Optional[Text]:
-        """Slack's id of this delivery: the event's ``event_id``, an interaction's ``trigger_id``."""
+        """Slack's id of this delivery: the event's ``event_id``, an interaction's ``trigger_id``
+        and ``action_ts``."""
         if "json" in (request.headers.get("content-type") or ""):
             body = request.json if isinstance(request.json, dict) else {}
             return body.get("event_id")
@@ -424,7 +425,11 @@ class SlackChannel(EnvironmentConfigured, SlackInput):
             payload = json.loads(request.form.get("payload") or "{}")
         except ValueError:
             return None
-        return payload.get("trigger_id") if isinstance(payload, dict) else None
+        if not isinstance(payload, dict) or not payload.get("trigger_id"):
+            return None
+        # One trigger_id can carry several actions; each click has its own action_ts.
+        actions = payload.get("actions") or [{}]
+        return f"{payload['trigger_id']}:{(actions[0] or {}).get('action_ts', '')}"
 
     def get_output_channel(
         self, channel: Optional[Text] = None, thread_id: Optional[Text] = None

@@ -136,7 +136,7 @@ class SocketIOInput(RasaSocketIOInput):
             addresses.pop(sid, None)
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Any) -> None:
+        async def session_request(sid: Text, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = requested if valid_session_id(requested) else new_session_id()
             previous = sessions.get(sid)
@@ -156,7 +156,7 @@ class SocketIOInput(RasaSocketIOInput):
         state: Dict[Text, Any],
     ) -> None:
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: Text, data: Any = None) -> None:
             output_channel = SocketIOOutput(sio, self.bot_message_evt)
             if not isinstance(data, dict):
                 return

@@ -69,7 +69,7 @@ class Stack:
 
     @property
     def action_url(self) -> str:
-        return f"http://127.0.0.1:{self.action_port}/webhook"
+        return f"http://localhost:{self.action_port}/webhook"
 
     def _spawn(self, name: str, args: List[str], env: dict) -> subprocess.Popen:
         """``args``: scripts/server.sh and its arguments (subclasses may append more)."""
