@@ -203,6 +203,16 @@ def check_api_request(request: Request, limits: Limits) -> Optional[str]:
     return problem
 
 
+def _remember_api_text(request: Request) -> None:
+    """The text of an API message or parse request is a person's words too (for the log redaction)."""
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return
+    if isinstance(body, dict) and isinstance(body.get("text"), str):
+        privacy.remember_text(body["text"])
+
+
 def _has_credentials(request: Request) -> bool:
     return "token" in request.args or bool(request.headers.get("authorization"))
 
@@ -220,7 +230,11 @@ def install(app: Sanic) -> None:
         if request.path.startswith(("/webhooks/", "/socket.io")) or not _has_credentials(request):
             return None
         problem = check_api_request(request, limits)
-        return error(problem) if problem else None
+        if problem:
+            return error(problem)
+        if request.method in ("POST", "PUT") and request.body:
+            _remember_api_text(request)
+        return None
 
     app.register_middleware(validate_api_body, "request")
 

@@ -31,6 +31,8 @@ _recent: Deque[str] = deque(maxlen=REMEMBERED)
 _recent_set: Set[str] = set()
 _lock = threading.Lock()
 _TOKEN = re.compile(r"(?i)(token=)[^&\s'\"]+")
+# Rasa lines known to quote pieces of a message (not only the whole of it).
+_QUOTING = (re.compile(r"(Failed to parse arguments in line ).*", re.DOTALL),)
 MESSAGE = "[message]"
 
 # Rasa's own list of structured-log fields that carry user data (rasa/utils/log_utils.py).
@@ -68,6 +70,8 @@ def redact_for_log(line: str) -> str:
 
 
 def _redact_for_log(line: str) -> str:
+    for pattern in _QUOTING:
+        line = pattern.sub(r"\1[message] (the details would quote it)", line)
     for text in sorted((t for t in list(_recent) if len(t) <= len(line)), key=len, reverse=True):
         if text in line:
             line = line.replace(text, MESSAGE)

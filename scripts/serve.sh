@@ -71,8 +71,10 @@ while true; do
       code=0; wait "$pid" 2>/dev/null || code=$?
       # A server that ran for a minute had recovered: start counting failures again.
       if [ $(( $(date +%s) - ${started[$name]} )) -ge 60 ]; then failures[$name]=0; fi
-      failures[$name]=$(( ${failures[$name]:-0} + 1 ))
-      delay=$(( failures[$name] == 1 ? 1 : (failures[$name] > 5 ? 30 : 2 ** (failures[$name] - 1)) ))
+      tries=$(( ${failures[$name]:-0} + 1 ))
+      failures[$name]=$tries
+      delay=30
+      if [ "$tries" -le 5 ]; then delay=$(( 1 << (tries - 1) )); fi  # 1, 2, 4, 8, 16, then 30 s
       say "$name server stopped (exit code $code); restarting in ${delay}s (see $LOG_DIR/$name.log)"
       sleep "$delay"
       start "$name"
