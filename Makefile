@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 
-.PHONY: run test setup lint format train validate validate-content shell evaluate explore lock clean cluster cluster-down
+.PHONY: run test setup lint format train validate validate-content shell evaluate explore lock clean purge cluster cluster-down
 
 run: setup train ## Install, train if needed, start action server + Rasa + the demo page
 	scripts/serve.sh
@@ -38,9 +38,11 @@ evaluate: setup ## NLU cross-validation and held-out scores into results/ (see d
 explore: setup train ## The dialogue explorer with a larger budget (EXPLORE_CONVERSATIONS=5000)
 	$(ENV) EXPLORE_CONVERSATIONS=$${EXPLORE_CONVERSATIONS:-5000} .venv/bin/python -m pytest tests/conversations/test_explorer.py -s -q
 
-lock: ## Re-pin requirements.txt and requirements-dev.txt from the .in files
-	.venv/bin/pip install -r requirements.in && .venv/bin/pip freeze --exclude-editable > requirements.txt
-	.venv/bin/pip install -r requirements-dev.in && .venv/bin/pip freeze --exclude-editable | grep -vxFf requirements.txt > requirements-dev.txt
+lock: ## Re-pin requirements.txt and requirements-dev.txt (with hashes) from the .in files
+	scripts/lock.sh
+
+purge: setup ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
+	scripts/purge.sh
 
 clean: ## Remove trained models, results and runtime data (not the venv)
 	rm -rf models results var .pytest_cache test-artifacts

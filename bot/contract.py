@@ -74,6 +74,7 @@ ASK_CONDITION = "ask_condition"
 ASK_TREATMENT = "ask_treatment"
 ASK_ANATOMY = "ask_anatomy"
 REPORT_RED_FLAG = "report_red_flag"
+DELETE_CONVERSATION = "delete_conversation"  # the person asks for their conversation to be erased
 INTENTS: Tuple[str, ...] = (
     GREET,
     GOODBYE,
@@ -90,6 +91,7 @@ INTENTS: Tuple[str, ...] = (
     ASK_TREATMENT,
     ASK_ANATOMY,
     REPORT_RED_FLAG,
+    DELETE_CONVERSATION,
 )
 # Intents whose findings describe the person's own pain ("can sitting cause back pain?"
 # is a question, not "worse when sitting").
@@ -99,6 +101,9 @@ QUESTION_INTENTS = frozenset({ASK_CONDITION, ASK_TREATMENT, ASK_ANATOMY, ASK_HEL
 
 # --------------------------------------------------------------------------- responses
 CONSULT_PROFESSIONAL = "utter_consult_professional"
+# Said when a conversation is deleted; the tracker store deletes the conversation on
+# seeing it (addons/tracker_store.py), so the deletion needs no action server.
+CONVERSATION_DELETED_RESPONSE = "utter_conversation_deleted"
 
 # --------------------------------------------------------------------------- entities
 # Topic labels the language layer tags (what a question is about).

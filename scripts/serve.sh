@@ -1,44 +1,90 @@
 #!/usr/bin/env bash
-# Starts the action server, the Rasa server and the demo web page; Ctrl+C stops all three.
+# Starts the action server, the Rasa server and the demo web page, and keeps them running:
+# a server that stops is logged and started again (after 1 s, then up to 30 s between
+# tries while it keeps failing), and the others go on serving meanwhile. Conversations
+# live in the tracker database, so one continues when its server is back. Ctrl+C stops all.
+# Logs: $LOG_DIR/<server>.log (rotated) and $LOG_DIR/supervisor.log; pids in $RUN_DIR.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
-mkdir -p "$(dirname "$TRACKER_DB")" "$ROOT/var/log"
+umask 077
+mkdir -p "$(dirname "$TRACKER_DB")" "$LOG_DIR" "$RUN_DIR"
 
-if [ -z "${RASA_API_TOKEN:-}" ]; then
-  RASA_API_TOKEN=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24))')
-  echo "RASA_API_TOKEN was not set; generated one for this run: $RASA_API_TOKEN"
+if [ -z "${RASA_API_TOKEN:-}" ] && [ ! -s "$RASA_API_TOKEN_FILE" ]; then
+  mkdir -p "$(dirname "$RASA_API_TOKEN_FILE")"
+  "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))' > "$RASA_API_TOKEN_FILE"
 fi
-export RASA_API_TOKEN
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+servers=(actions rasa web)
+declare -A pids=() failures=() started=()
+say() { echo "$(date -u +%FT%TZ) $*" | tee -a "$LOG_DIR/supervisor.log" >&2; }
 
-scripts/server.sh actions > "$ROOT/var/log/actions.log" 2>&1 &
-pids+=($!)
-scripts/server.sh rasa > "$ROOT/var/log/rasa.log" 2>&1 &
-pids+=($!)
-scripts/server.sh web > "$ROOT/var/log/web.log" 2>&1 &
-pids+=($!)
+start() {
+  local name=$1
+  # Process substitution keeps $! the server's own pid (a pipe would give the logger's).
+  scripts/server.sh "$name" > >(exec "$VENV/bin/python" scripts/logpipe.py "$LOG_DIR/$name.log") 2>&1 &
+  pids[$name]=$!
+  started[$name]=$(date +%s)
+  echo "${pids[$name]}" > "$RUN_DIR/$name.pid"
+}
 
-echo "Starting (logs in var/log/) ..."
-for _ in $(seq 1 180); do
-  if curl -sf "http://localhost:$RASA_PORT/" >/dev/null && curl -sf "http://localhost:$ACTION_PORT/health" >/dev/null; then
-    echo
-    echo "  Chat in the browser:  http://localhost:$WEB_PORT/"
-    echo "  REST channel:         http://localhost:$RASA_PORT/webhooks/rest/webhook"
-    echo "  HTTP API (token):     http://localhost:$RASA_PORT/  (token: \$RASA_API_TOKEN)"
-    echo "  Action server:        http://localhost:$ACTION_PORT/"
-    echo "Press Ctrl+C to stop."
-    wait -n "${pids[@]}"
-    echo "A server stopped; see var/log/." >&2
-    exit 1
-  fi
-  for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "A server failed to start; see var/log/." >&2; tail -n 20 "$ROOT"/var/log/*.log >&2; exit 1; }
+stop_all() {
+  trap - EXIT INT TERM
+  for name in "${servers[@]}"; do
+    [ -n "${pids[$name]:-}" ] && kill "${pids[$name]}" 2>/dev/null || true
   done
+  wait 2>/dev/null || true
+  rm -f "$RUN_DIR"/*.pid
+}
+trap stop_all EXIT
+trap 'exit 0' INT TERM
+
+for name in "${servers[@]}"; do start "$name"; done
+
+echo "Starting (logs in $LOG_DIR/) ..."
+ready=
+for _ in $(seq 1 240); do
+  if curl -sf "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -sf "http://127.0.0.1:$ACTION_PORT/health" >/dev/null; then
+    ready=1; break
+  fi
   sleep 1
 done
-echo "Timed out waiting for the servers; see var/log/." >&2
-exit 1
+if [ -z "$ready" ]; then
+  echo "Timed out waiting for the servers; see $LOG_DIR/." >&2
+  tail -n 20 "$LOG_DIR"/*.log >&2
+  exit 1
+fi
+token_note='in $RASA_API_TOKEN'
+[ -z "${RASA_API_TOKEN:-}" ] && token_note="in $RASA_API_TOKEN_FILE (readable by you only)"
+echo
+echo "  Chat in the browser:  http://localhost:$WEB_PORT/"
+echo "  REST channel:         http://localhost:$RASA_PORT/webhooks/rest/webhook"
+echo "  HTTP API:             http://localhost:$RASA_PORT/  (token $token_note)"
+echo "  Action server:        http://localhost:$ACTION_PORT/"
+echo "Press Ctrl+C to stop."
+
+last_purge=0
+while true; do
+  for name in "${servers[@]}"; do
+    pid=${pids[$name]}
+    if ! kill -0 "$pid" 2>/dev/null; then
+      code=0; wait "$pid" 2>/dev/null || code=$?
+      # A server that ran for a minute had recovered: start counting failures again.
+      if [ $(( $(date +%s) - ${started[$name]} )) -ge 60 ]; then failures[$name]=0; fi
+      tries=$(( ${failures[$name]:-0} + 1 ))
+      failures[$name]=$tries
+      delay=30
+      if [ "$tries" -le 5 ]; then delay=$(( 1 << (tries - 1) )); fi  # 1, 2, 4, 8, 16, then 30 s
+      say "$name server stopped (exit code $code); restarting in ${delay}s (see $LOG_DIR/$name.log)"
+      sleep "$delay"
+      start "$name"
+      say "$name server restarted (pid ${pids[$name]})"
+    fi
+  done
+  # Retention: once a day, delete conversations older than RETENTION_DAYS.
+  if [ $(( $(date +%s) - last_purge )) -ge 86400 ]; then
+    last_purge=$(date +%s)
+    (scripts/purge.sh >> "$LOG_DIR/supervisor.log" 2>&1 || say "retention purge failed (see $LOG_DIR/supervisor.log)") &
+  fi
+  sleep 1
+done

@@ -6,16 +6,23 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
+umask 077  # logs, the tracker database and the token file: readable by their owner only
 server="${1:?usage: scripts/server.sh actions|rasa|web [args...]}"
 shift
 case "$server" in
   actions)
-    exec "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" "$@" ;;
+    # rasa_sdk has no --interface option: it binds to SANIC_HOST.
+    SANIC_HOST="$ACTION_HOST" exec "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" "$@" ;;
   rasa)
-    : "${RASA_API_TOKEN:?RASA_API_TOKEN must be set: the HTTP API is never open}"
+    if [ -z "${RASA_API_TOKEN:-}" ] && [ ! -s "$RASA_API_TOKEN_FILE" ]; then
+      echo "RASA_API_TOKEN or the file $RASA_API_TOKEN_FILE must hold a token: the HTTP API is never open" >&2
+      exit 2
+    fi
+    # The launcher reads the token from the environment or the file, so that it never
+    # appears in the process list (addons/launch.py).
     # shellcheck disable=SC2086  # CORS_ORIGINS is a space-separated list
-    exec "$VENV/bin/rasa" run --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --port "$RASA_PORT" \
-      --enable-api --auth-token "$RASA_API_TOKEN" --cors $CORS_ORIGINS \
+    exec "$VENV/bin/python" -m addons.launch --model "$MODEL_DIR/$MODEL_NAME.tar.gz" \
+      --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --cors $CORS_ORIGINS \
       --credentials "$CREDENTIALS" --endpoints "$ENDPOINTS" "$@" ;;
   web)
     exec "$VENV/bin/python" -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory "$ROOT/web" "$@" ;;

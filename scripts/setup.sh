@@ -36,7 +36,8 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$python" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade "pip==24.0"
-"$VENV/bin/python" -m pip install --quiet -r "$ROOT/requirements.txt"
+# Every file pip downloads must match a hash in the requirements file (supply chain).
+"$VENV/bin/python" -m pip install --quiet --require-hashes -r "$ROOT/requirements.txt"
 # Test and check tools, kept apart so a deployment can install requirements.txt alone.
-"$VENV/bin/python" -m pip install --quiet -r "$ROOT/requirements-dev.txt"
+"$VENV/bin/python" -m pip install --quiet --require-hashes -r "$ROOT/requirements-dev.txt"
 echo "$wanted" > "$stamp"

@@ -23,7 +23,7 @@
       openChat: 'Open chat',
       closeChat: 'Close chat',
       restart: 'Start over',
-      restartConfirm: 'Delete this conversation from this device and start a new one?',
+      restartConfirm: "Delete this conversation, here and on the assistant's server, and start a new one?",
       disclaimer: "I'm not a doctor. In an emergency, call your local emergency number.",
       disclaimerNumber: "I'm not a doctor. In an emergency, call {number}.",
       conversation: 'Conversation',
@@ -64,7 +64,7 @@
       openChat: 'Ouvrir la discussion',
       closeChat: 'Fermer la discussion',
       restart: 'Recommencer',
-      restartConfirm: 'Effacer cette conversation de cet appareil et en commencer une nouvelle ?',
+      restartConfirm: "Effacer cette conversation, ici et sur le serveur de l'assistant, et en commencer une nouvelle ?",
       disclaimer: "Je ne suis pas médecin. En cas d'urgence, appelez le numéro d'urgence local.",
       disclaimerNumber: "Je ne suis pas médecin. En cas d'urgence, appelez le {number}.",
       conversation: 'Conversation',
@@ -159,7 +159,8 @@
     primaryColor: data.primaryColor || DEFAULT_PRIMARY,
     primaryTextColor: data.primaryTextColor || '',
     emergencyNumber: data.emergencyNumber || '',
-    storage: data.storage === 'session' ? 'session' : 'local',
+    // Per tab by default (a shared computer must not show the last person's conversation).
+    storage: data.storage === 'local' ? 'local' : 'session',
     lang: lang
   };
 
@@ -192,17 +193,17 @@
     try { s.setItem(key, value); } catch (e) { /* quota: keep going without saving */ }
   }
 
+  // 128 random bits: the id is the conversation's only key. Without a CSPRNG, none is
+  // made here and the server picks one (it replaces any id that is not 32 hex digits).
   function newSessionId() {
-    if (window.crypto && crypto.getRandomValues) {
-      var bytes = new Uint8Array(16);
-      crypto.getRandomValues(bytes);
-      return Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
-    }
-    return (Date.now().toString(16) + Math.random().toString(16).slice(2)).slice(0, 32);
+    if (!(window.crypto && crypto.getRandomValues)) return '';
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
   }
 
   var sessionId = persistent.getItem(SESSION_KEY);
-  if (!sessionId || !/^[A-Za-z0-9_-]{8,64}$/.test(sessionId)) {
+  if (!sessionId || !/^[0-9a-f]{32}$/.test(sessionId)) {
     sessionId = newSessionId();
     safeSet(persistent, SESSION_KEY, sessionId);
   }
@@ -592,7 +593,7 @@
       socket = io(options.serverUrl, { path: options.socketPath, withCredentials: false });
       socket.on('connect', function () {
         confirmed = false;
-        socket.emit('session_request', { session_id: sessionId });
+        socket.emit('session_request', { session_id: sessionId || null });
       });
       socket.on('session_confirm', function (payload) {
         var id = payload && typeof payload === 'object' ? payload.session_id : payload;
@@ -822,9 +823,14 @@
     statusState.timedOut = false;
     renderHistory();
     if (socket) { // a new socket id, so the old session's room is left behind
-      confirmed = false;
-      socket.disconnect();
-      socket.connect();
+      var reconnect = function () { confirmed = false; socket.disconnect(); socket.connect(); };
+      if (confirmed) { // the server deletes the old conversation, then the socket starts afresh
+        var timer = setTimeout(reconnect, 3000);
+        socket.once('conversation_deleted', function () { clearTimeout(timer); reconnect(); });
+        socket.emit('delete_conversation', {});
+      } else {
+        reconnect();
+      }
     }
     ui.input.focus();
   }

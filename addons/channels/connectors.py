@@ -14,7 +14,11 @@ the platform calls. Compared with Rasa's built-in connectors these also
   4xx and nothing is processed,
 - split long answers within each platform's limit and send buttons as the platform's
   own choices, or as a numbered list the person can answer with "2",
-- keep people from typing Rasa intents directly ("/greet"), and map "/start" to "hi".
+- keep people from typing Rasa intents directly ("/greet"), and map "/start" to "hi",
+- process each delivery once: a retried or replayed webhook call (same Telegram
+  ``update_id``, Slack ``event_id`` / interaction ``trigger_id``, Messenger message
+  ``mid``) is acknowledged and skipped,
+- pass every message through the channel guard (length, rate limit; ``addons/guard.py``).
 
 Environment variables (docs/channels.md):
     Telegram   TELEGRAM_ACCESS_TOKEN, TELEGRAM_WEBHOOK_URL [, TELEGRAM_WEBHOOK_SECRET]
@@ -49,6 +53,8 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from addons.guard import guarded
+from bot.guard import RecentIds
 from bot.rendering import (
     FACEBOOK,
     SLACK,
@@ -244,6 +250,7 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
             raise RasaException("TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (1-256 characters).")
         self.profile = TELEGRAM.with_max_text(max_message_length)
         self.webhook_registered = False
+        self.deliveries = RecentIds()
 
     def get_output_channel(self) -> TelegramOutputChannel:
         # Unlike Rasa's TelegramInput, no network call here: the webhook is registered
@@ -296,6 +303,7 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         blueprint = Blueprint("telegram_webhook", __name__)
         out_channel = self.get_output_channel()
+        on_new_message = guarded(on_new_message)
 
         @blueprint.listener("after_server_start")
         async def register(_app: Sanic, _loop: Any) -> None:
@@ -310,7 +318,10 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
             if not hmac.compare_digest(request.headers.get(TELEGRAM_SECRET_HEADER, ""), self.secret_token):
                 logger.warning("Telegram: refused an update without the right secret token.")
                 return response.text("forbidden", status=403)
-            parsed = self.parse_update(request.json or {})
+            update = request.json if isinstance(request.json, dict) else {}
+            if self.deliveries.seen_before(update.get("update_id")):
+                return response.text("duplicate")
+            parsed = self.parse_update(update)
             if parsed is None:
                 return response.text("ignored")
             sender_id, text, callback_id = parsed
@@ -401,6 +412,24 @@ class SlackChannel(EnvironmentConfigured, SlackInput):
     def __init__(self, *args: Any, max_message_length: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.profile = SLACK.with_max_text(max_message_length)
+        self.deliveries = RecentIds()
+
+    @staticmethod
+    def delivery_id(request: Request) -> Optional[Text]:
+        """Slack's id of this delivery: the event's ``event_id``, an interaction's ``trigger_id``
+        and ``action_ts``."""
+        if "json" in (request.headers.get("content-type") or ""):
+            body = request.json if isinstance(request.json, dict) else {}
+            return body.get("event_id")
+        try:
+            payload = json.loads(request.form.get("payload") or "{}")
+        except ValueError:
+            return None
+        if not isinstance(payload, dict) or not payload.get("trigger_id"):
+            return None
+        # One trigger_id can carry several actions; each click has its own action_ts.
+        actions = payload.get("actions") or [{}]
+        return f"{payload['trigger_id']}:{(actions[0] or {}).get('action_ts', '')}"
 
     def get_output_channel(
         self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
@@ -415,13 +444,15 @@ class SlackChannel(EnvironmentConfigured, SlackInput):
         sender_id: Optional[Text],
         metadata: Optional[Dict],
     ) -> Any:
+        if self.deliveries.seen_before(self.delivery_id(request)):
+            return response.text("duplicate")
         text = neutralize_command(text)
         if sender_id:
             text = await resolve_reply(request.app, sender_id, text, self.profile)
         return await super().process_message(request, on_new_message, text, sender_id, metadata)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        blueprint = super().blueprint(guarded(on_new_message))
 
         @blueprint.middleware("request")
         async def url_verification(request: Request) -> Optional[HTTPResponse]:
@@ -501,6 +532,12 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
         self.graph_api_version = str(graph_api_version).lstrip("v")
         self.profile = FACEBOOK.with_max_text(max_message_length)
         self._background_tasks: Set[asyncio.Task] = set()
+        self.deliveries = RecentIds()
+
+    def first_delivery(self, event: Dict[Text, Any]) -> bool:
+        """False for a messaging event whose message ``mid`` was processed already."""
+        mid = ((event.get("message") or event.get("postback") or {}) or {}).get("mid")
+        return not self.deliveries.seen_before(mid)
 
     def get_output_channel(self) -> FacebookOutputChannel:
         # app_secret adds appsecret_proof to every Graph API call.
@@ -563,6 +600,7 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         blueprint = Blueprint("fb_webhook", __name__)
+        on_new_message = guarded(on_new_message)
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -581,12 +619,13 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
             if not self.signature_is_valid(self.fb_secret, request.body, request.headers):
                 logger.warning("Messenger: refused a webhook call with a wrong signature.")
                 return response.text("forbidden", status=403)
-            payload = request.json or {}
+            payload = request.json if isinstance(request.json, dict) else {}
             messages = [
                 parsed
                 for entry in (payload.get("entry") or [])
                 if payload.get("object") == "page"
                 for event in (entry.get("messaging") or [])
+                if isinstance(event, dict) and self.first_delivery(event)
                 for parsed in [self.parse_event(event)]
                 if parsed
             ]

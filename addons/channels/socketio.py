@@ -11,7 +11,21 @@ not listed gets "400 Not an accepted origin" (polling and WebSocket alike). Requ
 ``Origin`` header (server-side clients, curl) are not affected. The origins come from the
 credentials key ``cors_allowed_origins`` (a list, or a space-separated string) or else from
 the ``CORS_ORIGINS`` environment variable that scripts/serve.sh also passes to ``--cors``;
-with neither, Rasa's behaviour is unchanged. Use it in credentials.yml as::
+with neither, Rasa's behaviour is unchanged. It also keeps one person's conversation to that person (docs/security.md):
+
+- the session id is the conversation's only credential, so it must be unguessable: a
+  ``session_request`` for anything but 32 hex digits (128 random bits, what the widget
+  makes with ``crypto.getRandomValues``) gets a new random id from the server instead;
+- a socket may only use the session id it was confirmed: Rasa's channel takes the
+  ``session_id`` of every ``user_uttered`` at face value, so one socket could write into,
+  and receive the replies of, any conversation; here a message naming another session
+  is refused;
+- messages go through the channel guard (length, rate limits per session and per client
+  address, kind replies; ``addons/guard.py``);
+- ``delete_conversation`` (the widget's "Start over") deletes the socket's conversation
+  from the tracker store and answers ``conversation_deleted``.
+
+Use it in credentials.yml as::
 
     addons.channels.socketio.SocketIOInput:
       user_message_evt: user_uttered
@@ -21,12 +35,29 @@ with neither, Rasa's behaviour is unchanged. Use it in credentials.yml as::
 
 from __future__ import annotations
 
+import inspect
+import logging
 import os
+import re
+import secrets
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_token
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
-from sanic import Blueprint
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from addons.guard import client_address, guarded, install
+from addons.tracker_store import delete_conversation
+
+logger = logging.getLogger(__name__)
+
+SESSION_ID = re.compile(r"[0-9a-f]{32}")
+DELETE_EVENT = "delete_conversation"
+DELETED_EVENT = "conversation_deleted"
 
 
 def parse_origins(value: Union[None, Text, List[Text]]) -> List[Text]:
@@ -35,8 +66,22 @@ def parse_origins(value: Union[None, Text, List[Text]]) -> List[Text]:
     return [str(item).strip().rstrip("/") for item in items if str(item).strip()]
 
 
+def new_session_id() -> str:
+    return secrets.token_hex(16)
+
+
+def valid_session_id(value: Any) -> bool:
+    return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
+
+
+async def _maybe_await(result: Any) -> None:
+    if inspect.isawaitable(result):  # python-socketio >= 5.9 made room calls coroutines
+        await result
+
+
 class SocketIOInput(RasaSocketIOInput):
-    """The socket.io channel (same name, events and session handling) plus an Origin check."""
+    """The socket.io channel (same name, events and session handling) plus an Origin check,
+    sessions bound to sockets, and the channel guard."""
 
     allowed_origins: List[Text] = []
 
@@ -49,11 +94,98 @@ class SocketIOInput(RasaSocketIOInput):
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
         if self.allowed_origins and "*" not in self.allowed_origins:
-            engine = self.sio.eio
-            engine.cors_allowed_origins = list(self.allowed_origins)
+            sio.eio.cors_allowed_origins = list(self.allowed_origins)
             # The CORS response headers stay sanic-cors's job (`rasa run --cors`): engine.io
             # adding its own would send Access-Control-Allow-Origin twice, which browsers reject.
-            engine._cors_headers = lambda environ: []
+            sio.eio._cors_headers = lambda environ: []
+        blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio
+        sessions: Dict[Text, Text] = {}  # socket id -> the session id it was confirmed
+        addresses: Dict[Text, Text] = {}  # socket id -> client address
+        state: Dict[Text, Any] = {}
+
+        @blueprint.listener("before_server_start")
+        async def remember_app(app: Sanic, _loop: Any) -> None:
+            install(app)
+            state["app"] = app
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        self._connection_handlers(sio, sessions, addresses)
+        self._message_handlers(sio, on_new_message, sessions, addresses, state)
         return blueprint
+
+    def _connection_handlers(self, sio: AsyncServer, sessions: Dict[Text, Text], addresses: Dict[Text, Text]) -> None:
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict]) -> bool:
+            request = environ.get("sanic.request")
+            if request is not None:
+                addresses[sid] = client_address(request)
+            if self.jwt_key:
+                token = auth.get("token") if isinstance(auth, dict) else None
+                return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+            return True
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: Text) -> None:
+            sessions.pop(sid, None)
+            addresses.pop(sid, None)
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Any = None) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = requested if valid_session_id(requested) else new_session_id()
+            previous = sessions.get(sid)
+            if previous and previous != session_id:
+                await _maybe_await(sio.leave_room(sid, previous, namespace=self.namespace))
+            sessions[sid] = session_id
+            if self.session_persistence:
+                await _maybe_await(sio.enter_room(sid, session_id, namespace=self.namespace))
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+    def _message_handlers(
+        self,
+        sio: AsyncServer,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sessions: Dict[Text, Text],
+        addresses: Dict[Text, Text],
+        state: Dict[Text, Any],
+    ) -> None:
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any = None) -> None:
+            output_channel = SocketIOOutput(sio, self.bot_message_evt)
+            if not isinstance(data, dict):
+                return
+            if self.session_persistence:
+                sender_id = sessions.get(sid)
+                if sender_id is None or data.get("session_id") not in (None, sender_id):
+                    logger.warning("socket.io: refused a message for a session this socket was not confirmed.")
+                    return
+            else:
+                sender_id = sid
+            metadata = data.get(self.metadata_key)
+            message = UserMessage(
+                data.get("message") if isinstance(data.get("message"), str) else "",
+                output_channel,
+                sender_id,
+                input_channel=self.name(),
+                metadata=metadata if isinstance(metadata, dict) else None,
+            )
+            await guarded(on_new_message, addresses.get(sid))(message)
+
+        @sio.on(DELETE_EVENT, namespace=self.namespace)
+        async def delete(sid: Text, _data: Any = None) -> None:
+            sender_id = sessions.get(sid)
+            app = state.get("app")
+            agent = getattr(getattr(app, "ctx", None), "agent", None) if app else None
+            deleted = False
+            if sender_id and agent is not None:
+                deleted = await delete_conversation(agent, sender_id)
+            if sender_id:
+                await _maybe_await(sio.leave_room(sid, sender_id, namespace=self.namespace))
+                sessions.pop(sid, None)
+            await sio.emit(DELETED_EVENT, {"deleted": deleted}, room=sid, namespace=self.namespace)

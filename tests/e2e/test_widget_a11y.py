@@ -90,7 +90,9 @@ def run_axe(page: Page, name: str) -> Dict[str, List[str]]:
 
 def history(page: Page) -> List[dict]:
     return json.loads(
-        page.page.evaluate("() => localStorage.getItem(Object.keys(localStorage).find(k => k.includes(':history:')))")
+        page.page.evaluate(
+            "() => sessionStorage.getItem(Object.keys(sessionStorage).find(k => k.includes(':history:')))"
+        )
         or "[]"
     )
 
@@ -433,7 +435,7 @@ def test_widget_recognises_the_assistants_own_messages(visitor):
         {"from": "bot", "text": t} for t in others + escalations + result + [CONSULT_TEXTS[1]]
     ]
     page.page.evaluate(
-        "e => localStorage.setItem('bpw:v1:' + window.BackpainWidget.options.serverUrl + ':history:' + "
+        "e => sessionStorage.setItem('bpw:v1:' + window.BackpainWidget.options.serverUrl + ':history:' + "
         "window.BackpainWidget.sessionId, JSON.stringify(e))",
         entries,
     )

@@ -321,9 +321,9 @@ def test_message_content_is_text_not_html(visitor):
 
     # The bot's side goes through the same renderer; the history restore path is the
     # easiest way to feed it arbitrary bot text: store a crafted entry, reload.
-    key = page.page.evaluate("""() => Object.keys(localStorage).find(k => k.includes(':history:'))""")
-    assert key, "history is kept in localStorage"
-    entries = json.loads(page.page.evaluate("k => localStorage.getItem(k)", key))
+    key = page.page.evaluate("""() => Object.keys(sessionStorage).find(k => k.includes(':history:'))""")
+    assert key, "history is kept in sessionStorage (the default)"
+    entries = json.loads(page.page.evaluate("k => sessionStorage.getItem(k)", key))
     entries.append(
         {
             "from": "bot",
@@ -331,7 +331,7 @@ def test_message_content_is_text_not_html(visitor):
             "quickReplies": [{"title": XSS, "payload": "hi"}],
         }
     )
-    page.page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(entries)])
+    page.page.evaluate("([k, v]) => sessionStorage.setItem(k, v)", [key, json.dumps(entries)])
     page.page.reload()
     page.page.wait_for_function("window.BackpainWidget !== undefined")
     page.open()

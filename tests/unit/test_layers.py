@@ -40,7 +40,7 @@ def test_the_check_sees_a_framework_import(tmp_path):
 LAYERS = [
     {"bot.contract", "bot.settings"},
     {"bot.content"},
-    {"bot.nlp", "bot.triage", "bot.rendering"},
+    {"bot.nlp", "bot.triage", "bot.rendering", "bot.guard", "bot.redaction"},
     {"bot.symptoms", "bot.ranking"},
     {"bot.replies", "bot.interview", "bot.safety"},
 ]

@@ -1,0 +1,108 @@
+"""Rasa's REST channel with its input checked (``addons.channels.rest.RestInput`` in credentials.yml).
+
+Same route, body and answer as Rasa's ``rest:`` channel (``POST /webhooks/rest/webhook``
+with ``{"sender": ..., "message": ...}``, a JSON list of replies), and also:
+
+- a body that is not a JSON object, a missing or non-string ``sender`` (Rasa would file
+  every such message under one shared conversation, "default"), a sender id longer than
+  ``MAX_SENDER_ID_CHARS``, or a ``message``/``metadata``/``input_channel`` of the wrong
+  type gets a 400 with a message saying what is wrong;
+- too long, empty or non-English-script messages get a kind reply (``bot/guard.py``) and
+  do not reach the assistant;
+- a sender or a client address over its rate limit gets 429 with ``Retry-After`` and the
+  kind reply as the body's only message;
+- an error while handling a message is logged without the message's text.
+
+The sender id is the conversation's only key: anyone who knows it can continue that
+conversation here. Treat it as a secret (docs/api.md).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from addons.guard import client_address, error, get_guard, install_on_start
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def read_body(request: Request, max_sender: int) -> tuple[Optional[Dict[Text, Any]], Optional[str]]:
+    """(body, None) for a usable body, else (None, what is wrong)."""
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None, 'The body must be JSON: {"sender": "<conversation id>", "message": "<text>"}.'
+    if not isinstance(body, dict):
+        return None, "The body must be a JSON object with 'sender' and 'message'."
+    sender = body.get("sender")
+    if not isinstance(sender, str) or not sender.strip():
+        return None, "'sender' (the conversation id, a non-empty string) is required."
+    if len(sender) > max_sender or not sender.isprintable():
+        return None, f"'sender' must be at most {max_sender} printable characters."
+    if "message" in body and body["message"] is not None and not isinstance(body["message"], str):
+        return None, "'message' must be a string."
+    if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
+        return None, "'metadata' must be an object."
+    if body.get("input_channel") is not None and not isinstance(body["input_channel"], str):
+        return None, "'input_channel' must be a string."
+    return body, None
+
+
+class RestInput(RasaRestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        blueprint = Blueprint("custom_webhook_RestInput", __name__)
+        install_on_start(blueprint)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            guard = get_guard()
+            body, problem = read_body(request, guard.limits.max_sender_chars)
+            if body is None:
+                return error(problem or "Bad request.")
+            sender_id = body["sender"]
+            verdict, _silent = guard.screen(body.get("message") or "", sender_id, client_address(request))
+            if verdict.reason == "rate limited":
+                retry = guard.senders.retry_after(f"sender:{sender_id}")
+                return response.json(
+                    [{"recipient_id": sender_id, "text": verdict.reply}],
+                    status=429,
+                    headers={"Retry-After": str(retry)},
+                )
+            if verdict.reply is not None:
+                return response.json([{"recipient_id": sender_id, "text": verdict.reply}])
+            collector = CollectingOutputChannel()
+            message = UserMessage(
+                verdict.text,
+                collector,
+                sender_id,
+                input_channel=body.get("input_channel") or self.name(),
+                metadata=body.get("metadata"),
+            )
+            try:
+                await on_new_message(message)
+            except CancelledError:
+                logger.error("REST: the reply took too long (conversation kept).")
+            except Exception:
+                logger.exception("REST: failed to handle a message.")
+            return response.json(collector.messages)
+
+        return blueprint

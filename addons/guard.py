@@ -1,0 +1,256 @@
+"""Input limits and validation for the Rasa server (the Sanic side of ``bot/guard.py``).
+
+Two hooks, both installed without changing how Rasa is started:
+
+- ``guarded(on_new_message)`` wraps the handler every channel calls: a message that is
+  too long, empty or unreadable gets a kind reply and never reaches the assistant; a
+  sender over the rate limit gets one kind reply per window, later messages are dropped.
+  The connectors in ``addons/channels`` all use it.
+- ``install(app)`` (from a ``before_server_start`` listener of the REST and socket.io
+  channels, the only hook a channel connector has on the whole app) sets Sanic's request
+  size limit and adds a request middleware that answers a clean 400 to a malformed body
+  on the HTTP API, instead of Rasa's 500. A request without a token or JWT is left alone,
+  so Rasa still answers it 401 before looking at the body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Tuple
+
+import rasa
+from rasa.core.channels.channel import UserMessage
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from addons import privacy
+from bot.guard import Limits, RateLimiter, Verdict, check_text, get_limits, too_fast_reply
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class MessageGuard:
+    """The limits and the per-sender / per-address rate limiters of this process."""
+
+    def __init__(self, limits: Optional[Limits] = None) -> None:
+        self.limits = limits or get_limits()
+        self.senders = RateLimiter(*self.limits.per_sender)
+        self.addresses = RateLimiter(*self.limits.per_address)
+
+    def screen(self, text: object, sender_id: str, address: Optional[str] = None) -> Tuple[Verdict, bool]:
+        """(verdict, silent): ``silent`` means drop without a reply (already told once)."""
+        checks = [(self.senders, f"sender:{sender_id}")]
+        if address:
+            checks.append((self.addresses, f"address:{address}"))
+        for limiter, key in checks:
+            allowed, first_refusal = limiter.hit(key)
+            if not allowed:
+                logger.warning("Rate limit reached for a %s.", key.split(":", 1)[0])
+                return Verdict(reply=too_fast_reply(), reason="rate limited"), not first_refusal
+        verdict = check_text(text, self.limits)
+        if verdict.reply is None:
+            privacy.remember_text(text if isinstance(text, str) else "")
+            privacy.remember_text(verdict.text)
+        else:
+            logger.info("Message not passed on (%s).", verdict.reason)
+        return verdict, False
+
+
+_guard: Optional[MessageGuard] = None
+
+
+def get_guard() -> MessageGuard:
+    global _guard
+    if _guard is None:
+        _guard = MessageGuard()
+    return _guard
+
+
+def guarded(on_new_message: OnNewMessage, address: Optional[str] = None) -> OnNewMessage:
+    """``on_new_message`` behind the checks: what reaches it is clean and within limits."""
+
+    async def handler(message: UserMessage) -> Any:
+        verdict, silent = get_guard().screen(message.text, message.sender_id, address)
+        if verdict.reply is not None:
+            if not silent and message.output_channel is not None:
+                await message.output_channel.send_text_message(message.sender_id, verdict.reply)
+            return None
+        message.text = verdict.text
+        return await on_new_message(message)
+
+    return handler
+
+
+# ------------------------------------------------------------------ the HTTP API
+
+
+def error(message: str, status: int = 400) -> HTTPResponse:
+    """An error in the shape of Rasa's own (rasa.server.ErrorResponse)."""
+    reason = {400: "BadRequest", 413: "PayloadTooLarge", 429: "TooManyRequests"}.get(status, "BadRequest")
+    body = {
+        "version": rasa.__version__,
+        "status": "failure",
+        "message": message,
+        "reason": reason,
+        "details": {},
+        "help": None,
+        "code": status,
+    }
+    return response.json(body, status=status)
+
+
+Field = Tuple[str, Any, bool]  # name, allowed type(s), required
+
+_TEXT: Tuple[type, ...] = (str,)
+_NUMBER: Tuple[type, ...] = (int, float)
+_CONVERSATION = r"/conversations/(?P<id>.+?)"
+
+# Routes of rasa/server.py that read fields of a JSON body, and what each field must be.
+JSON_ROUTES: Sequence[Tuple[str, re.Pattern, Sequence[Field]]] = (
+    ("POST", re.compile(r"/model/parse"), (("text", _TEXT, True), ("message_id", _TEXT, False))),
+    (
+        "POST",
+        re.compile(_CONVERSATION + r"/messages"),
+        (("text", _TEXT, True), ("sender", _TEXT, True), ("parse_data", (dict,), False)),
+    ),
+    (
+        "POST",
+        re.compile(_CONVERSATION + r"/trigger_intent"),
+        (("name", _TEXT, True), ("entities", (dict, list), False)),
+    ),
+    (
+        "POST",
+        re.compile(_CONVERSATION + r"/execute"),
+        (("name", _TEXT, True), ("policy", _TEXT, False), ("confidence", _NUMBER, False)),
+    ),
+    ("PUT", re.compile(r"/model"), (("model_file", _TEXT, False), ("model_server", (dict,), False))),
+)
+EVENT_ROUTES: Sequence[Tuple[Sequence[str], re.Pattern]] = (
+    (("POST", "PUT"), re.compile(_CONVERSATION + r"/tracker/events")),
+    (("POST",), re.compile(r"/model/predict")),
+)
+EVENT_FIELDS: Dict[str, Sequence[Field]] = {
+    "user": (("text", _TEXT + (type(None),), False), ("parse_data", (dict, type(None)), False)),
+    "bot": (("text", _TEXT + (type(None),), False),),
+    "slot": (("name", _TEXT, True),),
+    "action": (("name", _TEXT, True),),
+    "active_loop": (("name", _TEXT + (type(None),), False),),
+}
+CONVERSATION_ID = re.compile(r"/conversations/(?P<id>[^?]+?)/(?:tracker|story|execute|trigger_intent|predict|messages)")
+MAX_CONVERSATION_ID = 255  # the tracker store's sender_id column
+
+
+def _type_ok(value: Any, types: Tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and bool not in types:
+        return False  # JSON true is not a number
+    return isinstance(value, types)
+
+
+def _type_names(types: Tuple[type, ...]) -> str:
+    names = {str: "a string", int: "a number", float: "a number", dict: "an object", list: "a list"}
+    return " or ".join(dict.fromkeys(names.get(t, "null") for t in types))
+
+
+def check_fields(body: Any, fields: Sequence[Field], where: str = "the body") -> Optional[str]:
+    if not isinstance(body, dict):
+        return f"{where[:1].upper()}{where[1:]} must be a JSON object."
+    for name, types, required in fields:
+        if name not in body or body[name] is None and type(None) not in types:
+            if required:
+                return f"'{name}' is missing from {where}."
+            continue
+        if not _type_ok(body[name], types):
+            return f"'{name}' in {where} must be {_type_names(types)}."
+    return None
+
+
+def check_events(body: Any) -> Optional[str]:
+    events = body if isinstance(body, list) else [body]
+    for index, event in enumerate(events):
+        if not isinstance(event, dict) or not isinstance(event.get("event"), str):
+            return f"event {index} must be an object with an 'event' name."
+        problem = check_fields(event, EVENT_FIELDS.get(event["event"], ()), f"event {index}")
+        if problem:
+            return problem
+    return None
+
+
+def check_api_request(request: Request, limits: Limits) -> Optional[str]:
+    """What is wrong with this HTTP API request's body or conversation id, if anything."""
+    path = request.path
+    match = CONVERSATION_ID.match(path)
+    if match and len(match.group("id")) > MAX_CONVERSATION_ID:
+        return f"The conversation id is longer than {MAX_CONVERSATION_ID} characters."
+    fields = next((f for m, p, f in JSON_ROUTES if m == request.method and p.fullmatch(path)), None)
+    events = any(request.method in methods and pattern.fullmatch(path) for methods, pattern in EVENT_ROUTES)
+    if fields is None and not events:
+        return None
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return "The body is not valid JSON."
+    if events:
+        return check_events(body)
+    problem = check_fields(body, fields)
+    if problem is None and isinstance(body.get("text"), str) and len(body["text"]) > limits.max_message_chars:
+        return f"'text' is longer than {limits.max_message_chars} characters."
+    return problem
+
+
+def _remember_api_text(request: Request) -> None:
+    """The text of an API message or parse request is a person's words too (for the log redaction)."""
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return
+    if isinstance(body, dict) and isinstance(body.get("text"), str):
+        privacy.remember_text(body["text"])
+
+
+def _has_credentials(request: Request) -> bool:
+    return "token" in request.args or bool(request.headers.get("authorization"))
+
+
+def install(app: Sanic) -> None:
+    """App-wide limits, once per app (several channels call it)."""
+    if getattr(app.ctx, "guard_installed", False):
+        return
+    app.ctx.guard_installed = True
+    limits = get_guard().limits
+    app.config.REQUEST_MAX_SIZE = limits.max_request_bytes
+    privacy.install()
+
+    async def validate_api_body(request: Request) -> Optional[HTTPResponse]:
+        if request.path.startswith(("/webhooks/", "/socket.io")) or not _has_credentials(request):
+            return None
+        problem = check_api_request(request, limits)
+        if problem:
+            return error(problem)
+        if request.method in ("POST", "PUT") and request.body:
+            _remember_api_text(request)
+        return None
+
+    app.register_middleware(validate_api_body, "request")
+
+
+def install_on_start(blueprint: Any) -> None:
+    """Registers ``install`` to run when the server that serves ``blueprint`` starts."""
+
+    @blueprint.listener("before_server_start")
+    async def _install(app: Sanic, _loop: Any) -> None:
+        install(app)
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the proxy's X-Forwarded-For when ``TRUST_PROXY`` says so."""
+    if os.environ.get("TRUST_PROXY", "").lower() in ("1", "true", "yes"):
+        forwarded = (request.headers.get("x-forwarded-for") or "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return request.ip or "unknown"

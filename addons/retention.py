@@ -1,0 +1,43 @@
+"""Deletes conversations older than the retention period from the tracker store.
+
+    python -m addons.retention [--days N] [--endpoints endpoints.yml]
+
+Default period: RETENTION_DAYS (30). A conversation goes when its *last* event is older
+than that, whole; ``0`` keeps everything. Works on the tracker store that endpoints.yml
+names (``addons.tracker_store.ConversationStore``, SQLite or PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--days", type=float, default=float(os.environ.get("RETENTION_DAYS") or 30))
+    parser.add_argument("--endpoints", default=os.environ.get("ENDPOINTS") or "endpoints.yml")
+    args = parser.parse_args(argv)
+    if args.days <= 0:
+        print("RETENTION_DAYS is 0: conversations are kept.")
+        return 0
+
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.core.utils import AvailableEndpoints
+
+    from addons.tracker_store import ConversationStore
+
+    endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
+    store = TrackerStore.create(endpoints.tracker_store)
+    store = getattr(store, "_tracker_store", store)
+    if not isinstance(store, ConversationStore):
+        print(f"The tracker store in {args.endpoints} is not addons.tracker_store.ConversationStore.", file=sys.stderr)
+        return 1
+    deleted = store.purge(args.days)
+    print(f"Deleted {deleted} conversation(s) older than {args.days:g} days.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

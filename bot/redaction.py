@@ -1,0 +1,135 @@
+"""Personal details taken out of text before it is stored or logged (UK formats).
+
+``redact(text)`` replaces names introduced as names ("my name is ..."), phone numbers,
+email addresses, dates (a date with a year, or any date given as a birthday), NHS
+numbers, National Insurance numbers and postcodes with a placeholder such as
+``[phone number]``. It runs on stored and logged copies only: the assistant reads the
+message as typed, so "I'm 45" still gives an age and nothing in the interview changes.
+
+Phone, NHS and NI numbers come from presidio-analyzer's pattern recognizers (phone
+numbers are parsed by Google's libphonenumber; NHS numbers are checked with their
+modulus-11 check digit). presidio's named-entity recogniser is not used: it needs a
+trained spaCy model, and names are only caught when introduced as names. Email,
+dates, postcodes and names are regular expressions here, as presidio has no UK
+postcode recogniser and its email recogniser looks domains up on the internet.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Iterable, List, Tuple
+
+Span = Tuple[int, int, str]
+
+NAME, PHONE, EMAIL, DATE, NHS, NINO, POSTCODE = (
+    "[name]",
+    "[phone number]",
+    "[email]",
+    "[date]",
+    "[NHS number]",
+    "[NI number]",
+    "[postcode]",
+)
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# Ten digits after "NHS number", whatever their check digit (a typo is still personal).
+_NHS_CONTEXT = re.compile(r"(?i)\bNHS\s*(?:number|no\.?|num|#)?\s*(?:is|:)?\s*(\d{3}[\s-]?\d{3}[\s-]?\d{4})\b")
+# UK numbers written the usual ways, including Ofcom's ranges for fiction (07700 900xxx),
+# which libphonenumber rightly calls invalid but are still numbers someone typed.
+_UK_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|0044\s?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
+_POSTCODE = re.compile(r"(?i)\b(?:GIR\s?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2})\b")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_DATES = (
+    re.compile(r"\b[0-3]?\d[/.-][01]?\d[/.-](?:\d{4}|\d{2})\b"),  # 03/03/1975, 3.3.75
+    re.compile(r"\b\d{4}-[01]\d-[0-3]\d\b"),  # 1975-03-03
+    re.compile(rf"(?i)\b{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:\d{{4}}|'\d{{2}})\b"),  # 3rd March 1975
+    re.compile(rf"(?i)\b{_MONTH}\.?\s+{_DAY},?\s+\d{{4}}\b"),  # March 3, 1975
+)
+_BIRTHDAY = re.compile(
+    rf"(?i)\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth|birthday)\s*(?:is|was|:)?\s*"
+    rf"((?:{_DAY}\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+{_DAY}|[0-3]?\d[/.-][01]?\d)(?:[/.,\s-]+(?:\d{{4}}|'?\d{{2}}))?)"
+)
+_NAME_WORD = r"[A-Za-z][A-Za-z'-]*"
+_NAME_INTRO = re.compile(
+    rf"(?i)\b(?:my\s+name\s+is|my\s+name's|name\s*:|i\s+am\s+called|i'm\s+called|call\s+me|"
+    rf"(?:hi|hello|hey)[,!.]?\s+(?:i'm|i\s+am|it's|this\s+is))\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
+)
+# Words that end a name ("my name is Sam and my back hurts" -> "Sam").
+_NOT_NAME = frozenset(
+    "and but or so my i im i'm is am was with from in at on of the a an my back leg pain it its "
+    "have has had got been not no yes hurts hurt aged age years old".split()
+)
+
+
+def _name_spans(text: str) -> Iterable[Span]:
+    for match in _NAME_INTRO.finditer(text):
+        start = match.start(1)
+        end = start
+        for word in re.finditer(_NAME_WORD, match.group(1)):
+            if word.group(0).casefold() in _NOT_NAME:
+                break
+            end = start + word.end()
+        if end > start:
+            yield start, end, NAME
+
+
+@lru_cache(maxsize=1)
+def _recognizers() -> Tuple[Tuple[Any, str], ...]:
+    from presidio_analyzer.predefined_recognizers import NhsRecognizer, PhoneRecognizer, UkNinoRecognizer
+
+    return (
+        (NhsRecognizer(), NHS),
+        (PhoneRecognizer(supported_regions=("GB",), context=[]), PHONE),
+        (UkNinoRecognizer(), NINO),
+    )
+
+
+def warm_up() -> None:
+    """Loads the recognisers (presidio imports spaCy): call it at start-up."""
+    _recognizers()
+
+
+def _library_spans(text: str) -> Iterable[Span]:
+    for recognizer, label in _recognizers():
+        for result in recognizer.analyze(text, recognizer.supported_entities, None):
+            if result.score >= 0.4:
+                yield result.start, result.end, label
+
+
+def find(text: str) -> List[Span]:
+    """Non-overlapping (start, end, placeholder) spans of personal details, in order."""
+    spans: List[Span] = []
+    spans += [(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)]
+    spans += [(m.start(1), m.end(1), NHS) for m in _NHS_CONTEXT.finditer(text)]
+    spans += list(_library_spans(text))
+    spans += [(m.start(), m.end(), PHONE) for m in _UK_PHONE.finditer(text)]
+    spans += [(m.start(1), m.end(1), DATE) for m in _BIRTHDAY.finditer(text)]
+    for pattern in _DATES:
+        spans += [(m.start(), m.end(), DATE) for m in pattern.finditer(text)]
+    spans += [(m.start(), m.end(), POSTCODE) for m in _POSTCODE.finditer(text)]
+    spans += list(_name_spans(text))
+    chosen: List[Span] = []
+    # Earliest first, longest first among those; a span overlapping a chosen one is dropped.
+    spans = [(start + len(text[start:end]) - len(text[start:end].lstrip()), end, label) for start, end, label in spans]
+    for start, end, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if chosen and start < chosen[-1][1]:
+            continue
+        chosen.append((start, end, label))
+    return chosen
+
+
+def redact(text: str) -> str:
+    if not text or not any(char.isdigit() or char in "@:" for char in text) and not _NAME_INTRO.search(text):
+        return text  # nothing that could be a detail: the common case, kept cheap
+    out, last = [], 0
+    for start, end, label in find(text):
+        out.append(text[last:start])
+        out.append(label)
+        last = end
+    out.append(text[last:])
+    return "".join(out)

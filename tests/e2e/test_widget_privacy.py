@@ -1,0 +1,107 @@
+"""The widget and demo page, privacy side, in a real browser (Debian's Chromium) against the
+real servers: the conversation id kept per tab, "Start over" deleting the conversation on
+the server, the demo page's Content-Security-Policy, and ?server= honoured on this machine only."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Iterator, List
+
+import pytest
+import requests
+
+from tests.support.stack import ROOT, Stack
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+TOKEN = f"widget-privacy-{uuid.uuid4().hex}"
+
+
+@pytest.fixture(scope="module")
+def stack(trained_model, tmp_path_factory) -> Iterator[Stack]:
+    subprocess.run([str(ROOT / "web" / "build.sh")], check=True, cwd=ROOT)
+    stack = Stack(workdir=tmp_path_factory.mktemp("widget-privacy"), token=TOKEN).start(with_web=True)
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: run scripts/install-browser.sh (Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, stack):
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    tab.on("dialog", lambda dialog: dialog.accept())  # "Start over?" -> yes
+    tab.violations: List[str] = []  # type: ignore[attr-defined]
+    tab.on("console", lambda m: "Content Security Policy" in m.text and tab.violations.append(m.text))
+    yield tab
+    context.close()
+
+
+def open_demo(tab, stack: Stack, server: str) -> None:
+    tab.goto(f"{stack.web_url}/?server={server}")
+    tab.wait_for_function("window.BackpainWidget !== undefined")
+
+
+def say(tab, text: str) -> None:
+    before = tab.locator(".bpw-msg--bot").count()
+    box = tab.get_by_role("textbox", name="Your message")
+    box.fill(text)
+    box.press("Enter")
+    tab.wait_for_function(
+        f"document.querySelector('#bpw-host').shadowRoot.querySelectorAll('.bpw-msg--bot').length > {before}"
+    )
+
+
+def user_texts(stack: Stack, conversation: str) -> List[str]:
+    res = requests.get(f"{stack.rasa_url}/conversations/{conversation}/tracker", params={"token": TOKEN}, timeout=30)
+    return [e["text"] for e in res.json()["events"] if e["event"] == "user"]
+
+
+def test_conversation_id_is_kept_per_tab_and_start_over_deletes_it_on_the_server(page, stack):
+    open_demo(page, stack, stack.rasa_url)
+    page.locator(".bpw-launcher").click()
+    say(page, "my lower back hurts")
+    session = page.evaluate("window.BackpainWidget.sessionId")
+    assert len(session) == 32
+    stored = page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")
+    assert session in stored
+    assert session not in page.evaluate("JSON.stringify(Object.assign({}, localStorage))")
+    assert user_texts(stack, session) == ["my lower back hurts"]
+
+    page.get_by_role("button", name="Start over").click()
+    page.wait_for_function(f"window.BackpainWidget.sessionId !== '{session}'")
+    page.wait_for_timeout(1500)
+    assert user_texts(stack, session) == [], "the old conversation is still on the server"
+    say(page, "hi")  # and the new conversation works
+    assert page.evaluate("window.BackpainWidget.sessionId") != session
+    assert page.violations == []  # type: ignore[attr-defined]
+
+
+def test_demo_page_has_a_content_security_policy(page, stack):
+    open_demo(page, stack, stack.rasa_url)
+    policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert "script-src 'self' 'unsafe-eval';" in policy and "object-src 'none'" in policy
+    assert "connect-src 'self' http://localhost:*" in policy
+    assert page.locator("script:not([src])").count() == 0, "inline scripts would need 'unsafe-inline'"
+
+
+@pytest.mark.parametrize("server", ["http://192.0.2.10:5005", "https://assistant.example.org", "javascript:alert(1)"])
+def test_server_override_is_only_honoured_on_this_machine(page, stack, server):
+    open_demo(page, stack, server)  # the panel stays closed: nothing is contacted
+    assert page.evaluate("window.BackpainWidget.options.serverUrl") != server.rstrip("/")
+    assert "localhost" in page.evaluate("window.BackpainWidget.options.serverUrl")
