@@ -5,9 +5,11 @@ A clinic edits those files; this loader turns them into frozen dataclasses and
 refuses to load anything inconsistent, naming the file and the entry at fault,
 so a typo can never reach a person in pain.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
@@ -23,6 +25,32 @@ from bot.contract import (
 )
 
 DATA_DIR = Path(__file__).parent / "data"
+
+CRISIS = "crisis"
+# Placeholders the safety wording may use, filled from the deployment's settings
+# (bot/settings.py) and, for `reasons`, with what the person said.
+SAFETY_PLACEHOLDERS = frozenset(
+    {"emergency_number", "urgent_contact", "gp", "emergency_department", "pharmacist", "crisis_contacts", "reasons"}
+)
+# Wording of the safety dialogue that red_flags.yml must provide (`dialogue`).
+DIALOGUE_KEYS = (
+    "if_now_emergency",
+    "if_now_urgent",
+    "if_now_crisis",
+    "ask_if_now",
+    "ask_if_new",
+    "not_now",
+    "not_new",
+    "changed",
+    "unsure_cauda_equina",
+    "unsure_systemic",
+    "unsure_other",
+    "safety_net",
+    "closing",
+    "stop_questions",
+    "fallback",
+)
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 TREATMENT_KINDS = ("self_care", "medicine", "professional", "surgery")
 
@@ -108,6 +136,14 @@ class RedFlag:
     sources: Tuple[str, ...]
     # The findings of a combination must be said together, in one message.
     same_message: bool = False
+    # Said after the level's escalation, for what is specific to this flag (e.g. "tell
+    # them you are worried about cauda equina syndrome"); identical advice is said once.
+    advice: str = ""
+    # Self-harm and overdose: the crisis reply instead of the level's escalation.
+    crisis: bool = False
+    # A vague mention said with doubt ("not sure if I've had bladder changes") gets a
+    # specific follow-up rather than the escalation; said plainly it still escalates.
+    ask_if_unsure: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +162,8 @@ class Content:
     anatomy: Mapping[str, AnatomyTopic]
     red_flags: Mapping[str, RedFlag]
     escalations: Mapping[str, Escalation]
+    # The safety dialogue's other wording (red_flags.yml, `dialogue`): key -> text.
+    dialogue: Mapping[str, str] = field(default_factory=dict)
 
     def ranking_features(self) -> Tuple[str, ...]:
         features = list(DERIVED_FEATURES)
@@ -189,14 +227,10 @@ class _Reader:
         value = self.text(entry, name)
         allowed = tuple(allowed)
         if value not in allowed:
-            raise ContentError(
-                self.file, entry["id"], f"'{name}' is '{value}', expected one of {', '.join(allowed)}"
-            )
+            raise ContentError(self.file, entry["id"], f"'{name}' is '{value}', expected one of {', '.join(allowed)}")
         return value
 
-    def references(
-        self, entry: Mapping[str, Any], name: str, known: Mapping[str, Any], what: str
-    ) -> Tuple[str, ...]:
+    def references(self, entry: Mapping[str, Any], name: str, known: Mapping[str, Any], what: str) -> Tuple[str, ...]:
         ids = self.texts(entry, name)
         for ref in ids:
             if ref not in known:
@@ -231,9 +265,7 @@ def _load_findings(directory: Path) -> Dict[str, Finding]:
         for phrase in finding.phrases:
             owner = phrase_owner.get(phrase)
             if owner is not None:
-                raise ContentError(
-                    reader.file, finding.id, f"phrase '{phrase}' is already used by '{owner}'"
-                )
+                raise ContentError(reader.file, finding.id, f"phrase '{phrase}' is already used by '{owner}'")
             phrase_owner[phrase] = finding.id
         findings[finding.id] = finding
     return findings
@@ -269,9 +301,7 @@ def _load_anatomy(directory: Path, sources: Mapping[str, Source]) -> Dict[str, A
     }
 
 
-def _load_indicators(
-    reader: _Reader, entry: Mapping[str, Any], features: Tuple[str, ...]
-) -> Tuple[Indicator, ...]:
+def _load_indicators(reader: _Reader, entry: Mapping[str, Any], features: Tuple[str, ...]) -> Tuple[Indicator, ...]:
     raw = entry.get("indicators")
     if not isinstance(raw, list) or not raw:
         raise ContentError(reader.file, entry["id"], "field 'indicators' must be a non-empty list")
@@ -284,9 +314,7 @@ def _load_indicators(
             raise ContentError(reader.file, entry["id"], f"unknown feature '{feature}' in 'indicators'")
         weight = item.get("weight")
         if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight == 0:
-            raise ContentError(
-                reader.file, entry["id"], f"indicator '{feature}' needs a non-zero numeric 'weight'"
-            )
+            raise ContentError(reader.file, entry["id"], f"indicator '{feature}' needs a non-zero numeric 'weight'")
         why = item.get("why", "")
         if weight > 0 and (not isinstance(why, str) or not why.strip()):
             raise ContentError(reader.file, entry["id"], f"indicator '{feature}' needs a 'why'")
@@ -338,9 +366,7 @@ def _load_red_flags(
             raise ContentError(reader.file, e["id"], "needs 'when_any' or 'screened_by'")
         for slot, answer in screened_by.items():
             if slot not in SCREENING_SLOTS or not isinstance(answer, str):
-                raise ContentError(
-                    reader.file, e["id"], f"unknown screening question '{slot}' in 'screened_by'"
-                )
+                raise ContentError(reader.file, e["id"], f"unknown screening question '{slot}' in 'screened_by'")
         combinations = []
         for combination in when_any:
             if not isinstance(combination, list) or not combination:
@@ -357,17 +383,42 @@ def _load_red_flags(
             screened_by=dict(screened_by),
             sources=reader.references(e, "sources", sources, "source"),
             same_message=_flag(reader, e, "same_message"),
+            advice=_checked_placeholders(reader, e["id"], reader.text(e, "advice", required=False)),
+            crisis=_flag(reader, e, "crisis"),
+            ask_if_unsure=_flag(reader, e, "ask_if_unsure"),
         )
     escalations = {}
     for e in reader.entries("escalations"):
-        level = reader.choice(e, "id", (URGENT, EMERGENCY))
-        escalations[level] = Escalation(
-            level=level, messages=reader.texts(e, "messages"), reminder=reader.text(e, "reminder")
-        )
-    for level in (URGENT, EMERGENCY):
+        level = reader.choice(e, "id", (URGENT, EMERGENCY, CRISIS))
+        messages = reader.texts(e, "messages")
+        for text in (*messages, reader.text(e, "reminder")):
+            _checked_placeholders(reader, level, text)
+        escalations[level] = Escalation(level=level, messages=messages, reminder=reader.text(e, "reminder"))
+    for level in (URGENT, EMERGENCY, CRISIS):
         if level not in escalations:
             raise ContentError(reader.file, level, "an escalation message is required for this level")
     return red_flags, escalations
+
+
+def _checked_placeholders(reader: _Reader, entry: str, text: str) -> str:
+    for name in _PLACEHOLDER.findall(text):
+        if name not in SAFETY_PLACEHOLDERS:
+            raise ContentError(reader.file, entry, f"unknown placeholder '{{{name}}}'")
+    return text
+
+
+def _load_dialogue(directory: Path) -> Dict[str, str]:
+    reader = _Reader(directory, "red_flags.yml", "red_flags")
+    raw = reader.document.get("dialogue")
+    if not isinstance(raw, dict):
+        raise ContentError(reader.file, None, "'dialogue' must be a mapping of texts")
+    dialogue = {}
+    for key in DIALOGUE_KEYS:
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ContentError(reader.file, "dialogue", f"missing or empty text '{key}'")
+        dialogue[key] = _checked_placeholders(reader, "dialogue", " ".join(value.split()))
+    return dialogue
 
 
 def _check_synonyms_unique(directory: Path, groups: Mapping[str, Mapping[str, Any]]) -> None:
@@ -397,6 +448,7 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
     provisional = Content(sources, findings, {}, treatments, anatomy, {}, {})
     conditions = _load_conditions(directory, sources, treatments, provisional.ranking_features())
     red_flags, escalations = _load_red_flags(directory, sources, findings)
+    dialogue = _load_dialogue(directory)
     _check_synonyms_unique(
         directory,
         {"conditions.yml": conditions, "treatments.yml": treatments, "anatomy.yml": anatomy},
@@ -409,6 +461,7 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
         anatomy=anatomy,
         red_flags=red_flags,
         escalations=escalations,
+        dialogue=dialogue,
     )
 
 
