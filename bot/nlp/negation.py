@@ -133,6 +133,8 @@ RESOLVED_AFTER = (
     "it's fine now",
     "fine now",
     "but it's fine now",
+    "but it's gone",
+    "but its gone",
     "cleared up",
     "all cleared up",
     "it went after",

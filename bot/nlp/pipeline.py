@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
@@ -203,20 +203,40 @@ class SymptomPipeline:
                 ]
             ],
         )
+        took: List[Dict[str, Any]] = [
+            {"LOWER": {"IN": ["took", "taken", "take", "swallowed", "had", "downed", "necked", "taking"]}},
+            {"LOWER": {"IN": ["about", "around", "like", "over", "nearly", "maybe", "roughly", "almost"]}, "OP": "?"},
+            {"LIKE_NUM": True},
+            {"LOWER": {"IN": ["x", "of", "my", "the"]}, "OP": "*"},
+        ]
         self.overdoses = Matcher(self.nlp.vocab)
         self.overdoses.add(
             "OVERDOSE",
             [
+                [*took, {"LOWER": {"IN": MEDICINES}}],
+                # "co-codamol" is three tokens
+                [*took, {"LOWER": "co"}, {"ORTH": "-"}, {"LOWER": {"IN": ["codamol", "dydramol", "proxamol"]}}],
+            ],
+        )
+        # "my temperature is 39", "temp of 38.5c", "101 degrees": a fever, read from the number.
+        self.temperatures = Matcher(self.nlp.vocab)
+        self.temperatures.add(
+            "TEMPERATURE",
+            [
                 [
-                    {"LOWER": {"IN": ["took", "taken", "take", "swallowed", "had", "downed", "necked", "taking"]}},
+                    {"LOWER": {"IN": ["temperature", "temp", "fever"]}},
                     {
-                        "LOWER": {"IN": ["about", "around", "like", "over", "nearly", "maybe", "roughly", "almost"]},
-                        "OP": "?",
+                        "LOWER": {
+                            "IN": ["is", "was", "of", "at", "'s", "reading", "about", "around", "over", "up", "to"]
+                        },
+                        "OP": "*",
                     },
-                    {"LIKE_NUM": True},
-                    {"LOWER": {"IN": ["x", "of", "my", "the"]}, "OP": "*"},
-                    {"LOWER": {"IN": MEDICINES}},
-                ]
+                    {"TEXT": {"REGEX": r"^\d{2,3}(\.\d)?(c|f|°c|°f)?$"}},
+                ],
+                [
+                    {"TEXT": {"REGEX": r"^\d{2,3}(\.\d)?$"}},
+                    {"LOWER": {"IN": ["degrees", "°c", "°f", "celsius", "fahrenheit"]}},
+                ],
             ],
         )
 
@@ -344,15 +364,22 @@ class SymptomPipeline:
         self.typos(doc)
         for _, component in self.nlp.pipeline:
             doc = component(doc)
-        self._add_overdoses(doc)
+        self._add_quantities(doc)
         return self.negation(doc)
 
-    def _add_overdoses(self, doc: Doc) -> None:
+    def _add_quantities(self, doc: Doc) -> None:
+        """Findings read from numbers: an overdose, a fever, weight lost."""
         found: List[Span] = []
         for _, start, end in self.overdoses(doc):
             number = next((_number(t.text) for t in doc[start:end] if t.like_num), None)
             if number is not None and number >= OVERDOSE_MIN_TABLETS:
                 found.append(Span(doc, start, end, label="symptom", span_id="overdose"))
+        for _, start, end in self.temperatures(doc):
+            number = next(
+                (_number(re.sub(r"[^\d.]", "", t.text)) for t in doc[start:end] if t.text[:1].isdigit()), None
+            )
+            if number is not None and (37.8 <= number <= 43 or 100.4 <= number <= 110):
+                found.append(Span(doc, start, end, label="symptom", span_id="fever"))
         for _, start, end in self.weights(doc):
             if any(t.like_num or t.lower_ in ("a", "an", "half") for t in doc[start:end]):
                 found.append(Span(doc, start, end, label="symptom", span_id="weight_loss"))
