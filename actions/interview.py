@@ -7,19 +7,17 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.screening import changed_slots, latest_intent, latest_text, screen_and_speak
+from actions.screening import changed_slots, latest_intent, latest_text
 from bot import interview, replies
 from bot.contract import (
-    CONSULT_PROFESSIONAL,
     EMERGENCY,
-    NEW_RED_FLAGS,
     POSSIBLE_CAUSES,
     REQUESTED_SLOT,
     ROUTINE,
-    SCREENING_SLOTS,
     TRIAGE_LEVEL,
     URGENT,
 )
+from bot.nlp.pipeline import neutralised
 from bot.ranking import most_urgent_timeframe, rank_causes
 from bot.symptoms import SymptomRecord
 from bot.triage import raise_level
@@ -30,9 +28,8 @@ class ValidateSymptomForm(FormValidationAction):
         return "validate_symptom_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        # rasa_sdk keeps only the slots the form still requires; a screening answer
-        # also raises triage_level / red_flags (and after an emergency nothing is
-        # required any more), so those extracted values are returned as well.
+        # rasa_sdk keeps only the slots the form still requires; extracted values of
+        # slots no longer required (after an emergency nothing is) are returned as well.
         extraction_events = await self.get_extraction_events(dispatcher, tracker, domain)
         tracker.add_slots(extraction_events)
         validation_events = await self._extract_validation_events(dispatcher, tracker, domain)
@@ -43,17 +40,15 @@ class ValidateSymptomForm(FormValidationAction):
         return interview.questions_to_ask(tracker.slots)
 
     async def get_extraction_events(self, dispatcher, tracker, domain) -> List[Dict]:
-        """A bare answer ("yes", "no", "not sure", "7") to the question just asked."""
+        """A bare answer ("yes", "no", "not sure", "7") to the question just asked. (A
+        screening answer has already been screened in the Rasa process, addons/safety.py.)"""
         question = tracker.get_slot(REQUESTED_SLOT)
-        text = latest_text(tracker)
-        if not question or text.startswith("/"):
+        text = neutralised(latest_text(tracker)).strip()
+        if not question:
             return []
         record = SymptomRecord.from_slots(tracker.slots)
         values = interview.interpret_answer(question, latest_intent(tracker), text, record)
         values = {k: v for k, v in values.items() if tracker.get_slot(k) is None or k == question}
-        if any(k in SCREENING_SLOTS for k in values):
-            screened = screen_and_speak(dispatcher, tracker, new_answers=values, remind=False)
-            values.update({k: v for k, v in screened.items() if tracker.get_slot(k) != v})
         return [SlotSet(k, v) for k, v in values.items()]
 
 
@@ -83,13 +78,14 @@ class ActionConcludeInterview(Action):
                 dispatcher.utter_message(text=message)
             return changed_slots(tracker, {POSSIBLE_CAUSES: [], TRIAGE_LEVEL: level})
         causes = rank_causes(record.features())
+        if level == URGENT:
+            # A red flag's "get checked today" instruction comes first, before causes and self-care.
+            dispatcher.utter_message(text=replies.reminder(URGENT))
         if causes:
             # A cause to be seen about today (a clot, a fracture) raises the level, never lowers it.
             level = raise_level(level, most_urgent_timeframe(causes).level)
         for message in replies.result(causes, record, level):
             dispatcher.utter_message(text=message)
-        if level == URGENT:
-            dispatcher.utter_message(text=replies.reminder(URGENT))
         return changed_slots(
             tracker,
             {
@@ -111,33 +107,3 @@ class ActionStopInterview(Action):
         if record.has_anything():
             dispatcher.utter_message(text=replies.summary(record))
         return [SlotSet(REQUESTED_SLOT, None)]
-
-
-class ActionRedFlagFollowup(Action):
-    """After a message with a red flag (intent report_red_flag).
-
-    The screen has already spoken about a new red flag, so this stays silent then.
-    A red flag said again gets the instruction again; and should the intent ever
-    arrive without any red flag recorded, the safety net is given rather than nothing.
-    """
-
-    def name(self) -> Text:
-        return "action_red_flag_followup"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        level = tracker.get_slot(TRIAGE_LEVEL)
-        if tracker.get_slot(NEW_RED_FLAGS):
-            return []  # the screen has spoken this turn, ending with the consult advice
-        if level == EMERGENCY:
-            # The screen has repeated the instruction; a red flag said again still ends
-            # like any escalation.
-            dispatcher.utter_message(response=CONSULT_PROFESSIONAL)
-            return []
-        if level == URGENT:
-            dispatcher.utter_message(text=replies.reminder(URGENT))
-            dispatcher.utter_message(response=CONSULT_PROFESSIONAL)
-            return []
-        for message in replies.safety_net():
-            dispatcher.utter_message(text=message)
-        dispatcher.utter_message(response=CONSULT_PROFESSIONAL)
-        return []

@@ -1,12 +1,19 @@
 """Rasa graph component wrapping the spaCy rule pipeline of ``bot.nlp``.
 
 Placed last in the NLU pipeline, after the intent classifier, it
-- adds entities for every finding, topic and number it recognises (negated and
-  uncertain mentions carry the role "absent" / "uncertain"), and
+- keeps what people type from being read as a command: Rasa reads a message starting
+  with "/" ("/restart", "/back", '/intent{...}') as an intent given directly, on every
+  channel; here the text loses its leading "/" before Rasa's RegexMessageHandler (which
+  runs after the NLU pipeline) sees it, so it is understood and screened like any other
+  text. The assistant's own buttons carry plain-text payloads, so nothing is lost;
+- adds entities for every finding, topic and number it recognises (mentions carry their
+  context as a role: "absent", "uncertain", "hypothetical", "historical", "other"), and
 - makes red flags win over the classifier: a message with a red flag gets the
   intent ``report_red_flag`` whatever the classifier thought, and a message the
   classifier took for a red flag but which only denies one ("no bladder problems")
   falls back to the classifier's next guess.
+The red-flag decision itself is bot/safety.py's, run for the whole conversation by the
+safety policy (addons/safety.py).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import safety
 from bot.contract import NUMBER_ENTITIES, RED_FLAG_ENTITY, REPORT_RED_FLAG
 from bot.nlp import PRESENT, Analysis, analyse
+from bot.nlp.pipeline import neutralised
 
 EXTRACTOR_NAME = "SymptomExtractor"
 CLASSIFIER_RED_FLAG_CONFIDENCE = 0.8
@@ -113,8 +121,8 @@ class SymptomExtractor(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if text.startswith("/"):
-                continue  # an intent payload from a button, not words to analyse
+            if text.lstrip().startswith("/"):
+                message.set(TEXT, neutralised(text))
             analysis = analyse(text)
             red_flags = safety.message_red_flags(analysis)
             entities = [

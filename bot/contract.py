@@ -23,6 +23,14 @@ RED_FLAGS = "red_flags"
 NEW_RED_FLAGS = "new_red_flags"
 REPORTED_FINDINGS = "reported_findings"
 REQUESTED_SLOT = "requested_slot"  # Rasa's own: the form question just asked
+# The safety screen's memory (bot/safety.py) and the text its responses show.
+SYMPTOM_SIDES = "symptom_sides"  # sides ("left", "right") of leg symptoms said so far
+PENDING_RED_FLAGS = "pending_red_flags"  # flags awaiting an answer to the screen's question
+PENDING_QUESTION = "pending_question"  # which question: "new_or_changed" or "happening_now"
+SAFETY_TEXT = "safety_text"  # what the current utter_safety_* response says
+SAFETY_STEP = "safety_step"  # the step of the screen's plan for this turn (addons/safety.py)
+SAFETY_PLAN = "safety_plan"  # the screen's plan for this turn (bot/turn.py)
+PLACE_SLOTS = ("place_gp", "place_pharmacist")  # place names for utter_consult_professional
 
 # The interview's red-flag screening questions (yes / no / unknown; quickly / slowly).
 SCREEN_CAUDA_EQUINA = "screen_cauda_equina"
@@ -98,12 +106,25 @@ INTENTS: Tuple[str, ...] = (
 SYMPTOM_INTENTS = frozenset({DESCRIBE_PAIN, REPORT_RED_FLAG, AFFIRM, DENY, DONT_KNOW})
 # Questions asked mid-interview are answered, not recorded as answers.
 QUESTION_INTENTS = frozenset({ASK_CONDITION, ASK_TREATMENT, ASK_ANATOMY, ASK_HELP, BOT_CHALLENGE, OUT_OF_SCOPE})
+# Rasa's own intents that undo the conversation; people cannot type them (addons/nlu.py),
+# and after a red flag the screen answers them with the instruction instead.
+UNDO_INTENTS = frozenset({"restart", "back"})
 
 # --------------------------------------------------------------------------- responses
 CONSULT_PROFESSIONAL = "utter_consult_professional"
 # Said when a conversation is deleted; the tracker store deletes the conversation on
 # seeing it (addons/tracker_store.py), so the deletion needs no action server.
 CONVERSATION_DELETED_RESPONSE = "utter_conversation_deleted"
+# The screen's responses (text from the slot safety_text); one per kind of message.
+SAFETY_RESPONSES = {
+    "emergency": "utter_safety_emergency",
+    "urgent": "utter_safety_urgent",
+    "crisis": "utter_safety_crisis",
+    "reminder": "utter_safety_reminder",
+    "followup": "utter_safety_followup",
+    "question": "utter_safety_question",
+    "fallback": "utter_safety_fallback",
+}
 
 # --------------------------------------------------------------------------- entities
 # Topic labels the language layer tags (what a question is about).
@@ -125,6 +146,21 @@ CODE_FINDINGS: Dict[str, str] = {
     "leg": "body_location",
     "below_knee": "body_location",
     "fall": "onset",  # a fall asks the major-trauma screening question
+    # The safety screen's own reasoning (bot/safety.py, bot/nlp): sides and places for
+    # both-legs across messages, age bands, and findings with wording rules of their own.
+    "foot": "body_location",
+    "calf": "body_location",
+    "thigh": "body_location",
+    "knee": "body_location",
+    "left_side": "side",
+    "right_side": "side",
+    "weight_loss": "symptom",
+    "overdose": "symptom",
+    "fever": "symptom",
+    "worsening_weakness": "symptom",
+    "foot_drop": "symptom",
+    "age_over_50": "risk_factor",
+    "age_under_20": "risk_factor",
 }
 # Numbers the language layer reads, passed to Rasa as entities of these names.
 NUMBER_ENTITIES: Tuple[str, ...] = ("pain_severity", "duration_days", "age")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, List, Sequence
 
+from bot import safety
 from bot.content import get_content
 from bot.content.loader import Condition, Treatment
 from bot.contract import EMERGENCY, NO, ROUTINE, UNKNOWN, YES
@@ -16,14 +17,8 @@ from bot.settings import get_settings
 from bot.symptoms import SymptomRecord
 
 
-def _fill(template: str, reasons: str = "") -> str:
-    settings = get_settings()
-    return template.format(
-        emergency_number=settings.emergency_number,
-        urgent_contact=settings.urgent_care_contact,
-        crisis_contacts=settings.crisis_contacts,
-        reasons=reasons,
-    )
+def _fill(template: str) -> str:
+    return template.format(**get_settings().placeholders())
 
 
 def _join(items: Sequence[str]) -> str:
@@ -33,15 +28,8 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def escalation(level: str, flag_ids: Sequence[str]) -> List[str]:
-    content = get_content()
-    names = [content.red_flags[i].name[0].lower() + content.red_flags[i].name[1:] for i in flag_ids]
-    reasons = "; ".join(names)
-    return [_fill(m, reasons) for m in content.escalations[level].messages]
-
-
 def reminder(level: str) -> str:
-    return _fill(get_content().escalations[level].reminder)
+    return safety.reminder(level)
 
 
 def _is_urgent(condition: Condition) -> bool:
@@ -232,15 +220,3 @@ def emergency_stop(record: SymptomRecord) -> List[str]:
     if record.has_anything():
         messages.append(summary(record))
     return messages
-
-
-def safety_net() -> List[str]:
-    settings = get_settings()
-    return [
-        "I want to be sure you are safe. If you have any of these, call "
-        f"{settings.emergency_number} now: loss of bladder or bowel control, numbness around your "
-        "genitals or bottom, weakness or numbness in both legs, chest pain, or back pain after a "
-        "serious accident.",
-        f"If you have a fever, have had cancer, or the pain is there day and night, contact your GP today "
-        f"or call {settings.urgent_care_contact}.",
-    ]

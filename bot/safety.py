@@ -1,27 +1,105 @@
-"""The red-flag decision, in one place: what one message raises, and what a turn's screen
-finds, what the level becomes and what to say."""
+"""The red-flag decision, in one place: what a message raises given the conversation so
+far, what the level becomes, and what to say about it.
+
+Everything else (the Rasa policy in addons/safety.py, the NLU component, the tests and
+benchmarks/safety_table.py) asks this module; nothing else decides about red flags.
+
+A message's findings count by their context (bot/nlp/negation.py):
+- present or uncertain: screened (for red flags we err on the side of safety);
+- historical ("for years"): not escalated at once; the person is asked whether it is new
+  or has changed, and a "yes" escalates;
+- hypothetical (a general question): answered elsewhere, plus conditional advice and
+  "Is this happening to you now?", where a "yes" escalates;
+- absent or someone else's: ignored.
+The level only moves up within a conversation, and flags are never removed.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Iterable, List, Mapping, Optional, Set
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set
 
-from bot import replies, triage
-from bot.contract import EMERGENCY, SCREENING_SLOTS
-from bot.nlp import ABSENT, PRESENT, UNCERTAIN, Analysis
+from bot import triage
+from bot.content import get_content
+from bot.content.loader import RedFlag
+from bot.contract import (
+    AFFIRM,
+    DENY,
+    EMERGENCY,
+    NEW_RED_FLAGS,
+    PENDING_QUESTION,
+    PENDING_RED_FLAGS,
+    RED_FLAGS,
+    REPORTED_FINDINGS,
+    ROUTINE,
+    SCREEN_CAUDA_EQUINA,
+    SCREEN_SYSTEMIC,
+    SCREENING_SLOTS,
+    SYMPTOM_SIDES,
+    TRIAGE_LEVEL,
+    UNKNOWN,
+    URGENT,
+)
+from bot.nlp import ABSENT, HISTORICAL, HYPOTHETICAL, PRESENT, UNCERTAIN, Analysis, Mention
+from bot.settings import get_settings
 
 # A red-flag finding counts when the person says they have it or might have it.
 SCREENED_STATUSES = (PRESENT, UNCERTAIN)
+CRISIS = "crisis"
+# The two questions the screen itself asks.
+NEW_OR_CHANGED = "new_or_changed"
+HAPPENING_NOW = "happening_now"
+
+# Age bands the rules use, derived from a number ("I'm 67").
+AGE_OVER_50, AGE_UNDER_20 = "age_over_50", "age_under_20"
+# Leg symptoms whose side is remembered, so that "now the left one too" after a right
+# leg symptom counts as both legs.
+LEG_SYMPTOMS = frozenset({"numbness", "tingling", "weakness", "pain_spreading", "foot_drop", "worsening_weakness"})
+LEG_PLACES = frozenset({"leg", "thigh", "calf", "foot", "knee", "below_knee"})
+SIDES = {"left_side": "left", "right_side": "right"}
+ADDITIVE = re.compile(r"\b(too|as well|also|either|both|other (one|leg|foot|side)|the other)\b")
+OTHER_LEG = re.compile(r"\b(the|my) other (one|leg|foot|side)\b")
+ONE = re.compile(r"\b(one|ones)\b")
+# Answers to "is it new or has it changed?" and "is this happening to you now?".
+SAME = re.compile(
+    r"\b(same|no change|not changed|hasn'?t changed|nothing new|nothing different|as (always|usual|normal)|"
+    r"the usual|normal for me|as it'?s (always )?been|not new|no,? it'?s not|unchanged)\b"
+)
+CHANGED = re.compile(r"\b(yes|yeah|yep|changed|different|worse|new|since|started|now|more)\b")
+NOT_NOW = re.compile(r"^\s*(no|nope|nah|not now|not at the moment|not really)\b")
+
+
+def _slot_list(value: Any) -> List[str]:
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
+
+
+# --------------------------------------------------------------------------- one message
+def age_findings(analysis: Analysis) -> Set[str]:
+    if analysis.age is None:
+        return set()
+    if analysis.age > 50:
+        return {AGE_OVER_50}
+    return {AGE_UNDER_20} if analysis.age < 20 else set()
 
 
 def screened_findings(analysis: Analysis) -> Set[str]:
-    """The findings of one message that take part in screening (present or uncertain)."""
-    return analysis.findings(SCREENED_STATUSES)
+    """The findings of one message that take part in screening: said as present or
+    uncertain (except vague ones said with doubt, which get a follow-up), plus the age band."""
+    return (analysis.findings(SCREENED_STATUSES) - _unsure_only(analysis)) | age_findings(analysis)
+
+
+def _unsure_only(analysis: Analysis) -> Set[str]:
+    """Findings of ``ask_if_unsure`` flags said only with doubt ("not sure if I've had
+    bladder changes"): a specific follow-up rather than an escalation."""
+    vague = {f for flag in _flags() if flag.ask_if_unsure for combination in flag.when_any for f in combination}
+    return (analysis.findings((UNCERTAIN,)) - analysis.findings((PRESENT,))) & vague
 
 
 def message_red_flags(analysis: Analysis) -> List[str]:
     """Ids of the red flags one message raises on its own, most serious first."""
-    return [flag.id for flag in triage.red_flags_in(screened_findings(analysis))]
+    findings = screened_findings(analysis)
+    return [flag.id for flag in triage.red_flags_in(findings, findings)]
 
 
 def denies_red_flag(analysis: Analysis) -> bool:
@@ -29,38 +107,321 @@ def denies_red_flag(analysis: Analysis) -> bool:
     return bool(analysis.findings((ABSENT,)) & triage.red_flag_findings())
 
 
+def _flags() -> Iterable[RedFlag]:
+    return get_content().red_flags.values()
+
+
+# --------------------------------------------------------------------------- conversation
+@dataclass
+class SafetyState:
+    """What the screen remembers of a conversation (kept in Rasa slots)."""
+
+    level: Optional[str] = None
+    flags: List[str] = field(default_factory=list)
+    findings: List[str] = field(default_factory=list)
+    sides: List[str] = field(default_factory=list)
+    pending: List[str] = field(default_factory=list)
+    pending_question: Optional[str] = None
+    answers: Dict[str, Optional[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_slots(cls, slots: Mapping[str, Any]) -> "SafetyState":
+        return cls(
+            level=slots.get(TRIAGE_LEVEL),
+            flags=_slot_list(slots.get(RED_FLAGS)),
+            findings=_slot_list(slots.get(REPORTED_FINDINGS)),
+            sides=_slot_list(slots.get(SYMPTOM_SIDES)),
+            pending=_slot_list(slots.get(PENDING_RED_FLAGS)),
+            pending_question=slots.get(PENDING_QUESTION),
+            answers={slot: slots.get(slot) for slot in SCREENING_SLOTS},
+        )
+
+    def to_slots(self) -> Dict[str, Any]:
+        return {
+            TRIAGE_LEVEL: self.level or ROUTINE,
+            RED_FLAGS: list(self.flags),
+            REPORTED_FINDINGS: sorted(self.findings),
+            SYMPTOM_SIDES: sorted(self.sides),
+            PENDING_RED_FLAGS: list(self.pending),
+            PENDING_QUESTION: self.pending_question,
+            **{slot: value for slot, value in self.answers.items() if value is not None},
+        }
+
+
+@dataclass
+class Say:
+    """One message the screen wants said. ``kind``: emergency, urgent, crisis, reminder,
+    followup or question (a yes/no question: the reply offers Yes / No)."""
+
+    kind: str
+    text: str
+
+
 @dataclass
 class ScreenResult:
-    triage_level: str
-    red_flags: List[str]
-    new_red_flags: List[str]
-    messages: List[str] = field(default_factory=list)
+    state: SafetyState
+    new_flags: List[str]
+    say: List[Say] = field(default_factory=list)  # first, before anything else
+    ask_after: List[Say] = field(default_factory=list)  # at the end of the turn
+    # The turn is the screen's: an escalation, a crisis reply or a question it asks.
+    owns_turn: bool = False
+    # The message answered the screen's own question ("is it new?", "happening now?").
+    answered: bool = False
+
+    @property
+    def slots(self) -> Dict[str, Any]:
+        return {**self.state.to_slots(), NEW_RED_FLAGS: list(self.new_flags)}
+
+    @property
+    def level(self) -> str:
+        return self.state.level or ROUTINE
+
+    @property
+    def crisis(self) -> bool:
+        return any(_is_crisis(flag) for flag in self.new_flags)
+
+
+def _is_crisis(flag_id: str) -> bool:
+    flag = get_content().red_flags.get(flag_id)
+    return bool(flag and flag.crisis)
+
+
+def fill(template: str, reasons: str = "") -> str:
+    return template.format(**get_settings().placeholders(), reasons=reasons)
+
+
+def dialogue(key: str, reasons: str = "") -> str:
+    return fill(get_content().dialogue[key], reasons)
 
 
 def screen(
-    findings: Iterable[str],
-    screening_answers: Mapping[str, Optional[str]],
-    current_level: Optional[str],
-    known_flags: Iterable[str],
+    state: SafetyState,
+    analysis: Analysis,
+    intent: Optional[str] = None,
+    new_answers: Optional[Mapping[str, Any]] = None,
     remind: bool = True,
-    message_findings: Iterable[str] = (),
 ) -> ScreenResult:
-    """Screen everything said so far; speak only about red flags not raised before.
+    """Screen one message against everything said so far; say what is new."""
+    state = SafetyState(**{**state.__dict__, "answers": dict(state.answers)})
+    known = list(state.flags)
+    said = screened_findings(analysis)
+    follow_ups: List[Say] = []
+    answered = _answer_to_pending(state, analysis.text, intent)
+    if answered is True:
+        # "Yes, it's new" / "yes, it's happening now": what the question was about is said now.
+        said |= set(state.pending)
+        if not state.pending:
+            follow_ups.append(Say("followup", dialogue("changed")))
+    said |= _both_legs_across_messages(state, analysis, said)
+    findings = set(state.findings) | said
+    answers = {slot: state.answers.get(slot) for slot in SCREENING_SLOTS}
+    answers.update({k: v for k, v in (new_answers or {}).items() if k in SCREENING_SLOTS})
 
-    ``findings``: every finding reported (present or uncertain) in the conversation;
-    ``message_findings``: those of the latest message.
-    With ``remind``, an emergency already raised is repeated briefly.
-    """
-    known = list(known_flags or [])
-    answers = {slot: screening_answers.get(slot) for slot in SCREENING_SLOTS}
-    flags = triage.red_flags_in(findings, message_findings) + triage.red_flags_screened(answers)
-    new_ids = list(dict.fromkeys(flag.id for flag in flags if flag.id not in known))
-    level = triage.raise_level(current_level, triage.level_of(new_ids))
-    all_ids = known + [i for i in new_ids if i not in known]
-    messages: List[str] = []
+    flags = [f.id for f in triage.red_flags_in(findings, said) + triage.red_flags_screened(answers)]
+    if answered is False:
+        key = "not_new" if state.pending_question == NEW_OR_CHANGED else "not_now"
+        follow_ups.append(Say("followup", dialogue(key)))
+    if answered is not None or state.pending_question:
+        state.pending, state.pending_question = [], None
+
+    new_ids = list(dict.fromkeys(f for f in flags if f not in known))
+    state.level = triage.raise_level(state.level, triage.level_of(new_ids))
+    state.flags = known + new_ids
+    state.findings = sorted(findings)
+    state.answers = answers
+    result = ScreenResult(state, new_ids, answered=answered is not None)
+
     if new_ids:
-        # Never soften: a new urgent flag after an emergency is spoken as an emergency.
-        messages = replies.escalation(level, new_ids)
-    elif remind and level == EMERGENCY:
-        messages = [replies.reminder(level)]
-    return ScreenResult(level, all_ids, new_ids, messages)
+        result.say = escalation(state.level, new_ids, analysis, findings, said)
+        result.owns_turn = True
+        return result
+    result.say = follow_ups + _unsure_follow_ups(analysis, new_answers or {})
+    asked = _ask_if_new(state, analysis, said)
+    if asked:
+        result.say.append(asked)
+        result.owns_turn = True
+        return result
+    result.ask_after = _ask_if_now(state, analysis, said)
+    if remind and state.level == EMERGENCY and answered is None:
+        kind = CRISIS if any(_is_crisis(f) for f in state.flags) else EMERGENCY
+        result.say.insert(0, Say("reminder", fill(get_content().escalations[kind].reminder)))
+    return result
+
+
+def _answer_to_pending(state: SafetyState, text: str, intent: Optional[str]) -> Optional[bool]:
+    """True: new / changed / happening now; False: the same as always / not now; None: no answer."""
+    if not state.pending_question:
+        return None
+    lowered = " ".join((text or "").lower().split())
+    if SAME.search(lowered):
+        return False
+    if state.pending_question == HAPPENING_NOW and (intent == DENY or NOT_NOW.search(lowered)):
+        return False
+    if intent == AFFIRM or CHANGED.search(lowered):
+        return True
+    if intent == DENY or NOT_NOW.search(lowered):
+        return False
+    return None
+
+
+def _both_legs_across_messages(state: SafetyState, analysis: Analysis, said: Set[str]) -> Set[str]:
+    """ "both_legs" when one side's leg symptom is followed by the other's ("my right leg is
+    numb" ... "now the left one too"), or both sides are named with "too" in one message.
+    Updates the remembered sides. "Both sides of my lower back" is a back location, not legs."""
+    text = (analysis.text or "").lower()
+    mentioned = {m.id for m in analysis.mentions if m.status in (PRESENT, UNCERTAIN, HISTORICAL)}
+    sides_now = {SIDES[m] for m in mentioned if m in SIDES}
+    on_a_leg = bool(mentioned & LEG_PLACES) or bool(ONE.search(text))
+    symptom = bool((said | mentioned) & LEG_SYMPTOMS)
+    before = set(state.sides)
+    if symptom and on_a_leg and sides_now:
+        state.sides = sorted(before | sides_now)
+    additive = bool(ADDITIVE.search(text))
+    other_side = bool(sides_now - before) if before else False
+    across = bool(before) and on_a_leg and (other_side or OTHER_LEG.search(text)) and (symptom or additive)
+    within = sides_now == {"left", "right"} and on_a_leg and symptom and additive
+    if not (across or within):
+        return set()
+    remembered = set(state.findings) & LEG_SYMPTOMS
+    return {"both_legs"} | (said & LEG_SYMPTOMS or remembered or {"pain_spreading"})
+
+
+def _unsure_follow_ups(analysis: Analysis, new_answers: Mapping[str, Any]) -> List[Say]:
+    """ "Not sure" to a screening question, or a vague red flag said with doubt: what to
+    watch for and what to do, never silence."""
+    keys = []
+    for slot, answer in new_answers.items():
+        if answer == UNKNOWN:
+            keys.append(
+                {SCREEN_CAUDA_EQUINA: "unsure_cauda_equina", SCREEN_SYSTEMIC: "unsure_systemic"}.get(
+                    slot, "unsure_other"
+                )
+            )
+    if _unsure_only(analysis):
+        keys.append("unsure_cauda_equina")
+    return [Say("followup", dialogue(key)) for key in dict.fromkeys(keys)]
+
+
+def _would_raise(state: SafetyState, findings: Set[str], said: Set[str]) -> List[RedFlag]:
+    known = set(state.flags)
+    present = set(state.findings) | findings
+    return [flag for flag in triage.red_flags_in(present, said | findings) if flag.id not in known]
+
+
+def _ask_if_new(state: SafetyState, analysis: Analysis, said: Set[str]) -> Optional[Say]:
+    """Long-standing mentions that would raise a red flag: asked whether new or changed."""
+    historical = [m for m in analysis.mentions if m.status == HISTORICAL and m.label != "risk_factor"]
+    ids = {m.id for m in historical}
+    flags = _would_raise(state, ids, said)
+    historical = [m for m in historical if m.label == "symptom"]
+    # A long-standing symptom that no rule involves ("back pain for years") is not asked
+    # about: the interview goes on, and a change said later is screened as usual.
+    relevant = _flag_findings(flags) | triage.red_flag_findings()
+    mentions = [m for m in historical if m.id in relevant]
+    if not mentions:
+        return None
+    state.pending = sorted(_flag_findings(flags) & ids)
+    state.pending_question = NEW_OR_CHANGED
+    return Say("question", dialogue("ask_if_new", _said(mentions, set(), set())))
+
+
+def _ask_if_now(state: SafetyState, analysis: Analysis, said: Set[str]) -> List[Say]:
+    """A general question about red-flag symptoms: conditional advice, then "Is this
+    happening to you now?" (a "yes" escalates)."""
+    hypothetical = {m.id for m in analysis.mentions if m.status == HYPOTHETICAL}
+    if not hypothetical:
+        return []
+    flags = _would_raise(state, hypothetical, said)
+    if not flags:
+        return []
+    state.pending = sorted(_flag_findings(flags) & hypothetical)
+    state.pending_question = HAPPENING_NOW
+    if any(f.crisis for f in flags):
+        key = "if_now_crisis"
+    else:
+        key = "if_now_emergency" if triage.level_of([f.id for f in flags]) == EMERGENCY else "if_now_urgent"
+    return [Say("question", dialogue(key) + " " + dialogue("ask_if_now"))]
+
+
+def _flag_findings(flags: Sequence[RedFlag]) -> Set[str]:
+    return {f for flag in flags for combination in flag.when_any for f in combination}
+
+
+# --------------------------------------------------------------------------- wording
+def _join(items: Sequence[str]) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _said(mentions: Sequence[Mention], earlier: Set[str], extra: Set[str], limit: int = 4) -> str:
+    """A short list of what the person said: their own words for this message, the
+    lexicon's labels for what they said earlier."""
+    content = get_content()
+    items: List[str] = []
+    for mention in mentions:
+        words = " ".join(mention.text.split()).strip(" ,.")
+        if words and f'"{words}"' not in items:
+            items.append(f'"{words}"')
+    for finding in sorted(earlier | extra):
+        label = content.findings[finding].label if finding in content.findings else finding.replace("_", " ")
+        if label not in items:
+            items.append(label)
+    return _join(items[:limit])
+
+
+def _reasons(flag_ids: Sequence[str], analysis: Analysis, findings: Set[str], said: Set[str]) -> str:
+    """What the person said that raised these flags."""
+    used: Set[str] = set()
+    screened = False
+    for flag_id in flag_ids:
+        flag = get_content().red_flags[flag_id]
+        combination = next(
+            (c for c in flag.when_any if set(c) <= (said if flag.same_message else findings)),
+            flag.when_any[0] if flag.when_any else (),
+        )
+        if not any(set(c) <= findings for c in flag.when_any) and flag.screened_by:
+            screened = True
+        used |= set(combination)
+    now = [m for m in analysis.mentions if m.id in used and m.status in (PRESENT, UNCERTAIN, HISTORICAL)]
+    age = {f"age {analysis.age}"} if analysis.age is not None and used & {AGE_OVER_50, AGE_UNDER_20} else set()
+    earlier = used - {m.id for m in now} - {AGE_OVER_50, AGE_UNDER_20}
+    earlier = {f for f in earlier if f in findings}
+    text = _said(now, earlier, age)
+    if screened:
+        names = [get_content().red_flags[f].name for f in flag_ids if get_content().red_flags[f].screened_by]
+        answer = f'{names[0][0].lower()}{names[0][1:]} (you answered "yes" to the safety question)' if names else ""
+        text = _join([t for t in (text, answer) if t])
+    return text or "what you told me"
+
+
+def escalation(
+    level: str, flag_ids: Sequence[str], analysis: Analysis, findings: Set[str], said: Set[str]
+) -> List[Say]:
+    """The escalation for new flags: the instruction first, what the person said, then
+    what is specific to the flags (cauda equina, chest pain...)."""
+    content = get_content()
+    flags = [content.red_flags[i] for i in flag_ids]
+    crisis = [f for f in flags if f.crisis]
+    others = [f for f in flags if not f.crisis]
+    messages: List[Say] = []
+    if crisis:
+        messages += [Say(CRISIS, fill(m)) for m in content.escalations[CRISIS].messages]
+        advice = list(dict.fromkeys(f.advice for f in crisis if f.advice))
+        if advice:
+            messages.append(Say(CRISIS, " ".join(fill(a) for a in advice)))
+    if others:
+        speak = level if level in (URGENT, EMERGENCY) else EMERGENCY
+        reasons = _reasons([f.id for f in others], analysis, findings, said)
+        messages += [Say(speak, fill(m, reasons)) for m in content.escalations[speak].messages]
+        advice = [fill(a) for a in dict.fromkeys(f.advice for f in others if f.advice)]
+        if speak == EMERGENCY:
+            messages.append(Say(speak, " ".join(advice or [dialogue("closing")])))
+        elif advice:
+            messages.append(Say(speak, " ".join(advice)))
+    return messages
+
+
+def reminder(level: str) -> str:
+    return fill(get_content().escalations[level].reminder)

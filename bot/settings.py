@@ -1,23 +1,58 @@
-"""Per-deployment settings, read from the environment (see docs/safety.md)."""
+"""Per-deployment settings, read from the environment (see docs/safety.md).
+
+Numbers and place names are both configuration: the defaults are the UK's (the content
+follows NICE and NHS guidance); docs/safety.md lists US and EU examples.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Dict
+
+# Seconds Rasa waits for the action server before giving up on an action (Rasa's own
+# default is 300 s); the turn then ends with a safe fallback reply (addons/safety.py).
+DEFAULT_ACTION_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
 class Settings:
     emergency_number: str
     urgent_care_contact: str
+    gp: str
+    emergency_department: str
+    pharmacist: str
     crisis_contacts: str
+    action_timeout: float
+
+    def placeholders(self) -> Dict[str, str]:
+        """The values of the placeholders the safety wording may use."""
+        return {
+            "emergency_number": self.emergency_number,
+            "urgent_contact": self.urgent_care_contact,
+            "gp": self.gp,
+            "emergency_department": self.emergency_department,
+            "pharmacist": self.pharmacist,
+            "crisis_contacts": self.crisis_contacts,
+        }
+
+
+def _timeout(value: str | None) -> float:
+    try:
+        seconds = float(value) if value else DEFAULT_ACTION_TIMEOUT
+    except ValueError:
+        return DEFAULT_ACTION_TIMEOUT
+    return seconds if seconds > 0 else DEFAULT_ACTION_TIMEOUT
 
 
 def get_settings() -> Settings:
-    # UK defaults, as the content follows NICE and NHS guidance; a deployment elsewhere
-    # sets e.g. EMERGENCY_NUMBER=911 URGENT_CARE_CONTACT="your doctor's office".
+    env = os.environ.get
     return Settings(
-        emergency_number=os.environ.get("EMERGENCY_NUMBER", "999"),
-        urgent_care_contact=os.environ.get("URGENT_CARE_CONTACT", "NHS 111"),
-        crisis_contacts=os.environ.get("CRISIS_CONTACTS", "999 or Samaritans on 116 123"),
+        emergency_number=env("EMERGENCY_NUMBER", "999"),
+        urgent_care_contact=env("URGENT_CARE_CONTACT", "NHS 111"),
+        gp=env("GP_NAME", "your GP"),
+        emergency_department=env("EMERGENCY_DEPARTMENT", "A&E (the emergency department)"),
+        pharmacist=env("PHARMACIST_NAME", "a pharmacist"),
+        crisis_contacts=env("CRISIS_CONTACTS", "Samaritans on 116 123 (free, day or night)"),
+        action_timeout=_timeout(env("ACTION_TIMEOUT")),
     )

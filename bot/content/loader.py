@@ -30,14 +30,39 @@ from bot.contract import (
 
 DATA_DIR = Path(__file__).parent / "data"
 
+CRISIS = "crisis"
+# Placeholders the safety wording may use, filled from the deployment's settings
+# (bot/settings.py) and, for `reasons`, with what the person said.
+SAFETY_PLACEHOLDERS = frozenset(
+    {"emergency_number", "urgent_contact", "gp", "emergency_department", "pharmacist", "crisis_contacts", "reasons"}
+)
+# Wording of the safety dialogue that red_flags.yml must provide (`dialogue`).
+DIALOGUE_KEYS = (
+    "if_now_emergency",
+    "if_now_urgent",
+    "if_now_crisis",
+    "ask_if_now",
+    "ask_if_new",
+    "not_now",
+    "not_new",
+    "changed",
+    "unsure_cauda_equina",
+    "unsure_systemic",
+    "unsure_other",
+    "safety_net",
+    "closing",
+    "stop_questions",
+    "fallback",
+)
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
 TREATMENT_KINDS = ("self_care", "medicine", "professional", "surgery")
 
 
 # Placeholders filled in from the deployment's settings when a text is shown. Only
 # the texts listed here are filled in; anywhere else a brace would reach the person.
-ESCALATION_PLACEHOLDERS = frozenset({"emergency_number", "urgent_contact", "reasons"})
-ADVICE_PLACEHOLDERS = frozenset({"emergency_number", "urgent_contact", "crisis_contacts"})
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+ESCALATION_PLACEHOLDERS = SAFETY_PLACEHOLDERS
+ADVICE_PLACEHOLDERS = SAFETY_PLACEHOLDERS - {"reasons"}
 # libyaml's safe loader when PyYAML was built with it: the same documents, several times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -170,8 +195,14 @@ class RedFlag:
     sources: Tuple[str, ...]
     # The findings of a combination must be said together, in one message.
     same_message: bool = False
-    # Said after the level's escalation messages; may use ADVICE_PLACEHOLDERS.
+    # Said after the level's escalation, for what is specific to this flag (e.g. "tell
+    # them you are worried about cauda equina syndrome"); identical advice is said once.
     advice: str = ""
+    # Self-harm and overdose: the crisis reply instead of the level's escalation.
+    crisis: bool = False
+    # A vague mention said with doubt ("not sure if I've had bladder changes") gets a
+    # specific follow-up rather than the escalation; said plainly it still escalates.
+    ask_if_unsure: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,6 +241,8 @@ class Content:
     routine_advice: Mapping[str, RoutineAdvice] = field(default_factory=dict)
     # Onset finding ids, most serious first: the account of how it started that is kept.
     onset_order: Tuple[str, ...] = ()
+    # The safety dialogue's other wording (red_flags.yml, `dialogue`): key -> text.
+    dialogue: Mapping[str, str] = field(default_factory=dict)
 
     def ranking_features(self) -> Tuple[str, ...]:
         features = list(DERIVED_FEATURES)
@@ -591,16 +624,18 @@ def _load_red_flags(
             sources=reader.references(e, "sources", sources, "source"),
             same_message=reader.boolean(e, "same_message"),
             advice=reader.text(e, "advice", required=False, placeholders=ADVICE_PLACEHOLDERS),
+            crisis=reader.boolean(e, "crisis"),
+            ask_if_unsure=reader.boolean(e, "ask_if_unsure"),
         )
     escalations = {}
     for e in reader.entries("escalations"):
-        level = reader.choice(e, "id", (URGENT, EMERGENCY))
+        level = reader.choice(e, "id", (URGENT, EMERGENCY, CRISIS))
         escalations[level] = Escalation(
             level=level,
             messages=reader.texts(e, "messages", placeholders=ESCALATION_PLACEHOLDERS),
             reminder=reader.text(e, "reminder", placeholders=ESCALATION_PLACEHOLDERS),
         )
-    for level in (URGENT, EMERGENCY):
+    for level in (URGENT, EMERGENCY, CRISIS):
         if level not in escalations:
             raise ContentError(reader.file, level, "an escalation message is required for this level")
     return red_flags, escalations
@@ -623,6 +658,14 @@ def _load_routine_advice(
         )
         for e in reader.entries("routine_advice")
     }
+
+
+def _load_dialogue(reader: _Reader) -> Dict[str, str]:
+    raw = reader.document.get("dialogue")
+    if not isinstance(raw, dict):
+        raise ContentError(reader.file, None, "'dialogue' must be a mapping of texts")
+    entry = {"id": "dialogue", **raw}
+    return {key: reader.text(entry, key, placeholders=SAFETY_PLACEHOLDERS) for key in DIALOGUE_KEYS}
 
 
 def _check_synonyms_unique(directory: Path, groups: Mapping[str, Mapping[str, Any]]) -> None:
@@ -658,6 +701,7 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
     flags_reader = _Reader(directory, "red_flags.yml", "red_flags")
     red_flags, escalations = _load_red_flags(flags_reader, sources, findings)
     routine_advice = _load_routine_advice(flags_reader, sources, features)
+    dialogue = _load_dialogue(flags_reader)
     _check_synonyms_unique(
         directory,
         {"conditions.yml": conditions, "treatments.yml": treatments, "anatomy.yml": anatomy},
@@ -674,6 +718,7 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
         patterns=patterns,
         routine_advice=routine_advice,
         onset_order=onset_order,
+        dialogue=dialogue,
     )
 
 

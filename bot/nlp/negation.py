@@ -1,26 +1,57 @@
-"""A NegEx-style negation and uncertainty detector for spaCy entity spans.
+"""A ConText-style modifier detector for the spaCy entity spans of a chat message.
 
-"no numbness", "my leg isn't weak", "not sure if it tingles": each entity span gets
-``span._.status`` = "present", "absent" or "uncertain". Triggers are matched on the
-token NORM, so "isnt", "isn't" and "is not" behave alike. A trigger's scope runs
-forward over at most ``WINDOW`` tokens (or backward, for post-triggers such as
-"... is fine") and stops at a clause boundary ("but", ".", "and I ...").
+Each entity span gets ``span._.status``:
+
+- ``present``      "numb between my legs"
+- ``absent``       "no numbness", "my bladder is fine", "it went away"
+- ``uncertain``    "not sure if it's numb", "might be imagining it but my bum feels numb"
+- ``hypothetical`` a general question or a worry, not a report: "can sciatica cause
+                   numbness in both legs?", "what are the signs of cauda equina?"
+- ``historical``   long-standing: "tingling in both feet for years", "stress
+                   incontinence since my children were born"
+- ``other``        someone else's: "my mum had cancer"
+
+The model is medspaCy's ConText (triggers with a category, a direction and a scope that
+termination rules cut short), written for chat rather than clinical notes:
+
+- A trigger's scope is the clause it sits in. Clauses end at ``.``, ``?``, ``!``, ``;``,
+  at "but", "until", "now", "apart from" and the like, at a comma, and at "and" / a
+  comma followed by a new subject ("and I", ", my").
+- A comma does not end a negated list ("no fever, chills or night sweats"): the scope
+  goes on over a comma only when an "or" / "nor" later joins the list.
+- Within a negated clause, the scope runs over entities joined by "or", prepositions
+  and determiners ("no numbness in my feet"), and ends at anything else after an
+  entity: a new verb phrase ("no fever lost control of my bladder").
+- A negation with "until" after the entity is not one: "never had bladder problems
+  until yesterday" reports bladder problems.
+- Questions are hypothetical only when asked in general: a first-person subject before
+  the finding, with no "if" between, makes it a report ("is it normal that I can't pee?").
+
+Triggers are matched on the token NORM, so "isnt", "isn't" and "is not" behave alike,
+and triggers inside an entity are part of it ("no feeling", "no sensation").
 """
 
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence, Set, Tuple
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 PRESENT, ABSENT, UNCERTAIN = "present", "absent", "uncertain"
+HYPOTHETICAL, HISTORICAL, OTHER = "hypothetical", "historical", "other"
+STATUSES: Tuple[str, ...] = (PRESENT, ABSENT, UNCERTAIN, HYPOTHETICAL, HISTORICAL, OTHER)
 
+# Words a forward trigger may reach over before the entity it modifies.
 WINDOW = 6
+POST_WINDOW = 3
+HISTORY_WINDOW = 8
 
+# --------------------------------------------------------------------------- triggers
 # Longer triggers win over the shorter ones inside them ("not sure" beats "not").
-PRE_NEGATION = (
+NEGATION_BEFORE = (
     "no",
     "not",
     "never",
@@ -50,28 +81,11 @@ PRE_NEGATION = (
     "nope",
     "zero",
     "lack of",
+    "none of",
+    "i've got none of",
+    "nothing wrong with",
 )
-PRE_UNCERTAIN = (
-    "not sure",
-    "unsure",
-    "don't know if",
-    "don't know whether",
-    "not certain",
-    "maybe",
-    "might",
-    "might be",
-    "possibly",
-    "perhaps",
-    "could be",
-    "i wonder if",
-    "hard to say",
-    "not sure if",
-    "not sure whether",
-    "can't tell if",
-    "can't tell whether",
-    "wondering if",
-)
-POST_NEGATION = (
+NEGATION_AFTER = (
     "is fine",
     "are fine",
     "is ok",
@@ -94,16 +108,238 @@ POST_NEGATION = (
     "not really",
     "is not affected",
     "isn't affected",
+    "i've none",
+    "i have none",
+    "i've got none",
+    "none at all",
+    "none",
+    # Losing weight on purpose is not the red flag.
+    "on purpose",
+    "on slimming world",
+    "slimming world",
+    "weight watchers",
+    "on a diet",
 )
-POST_UNCERTAIN = ("maybe", "not sure", "possibly", "i'm not sure", "perhaps")
-# Look like negation but are not: "I didn't notice I'd wet myself" is a positive report.
-PSEUDO_NEGATION = (
+# Resolved: it was there and has gone ("... after a long spin class but it went away").
+RESOLVED_AFTER = (
+    "went away",
+    "it went away",
+    "but it went away",
+    "but went away",
+    "has gone away",
+    "has gone now",
+    "it's gone",
+    "gone now",
+    "it's fine now",
+    "fine now",
+    "but it's fine now",
+    "but it's gone",
+    "but its gone",
+    "cleared up",
+    "all cleared up",
+    "it went after",
+    "went after physio",
+    "has settled",
+    "settled down",
+)
+UNCERTAIN_BEFORE = (
+    "not sure",
+    "unsure",
+    "don't know if",
+    "don't know whether",
+    "dunno if",
+    "i dunno if",
+    "not certain",
+    "maybe",
+    "might",
+    "might be",
+    "possibly",
+    "perhaps",
+    "could be",
+    "i wonder if",
+    "hard to say",
+    "not sure if",
+    "not sure whether",
+    "can't tell if",
+    "can't tell whether",
+    "wondering if",
+    "might be imagining it",
+)
+UNCERTAIN_AFTER = ("maybe", "not sure", "possibly", "i'm not sure", "perhaps", "maybe not")
+# Questions and worries in general (see _hypothetical for the clause-initial question words).
+HYPOTHETICAL_BEFORE = (
+    "what if",
+    "in case",
+    "is it bad if",
+    "is it normal to",
+    "is it serious if",
+    "should i worry if",
+    "should i be worried if",
+    "how do i know if",
+    "how do you know if",
+    "how do you tell",
+    "how can i tell if",
+    "worried about",
+    "worried it's",
+    "worried it is",
+    "scared of",
+    "afraid of",
+    "check for",
+    "watch out for",
+    "look out for",
+    "warning signs",
+    "warning signs of",
+    "signs of",
+    "symptoms of",
+    "risk of",
+    "what happens if",
+    "people with",
+)
+# Interrogatives that make a clause a question when they open it.
+QUESTION_WORDS = frozenset(
+    {
+        "can",
+        "could",
+        "does",
+        "do",
+        "did",
+        "is",
+        "are",
+        "should",
+        "would",
+        "will",
+        "what",
+        "what's",
+        "whats",
+        "how",
+        "why",
+    }
+)
+# Words that may come before a question word at the start of a clause ("ok so can ...").
+OPENERS = frozenset(
+    {"hi", "hello", "hey", "ok", "okay", "so", "um", "erm", "right", "also", "and", "quick", "question", "just", "oh"}
+)
+FIRST_PERSON = frozenset({"i", "i'm", "im", "i've", "ive", "my", "me", "mine", "myself", "'m", "'ve"})
+CONDITIONAL = frozenset({"if", "whether", "when"})
+# Long-standing, in either direction within the clause ("for years", "since my op in 2019").
+HISTORY = (
+    "for years",
+    "for many years",
+    "for a few years",
+    "for several years",
+    "for some years",
+    "for ages",
+    "for decades",
+    "for a long time",
+    "on and off for years",
+    "years ago",
+    "a few years ago",
+    "many years ago",
+    "all my life",
+    "as long as i can remember",
+    "always had",
+    "always have",
+    "i've always",
+    "always been",
+    "always get",
+    "always cold",
+    "since childhood",
+    "since i was a child",
+    "since i was young",
+    "since my teens",
+    "since the menopause",
+    "since my menopause",
+    "since the change",
+    "since my children were born",
+    "since my kids were born",
+    "since the children were born",
+    "since my baby was born",
+    "since having my children",
+    "since having my kids",
+    "since having children",
+    "since having kids",
+    "since having my baby",
+    "since i had my children",
+    "since i had my kids",
+    "since my first baby",
+    "since my second baby",
+    "since my third baby",
+    "since my last baby",
+    "since my first child",
+    "since my second child",
+    "since my op in",
+    "since my operation in",
+    "since my surgery in",
+    "since my stroke",
+    "from a stroke",
+    "from my stroke",
+    "from my diabetes",
+    "from diabetes",
+    "for a few years now",
+    "for years now",
+    "long-standing",
+    "longstanding",
+    "it's my prostate",
+    "i have raynauds",
+    "i've got ibs",
+)
+# Long-standing triggers after a comma that still point back ("..., have done since my second baby").
+HISTORY_ANAPHORIC = (
+    "have done since",
+    "has done since",
+    "been like that for years",
+    "been like this for years",
+    "been that way for years",
+    "same for years",
+    "had it for years",
+    "had that for years",
+)
+# Someone else's history.
+RELATIVES = (
+    "mum",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "sister",
+    "brother",
+    "grandad",
+    "granddad",
+    "grandpa",
+    "grandfather",
+    "grandma",
+    "gran",
+    "granny",
+    "nan",
+    "nana",
+    "grandmother",
+    "aunt",
+    "auntie",
+    "uncle",
+    "cousin",
+    "friend",
+    "mate",
+    "neighbour",
+    "neighbor",
+    "colleague",
+    "boss",
+)
+OTHER_BEFORE = tuple(
+    f"my {who} {verb}"
+    for who in RELATIVES
+    for verb in ("had", "has", "got", "was", "is", "died of", "suffered", "suffers")
+) + ("family history of", "runs in my family", "runs in the family", "in my family")
+# Look like a trigger but are not: "I didn't notice I'd wet myself" is a positive report.
+PSEUDO = (
     "not only",
     "no longer able",
     "didn't notice",
     "didn't realise",
     "didn't realize",
     "didn't know",
+    "didn't feel",
+    "didn't even",
+    "didn't think",
     "not just",
     "no idea why",
     "not sure why",
@@ -115,6 +351,7 @@ PSEUDO_NEGATION = (
     "unable to",
     "no control",
     "no feeling",
+    "no sensation",
     "not getting better",
     "no better",
     "not improving",
@@ -129,8 +366,29 @@ PSEUDO_NEGATION = (
     "never stops",
     "never eases",
     "never settles",
+    "never happens",
+    "that never happens",
+    "without warning",
+    "without trying",
+    "without meaning to",
+    "without noticing",
+    "without realising",
+    "without realizing",
+    "without knowing",
+    "without feeling",
+    "not dieting",
+    "not trying",
+    "haven't been dieting",
+    "not on a diet",
+    "not making sense",
+    "not the lower back",
+    "never had anything like this",
+    "never had back pain before",
+    "never had it before",
+    "no injury",
+    "no plan",
 )
-# Stop a trigger's scope.
+# Clause boundaries.
 TERMINATORS = (
     "but",
     "however",
@@ -140,6 +398,7 @@ TERMINATORS = (
     "except",
     "apart from",
     "aside from",
+    "other than",
     "which",
     "whereas",
     "still",
@@ -147,12 +406,112 @@ TERMINATORS = (
     ";",
     "!",
     "?",
+    ":",
     "because",
     "as",
     "since",
     "so",
+    "until",
+    "till",
+    "til",
+    "now",
+    "then",
+    "and now",
+    "otherwise",
 )
-SUBJECTS_AFTER_AND = {"i", "my", "it", "its", "the", "there", "she", "he", "they", "im", "this", "that"}
+SUBJECTS = frozenset(
+    {"i", "my", "it", "its", "it's", "the", "there", "she", "he", "they", "im", "i'm", "this", "that", "both", "now"}
+)
+# What may follow an entity inside a negated clause without ending it.
+LIST_CONTINUATIONS = frozenset(
+    {
+        "or",
+        "nor",
+        "in",
+        "on",
+        "of",
+        "at",
+        "around",
+        "down",
+        "into",
+        "to",
+        "from",
+        "with",
+        "my",
+        "the",
+        "a",
+        "an",
+        "any",
+        "either",
+        "both",
+        "anywhere",
+        "whatsoever",
+        "all",
+        "problems",
+        "issues",
+        "there",
+        "below",
+        "legs",
+        "leg",
+        "feet",
+        "foot",
+    }
+)
+STRONG_BOUNDARIES = frozenset({".", "?", "!", ";"})
+NEW_SUBJECTS = frozenset({"i", "im", "i'm", "ive", "i've", "i'll", "id", "i'd"})
+# An entity starting with one of these is a new verb phrase: "no temperature and lost
+# control of my bladder" is two clauses, "no fever or chills" one list.
+VERBAL = frozenset(
+    {
+        "lost",
+        "losing",
+        "lose",
+        "wet",
+        "wetting",
+        "peed",
+        "pooed",
+        "pooped",
+        "soiled",
+        "can",
+        "cannot",
+        "could",
+        "have",
+        "has",
+        "had",
+        "keep",
+        "keeps",
+        "feel",
+        "feels",
+        "felt",
+        "went",
+        "gone",
+        "started",
+        "took",
+        "taken",
+        "swallowed",
+        "fell",
+        # irregular past tenses that start an account of how it happened ("and did it lifting")
+        "did",
+        "hurt",
+        "got",
+        "put",
+        "woke",
+        "need",
+        "needing",
+        "leaking",
+        "dribbling",
+        "i",
+        "my",
+    }
+)
+UNTIL = frozenset({"until", "till", "til", "untill"})
+
+
+@dataclass(frozen=True)
+class Trigger:
+    category: str
+    start: int
+    end: int
 
 
 def _phrase_matcher(nlp: Language, label_phrases: Iterable[Tuple[str, Sequence[str]]]) -> PhraseMatcher:
@@ -163,7 +522,7 @@ def _phrase_matcher(nlp: Language, label_phrases: Iterable[Tuple[str, Sequence[s
 
 
 class NegationDetector:
-    """Sets ``span._.status`` on every entity of a Doc."""
+    """Sets ``span._.status`` on every entity of a Doc (see the module docstring)."""
 
     def __init__(self, nlp: Language):
         if not Span.has_extension("status"):
@@ -171,69 +530,217 @@ class NegationDetector:
         self._matcher = _phrase_matcher(
             nlp,
             [
-                ("PRE_NEG", PRE_NEGATION),
-                ("PRE_UNC", PRE_UNCERTAIN),
-                ("POST_NEG", POST_NEGATION),
-                ("POST_UNC", POST_UNCERTAIN),
-                ("PSEUDO", PSEUDO_NEGATION),
+                ("NEG_PRE", NEGATION_BEFORE),
+                ("NEG_POST", NEGATION_AFTER),
+                ("RESOLVED", RESOLVED_AFTER),
+                ("UNC_PRE", UNCERTAIN_BEFORE),
+                ("UNC_POST", UNCERTAIN_AFTER),
+                ("HYPO_PRE", HYPOTHETICAL_BEFORE),
+                ("HIST", HISTORY),
+                ("HIST_BACK", HISTORY_ANAPHORIC),
+                ("OTHER_PRE", OTHER_BEFORE),
+                ("PSEUDO", PSEUDO),
                 ("TERM", TERMINATORS),
             ],
         )
+        # "since 2019", "since my op in 2019": a year makes "since" long-standing.
+        self._years = Matcher(nlp.vocab)
+        self._years.add("HIST", [[{"LOWER": "since"}, {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}]])
 
-    def _triggers(self, doc: Doc) -> List[Tuple[str, int, int]]:
+    # -- triggers --------------------------------------------------------------
+    def _triggers(self, doc: Doc) -> List[Trigger]:
         matches = [(doc.vocab.strings[m], s, e) for m, s, e in self._matcher(doc)]
-        # Keep the longest trigger where several overlap; pseudo-negations win ties.
+        matches += [(doc.vocab.strings[m], s, e) for m, s, e in self._years(doc)]
+        # Keep the longest trigger where several overlap; pseudo-triggers win ties.
         matches.sort(key=lambda m: (-(m[2] - m[1]), m[0] != "PSEUDO", m[1]))
-        taken: List[Tuple[str, int, int]] = []
+        taken: List[Trigger] = []
         used: Set[int] = set()
         for label, start, end in matches:
             if any(i in used for i in range(start, end)):
                 continue
-            taken.append((label, start, end))
+            taken.append(Trigger(label, start, end))
             used.update(range(start, end))
-        return sorted(taken, key=lambda m: m[1])
+        return sorted(taken, key=lambda t: t.start)
+
+    # -- clauses ---------------------------------------------------------------
+    def _boundaries(self, doc: Doc, triggers: List[Trigger], entity_tokens: Set[int]) -> Dict[int, str]:
+        """Token index -> "strong" (sentence end), "clause" or "comma"."""
+        bounds: Dict[int, str] = {}
+        for trigger in triggers:
+            if trigger.category == "TERM":
+                for i in range(trigger.start, trigger.end):
+                    bounds[i] = "strong" if doc[i].norm_ in STRONG_BOUNDARIES else "clause"
+        for token in doc:
+            i = token.i
+            following = doc[i + 1].norm_ if i + 1 < len(doc) else ""
+            if token.norm_ == ",":
+                bounds.setdefault(i, "clause" if following in SUBJECTS else "comma")
+            elif token.norm_ == "and" and following in SUBJECTS:
+                bounds.setdefault(i, "clause")
+            elif token.norm_ in ("-", "–", "—", "/") and i not in entity_tokens:
+                bounds.setdefault(i, "comma")
+        return bounds
 
     @staticmethod
-    def _is_boundary(doc: Doc, index: int, terminators: set) -> bool:
-        if index in terminators:
-            return True
-        token = doc[index]
-        if token.norm_ in (",",) and index + 1 < len(doc) and doc[index + 1].norm_ in SUBJECTS_AFTER_AND:
-            return True
-        if token.norm_ == "and" and index + 1 < len(doc) and doc[index + 1].norm_ in SUBJECTS_AFTER_AND:
-            return True
-        # "it doesn't go down my leg, just stays in my back"
-        return token.norm_ == "just" and index > 0 and doc[index - 1].norm_ == ","
+    def _list_goes_on(doc: Doc, comma: int, bounds: Dict[int, str], entity_tokens: Set[int]) -> bool:
+        """After a comma in a negated clause: does an "or" / "nor" later join this list?"""
+        for i in range(comma + 1, len(doc)):
+            if doc[i].norm_ in ("or", "nor"):
+                return True
+            if i in bounds and bounds[i] != "comma":
+                return False
+            if i not in entity_tokens and doc[i].norm_ not in LIST_CONTINUATIONS and not doc[i].is_punct:
+                return False
+        return False
 
+    # -- applying --------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         triggers = self._triggers(doc)
-        terminators = {i for label, s, e in triggers if label == "TERM" for i in range(s, e)}
         entity_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        bounds = self._boundaries(doc, triggers, entity_tokens)
         for ent in doc.ents:
-            ent._.status = self._status_of(doc, ent, triggers, terminators, entity_tokens)
+            ent._.status = self._status_of(doc, ent, triggers, bounds, entity_tokens)
         return doc
 
-    def _status_of(self, doc, ent, triggers, terminators, entity_tokens) -> str:
-        status = PRESENT
-        for label, start, end in triggers:
-            if label in ("PSEUDO", "TERM"):
+    def _status_of(self, doc: Doc, ent: Span, triggers: List[Trigger], bounds, entity_tokens) -> str:
+        found: Set[str] = set()
+        for trigger in triggers:
+            if trigger.category in ("PSEUDO", "TERM"):
                 continue
-            if start >= ent.start and end <= ent.end:
+            if trigger.start >= ent.start and trigger.end <= ent.end:
                 continue  # a trigger inside the entity ("no feeling") is part of it
-            if label.startswith("PRE") and start < ent.start and end <= ent.end:
-                # A trigger may share words with the entity ("no problems with" + "problems with my bladder").
-                gap = range(min(end, ent.start), ent.start)
-                if self._in_scope(doc, gap, terminators, entity_tokens):
-                    status = ABSENT if label == "PRE_NEG" else UNCERTAIN
-            elif label.startswith("POST") and start >= ent.end:
-                gap = range(ent.end, start)
-                if self._in_scope(doc, gap, terminators, entity_tokens, post=True):
-                    status = ABSENT if label == "POST_NEG" else UNCERTAIN
-        return status
+            status = self._modifies(doc, trigger, ent, bounds, entity_tokens)
+            if status:
+                found.add(status)
+        if self._asked_in_general(doc, ent, bounds):
+            found.add(HYPOTHETICAL)
+        for status in (OTHER, ABSENT, HYPOTHETICAL, HISTORICAL, UNCERTAIN):
+            if status in found:
+                return status
+        return PRESENT
 
-    def _in_scope(self, doc, gap, terminators, entity_tokens, post=False) -> bool:
+    def _modifies(self, doc: Doc, trigger: Trigger, ent: Span, bounds, entity_tokens) -> str:
+        """The status ``trigger`` gives ``ent``, or "" when the entity is out of its scope."""
+        category = trigger.category
+        before = trigger.start < ent.start and trigger.end <= ent.end
+        after = trigger.start >= ent.end
+        if category.startswith("HIST") and ent.label_ == "risk_factor":
+            return ""  # a history is what a risk factor is: "had cancer years ago" counts
+        if category == "NEG_PRE":
+            return ABSENT if before and self._negates(doc, trigger, ent, bounds, entity_tokens) else ""
+        if category in ("NEG_POST", "UNC_POST"):
+            in_scope = after and self._reaches_back(doc, ent, trigger, bounds, entity_tokens)
+            return (ABSENT if category == "NEG_POST" else UNCERTAIN) if in_scope else ""
+        if category in ("UNC_PRE", "HYPO_PRE"):
+            in_scope = before and self._reaches(doc, trigger.end, ent.start, bounds, entity_tokens)
+            return (UNCERTAIN if category == "UNC_PRE" else HYPOTHETICAL) if in_scope else ""
+        if category == "OTHER_PRE":
+            return OTHER if before and self._same_clause(trigger.end, ent.start, bounds) else ""
+        if category in ("RESOLVED", "HIST"):
+            in_scope = (after or category == "HIST") and self._near_in_clause(trigger, ent, bounds, entity_tokens)
+            return (ABSENT if category == "RESOLVED" else HISTORICAL) if in_scope else ""
+        if category == "HIST_BACK":
+            return HISTORICAL if after and self._anaphoric(doc, ent, trigger, bounds) else ""
+        return ""
+
+    # -- scopes ----------------------------------------------------------------
+    @staticmethod
+    def _same_clause(start: int, end: int, bounds) -> bool:
+        return not any(i in bounds and bounds[i] != "comma" for i in range(start, end))
+
+    def _reaches(self, doc: Doc, start: int, end: int, bounds, entity_tokens, window: int = WINDOW) -> bool:
+        """A forward scope from ``start`` reaches the entity starting at ``end``: no boundary
+        (not even a comma) and at most ``window`` other words between."""
+        words = [i for i in range(start, end) if i not in entity_tokens and not doc[i].is_punct]
+        return len(words) <= window and not any(i in bounds for i in range(start, end))
+
+    def _reaches_back(self, doc: Doc, ent: Span, trigger: Trigger, bounds, entity_tokens) -> bool:
+        gap = range(ent.end, trigger.start)
         words = [i for i in gap if i not in entity_tokens and not doc[i].is_punct]
-        limit = 3 if post else WINDOW
-        if len(words) > limit:
+        if len(words) > POST_WINDOW:
             return False
-        return not any(self._is_boundary(doc, i, terminators) for i in gap)
+        # A resolution said after "but" ("..., but it went away") still closes its clause.
+        return not any(i in bounds for i in gap)
+
+    @staticmethod
+    def _verbal(doc: Doc, start: int, entity_starts: Set[int]) -> bool:
+        """The words from ``start`` begin a new verb phrase rather than another listed noun."""
+        if start >= len(doc) or start not in entity_starts:
+            return True
+        word = doc[start].norm_
+        return word in VERBAL or (word.endswith("ed") and len(word) > 4)
+
+    def _negates(self, doc: Doc, trigger: Trigger, ent: Span, bounds, entity_tokens) -> bool:
+        """A negation before the entity covers it: the words before the first entity fit in
+        the window, and from there on only a list of entities joins them."""
+        entity_starts = {e.start for e in doc.ents}
+        i = trigger.end
+        seen_entity = False
+        while i < ent.start:
+            if i in entity_tokens:
+                seen_entity = True
+                i += 1
+                continue
+            if i in bounds:
+                if bounds[i] != "comma" or not seen_entity or not self._list_goes_on(doc, i, bounds, entity_tokens):
+                    return False
+                if self._verbal(doc, i + 1, entity_starts):
+                    return False
+            elif doc[i].norm_ == "and" and (not seen_entity or self._verbal(doc, i + 1, entity_starts)):
+                return False  # "no temperature and lost control of my bladder"
+            elif seen_entity and doc[i].norm_ not in LIST_CONTINUATIONS and not doc[i].is_punct:
+                return False  # a new verb phrase after a negated entity
+            i += 1
+        if not seen_entity:
+            words = [j for j in range(trigger.end, ent.start) if not doc[j].is_punct]
+            if len(words) > WINDOW:
+                return False
+            # "it doesn't stop, I'm going to ...": a new subject starts a new clause.
+            if any(doc[j].norm_ in NEW_SUBJECTS for j in words[1:]):
+                return False
+        # "never had bladder problems until yesterday": it started then.
+        for j in range(ent.end, len(doc)):
+            if doc[j].norm_ in UNTIL:
+                return False
+            if j in bounds:
+                break
+        return True
+
+    def _near_in_clause(self, trigger: Trigger, ent: Span, bounds, entity_tokens) -> bool:
+        lo, hi = (trigger.end, ent.start) if trigger.start < ent.start else (ent.end, trigger.start)
+        doc = ent.doc
+        entity_starts = {e.start for e in doc.ents}
+        if any(doc[i].norm_ == "and" and self._verbal(doc, i + 1, entity_starts) for i in range(lo, hi)):
+            return False  # "on steroids for years and slipped on the ice": a new verb phrase
+        crossed = [i for i in range(lo, hi) if i in bounds]
+        if crossed:
+            # "I leak a bit when I cough, have done since my second baby": points back over a comma.
+            lead = " ".join(t.norm_ for t in doc[max(trigger.start - 2, 0) : trigger.start])
+            anaphoric = trigger.start > ent.start and lead in ("have done", "has done", "had it", "been like")
+            if not anaphoric or len(crossed) > 1 or bounds[crossed[0]] != "comma":
+                return False
+        return hi - lo - len([i for i in range(lo, hi) if i in entity_tokens]) <= HISTORY_WINDOW
+
+    @staticmethod
+    def _anaphoric(doc: Doc, ent: Span, trigger: Trigger, bounds) -> bool:
+        """ ", have done since ..." points back over one comma, not over a sentence or clause."""
+        commas = [i for i in range(ent.end, trigger.start) if i in bounds]
+        return len(commas) <= 1 and all(doc[i].norm_ == "," for i in commas)
+
+    def _asked_in_general(self, doc: Doc, ent: Span, bounds) -> bool:
+        """The entity sits in a clause opened by a question word, asked about people in
+        general rather than about the person ("can sciatica cause numbness in both legs?")."""
+        start = ent.start
+        while start > 0 and (start - 1) not in bounds:
+            start -= 1
+        opener = start
+        while opener < ent.start and doc[opener].norm_ in OPENERS:
+            opener += 1
+        if opener >= ent.start or doc[opener].norm_ not in QUESTION_WORDS:
+            return False
+        if opener + 1 < len(doc) and doc[opener + 1].norm_ in ("not", "n't", "nt"):
+            return False  # "can't pee", "don't know if": not a question
+        between = [doc[i].norm_ for i in range(opener + 1, ent.start)]
+        if any(word in CONDITIONAL for word in between):
+            return True
+        return not any(word in FIRST_PERSON for word in between)

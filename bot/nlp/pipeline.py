@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
@@ -22,7 +22,7 @@ from spacy.util import filter_spans
 
 from bot.content import Content, get_content
 from bot.contract import TOPIC_LABELS
-from bot.nlp.negation import PRESENT, NegationDetector
+from bot.nlp.negation import HISTORICAL, PRESENT, NegationDetector
 from bot.nlp.typos import TypoNormaliser
 
 NUMBER_WORDS = {
@@ -86,6 +86,36 @@ RELATIVE_DAYS = {
 }
 
 
+ALTERNATIVES = re.compile(r"\(([^()]*)\)")
+# "took 20 paracetamol", "swallowed about 30 tablets": more than a day's dose of anything.
+OVERDOSE_MIN_TABLETS = 9
+MEDICINES = (
+    "tablets pills painkillers meds paracetamol paracetamols co-codamol cocodamol codeine tramadol "
+    "ibuprofen naproxen diazepam gabapentin pregabalin amitriptyline morphine oxycodone oramorph "
+    "sertraline citalopram fluoxetine zopiclone sleeping"
+).split()
+
+
+def expand(phrase: str) -> List[str]:
+    """A lexicon phrase with alternatives, "can't (lift|raise) my (foot|feet)", as the plain
+    phrases it stands for; an empty alternative makes a part optional: "(my |)foot"."""
+    match = ALTERNATIVES.search(phrase)
+    if not match:
+        return [" ".join(phrase.split())]
+    head, tail = phrase[: match.start()], phrase[match.end() :]
+    return [variant for option in match.group(1).split("|") for variant in expand(head + option + tail)]
+
+
+SLASHES = re.compile(r"(?:^|(?<=\s))/+(?=\w)")
+
+
+def neutralised(text: str) -> str:
+    """The words of a message without the "/" that Rasa would read as a command, at its
+    start or at the start of any word: "/lost control of my bladder" is screened like any
+    other text. Offsets are kept (the slashes become spaces)."""
+    return SLASHES.sub(lambda match: " " * len(match.group()), text)
+
+
 @dataclass(frozen=True)
 class Mention:
     label: str  # a finding kind, or one of TOPIC_LABELS
@@ -107,7 +137,10 @@ class Analysis:
     age: Optional[int] = None
 
     def ids(self, label: Optional[str] = None, status: str = PRESENT) -> List[str]:
-        return [m.id for m in self.mentions if (label is None or m.label == label) and m.status == status]
+        """Ids said with ``status``; long-standing mentions ("for years") count as present:
+        only the red-flag screen treats them apart."""
+        statuses = {PRESENT, HISTORICAL} if status == PRESENT else {status}
+        return [m.id for m in self.mentions if (label is None or m.label == label) and m.status in statuses]
 
     def topics(self, label: str) -> List[str]:
         """Topic ids mentioned (condition, treatment, anatomy_topic), whatever the status."""
@@ -149,12 +182,70 @@ class SymptomPipeline:
         self.negation = NegationDetector(self.nlp)
         self.matcher = Matcher(self.nlp.vocab)
         self._add_number_patterns()
+        # "lost a stone", "dropped 6 kilos", "lost nearly 10 pounds": weight loss in any unit.
+        self.weights = Matcher(self.nlp.vocab)
+        self.weights.add(
+            "WEIGHT_LOSS",
+            [
+                [
+                    {"LOWER": {"IN": ["lost", "dropped", "losing", "lose", "shed", "down"]}},
+                    {
+                        "LOWER": {"IN": ["about", "around", "like", "over", "nearly", "almost", "roughly", "maybe"]},
+                        "OP": "?",
+                    },
+                    {"LOWER": {"IN": ["half", "a", "an"]}, "OP": "*"},
+                    {"LIKE_NUM": True, "OP": "?"},
+                    {
+                        "LOWER": {
+                            "IN": ["stone", "stones", "st", "pounds", "lbs", "lb", "kilos", "kg", "kgs", "kilograms"]
+                        }
+                    },
+                ]
+            ],
+        )
+        took: List[Dict[str, Any]] = [
+            {"LOWER": {"IN": ["took", "taken", "take", "swallowed", "had", "downed", "necked", "taking"]}},
+            {"LOWER": {"IN": ["about", "around", "like", "over", "nearly", "maybe", "roughly", "almost"]}, "OP": "?"},
+            {"LIKE_NUM": True},
+            {"LOWER": {"IN": ["x", "of", "my", "the"]}, "OP": "*"},
+        ]
+        self.overdoses = Matcher(self.nlp.vocab)
+        self.overdoses.add(
+            "OVERDOSE",
+            [
+                [*took, {"LOWER": {"IN": MEDICINES}}],
+                # "co-codamol" is three tokens
+                [*took, {"LOWER": "co"}, {"ORTH": "-"}, {"LOWER": {"IN": ["codamol", "dydramol", "proxamol"]}}],
+            ],
+        )
+        # "my temperature is 39", "temp of 38.5c", "101 degrees": a fever, read from the number.
+        self.temperatures = Matcher(self.nlp.vocab)
+        self.temperatures.add(
+            "TEMPERATURE",
+            [
+                [
+                    {"LOWER": {"IN": ["temperature", "temp", "fever"]}},
+                    {
+                        "LOWER": {
+                            "IN": ["is", "was", "of", "at", "'s", "reading", "about", "around", "over", "up", "to"]
+                        },
+                        "OP": "*",
+                    },
+                    {"TEXT": {"REGEX": r"^\d{2,3}(\.\d)?(c|f|°c|°f)?$"}},
+                ],
+                [
+                    {"TEXT": {"REGEX": r"^\d{2,3}(\.\d)?$"}},
+                    {"LOWER": {"IN": ["degrees", "°c", "°f", "celsius", "fahrenheit"]}},
+                ],
+            ],
+        )
 
     # -- building --------------------------------------------------------------
     def _finding_entries(self) -> Iterable[Tuple[str, str, str]]:
         for finding in self.content.findings.values():
             for phrase in finding.phrases:
-                yield finding.kind, finding.id, phrase
+                for variant in expand(phrase):
+                    yield finding.kind, finding.id, variant
 
     def _topic_entries(self) -> Iterable[Tuple[str, str, str]]:
         topic_sets = (
@@ -269,11 +360,31 @@ class SymptomPipeline:
 
     # -- analysing -------------------------------------------------------------
     def doc(self, text: str) -> Doc:
-        doc = self.nlp.make_doc(text)
+        doc = self.nlp.make_doc(neutralised(text))
         self.typos(doc)
         for _, component in self.nlp.pipeline:
             doc = component(doc)
+        self._add_quantities(doc)
         return self.negation(doc)
+
+    def _add_quantities(self, doc: Doc) -> None:
+        """Findings read from numbers: an overdose, a fever, weight lost."""
+        found: List[Span] = []
+        for _, start, end in self.overdoses(doc):
+            number = next((_number(t.text) for t in doc[start:end] if t.like_num), None)
+            if number is not None and number >= OVERDOSE_MIN_TABLETS:
+                found.append(Span(doc, start, end, label="symptom", span_id="overdose"))
+        for _, start, end in self.temperatures(doc):
+            number = next(
+                (_number(re.sub(r"[^\d.]", "", t.text)) for t in doc[start:end] if t.text[:1].isdigit()), None
+            )
+            if number is not None and (37.8 <= number <= 43 or 100.4 <= number <= 110):
+                found.append(Span(doc, start, end, label="symptom", span_id="fever"))
+        for _, start, end in self.weights(doc):
+            if any(t.like_num or t.lower_ in ("a", "an", "half") for t in doc[start:end]):
+                found.append(Span(doc, start, end, label="symptom", span_id="weight_loss"))
+        if found:
+            doc.set_ents(filter_spans(list(doc.ents) + found))
 
     def analyse(self, text: str) -> Analysis:
         text = text or ""

@@ -1,15 +1,14 @@
-"""action_conclude_interview, action_stop_interview, action_red_flag_followup, and their registration."""
+"""action_conclude_interview, action_stop_interview, and their registration."""
 
 import pytest
 from rasa_sdk.executor import ActionExecutor
 
 from actions import interview as interview_actions
-from actions.interview import ActionConcludeInterview, ActionRedFlagFollowup, ActionStopInterview
+from actions.interview import ActionConcludeInterview, ActionStopInterview
 from bot.ranking import rank_causes
 from bot.symptoms import SymptomRecord
 
 from .conftest import (
-    CONSULT,
     EMERGENCY_NUMBER,
     FORM,
     URGENT_CONTACT,
@@ -95,13 +94,13 @@ async def test_emergency_stops_with_no_causes(dispatcher, domain):
     assert said[-1].startswith("You told me:")
 
 
-async def test_urgent_result_ends_with_the_urgent_reminder(dispatcher, domain):
+async def test_urgent_result_starts_with_the_urgent_instruction(dispatcher, domain):
     changes = await conclude(dispatcher, domain, {**DISC, "triage_level": "urgent", "red_flags": ["fever"]})
 
     assert changes["possible_causes"][0] == "herniated_disc"
     said = texts(dispatcher)
-    assert said[-1] == URGENT_REMINDER
-    assert any("not a diagnosis" in t for t in said[:-1])
+    assert said[0] == URGENT_REMINDER, "get checked today comes before causes and self-care"
+    assert any("not a diagnosis" in t for t in said[1:])
 
 
 async def test_nothing_recorded_gives_general_advice_and_sets_routine(dispatcher, domain):
@@ -142,43 +141,3 @@ async def test_stop_with_nothing_recorded_has_no_summary(dispatcher, domain):
     events = await ActionStopInterview().run(dispatcher, tracker, domain)
     assert slot_events(events) == {"requested_slot": None}
     assert texts(dispatcher) == ["No problem, let's stop the questions here."]
-
-
-# ----------------------------------------------------------------- red-flag follow-up
-async def followup(dispatcher, domain, slots):
-    tracker = make_tracker("i can't pee", "report_red_flag", slots)
-    events = await ActionRedFlagFollowup().run(dispatcher, tracker, domain)
-    assert events == []
-    return dispatcher.messages
-
-
-@pytest.mark.parametrize("level", ["urgent", "emergency"])
-async def test_followup_is_silent_when_the_screen_just_spoke(dispatcher, domain, level):
-    assert (
-        await followup(dispatcher, domain, {"triage_level": level, "new_red_flags": ["fever"], "red_flags": ["fever"]})
-        == []
-    )
-
-
-async def test_followup_ends_a_repeated_emergency_with_the_consult_advice(dispatcher, domain):
-    """The screen has already repeated the instruction; the turn still ends with the advice."""
-    await followup(
-        dispatcher, domain, {"triage_level": "emergency", "new_red_flags": [], "red_flags": ["bladder_dysfunction"]}
-    )
-    assert responses(dispatcher) == [CONSULT]
-
-
-async def test_followup_repeats_the_urgent_instruction(dispatcher, domain):
-    await followup(dispatcher, domain, {"triage_level": "urgent", "new_red_flags": [], "red_flags": ["fever"]})
-    assert texts(dispatcher)[0] == URGENT_REMINDER
-    assert responses(dispatcher) == [None, CONSULT]
-
-
-@pytest.mark.parametrize("level", ["routine", None])
-async def test_followup_gives_the_safety_net_when_no_red_flag_was_recorded(dispatcher, domain, level):
-    await followup(dispatcher, domain, {"triage_level": level, "new_red_flags": [], "red_flags": []})
-    said = texts(dispatcher)
-    assert responses(dispatcher)[-1] == CONSULT
-    assert len(said) == 3
-    assert f"call {EMERGENCY_NUMBER} now" in said[0] and "bladder" in said[0]
-    assert URGENT_CONTACT in said[1]

@@ -129,7 +129,8 @@ ENDING_TEXT_STARTS = (
     "No problem, let's stop",
     "I want to be sure you are safe",
 )
-ESCALATION_STARTS = ("What you describe (", "Thank you for telling me. What you describe (")
+# The first message of an escalation (bot/content/data/red_flags.yml, escalations).
+ESCALATION_STARTS = ("Please call ", "Please get checked today", "I'm really sorry you're feeling like this")
 
 
 @dataclass

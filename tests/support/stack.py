@@ -111,6 +111,15 @@ class Stack:
             wait_for(f"{self.web_url}/", web, self.workdir / "web.log")
         return self
 
+    def stop_actions(self) -> None:
+        """Stops the action server alone (the first server started), as if it had crashed."""
+        process = self.processes[0]
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
     def stop(self) -> None:
         for process in reversed(self.processes):
             process.terminate()

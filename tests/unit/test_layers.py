@@ -36,13 +36,15 @@ def test_the_check_sees_a_framework_import(tmp_path):
 
 
 # Lower layers never import higher ones (content at the bottom, then the language layer,
-# the symptom record and ranking, then replies, the interview and the screen).
+# the symptom record and ranking, then replies, the interview and the screen, and on top
+# the per-message turn plan that the Rasa policy runs).
 LAYERS = [
     {"bot.contract", "bot.settings"},
     {"bot.content"},
     {"bot.nlp", "bot.triage", "bot.rendering", "bot.guard", "bot.redaction"},
     {"bot.symptoms", "bot.ranking"},
     {"bot.replies", "bot.interview", "bot.safety"},
+    {"bot.turn"},
 ]
 
 

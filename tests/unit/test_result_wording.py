@@ -150,5 +150,5 @@ def test_nothing_specific_gives_the_usual_answer_and_its_self_care():
 
 def test_crisis_contacts_are_filled_in_from_the_settings():
     assert replies._fill("Call {crisis_contacts}.") == "Call the crisis team on 0800 000 000."
-    advice = CONTENT.red_flags["self_harm_thoughts"].advice
-    assert "the crisis team on 0800 000 000" in replies._fill(advice)
+    advice = " ".join(CONTENT.escalations["crisis"].messages)
+    assert "the crisis team on 0800 000 000" in replies._fill(advice.replace("{reasons}", ""))

@@ -44,23 +44,30 @@ def test_screening_answers_raise_flags():
     ]
 
 
+def _screen(text, state=None, **kwargs):
+    return safety.screen(state or safety.SafetyState(), analyse(text), **kwargs)
+
+
 def test_screen_speaks_new_flags_once_and_reminds_after_an_emergency(monkeypatch):
     monkeypatch.setenv("EMERGENCY_NUMBER", "112")
-    first = safety.screen({"bladder_problem"}, {}, "routine", [])
-    assert first.triage_level == "emergency" and first.new_red_flags == ["bladder_dysfunction"]
-    assert any("112" in m for m in first.messages)
-    again = safety.screen({"bladder_problem"}, {}, first.triage_level, first.red_flags)
-    assert again.new_red_flags == [] and again.triage_level == "emergency"
-    assert len(again.messages) == 1 and "112" in again.messages[0]
-    quiet = safety.screen(set(), {}, "routine", [])
-    assert quiet.messages == [] and quiet.triage_level == "routine"
+    first = _screen("i can't pee")
+    assert first.level == "emergency" and first.new_flags == ["bladder_dysfunction"]
+    assert first.say[0].text.startswith("Please call 112 now"), "the instruction comes first"
+    assert any("You mentioned" in s.text and "can't pee" in s.text for s in first.say)
+    again = _screen("i can't pee", first.state)
+    assert again.new_flags == [] and again.level == "emergency"
+    assert len(again.say) == 1 and again.say[0].kind == "reminder" and "112" in again.say[0].text
+    quiet = _screen("my back hurts")
+    assert quiet.say == [] and quiet.level == "routine"
 
 
-def test_urgent_message_uses_the_configured_contact(monkeypatch):
+def test_urgent_message_uses_the_configured_places(monkeypatch):
     monkeypatch.setenv("URGENT_CARE_CONTACT", "your doctor's office")
-    result = safety.screen({"fever"}, {}, "routine", [])
-    assert result.triage_level == "urgent"
-    assert any("your doctor's office" in m for m in result.messages)
+    monkeypatch.setenv("GP_NAME", "your doctor")
+    result = _screen("i have a fever and back pain")
+    assert result.level == "urgent"
+    assert result.say[0].text.startswith("Please get checked today: contact your doctor")
+    assert "your doctor's office" in result.say[0].text
 
 
 def test_same_message_combinations_do_not_build_up_over_a_conversation():

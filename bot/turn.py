@@ -1,0 +1,165 @@
+"""What happens on every user message before the dialogue rules: the per-message screen.
+
+``plan_turn`` takes the conversation's slots and the new message and returns
+- the slot values that change (the symptom record, the screening answer to the question
+  just asked, the safety slots and the place names the responses use), and
+- what the screen must say, as steps (a response name and its text), with what comes
+  after them: the dialogue's own rules ("rules") or nothing more ("listen").
+
+addons/safety.py runs this inside the Rasa server process for every message, so the
+screen and its escalation never depend on the action server. No Rasa here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional
+
+from bot import interview, safety
+from bot.contract import (
+    CONSULT_PROFESSIONAL,
+    DESCRIBE_PAIN,
+    EMERGENCY,
+    QUESTION_INTENTS,
+    REPORT_RED_FLAG,
+    REQUESTED_SLOT,
+    SAFETY_RESPONSES,
+    SCREENING_SLOTS,
+    SYMPTOM_FORM,
+    SYMPTOM_INTENTS,
+    TOPIC_LABELS,
+    UNDO_INTENTS,
+    URGENT,
+)
+from bot.nlp import Analysis, analyse
+from bot.settings import get_settings
+from bot.symptoms import SymptomRecord, is_correction
+
+RULES, LISTEN = "rules", "listen"
+DEACTIVATE_LOOP = "action_deactivate_loop"
+
+
+@dataclass
+class Step:
+    action: str
+    text: Optional[str] = None  # the text of an utter_safety_* response
+
+
+@dataclass
+class TurnPlan:
+    slots: Dict[str, Any] = field(default_factory=dict)
+    before: List[Step] = field(default_factory=list)
+    then: str = RULES
+    after: List[Step] = field(default_factory=list)
+
+    def as_slot(self) -> Dict[str, Any]:
+        """The plan as a slot value (plain data), for the policy's later steps in the turn."""
+        return {
+            "before": [[s.action, s.text] for s in self.before],
+            "then": self.then,
+            "after": [[s.action, s.text] for s in self.after],
+        }
+
+    @staticmethod
+    def from_slot(value: Any) -> "TurnPlan":
+        value = value if isinstance(value, dict) else {}
+        steps = lambda key: [Step(a, t) for a, t in value.get(key) or []]  # noqa: E731
+        return TurnPlan(before=steps("before"), then=value.get("then") or RULES, after=steps("after"))
+
+
+def place_slots() -> Dict[str, str]:
+    settings = get_settings()
+    return {"place_gp": settings.gp, "place_pharmacist": settings.pharmacist}
+
+
+def _record_update(
+    slots: Mapping[str, Any], analysis: Analysis, intent: Optional[str], in_form: bool
+) -> Dict[str, Any]:
+    """The symptom record with this message folded in. Mid-interview, a message is an
+    answer unless it is a question about a topic ("what is sciatica?"); a one-word answer
+    the classifier took for a question ("sitting") is still an answer."""
+    asks_about_topic = intent in QUESTION_INTENTS and any(analysis.topics(label) for label in TOPIC_LABELS)
+    if not (intent in SYMPTOM_INTENTS or (in_form and not asks_about_topic)):
+        return {}
+    record = SymptomRecord.from_slots(slots)
+    question = slots.get(REQUESTED_SLOT) if in_form else None
+    record.update(analysis, correcting=is_correction(analysis.text), question=question)
+    return record.to_slots()
+
+
+def _screening_answer(slots: Mapping[str, Any], text: str, intent: Optional[str], in_form: bool) -> Dict[str, Any]:
+    """A bare answer ("yes", "not sure") to the screening question just asked."""
+    question = slots.get(REQUESTED_SLOT) if in_form else None
+    if question not in SCREENING_SLOTS:
+        return {}
+    record = SymptomRecord.from_slots(slots)
+    return interview.interpret_answer(question, intent, text, record)
+
+
+def _step(say: safety.Say) -> Step:
+    return Step(SAFETY_RESPONSES[say.kind], say.text)
+
+
+def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active_loop: Optional[str]) -> TurnPlan:
+    """The screen's part of the turn started by the message ``text``."""
+    analysis = analyse(text or "")
+    in_form = active_loop == SYMPTOM_FORM
+    values: Dict[str, Any] = {}
+    values.update(_record_update(slots, analysis, intent, in_form))
+    answers = _screening_answer(slots, analysis.text, intent, in_form)
+    values.update(answers)
+    result = safety.screen(safety.SafetyState.from_slots(slots), analysis, intent, answers)
+    values.update(result.slots)
+    values.update(place_slots())
+    changed = {k: v for k, v in values.items() if slots.get(k) != v}
+    plan = TurnPlan(slots=changed)
+
+    if intent in UNDO_INTENTS and result.state.flags:
+        # Nothing undoes a red flag: the instruction again instead of a restart.
+        level = result.level if result.level in (URGENT, EMERGENCY) else URGENT
+        plan.before = [Step(SAFETY_RESPONSES["reminder"], safety.reminder(level)), Step(CONSULT_PROFESSIONAL)]
+        plan.then = LISTEN
+        return plan
+
+    if result.owns_turn and result.new_flags:
+        # An escalation: the instruction, then the consult advice. After an emergency
+        # the routine questions stop; after an urgent flag the conversation goes on.
+        plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
+        if result.level == EMERGENCY or result.crisis:
+            if in_form:
+                plan.before[-2].text = f"{plan.before[-2].text} {safety.dialogue('stop_questions')}"
+                plan.before.append(Step(DEACTIVATE_LOOP))
+            plan.then = LISTEN
+        return plan
+    if result.owns_turn:
+        # The screen asked its own question ("is this new or has it changed?"): wait.
+        plan.before = [_step(say) for say in result.say]
+        plan.then = LISTEN
+        return plan
+    if result.answered and result.say and not in_form:
+        # The answer to the screen's own question: its reply, then the consult advice.
+        plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
+        plan.then = LISTEN
+        return plan
+    plan.before = [_step(say) for say in result.say]
+    if intent in (REPORT_RED_FLAG, DESCRIBE_PAIN) and result.level == EMERGENCY:
+        # After an emergency, symptoms said again get the instruction again, not an interview.
+        plan.before.append(Step(CONSULT_PROFESSIONAL))
+        plan.then = LISTEN
+        return plan
+    if intent == REPORT_RED_FLAG and not result.say:
+        # The classifier heard a red flag the rules could not place: never nothing.
+        if result.level == URGENT:
+            plan.before = [Step(SAFETY_RESPONSES["reminder"], safety.reminder(URGENT))]
+        else:
+            plan.before = [
+                Step(SAFETY_RESPONSES["followup"], safety.dialogue("safety_net")),
+                Step(CONSULT_PROFESSIONAL),
+            ]
+    plan.after = [_step(say) for say in result.ask_after]
+    return plan
+
+
+def fallback_step() -> Step:
+    """The fixed, safe reply for a turn that would otherwise end in silence."""
+    return Step(SAFETY_RESPONSES["fallback"], safety.dialogue("fallback"))

@@ -1,0 +1,211 @@
+"""The safety screen on real servers (``Stack``), over REST and socket.io, when things go wrong.
+
+- Typed commands ("/restart", "/back", "/session_start", '/intent{...}') after an
+  emergency are read as plain words: triage_level stays "emergency".
+- With the action server stopped, an emergency message still gets the emergency
+  instruction (configured number, consult advice) and triage_level is set: the screen
+  runs inside the Rasa server (addons/safety.py). A turn that would otherwise be silent
+  gets the fixed, safe fallback reply.
+- With an action server that accepts connections but never answers, Rasa gives up after
+  ACTION_TIMEOUT seconds and the turn still ends with the fallback, not in silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+import uuid
+from typing import Dict, List
+
+import pytest
+import requests
+import socketio
+import yaml
+
+from tests.e2e import CHANNEL_ENV, CREDENTIALS_YML
+from tests.support.stack import ROOT, Stack
+
+pytestmark = pytest.mark.e2e
+
+TOKEN = f"safety-test-{uuid.uuid4().hex}"
+NUMBER = "112"  # a configured number, to show the instruction uses the settings
+ACTION_TIMEOUT = 3
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+EMERGENCY = "i've lost control of my bladder and it's numb between my legs"
+COMMANDS = ["/restart", "/back", "/session_start", '/intent{"triage_level": "routine"}', "/deny", "/greet"]
+
+
+@pytest.fixture(scope="module")
+def stack(trained_model, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("safety-faults")
+    credentials = workdir / "credentials.yml"
+    credentials.write_text(CREDENTIALS_YML)
+    env = {name: "" for name in CHANNEL_ENV}
+    env.update(EMERGENCY_NUMBER=NUMBER, ACTION_TIMEOUT=str(ACTION_TIMEOUT))
+    stack = Stack(workdir=workdir, token=TOKEN, credentials=credentials, extra_env=env)
+    try:
+        stack.start(with_web=False)
+        yield stack
+    finally:
+        stack.stop()
+
+
+def consult_texts() -> List[str]:
+    texts = [v["text"] for v in DOMAIN["responses"]["utter_consult_professional"]]
+    return [t.replace("{place_gp}", "your GP").replace("{place_pharmacist}", "a pharmacist") for t in texts]
+
+
+def rest_say(stack: Stack, sender: str, text: str) -> List[str]:
+    response = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=120
+    )
+    response.raise_for_status()
+    return [m.get("text") or "" for m in response.json()]
+
+
+def slots(stack: Stack, sender: str) -> Dict:
+    response = requests.get(f"{stack.rasa_url}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=60)
+    response.raise_for_status()
+    return response.json()["slots"]
+
+
+async def socketio_say(stack: Stack, texts: List[str], settle: float = 4.0) -> List[List[str]]:
+    """Each text sent over socket.io (Rasa's events), with the bot messages that came back."""
+    client = socketio.AsyncClient()
+    session = uuid.uuid4().hex
+    received: List[str] = []
+    confirmed = asyncio.Event()
+    client.on("bot_uttered", lambda data: received.append((data or {}).get("text") or ""))
+    client.on("session_confirm", lambda *_: confirmed.set())
+    origin = f"http://localhost:{stack.web_port}"  # an allowed origin (CORS_ORIGINS)
+    await client.connect(stack.rasa_url, transports=["polling"], headers={"Origin": origin})
+    try:
+        await client.emit("session_request", {"session_id": session})
+        await asyncio.wait_for(confirmed.wait(), 30)
+        turns = []
+        for text in texts:
+            received.clear()
+            await client.emit("user_uttered", {"message": text, "session_id": session})
+            quiet_since = time.monotonic()
+            seen = 0
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and (not received or time.monotonic() - quiet_since < settle):
+                await asyncio.sleep(0.2)
+                if len(received) != seen:
+                    seen, quiet_since = len(received), time.monotonic()
+            turns.append(list(received))
+        return turns
+    finally:
+        await client.disconnect()
+    return []
+
+
+def assert_emergency_instruction(said: List[str]) -> None:
+    joined = " ".join(said)
+    assert said and said[0].startswith(f"Please call {NUMBER} now"), said
+    assert "999" not in joined, "the configured number, not the default"
+    assert "You mentioned" in joined and "cauda equina" in joined
+    assert any(text in said for text in consult_texts()), "the escalation ends with the consult advice"
+
+
+# --------------------------------------------------------------------------- typed commands
+def test_typed_commands_after_an_emergency_do_not_lower_the_level_over_rest(stack):
+    sender = f"commands-{uuid.uuid4().hex}"
+    assert_emergency_instruction(rest_say(stack, sender, EMERGENCY))
+    for command in COMMANDS:
+        said = rest_say(stack, sender, command)
+        assert said, f"{command!r} got no reply"
+        current = slots(stack, sender)
+        assert current["triage_level"] == "emergency", f"{command!r} lowered the level"
+        assert "bladder_dysfunction" in current["red_flags"], f"{command!r} cleared the red flags"
+        assert said[0].startswith(f"Please don't wait: call {NUMBER} now"), (command, said)
+
+
+async def test_typed_commands_after_an_emergency_do_not_lower_the_level_over_socketio(stack):
+    turns = await socketio_say(stack, [EMERGENCY, *COMMANDS])
+    assert_emergency_instruction(turns[0])
+    for command, said in zip(COMMANDS, turns[1:], strict=True):
+        assert said and said[0].startswith(f"Please don't wait: call {NUMBER} now"), (command, said)
+
+
+def test_a_slash_before_a_red_flag_is_screened_like_any_text(stack):
+    sender = f"slash-{uuid.uuid4().hex}"
+    said = rest_say(stack, sender, "/lost control of my bladder")
+    assert said[0].startswith(f"Please call {NUMBER} now")
+    assert slots(stack, sender)["triage_level"] == "emergency"
+
+
+# --------------------------------------------------------------------------- action server down
+@pytest.fixture(scope="module")
+def actions_down(stack):
+    stack.stop_actions()
+    return stack
+
+
+def test_emergency_with_the_action_server_down_over_rest(actions_down):
+    sender = f"down-{uuid.uuid4().hex}"
+    assert_emergency_instruction(rest_say(actions_down, sender, EMERGENCY))
+    current = slots(actions_down, sender)
+    assert current["triage_level"] == "emergency"
+    assert {"bladder_dysfunction", "saddle_numbness"} <= set(current["red_flags"])
+
+
+async def test_emergency_with_the_action_server_down_over_socketio(actions_down):
+    (said,) = await socketio_say(actions_down, [EMERGENCY])
+    assert_emergency_instruction(said)
+
+
+def test_a_turn_that_needs_the_action_server_gets_the_safe_fallback(actions_down):
+    sender = f"fallback-{uuid.uuid4().hex}"
+    said = rest_say(actions_down, sender, "what is sciatica?")
+    fallback = [text for text in said if text.startswith("Sorry, something went wrong on my side")]
+    assert len(fallback) == 1, said
+    assert f"call {NUMBER} now" in fallback[0]
+    assert said[-1] in consult_texts()
+
+
+# --------------------------------------------------------------------------- action server slow
+class BlackHole:
+    """Accepts connections on a port and never answers: an action server that hangs."""
+
+    def __init__(self, port: int) -> None:
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", port))
+        self.server.listen(16)
+        self.connections: List[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+
+    def close(self) -> None:
+        for connection in self.connections:
+            connection.close()
+        self.server.close()
+
+
+@pytest.fixture(scope="module")
+def actions_slow(actions_down):
+    hole = BlackHole(actions_down.action_port)
+    yield actions_down
+    hole.close()
+
+
+def test_a_hanging_action_server_is_given_up_on_and_the_turn_still_answers(actions_slow):
+    sender = f"slow-{uuid.uuid4().hex}"
+    started = time.monotonic()
+    said = rest_say(actions_slow, sender, "what is sciatica?")
+    elapsed = time.monotonic() - started
+    assert any(text.startswith("Sorry, something went wrong on my side") for text in said), said
+    assert said[-1] in consult_texts()
+    assert elapsed < 10 * ACTION_TIMEOUT, f"the turn took {elapsed:.0f} s"
+    emergency = rest_say(actions_slow, f"slow-{uuid.uuid4().hex}", EMERGENCY)
+    assert_emergency_instruction(emergency)

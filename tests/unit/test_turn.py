@@ -1,0 +1,268 @@
+"""bot.turn.plan_turn: the per-message screen the Rasa policy runs in-process (no Rasa here).
+
+What the slots become and what the screen says first, for a message in a given state.
+The same plan runs through the trained assistant in tests/conversations/test_red_flags.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import pytest
+
+from bot.turn import LISTEN, RULES, plan_turn
+
+CONSULT = "utter_consult_professional"
+FORM = "symptom_form"
+SETTLED = {
+    "triage_level": "routine",
+    "red_flags": [],
+    "new_red_flags": [],
+    "reported_findings": [],
+    "symptom_sides": [],
+    "pending_red_flags": [],
+    "pending_question": None,
+    "place_gp": "your GP",
+    "place_pharmacist": "a pharmacist",
+}
+
+
+@pytest.fixture(autouse=True)
+def deployment(monkeypatch):
+    """A deployment outside the UK, so the configured numbers and places are really used."""
+    monkeypatch.setenv("EMERGENCY_NUMBER", "112")
+    monkeypatch.setenv("URGENT_CARE_CONTACT", "the urgent care line")
+
+
+def plan(text: str, intent: str, slots: Optional[Dict[str, Any]] = None, loop: Optional[str] = None):
+    return plan_turn({**SETTLED, **(slots or {})}, text, intent, loop)
+
+
+def actions(result):
+    return [step.action for step in result.before]
+
+
+def said(result):
+    return " ".join(step.text or "" for step in result.before + result.after)
+
+
+# ----------------------------------------------------------------- escalation
+def test_new_emergency_speaks_first_with_the_configured_number_and_ends_the_turn():
+    result = plan("i can't pee", "report_red_flag")
+    assert result.slots["triage_level"] == "emergency"
+    assert result.slots["new_red_flags"] == ["bladder_dysfunction"]
+    assert "bladder_problem" in result.slots["reported_findings"]
+    assert actions(result)[0] == "utter_safety_emergency" and actions(result)[-1] == CONSULT
+    assert result.before[0].text.startswith("Please call 112 now")
+    assert '"can\'t pee"' in said(result) and "cauda equina" in said(result)
+    assert "999" not in said(result)
+    assert result.then == LISTEN
+
+
+def test_an_emergency_mid_interview_stops_the_interview_in_process():
+    result = plan("numb between my legs", "report_red_flag", {"requested_slot": "aggravating_factors"}, FORM)
+    assert actions(result)[-2:] == [CONSULT, "action_deactivate_loop"]
+    assert "stop the routine questions" in said(result)
+
+
+def test_a_red_flag_is_screened_whatever_the_intent():
+    assert plan("i can't pee", "out_of_scope").slots["triage_level"] == "emergency"
+
+
+def test_new_urgent_flag_speaks_first_then_the_conversation_goes_on():
+    result = plan("i have back pain and a fever", "describe_pain")
+    assert result.slots["triage_level"] == "urgent" and result.slots["new_red_flags"] == ["fever"]
+    assert result.before[0].text.startswith("Please get checked today: contact your GP")
+    assert "the urgent care line" in result.before[0].text
+    assert actions(result)[-1] == CONSULT
+    assert result.then == RULES
+
+
+def test_negated_red_flag_does_not_escalate():
+    result = plan("no problems with my bladder", "describe_pain")
+    assert result.slots.get("triage_level", "routine") == "routine"
+    assert "bladder_problem" not in result.slots.get("reported_findings", [])
+    assert "bladder_problem" in result.slots["denied_symptoms"]
+    assert result.before == []
+
+
+def test_triage_never_goes_down_and_flags_stay():
+    known = {"triage_level": "urgent", "red_flags": ["fever"], "reported_findings": ["fever"]}
+    result = plan("no fever actually, i was wrong", "describe_pain", known)
+    assert "triage_level" not in result.slots and "red_flags" not in result.slots
+
+
+def test_a_new_urgent_flag_after_an_emergency_is_spoken_as_an_emergency():
+    known = {
+        "triage_level": "emergency",
+        "red_flags": ["bladder_dysfunction"],
+        "reported_findings": ["bladder_problem"],
+    }
+    result = plan("i have a fever too", "describe_pain", known)
+    assert result.slots["new_red_flags"] == ["fever"]
+    assert result.before[0].text.startswith("Please call 112 now")
+
+
+def test_an_emergency_said_again_gets_the_instruction_and_the_consult_advice():
+    known = {
+        "triage_level": "emergency",
+        "red_flags": ["bladder_dysfunction"],
+        "reported_findings": ["bladder_problem"],
+    }
+    result = plan("i can't pee", "report_red_flag", known)
+    assert actions(result) == ["utter_safety_reminder", CONSULT]
+    assert result.before[0].text.startswith("Please don't wait: call 112 now")
+    assert result.then == LISTEN
+
+
+def test_after_an_emergency_a_question_is_answered_after_the_reminder():
+    known = {"triage_level": "emergency", "red_flags": ["bladder_dysfunction"]}
+    result = plan("what is sciatica", "ask_condition", known)
+    assert actions(result) == ["utter_safety_reminder"] and result.then == RULES
+
+
+@pytest.mark.parametrize("intent", ["restart", "back"])
+def test_nothing_undoes_a_red_flag(intent):
+    known = {"triage_level": "emergency", "red_flags": ["bladder_dysfunction"]}
+    result = plan("", intent, known)
+    assert actions(result) == ["utter_safety_reminder", CONSULT] and result.then == LISTEN
+
+
+def test_the_classifier_hearing_a_red_flag_the_rules_cannot_place_gets_the_safety_net():
+    result = plan("something is very wrong down there", "report_red_flag")
+    assert actions(result) == ["utter_safety_followup", CONSULT]
+    assert "Call 112 now" in said(result) and "the urgent care line" in said(result)
+
+
+# ----------------------------------------------------------------- over several messages
+def test_findings_across_messages_combine():
+    result = plan("i slipped and fell", "describe_pain", {"reported_findings": ["osteoporosis"]})
+    assert result.slots["triage_level"] == "urgent"
+    assert set(result.slots["reported_findings"]) == {"osteoporosis", "fall"}
+
+
+def test_a_leg_symptom_on_the_other_side_later_is_both_legs():
+    first = plan("my right leg is numb", "describe_pain")
+    assert first.slots["symptom_sides"] == ["right"]
+    second = plan("and now the other one", "describe_pain", first.slots)
+    assert second.slots["triage_level"] == "emergency"
+    assert "bilateral_leg_symptoms" in second.slots["new_red_flags"]
+
+
+def test_both_sides_of_the_back_is_not_both_legs():
+    first = plan("left leg sciatica", "describe_pain")
+    second = plan("both sides of my lower back are stiff too", "describe_pain", first.slots)
+    assert second.slots.get("triage_level", "routine") == "routine"
+
+
+def test_same_message_flags_do_not_combine_remarks_made_apart():
+    result = plan("i have numbness", "describe_pain", {"reported_findings": ["both_legs"], "pain_side": ["both_legs"]})
+    assert result.slots.get("triage_level", "routine") == "routine"
+
+
+def test_new_red_flags_is_cleared_on_the_next_message():
+    known = {
+        "triage_level": "urgent",
+        "red_flags": ["fever"],
+        "new_red_flags": ["fever"],
+        "reported_findings": ["fever"],
+    }
+    assert plan("ok thanks", "thank", known).slots == {"new_red_flags": []}
+
+
+# ----------------------------------------------------------------- the screen's own questions
+def test_not_sure_to_the_screening_question_gets_a_specific_safety_net():
+    result = plan("not sure", "dont_know", {"requested_slot": "screen_cauda_equina"}, FORM)
+    assert result.slots["screen_cauda_equina"] == "unknown"
+    assert actions(result) == ["utter_safety_followup"]
+    assert "when you wipe" in said(result) and "112" in said(result)
+    assert result.then == RULES, "the interview goes on"
+
+
+def test_yes_to_the_screening_question_escalates_in_process():
+    result = plan("yes", "affirm", {"requested_slot": "screen_cauda_equina"}, FORM)
+    assert result.slots["screen_cauda_equina"] == "yes" and result.slots["triage_level"] == "emergency"
+    assert 'answered "yes"' in said(result)
+
+
+def test_long_standing_symptom_is_asked_about_and_the_answer_decides():
+    first = plan("tingling in both feet for years", "describe_pain")
+    assert first.slots.get("triage_level", "routine") == "routine"
+    assert actions(first) == ["utter_safety_question"] and first.then == LISTEN
+    same = plan("no, same as always", "deny", first.slots)
+    assert same.slots.get("triage_level", "routine") == "routine"
+    assert actions(same) == ["utter_safety_followup", CONSULT]
+    worse = plan("yes it's got worse since my back went", "affirm", first.slots)
+    assert worse.slots["triage_level"] == "emergency"
+
+
+def test_a_general_question_gets_conditional_advice_after_the_answer_and_a_yes_no():
+    result = plan("can sciatica cause numbness in both legs?", "ask_condition")
+    assert result.slots.get("triage_level", "routine") == "routine"
+    assert result.before == [] and result.then == RULES, "the question is answered by the rules"
+    assert [s.action for s in result.after] == ["utter_safety_question"]
+    assert result.after[0].text.endswith("Is this happening to you now?")
+    assert "call 112 now" in result.after[0].text
+    assert plan("yes", "affirm", result.slots).slots["triage_level"] == "emergency"
+
+
+def test_crisis_gets_the_crisis_reply_with_the_configured_contacts(monkeypatch):
+    monkeypatch.setenv("CRISIS_CONTACTS", "the crisis line on 988")
+    result = plan("i want to end it all", "out_of_scope")
+    assert result.slots["triage_level"] == "emergency"
+    assert actions(result)[:2] == ["utter_safety_crisis", "utter_safety_crisis"]
+    assert "the crisis line on 988" in said(result) and "112" in said(result)
+    assert result.then == LISTEN
+
+
+# ----------------------------------------------------------------- the symptom record (moved from the action server)
+def test_pain_description_fills_the_symptom_slots():
+    result = plan(
+        "my lower back hurts and it shoots down my left leg below the knee with tingling, worse when sitting",
+        "describe_pain",
+    )
+    assert result.slots["pain_location"] == ["lower_back"]
+    assert result.slots["pain_side"] == ["left_side"]
+    assert result.slots["pain_spreads"] == "yes"
+    assert "below_knee" in result.slots["spread_to"]
+    assert result.slots["nerve_symptoms"] == ["tingling"]
+    assert result.slots["aggravating_factors"] == ["sitting"]
+    assert result.before == []
+
+
+def test_question_about_a_topic_is_not_recorded_as_a_symptom():
+    result = plan("can sitting cause sciatica?", "ask_condition")
+    assert "aggravating_factors" not in result.slots and "pain_spreads" not in result.slots
+
+
+def test_one_word_answer_mid_interview_is_recorded_even_if_classified_as_a_question():
+    result = plan(
+        "sitting", "ask_condition", {"requested_slot": "aggravating_factors", "pain_location": ["lower_back"]}, FORM
+    )
+    assert result.slots["aggravating_factors"] == ["sitting"]
+
+
+def test_the_question_asked_gives_a_bare_location_its_meaning():
+    result = plan(
+        "below the knee", "describe_pain", {"requested_slot": "pain_spreads", "pain_location": ["lower_back"]}, FORM
+    )
+    assert result.slots["pain_spreads"] == "yes" and result.slots["spread_to"] == ["below_knee"]
+
+
+def test_only_changed_slots_are_returned():
+    slots = {
+        "pain_location": ["lower_back"],
+        "aggravating_factors": ["sitting"],
+        "reported_findings": ["lower_back", "sitting"],
+    }
+    assert plan("my lower back hurts when sitting", "describe_pain", slots).slots == {}
+    assert plan("and when bending forward", "describe_pain", slots).slots == {
+        "aggravating_factors": ["sitting", "bending_forward"],
+        "reported_findings": ["bending_forward", "lower_back", "sitting"],
+    }
+
+
+def test_place_names_are_configuration(monkeypatch):
+    monkeypatch.setenv("GP_NAME", "your doctor")
+    monkeypatch.setenv("PHARMACIST_NAME", "a pharmacy")
+    assert plan("hello", "greet").slots == {"place_gp": "your doctor", "place_pharmacist": "a pharmacy"}
