@@ -187,6 +187,8 @@ def check_api_request(request: Request, limits: Limits) -> Optional[str]:
     match = CONVERSATION_ID.match(path)
     if match and len(match.group("id")) > MAX_CONVERSATION_ID:
         return f"The conversation id is longer than {MAX_CONVERSATION_ID} characters."
+    if request.method == "POST" and (path == "/model/train" or path.startswith("/model/test/")):
+        return check_training_body(request)
     fields = next((f for m, p, f in JSON_ROUTES if m == request.method and p.fullmatch(path)), None)
     events = any(request.method in methods and pattern.fullmatch(path) for methods, pattern in EVENT_ROUTES)
     if fields is None and not events:
@@ -200,7 +202,35 @@ def check_api_request(request: Request, limits: Limits) -> Optional[str]:
     problem = check_fields(body, fields)
     if problem is None and isinstance(body.get("text"), str) and len(body["text"]) > limits.max_message_chars:
         return f"'text' is longer than {limits.max_message_chars} characters."
+    if problem is None and path.endswith("/execute"):
+        return check_action_name(request, body["name"])
     return problem
+
+
+def check_training_body(request: Request) -> Optional[str]:
+    """Training and test uploads: text in UTF-8; a JSON training request names its config and domain
+    (Rasa would otherwise train on nothing and answer 500)."""
+    try:
+        (request.body or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return "The body is not UTF-8 text."
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if request.path == "/model/train" and content_type not in ("application/x-yaml", "application/yaml", "text/yaml"):
+        try:
+            body = json.loads(request.body or b"null")
+        except ValueError:
+            return None  # Rasa reads other content types as YAML and answers 400 itself
+        if not isinstance(body, dict) or not body.get("config") or not body.get("domain"):
+            return "A training request needs at least 'config' and 'domain'."
+    return None
+
+
+def check_action_name(request: Request, name: str) -> Optional[str]:
+    agent = getattr(request.app.ctx, "agent", None)
+    domain = getattr(agent, "domain", None)
+    if domain is not None and name not in domain.action_names_or_texts:
+        return f"'{name}' is not an action of this assistant."
+    return None
 
 
 def _remember_api_text(request: Request) -> None:

@@ -131,9 +131,13 @@ def install() -> None:
     _installed = True
     warm_up()  # loads the recognisers now, not inside the first log call
     logging.setLogRecordFactory(_record_factory(logging.getLogRecordFactory()))
-    show = warnings.showwarning
+    warnings.showwarning = redacting(warnings.showwarning)
+
+
+def redacting(show: Any) -> Any:
+    """``warnings.showwarning`` that redacts the message first (Rasa reports many problems as warnings)."""
 
     def showwarning(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None):
         return show(redact_for_log(str(message)), category, filename, lineno, file, line)
 
-    warnings.showwarning = showwarning
+    return showwarning

@@ -202,6 +202,9 @@ API_CASES = [
     ("PUT", "/conversations/{id}/tracker/events", "not events"),
     ("POST", "/model/predict", [{"event": "slot", "name": None}]),
     ("PUT", "/model", {"model_file": 5}),
+    ("POST", "/conversations/{id}/execute", {"name": "action_that_does_not_exist"}),
+    ("POST", "/model/train", {}),
+    ("POST", "/model/train", b"\xff\xfe not utf-8"),
     ("GET", "/conversations/" + "c" * 300 + "/tracker", None),
 ]
 
