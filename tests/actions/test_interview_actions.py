@@ -145,19 +145,33 @@ async def test_stop_with_nothing_recorded_has_no_summary(dispatcher, domain):
 
 
 # ----------------------------------------------------------------- red-flag follow-up
-async def followup(dispatcher, domain, slots):
+async def followup(dispatcher, domain, slots, expected_events=()):
     tracker = make_tracker("i can't pee", "report_red_flag", slots)
     events = await ActionRedFlagFollowup().run(dispatcher, tracker, domain)
-    assert events == []
+    assert slot_events(events) == dict(expected_events)
     return dispatcher.messages
 
 
-@pytest.mark.parametrize("level", ["urgent", "emergency"])
-async def test_followup_is_silent_when_the_screen_just_spoke(dispatcher, domain, level):
-    assert (
-        await followup(dispatcher, domain, {"triage_level": level, "new_red_flags": ["fever"], "red_flags": ["fever"]})
-        == []
-    )
+async def test_followup_is_silent_after_a_new_emergency(dispatcher, domain):
+    slots = {
+        "triage_level": "emergency",
+        "new_red_flags": ["bladder_dysfunction"],
+        "red_flags": ["bladder_dysfunction"],
+    }
+    assert await followup(dispatcher, domain, slots) == []
+
+
+async def test_after_a_new_urgent_instruction_the_questions_are_offered(dispatcher, domain):
+    """The screen has spoken (instruction and consult advice); the questions still give
+    possible causes and a summary, so they are offered, and a "yes" starts them."""
+    slots = {"triage_level": "urgent", "new_red_flags": ["fever"], "red_flags": ["fever"]}
+    await followup(dispatcher, domain, slots, {"interview_offered": True})
+    assert responses(dispatcher) == ["utter_offer_interview_after_urgent"]
+
+
+async def test_no_offer_once_the_interview_has_been_done(dispatcher, domain):
+    slots = {"triage_level": "urgent", "new_red_flags": ["fever"], "red_flags": ["fever"], "possible_causes": []}
+    assert await followup(dispatcher, domain, slots) == []
 
 
 async def test_followup_ends_a_repeated_emergency_with_the_consult_advice(dispatcher, domain):

@@ -51,6 +51,12 @@ QUESTION_FACTS: Dict[str, str] = {
     "age": "age",
     "screen_systemic": "systemic",
 }
+# Questions that can ask for a second fact too, and the words that show they do:
+# "How did it start, and when?" is answered with how and how long.
+SECOND_FACTS: Dict[str, Tuple[str, Tuple[str, ...]]] = {
+    "pain_onset": ("pain_duration", ("when", "how long")),
+    "aggravating_factors": ("easing_factors", ("eases", "better", "helps")),
+}
 # What a person says when asked about something the case says they do not have.
 NERVE_SYMPTOMS = ("numbness", "tingling", "weakness")
 NULL_ANSWERS = {
@@ -173,11 +179,20 @@ class ScriptedPatient:
     def _fact(self, name: str) -> Optional[Dict[str, str]]:
         return self.case.facts.get(name)
 
-    def answer(self, question: str) -> Optional[str]:
-        """The reply to ``question``; None when the facts cannot answer it."""
+    def answer(self, question: str, wording: str = "") -> Optional[str]:
+        """The reply to ``question`` (asked in ``wording``); None when the facts cannot answer it."""
         fact_name = QUESTION_FACTS.get(question)
         if fact_name is None:
             return None
+        reply = self._answer(question, fact_name)
+        second, cues = SECOND_FACTS.get(question, ("", ()))
+        if second and self.answers[question] == 1 and any(c in wording.lower() for c in cues):
+            extra = self._answer(second, QUESTION_FACTS[second]) if not self.answers[second] else None
+            if extra and extra != "no":
+                reply = f"{reply}. {extra}" if reply else extra
+        return reply
+
+    def _answer(self, question: str, fact_name: str) -> Optional[str]:
         fact = self._fact(fact_name)
         attempt = self.answers[question]
         self.answers[question] += 1
@@ -195,7 +210,7 @@ class ScriptedPatient:
     def interjection(self, questions_so_far: int) -> Optional[str]:
         """Something the person says before answering the open question, if it is time."""
         case = self.case
-        if not self.corrected and self.slipped_at is not None and len(self.answered) > self.slipped_at:
+        if not self.corrected and self.slipped_at is not None and len(self.answered) >= self.slipped_at:
             self.corrected = True
             return case.correction["say"] if case.correction else None
         if not self.asked_off_topic and len(self.answered) >= 3:
@@ -244,7 +259,7 @@ async def run_case(agent, case: Case) -> Outcome:
         if patient.said_goodbye:
             break
         if question is None:
-            offered = bool(last.bot) and (last.bot[-1][0] or "").startswith("utter_offer")
+            offered = any((name or "").startswith("utter_offer") for name, _ in last.bot)
             if offered and not patient.accepted_offer:
                 patient.accepted_offer = True
                 question = await say("yes")
@@ -257,7 +272,8 @@ async def run_case(agent, case: Case) -> Outcome:
         if patient.answers[question] > MAX_ASKS:
             outcome.gave_up = True  # nobody types the same answer a fifth time
             break
-        reply = patient.answer(question)
+        wording = " ".join(text for name, text in last.bot if _question_of(name) == question)
+        reply = patient.answer(question, wording)
         if reply is None:
             outcome.unmapped.append(question)
             reply = "not sure"
@@ -310,10 +326,14 @@ class SummaryCheck:
 
 
 def _is_no(fact: Optional[Dict[str, str]]) -> bool:
+    """The person said no (or "nothing ..."), in either version of the fact."""
     if fact is None:
         return True
-    plain = fact["plain"].strip().lower()
-    return plain in ("no", "nothing") or plain.startswith(("no ", "no,", "nothing ", "not now"))
+    said = [fact["plain"].strip().lower(), fact["say"].strip().lower()]
+    return any(t in ("no", "nothing", "nope", "nah") or t.startswith(NO_STARTS) for t in said)
+
+
+NO_STARTS = ("no ", "no,", "no.", "nope", "nah", "nothing ", "nothing,", "not now", "not really")
 
 
 class SummaryReader:
@@ -371,7 +391,15 @@ class SummaryReader:
 
     def statement(self, statement: str) -> None:
         lowered = statement.lower()
-        negations = {"no numbness": "nerve", "it does not spread": "spread", "nothing makes it worse": "worse"}
+        if lowered.startswith("not sure") or "\u201c" in statement:
+            return None  # what the person could not say, or their own words quoted
+        negations = {
+            "no numbness": "nerve",
+            "it does not spread": "spread",
+            "nothing in particular makes it worse": "worse",
+            "nothing makes it worse": "worse",
+            "nothing much eases it": "better",
+        }
         for start, fact in negations.items():
             if lowered.startswith(start):
                 return self.negation(statement, fact)
