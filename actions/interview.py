@@ -17,6 +17,7 @@ from bot.contract import (
     NEW_RED_FLAGS,
     OWN_WORDS,
     POSSIBLE_CAUSES,
+    QUESTIONS,
     REASK,
     REASK_UNCLEAR,
     REQUESTED_SLOT,
@@ -28,7 +29,7 @@ from bot.contract import (
     URGENT,
 )
 from bot.ranking import rank_causes
-from bot.symptoms import SymptomRecord
+from bot.symptoms import SymptomRecord, is_correction
 
 
 def _responses_in_this_interview(tracker: Tracker) -> List[Optional[Text]]:
@@ -68,11 +69,17 @@ class ValidateSymptomForm(FormValidationAction):
         if not question or text.startswith("/"):
             return []
         record = SymptomRecord.from_slots(tracker.slots)
-        filled = [name for name, value in tracker.slots_to_validate().items() if value is not None]
+        analysis = latest_analysis(tracker)
+        # The screen has folded the message in already, unless it took it for a question
+        # of the person's own ("picked up a box at work" names the topic "work"); folding
+        # it again changes nothing when it has.
+        before = record.to_slots()
+        record.update(analysis, correcting=is_correction(text), question=question)
+        folded = {k: v for k, v in record.to_slots().items() if v != before[k]}
+        candidates = {name for name, value in tracker.slots_to_validate().items() if value is not None}
+        filled = sorted(candidates | {k for k, v in folded.items() if k in QUESTIONS and v is not None})
         asked = interview.times_asked(question, _responses_in_this_interview(tracker))
-        reading = interview.read_reply(
-            question, latest_intent(tracker), text, latest_analysis(tracker), record, filled, asked
-        )
+        reading = interview.read_reply(question, latest_intent(tracker), text, analysis, record, filled, asked)
         if not reading.is_answer:
             return []
         values = dict(reading.values)
@@ -81,7 +88,7 @@ class ValidateSymptomForm(FormValidationAction):
         # Recorded answers are not overwritten by a short one, except what this question
         # is about ("no, just the calf": the calf is where it hurts, not where it goes).
         keep = (question, UNSURE_ABOUT, OWN_WORDS, "spread_to", "pain_location" if question == "pain_spreads" else "")
-        values = {k: v for k, v in values.items() if tracker.get_slot(k) is None or k in keep}
+        values = {**folded, **{k: v for k, v in values.items() if tracker.get_slot(k) is None or k in keep}}
         if reading.reask != tracker.get_slot(REASK):
             values[REASK] = reading.reask
         if reading.reask == REASK_UNCLEAR:

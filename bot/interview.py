@@ -207,14 +207,15 @@ def _read(
         first = _first_sentence(text) if _after_first_sentence(text) else text
         words = first if second_only and len(first.split()) > 2 else None
         return Reading({**values, OWN_WORDS: {question: words}}, moved_on=True)
+    own = _first_sentence(text) if question in SECOND_PARTS and _after_first_sentence(text) else text
     if question in OWN_WORDS_QUESTIONS and (analysis.findings() or analysis.topics("treatment")):
         # "stressful weeks, deadlines", "massage": understood in part; kept as said.
-        return Reading({OWN_WORDS: {question: text}}, moved_on=True)
+        return Reading({OWN_WORDS: {question: own}}, moved_on=True)
     # Not understood. A question people answer in their own words ("how did it start?")
     # is asked once more; after that, what they wrote is kept as they wrote it.
     if asked < (2 if question in OWN_WORDS_QUESTIONS else MAX_ASKS):
         return Reading(reask=REASK_UNCLEAR)
-    return Reading({OWN_WORDS: {question: text}}, moved_on=True)
+    return Reading({OWN_WORDS: {question: own}}, moved_on=True)
 
 
 def _may_be_an_answer(question: str, intent: Optional[str], lowered: str, analysis: Analysis) -> bool:
@@ -326,7 +327,7 @@ PAIN_WORDS = re.compile(
     r"cramps?|twinge|spasms?|done (my|me) back|put my back|pulled|injured|injury|strained)\b"
 )
 # Places the lexicon does not name as where pain is, but people do ("my side").
-OTHER_PLACES = re.compile(r"\b(side|flank|joints?|muscles?|body|spine|bones?)\b")
+OTHER_PLACES = re.compile(r"\b(side|flank|joints?|muscles?|body|spine|bones?|discs?|vertebrae?|nerves?)\b")
 
 
 def describes_own_pain(analysis: Analysis) -> bool:
@@ -346,7 +347,7 @@ LEAVING = re.compile(
     r"\b(bye+|goodbye|good bye|cya|ttyl|ta[- ]ra|laters|got to go|gotta go|have to go now|need to go now|"
     r"must go|got to run|gotta run|have to run|got to dash|gotta dash|leave it there|leave it at that|"
     r"leave it for now|leave it for today|(that'?s|thats) (enough|all)( for (now|today))?|enough for (now|today)|"
-    r"speak (soon|later)|talk (soon|later)|see (you|ya) (later|soon)|catch you later|i'?m off now|signing off)\b"
+    r"speak (soon|later)|talk (soon|later)|see (you|ya)|catch you later|i'?m off now|signing off)\b"
 )
 
 

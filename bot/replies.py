@@ -195,6 +195,12 @@ def _when(record: SymptomRecord) -> List[str]:
 
 
 def _duration_words(days: float) -> str:
+    if days < 1 / 24:
+        minutes = max(1, round(days * 1440))
+        return f"about {minutes:g} minute" + ("s" if minutes != 1 else "")
+    if days < 0.25:
+        hours = round(days * 24)
+        return f"about {hours:g} hour" + ("s" if hours != 1 else "")
     if days < 1:
         return "less than a day"
     if days < 14:

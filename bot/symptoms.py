@@ -217,12 +217,12 @@ class SymptomRecord:
     def _update_numbers(self, analysis: Analysis, question: Optional[str], correcting: bool = False) -> None:
         # A number said in answer to another question is often about something else: "I
         # had cancer 3 years ago" is not how long the pain has lasted, "wakes me at 4am" not
-        # how bad it is. A duration said about the pain itself (where, what makes it worse)
-        # is kept when none is known yet.
+        # how bad it is, "it loosens up after 20 minutes" not how long it has lasted. A
+        # duration said with where it hurts is kept when none is known yet.
         if analysis.duration_days is not None and (
             question in DURATION_QUESTIONS
             or correcting
-            or (self.pain_duration_days is None and question in PLACE_QUESTIONS + ACTIVITY_QUESTIONS)
+            or (self.pain_duration_days is None and question in PLACE_QUESTIONS)
         ):
             self.set_duration(_last_duration(analysis) if question == "pain_onset" else analysis.duration_days)
         rated = bool(re.search(r"\b(10|\d)\s*(/|out of)\s*(10|ten)\b", analysis.text.lower()))
@@ -338,10 +338,17 @@ BACK_ADVERB_BEFORE = re.compile(
 )
 
 
+BACK_OWNED = re.compile(r"\b(my|me|your|his|her|their|the|a|lower|upper|bad|sore|stiff|whole|middle)\s+$", re.I)
+
+
 def _adverb_back(text: str, mention: Mention) -> bool:
+    """ "back from Thailand" is not a body part; "done my back in" is."""
     if mention.id != "lower_back" or mention.text.lower() != "back":
         return False
-    return bool(BACK_ADVERB_AFTER.match(text[mention.end :]) or BACK_ADVERB_BEFORE.search(text[: mention.start]))
+    before = text[: mention.start]
+    if BACK_OWNED.search(before):
+        return False
+    return bool(BACK_ADVERB_AFTER.match(text[mention.end :]) or BACK_ADVERB_BEFORE.search(before))
 
 
 def _clause_around(text: str, start: int, end: int) -> str:

@@ -48,6 +48,12 @@ NUMBER_WORDS = {
     "several": 4,
 }
 UNIT_DAYS = {
+    "minute": 1 / 1440,
+    "minutes": 1 / 1440,
+    "mins": 1 / 1440,
+    "hour": 1 / 24,
+    "hours": 1 / 24,
+    "hrs": 1 / 24,
     "day": 1,
     "days": 1,
     "dy": 1,

@@ -132,6 +132,11 @@ class Outcome:
 
     @property
     def questions(self) -> int:
+        """Distinct questions asked (a question asked again is counted in ``asks``)."""
+        return len(self.asked)
+
+    @property
+    def asks(self) -> int:
         return sum(self.asked.values())
 
     @property
@@ -150,7 +155,10 @@ class Outcome:
         lines = []
         for turn in self.turns:
             lines.append(f"  > {turn.user}")
-            lines.extend(f"    {name or 'text'}: {text[:110]!r}" for name, text in turn.bot)
+            lines.extend(
+                f"    {name or 'text'}: {text if text.startswith('You told me') else text[:110]!r}"
+                for name, text in turn.bot
+            )
         return "\n".join(lines)[-limit:]
 
 

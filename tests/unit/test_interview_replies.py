@@ -164,6 +164,9 @@ def test_words_that_look_like_places_but_are_not():
     record = SymptomRecord()
     record.update(analyse("my calf is swollen since my flight back from thailand"))
     assert record.pain_location == ["calf"]
+    record = SymptomRecord()
+    record.update(analyse("done my back in doing the garden"))
+    assert record.pain_location == ["lower_back"]
 
 
 # ----------------------------------------------------------------- pain, goodbyes
@@ -174,6 +177,7 @@ def test_words_that_look_like_places_but_are_not():
         ("back pain from work, im a labourer, can barely bend", True),
         ("horrible pain in my side that comes in waves", True),
         ("my leg hurts and its swollen, is it just a pulled muscle?", True),
+        ("told i have wear and tear in my discs, still hurting", True),
         ("what is sciatica", False),
         ("can sitting cause back pain?", False),
         ("my tooth hurts", False),
@@ -192,6 +196,8 @@ def test_a_description_of_ones_own_pain(text, own_pain):
         ("sorry he's woken up, got to go", True),
         ("that's enough for now", True),
         ("cheers mate, gotta dash", True),
+        ("see you", True),
+        ("you should see your GP", False),
         ("thanks", False),
         ("i have to go to the toilet a lot", False),
         ("it goes down my leg", False),
