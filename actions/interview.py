@@ -1,26 +1,43 @@
 """The symptom interview form: what to ask next, short answers, and the result."""
 
-from typing import Dict, List, Text
+from typing import Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.screening import changed_slots, latest_intent, latest_text
+from actions.screening import changed_slots, latest_analysis, latest_intent, latest_text
 from bot import interview, replies
 from bot.contract import (
     EMERGENCY,
+    INTERVIEW_OFFERED,
+    OWN_WORDS,
     POSSIBLE_CAUSES,
+    QUESTIONS,
+    REASK,
+    REASK_UNCLEAR,
     REQUESTED_SLOT,
     ROUTINE,
+    SYMPTOM_FORM,
     TRIAGE_LEVEL,
+    UNSURE_ABOUT,
     URGENT,
 )
 from bot.nlp.pipeline import neutralised
 from bot.ranking import most_urgent_timeframe, rank_causes
-from bot.symptoms import SymptomRecord
+from bot.symptoms import SymptomRecord, is_correction
 from bot.triage import raise_level
+
+
+def _responses_in_this_interview(tracker: Tracker) -> List[Optional[Text]]:
+    """Names of the responses said since the interview (the form) last started."""
+    events = tracker.events
+    start = max(
+        (i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == SYMPTOM_FORM),
+        default=0,
+    )
+    return [(e.get("metadata") or {}).get("utter_action") for e in events[start:] if e.get("event") == "bot"]
 
 
 class ValidateSymptomForm(FormValidationAction):
@@ -40,15 +57,39 @@ class ValidateSymptomForm(FormValidationAction):
         return interview.questions_to_ask(tracker.slots)
 
     async def get_extraction_events(self, dispatcher, tracker, domain) -> List[Dict]:
-        """A bare answer ("yes", "no", "not sure", "7") to the question just asked. (A
-        screening answer has already been screened in the Rasa process, addons/safety.py.)"""
+        """The reply to the question just asked: an answer (its own, or another question's),
+        a bare "yes" to several options, or not understood (asked again at most twice).
+        Not an answer at all (a goodbye, a question of their own): nothing, and the
+        rules reply to it."""
         question = tracker.get_slot(REQUESTED_SLOT)
         text = neutralised(latest_text(tracker)).strip()
         if not question:
             return []
         record = SymptomRecord.from_slots(tracker.slots)
-        values = interview.interpret_answer(question, latest_intent(tracker), text, record)
-        values = {k: v for k, v in values.items() if tracker.get_slot(k) is None or k == question}
+        analysis = latest_analysis(tracker)
+        # The screen has folded the message in already, unless it took it for a question
+        # of the person's own ("picked up a box at work" names the topic "work"); folding
+        # it again changes nothing when it has.
+        before = record.to_slots()
+        record.update(analysis, correcting=is_correction(text), question=question)
+        folded = {k: v for k, v in record.to_slots().items() if v != before[k]}
+        candidates = {name for name, value in tracker.slots_to_validate().items() if value is not None}
+        filled = sorted(candidates | {k for k, v in folded.items() if k in QUESTIONS and v is not None})
+        asked = interview.times_asked(question, _responses_in_this_interview(tracker))
+        reading = interview.read_reply(question, latest_intent(tracker), text, analysis, record, filled, asked)
+        if not reading.is_answer:
+            return []
+        values = dict(reading.values)
+        if OWN_WORDS in values:
+            values[OWN_WORDS] = {**(record.own_words or {}), **values[OWN_WORDS]}
+        # Recorded answers are not overwritten by a short one, except what this question
+        # is about ("no, just the calf": the calf is where it hurts, not where it goes).
+        keep = (question, UNSURE_ABOUT, OWN_WORDS, "spread_to", "pain_location" if question == "pain_spreads" else "")
+        values = {**folded, **{k: v for k, v in values.items() if tracker.get_slot(k) is None or k in keep}}
+        if reading.reask != tracker.get_slot(REASK):
+            values[REASK] = reading.reask
+        if reading.reask == REASK_UNCLEAR:
+            dispatcher.utter_message(response="utter_interview_unclear")
         return [SlotSet(k, v) for k, v in values.items()]
 
 
@@ -61,7 +102,73 @@ class ActionStartInterview(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         if tracker.get_slot(TRIAGE_LEVEL) != EMERGENCY:
             dispatcher.utter_message(response="utter_start_interview")
-        return []
+        # interview_offered stays set until the interview ends: the rule that starts the
+        # questions after a "yes" to the offer depends on it until the form runs.
+        return changed_slots(tracker, {REASK: None})
+
+
+def _offer_done(tracker: Tracker) -> List[Dict]:
+    """The interview has ended: an offer made before it is spent."""
+    return [SlotSet(INTERVIEW_OFFERED, False)] if tracker.get_slot(INTERVIEW_OFFERED) else []
+
+
+def may_offer_interview(tracker: Tracker) -> bool:
+    """The symptom questions would help: not after an emergency, not during the
+    interview, and not once it has been done."""
+    return not (
+        tracker.get_slot(TRIAGE_LEVEL) == EMERGENCY
+        or tracker.active_loop_name == SYMPTOM_FORM
+        or tracker.get_slot(POSSIBLE_CAUSES) is not None
+    )
+
+
+def offer_interview(dispatcher: CollectingDispatcher, tracker: Tracker, response: Text) -> List[Dict]:
+    """Offers the symptom questions, if they would help (a "yes" then starts them)."""
+    if not may_offer_interview(tracker):
+        return _offer_done(tracker)
+    dispatcher.utter_message(response=response)
+    return changed_slots(tracker, {INTERVIEW_OFFERED: True})
+
+
+class ActionOfferInterview(Action):
+    """After an answer outside the interview: a message that also describes the person's
+    own pain ("is it just a pulled muscle? my calf is swollen") is offered the symptom
+    questions, and what it said is kept for them."""
+
+    # Said instead, when the message does not describe the person's pain.
+    otherwise: Optional[Text] = None
+
+    def name(self) -> Text:
+        return "action_offer_interview"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        analysis = latest_analysis(tracker)
+        if not (interview.describes_own_pain(analysis) and may_offer_interview(tracker)):
+            if self.otherwise:
+                dispatcher.utter_message(response=self.otherwise)
+            return _offer_done(tracker)
+        record = SymptomRecord.from_slots(tracker.slots)
+        record.update(analysis)
+        events = offer_interview(dispatcher, tracker, "utter_offer_interview")
+        return changed_slots(tracker, record.to_slots()) + events
+
+
+class ActionOutOfScope(ActionOfferInterview):
+    """Out of scope, unless the message describes the person's pain: then the offer."""
+
+    otherwise = "utter_out_of_scope"
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+
+class ActionNotUnderstood(ActionOfferInterview):
+    """Not understood, unless the message describes the person's pain: then the offer."""
+
+    otherwise = "utter_default"
+
+    def name(self) -> Text:
+        return "action_not_understood"
 
 
 class ActionConcludeInterview(Action):
@@ -74,9 +181,9 @@ class ActionConcludeInterview(Action):
         record = SymptomRecord.from_slots(tracker.slots)
         level = tracker.get_slot(TRIAGE_LEVEL) or ROUTINE
         if level == EMERGENCY:
-            for message in replies.emergency_stop(record):
+            for message in replies.emergency_stop(record, tracker.slots):
                 dispatcher.utter_message(text=message)
-            return changed_slots(tracker, {POSSIBLE_CAUSES: [], TRIAGE_LEVEL: level})
+            return changed_slots(tracker, {POSSIBLE_CAUSES: [], TRIAGE_LEVEL: level}) + _offer_done(tracker)
         causes = rank_causes(record.features())
         if level == URGENT:
             # A red flag's "get checked today" instruction comes first, before causes and self-care.
@@ -84,7 +191,7 @@ class ActionConcludeInterview(Action):
         if causes:
             # A cause to be seen about today (a clot, a fracture) raises the level, never lowers it.
             level = raise_level(level, most_urgent_timeframe(causes).level)
-        for message in replies.result(causes, record, level):
+        for message in replies.result(causes, record, level, tracker.slots):
             dispatcher.utter_message(text=message)
         return changed_slots(
             tracker,
@@ -92,7 +199,7 @@ class ActionConcludeInterview(Action):
                 POSSIBLE_CAUSES: [c.condition_id for c in causes],
                 TRIAGE_LEVEL: level,
             },
-        )
+        ) + _offer_done(tracker)
 
 
 class ActionStopInterview(Action):
@@ -105,5 +212,5 @@ class ActionStopInterview(Action):
         record = SymptomRecord.from_slots(tracker.slots)
         dispatcher.utter_message(text="No problem, let's stop the questions here.")
         if record.has_anything():
-            dispatcher.utter_message(text=replies.summary(record))
-        return [SlotSet(REQUESTED_SLOT, None)]
+            dispatcher.utter_message(text=replies.summary(record, tracker.slots))
+        return [SlotSet(REQUESTED_SLOT, None)] + changed_slots(tracker, {REASK: None}) + _offer_done(tracker)

@@ -50,6 +50,7 @@ QUICKLY, SLOWLY = "quickly", "slowly"
 
 # --------------------------------------------------------------------------- the form
 SYMPTOM_FORM = "symptom_form"
+AGE = "age"  # the person's age in years: asked, or taken when given (bot/symptoms.py)
 # The order a physiotherapist's intake would follow, safety questions early. Each is a
 # slot of the form and has a response utter_ask_<question> in domain.yml.
 QUESTIONS: Tuple[str, ...] = (
@@ -58,13 +59,29 @@ QUESTIONS: Tuple[str, ...] = (
     "nerve_symptoms",
     SCREEN_CAUDA_EQUINA,
     SCREEN_WEAKNESS_PROGRESSION,
+    AGE,
     "aggravating_factors",
+    "easing_factors",
     "pain_onset",
     SCREEN_MAJOR_TRAUMA,
     "pain_duration",
     "pain_severity",
     SCREEN_SYSTEMIC,
 )
+# The interview's own memory (slots, not asked): the questions the person could not
+# answer ("not sure", or not understood after two re-asks), their own words for an
+# answer that was not understood, why the open question is being asked again, and
+# whether the person has been offered the questions (a "yes" then starts them).
+UNSURE_ABOUT = "unsure_about"
+OWN_WORDS = "own_words"
+REASK = "reask"
+REASK_UNCLEAR, REASK_WHICH = "unclear", "which"
+INTERVIEW_OFFERED = "interview_offered"
+# How many times one question is asked at most (the first time and two re-asks).
+MAX_ASKS = 3
+# Age bands the red-flag rules use (new back pain over 50 or under 20): findings the
+# screen receives when the age is known.
+AGE_OVER_50, AGE_UNDER_20 = "age_over_50", "age_under_20"
 
 # --------------------------------------------------------------------------- intents
 GREET = "greet"
@@ -161,6 +178,12 @@ CODE_FINDINGS: Dict[str, str] = {
     "foot_drop": "symptom",
     "age_over_50": "risk_factor",
     "age_under_20": "risk_factor",
+    # The interview's reading of short answers (bot/interview.py, bot/symptoms.py).
+    "lifting": "activity",
+    "bending_forward": "activity",
+    "twisting": "activity",
+    "lifting_injury": "onset",
+    "lower_back": "body_location",
 }
 # Numbers the language layer reads, passed to Rasa as entities of these names.
 NUMBER_ENTITIES: Tuple[str, ...] = ("pain_severity", "duration_days", "age")

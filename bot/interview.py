@@ -1,32 +1,51 @@
-"""The intake interview: which question comes next, and what a bare answer means.
+"""The intake interview: which question comes next, and what an answer to it means.
 
 Free-text facts ("it started after lifting") are folded into the record by
 ``SymptomRecord.update`` whatever the question; this module decides the order of
-questions and interprets short answers to the question just asked ("yes", "no",
-"not sure", a number), which only make sense in that context.
+questions and reads each reply against the question just asked: a short answer
+("yes", "no", "not sure", a number), an answer that fits another question (kept, and
+the interview moves on), a bare "yes" to a question with several options ("which of
+these?"), or something not understood (asked again at most twice, then "not sure").
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from bot.contract import (
     AFFIRM,
+    AGE,
+    ASK_ANATOMY,
+    ASK_CONDITION,
+    ASK_TREATMENT,
+    BOT_CHALLENGE,
     DENY,
     DONT_KNOW,
     EMERGENCY,
+    GOODBYE,
+    MAX_ASKS,
     NO,
+    OUT_OF_SCOPE,
+    OWN_WORDS,
     QUESTIONS,
     QUICKLY,
+    REASK_UNCLEAR,
+    REASK_WHICH,
+    REPORT_RED_FLAG,
     SCREEN_MAJOR_TRAUMA,
     SCREEN_WEAKNESS_PROGRESSION,
     SCREENING_SLOTS,
     SLOWLY,
+    STOP,
     TRIAGE_LEVEL,
     UNKNOWN,
+    UNSURE_ABOUT,
     YES,
 )
-from bot.symptoms import SymptomRecord
+from bot.nlp import ABSENT, PRESENT, UNCERTAIN, Analysis
+from bot.symptoms import NERVE_UNSPECIFIED, SymptomRecord, is_correction
 
 STAYS_PUT = (
     "stays",
@@ -40,6 +59,35 @@ STAYS_PUT = (
     "it doesn't",
     "it does not",
 )
+# Questions answered with a list of things; "not sure" leaves them empty (None) rather
+# than [] which would mean "none".
+LIST_QUESTIONS = ("pain_location", "nerve_symptoms", "aggravating_factors", "easing_factors")
+ALL_STATUSES = (PRESENT, ABSENT, UNCERTAIN)
+# Questions people often answer in words of their own, kept as said when not understood.
+OWN_WORDS_QUESTIONS = ("pain_location", "aggravating_factors", "easing_factors", "pain_onset")
+# Activities that, said as how the pain started, mean it started with a strain.
+STRAIN_ACTIVITIES = ("lifting", "twisting", "bending_forward")
+# Questions asked in two parts, and the second part's question ("What makes it worse,
+# and what eases it?"; "How did it start, and when?").
+SECOND_PARTS = {"aggravating_factors": "easing_factors", "pain_onset": "pain_duration"}
+# Questions that offer several options: a bare "yes" gets "which of these?".
+SEVERAL_OPTIONS = ("nerve_symptoms",)
+# Intents of messages that are not answers when they read as such: the rules reply to
+# them (and the interview resumes, or ends for a goodbye or stop). Classified so but
+# worded like an answer ("its just constant" taken for stop), a message is read as one.
+QUESTIONS_OF_THEIR_OWN = frozenset({ASK_CONDITION, ASK_TREATMENT, ASK_ANATOMY, BOT_CHALLENGE, OUT_OF_SCOPE})
+STOPPING = re.compile(r"\b(stop|enough|quit|cancel|end|finish|exit|abort|no more|don'?t want|leave it)\b")
+
+YES_START = re.compile(r"^\W*(yes|yeah|yep|yup|yea|ya|aye|y|i do|i have|it does|definitely|sure)\b")
+NO_START = re.compile(r"^\W*(no|nope|nah|not really|none|never|nothing|n)\b")
+YES_WORD = re.compile(r"\b(yes|yeah|yep)\b")
+UNSURE = re.compile(r"^\W*(\w+ )?(\w+ )?(not sure|dunno|don't know|dont know|no idea|unsure|hard to say|can't say)\b")
+REQUEST = re.compile(
+    r"(\?\s*$|^\W*(can|could|would|will|what|when|where|who|whats|what's|how|do|does|is|are|should|tell|remind|"
+    r"please|book|find|order|help me|write)\b)"
+)
+# An age said on its own: "34", "i'm 34", "34 years old", "aged 34".
+BARE_NUMBER = re.compile(r"^\W*(i'?m |im |i am |aged? )?(\d{1,3})\s*(years?|yrs?|yo|y/o)?( old)?\W*$")
 
 
 def applies(question: str, slots: Mapping[str, Any]) -> bool:
@@ -55,53 +103,254 @@ def questions_to_ask(slots: Mapping[str, Any]) -> List[str]:
     """The form's required slots, given everything known so far.
 
     After an emergency escalation the interview stops: carrying on with routine
-    questions would suggest there is time to wait.
+    questions would suggest there is time to wait. A question the person could not
+    answer is not asked again.
     """
     if slots.get(TRIAGE_LEVEL) == EMERGENCY:
         return []
-    return [q for q in QUESTIONS if applies(q, slots)]
+    settled = set(slots.get(UNSURE_ABOUT) or []) | set(slots.get(OWN_WORDS) or {})
+    return [q for q in QUESTIONS if applies(q, slots) and q not in settled]
 
 
-def interpret_answer(question: str, intent: Optional[str], text: str, record: SymptomRecord) -> Dict[str, Any]:
+def times_asked(question: str, responses: Iterable[Optional[str]]) -> int:
+    """How often ``question`` was asked in this interview (its responses' names, in order)."""
+    return sum(1 for name in responses if name == f"utter_ask_{question}")
+
+
+@dataclass
+class Reading:
+    """What one message means for the question just asked."""
+
+    values: Dict[str, Any] = field(default_factory=dict)  # slots it sets
+    reask: Optional[str] = None  # REASK_UNCLEAR / REASK_WHICH: ask the same question again
+    is_answer: bool = True  # False: not an answer at all; the rules reply to it
+    moved_on: bool = False  # the question is left as "not sure"
+
+
+def read_reply(
+    question: str,
+    intent: Optional[str],
+    text: str,
+    analysis: Analysis,
+    record: SymptomRecord,
+    filled: Iterable[str] = (),
+    asked: int = 1,
+) -> Reading:
+    """Read a reply to ``question``.
+
+    ``record``: the symptom record with this message already folded in; ``filled``:
+    the slots this message has filled so far (from its free text); ``asked``: how often
+    the question has been asked, this time included.
+    """
+    filled = list(filled)
+    reading = _read(question, intent, text, analysis, record, filled, asked)
+    second = SECOND_PARTS.get(question)
+    rest = _after_first_sentence(text)
+    if second in OWN_WORDS_QUESTIONS and rest and reading.is_answer and not reading.reask:
+        # "What makes it worse, and what eases it?": a second sentence not understood
+        # is what eases it, in their words, rather than a question asked again.
+        understood = second in filled or second in reading.values or getattr(record, second) is not None
+        if not understood:
+            reading.values[OWN_WORDS] = {**(reading.values.get(OWN_WORDS) or {}), second: rest}
+    return reading
+
+
+def _after_first_sentence(text: str) -> str:
+    parts = [p.strip() for p in re.split(r"[.;!?]+(?:\s+|$)", text or "") if p.strip()]
+    return ". ".join(parts[1:])
+
+
+def _first_sentence(text: str) -> str:
+    parts = [p.strip() for p in re.split(r"[.;!?]+(?:\s+|$)", text or "") if p.strip()]
+    return parts[0] if parts else ""
+
+
+def _read(
+    question: str,
+    intent: Optional[str],
+    text: str,
+    analysis: Analysis,
+    record: SymptomRecord,
+    filled: List[str],
+    asked: int,
+) -> Reading:
+    lowered = " ".join((text or "").lower().replace("’", "'").split())
+    if question == "pain_spreads" and _stays_put(intent, lowered, analysis):
+        # "no, just the calf": the places named are where it hurts, not where it goes.
+        places = (record.pain_location or []) + [
+            p for p in record.spread_to or [] if p not in (record.pain_location or [])
+        ]
+        values: Dict[str, Any] = {"pain_spreads": NO, "spread_to": []}
+        if places != (record.pain_location or []):
+            values["pain_location"] = places
+        return Reading(values)
+    if question in filled:
+        return Reading()  # its free text answered the question
+    if not filled and not _may_be_an_answer(question, intent, lowered, analysis):
+        return Reading(is_answer=False)
+    values = interpret_answer(question, intent, text, record, analysis)
+    if question in values or UNSURE_ABOUT in values:
+        return Reading(values)
+    if question in SEVERAL_OPTIONS and (intent == AFFIRM or YES_START.match(lowered)):
+        detail = _has_detail(lowered, analysis)
+        if not detail and asked < MAX_ASKS:
+            return Reading(values, reask=REASK_WHICH)
+        # "yes, in two of my fingers": some of them, in the person's own words.
+        return Reading({**values, question: [NERVE_UNSPECIFIED], OWN_WORDS: {question: text}})
+    if is_correction(text) and (filled or values or analysis.findings()):
+        return Reading(values)  # a correction of an earlier answer: ask this one again
+    if filled or values:
+        # The answer fits another question: keep it and move on. A two-part question
+        # ("how did it start, and when?") answered with only its second part: the rest
+        # of the answer is the first part, in their words.
+        second_only = bool(SECOND_PARTS.get(question)) and set(filled) | set(values) <= {SECOND_PARTS[question]}
+        first = _first_sentence(text) if _after_first_sentence(text) else text
+        words = first if second_only and len(first.split()) > 2 else None
+        return Reading({**values, OWN_WORDS: {question: words}}, moved_on=True)
+    own = _first_sentence(text) if question in SECOND_PARTS and _after_first_sentence(text) else text
+    if question in OWN_WORDS_QUESTIONS and (analysis.findings() or analysis.topics("treatment")):
+        # "stressful weeks, deadlines", "massage": understood in part; kept as said.
+        return Reading({OWN_WORDS: {question: own}}, moved_on=True)
+    # Not understood. A question people answer in their own words ("how did it start?")
+    # is asked once more; after that, what they wrote is kept as they wrote it.
+    if asked < (2 if question in OWN_WORDS_QUESTIONS else MAX_ASKS):
+        return Reading(reask=REASK_UNCLEAR)
+    return Reading({OWN_WORDS: {question: own}}, moved_on=True)
+
+
+def _may_be_an_answer(question: str, intent: Optional[str], lowered: str, analysis: Analysis) -> bool:
+    if intent == GOODBYE or (intent == STOP and STOPPING.search(lowered)):
+        return False
+    if intent == REPORT_RED_FLAG:
+        return question in SCREENING_SLOTS
+    # "can you remind me to take my tablets?" is not an answer; "massage", or "digging the
+    # garden", may be one whatever the classifier thought.
+    return not (intent in QUESTIONS_OF_THEIR_OWN and REQUEST.search(lowered))
+
+
+def _has_detail(lowered: str, analysis: Analysis) -> bool:
+    """More than a bare yes: a place, a symptom or at least a few words."""
+    rest = YES_START.sub("", lowered).strip(" ,.!")
+    return bool(analysis.mentions) or len(rest.split()) >= 2
+
+
+def _unsure(question: str, record: SymptomRecord) -> Dict[str, Any]:
+    unsure = list(record.unsure_about or [])
+    values: Dict[str, Any] = {UNSURE_ABOUT: unsure + ([question] if question not in unsure else [])}
+    if question not in LIST_QUESTIONS and question != AGE:
+        values[question] = UNKNOWN
+    return values
+
+
+def interpret_answer(
+    question: str, intent: Optional[str], text: str, record: SymptomRecord, analysis: Optional[Analysis] = None
+) -> Dict[str, Any]:
     """Slot values a short answer to ``question`` sets (empty if it says nothing about it)."""
-    lowered = " ".join((text or "").lower().split())
+    lowered = " ".join((text or "").lower().replace("’", "'").split())
     if question in SCREENING_SLOTS:
         answer = _screening_answer(question, intent, lowered)
         return {question: answer} if answer else {}
-    if intent == DONT_KNOW:
-        return {question: _unknown_value(question)}
+    if intent == DONT_KNOW or UNSURE.search(lowered):
+        return _unsure(question, record)
+    if question == AGE:
+        match = BARE_NUMBER.match(lowered)
+        if match and 1 <= int(match.group(2)) <= 110:
+            return {AGE: float(match.group(2))}
+        return {}
+    if question == "pain_severity" and not (analysis and (analysis.duration_days or analysis.age)):
+        match = re.match(r"^\D{0,12}?\b(10|[0-9])(ish|/10)?\b", lowered)
+        return {"pain_severity": float(match.group(1))} if match else {}
+    if question == "pain_onset" and analysis and any(a in STRAIN_ACTIVITIES for a in analysis.ids("activity")):
+        return {"pain_onset": "lifting_injury"}
+    plain_no = NO_START.match(lowered) or (intent == DENY and not (analysis and analysis.findings(ALL_STATUSES)))
     if question == "pain_spreads":
-        if intent == AFFIRM:
+        if intent == AFFIRM or YES_START.match(lowered):
             return {"pain_spreads": YES}
-        if intent == DENY or any(cue in lowered for cue in STAYS_PUT):
+        if _stays_put(intent, lowered, analysis):
             return {"pain_spreads": NO, "spread_to": []}
-    if question == "nerve_symptoms" and intent == DENY:
+    if question == "nerve_symptoms" and plain_no and not record.nerve_symptoms:
         return {"nerve_symptoms": []}
-    if question == "aggravating_factors" and (intent == DENY or "nothing" in lowered):
-        return {"aggravating_factors": []}
-    if question == "pain_location" and intent == DENY:
+    if question == "aggravating_factors":
+        return _worse_and_easing(lowered, bool(plain_no), record)
+    if question == "easing_factors" and (plain_no or re.search(r"\bnothing\b", lowered)):
+        return {} if record.easing_factors else {question: []}
+    if question == "pain_location" and plain_no:
         return {"pain_location": []}
     return {}
 
 
-def _unknown_value(question: str) -> Any:
-    if question in ("pain_location", "nerve_symptoms", "aggravating_factors"):
-        return []
-    return UNKNOWN
+def _worse_and_easing(lowered: str, plain_no: bool, record: SymptomRecord) -> Dict[str, Any]:
+    """What makes it worse, then what eases it: "nothing" in either part is a "none"."""
+    values: Dict[str, Any] = {}
+    rest = _after_first_sentence(lowered)
+    if rest and re.search(r"^\W*(nothing|no|not really|none)\b", rest) and record.easing_factors is None:
+        values["easing_factors"] = []
+    first = _first_sentence(lowered)
+    if (NO_START.match(first) or re.search(r"\bnothing\b", first) or plain_no) and not record.aggravating_factors:
+        values["aggravating_factors"] = []
+    return values
+
+
+def _stays_put(intent: Optional[str], lowered: str, analysis: Optional[Analysis]) -> bool:
+    """ "No", "it stays in my back"; not "sometimes into my bum but not my legs"."""
+    if NO_START.match(lowered) or any(cue in lowered for cue in STAYS_PUT):
+        return True
+    goes = analysis is not None and (analysis.ids("body_location") or "pain_spreading" in analysis.ids("symptom"))
+    return intent == DENY and not goes
 
 
 def _screening_answer(question: str, intent: Optional[str], lowered: str) -> Optional[str]:
     if question == SCREEN_WEAKNESS_PROGRESSION:
-        if "quick" in lowered or "fast" in lowered or "hours" in lowered or "rapid" in lowered:
+        if NO_START.match(lowered) or intent == DENY:
+            return NO
+        if re.search(r"\b(slow|slowly|gradual|gradually|weeks?|months?|a bit)\b", lowered):
+            return SLOWLY
+        if re.search(r"\b(quick|quickly|fast|hours?|hour|rapid|rapidly|today|yesterday|overnight|days?)\b", lowered):
             return QUICKLY
-        if "slow" in lowered or "gradual" in lowered or "weeks" in lowered:
+        if intent in (AFFIRM, REPORT_RED_FLAG) or YES_START.match(lowered):
             return SLOWLY
-        if intent == AFFIRM:
-            return SLOWLY
-    if intent == AFFIRM:
-        return YES
-    if intent == DENY:
-        return NO
-    if intent == DONT_KNOW:
+    if intent == DONT_KNOW or UNSURE.search(lowered):
         return UNKNOWN
+    if YES_START.match(lowered) or intent in (AFFIRM, REPORT_RED_FLAG):
+        # A red flag said in answer to the red-flag question is a "yes" to it.
+        return YES
+    if NO_START.match(lowered) or intent == DENY:
+        return NO
+    if YES_WORD.search(lowered):
+        return YES  # "both legs yes"
     return None
+
+
+FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|id|my|me|myself|mine)\b")
+PAIN_WORDS = re.compile(
+    r"\b(pain|pains|painful|hurts?|hurting|ache|aches|aching|achy|sore|agony|killing|throbbing|stiff|"
+    r"cramps?|twinge|spasms?|done (my|me) back|put my back|pulled|injured|injury|strained)\b"
+)
+# Places the lexicon does not name as where pain is, but people do ("my side").
+OTHER_PLACES = re.compile(r"\b(side|flank|joints?|muscles?|body|spine|bones?|discs?|vertebrae?|nerves?)\b")
+
+
+def describes_own_pain(analysis: Analysis) -> bool:
+    """The message tells of the person's own pain somewhere the assistant covers ("back
+    pain from work, I'm a labourer"), whatever else it asks or says."""
+    text = " ".join(analysis.text.lower().replace("’", "'").split())
+    if not FIRST_PERSON.search(text):
+        return False
+    felt = bool(PAIN_WORDS.search(text)) or bool(analysis.ids("symptom"))
+    where = bool(analysis.ids("body_location")) or bool(OTHER_PLACES.search(text))
+    return felt and where
+
+
+# Saying goodbye, or thanks-and-leave, in any words ("thanks, bye", "I'll leave it there",
+# "got to go"): the interview, or the topic, ends with the consult advice.
+LEAVING = re.compile(
+    r"\b(bye+|goodbye|good bye|cya|ttyl|ta[- ]ra|laters|got to go|gotta go|have to go now|need to go now|"
+    r"must go|got to run|gotta run|have to run|got to dash|gotta dash|leave it there|leave it at that|"
+    r"leave it for now|leave it for today|(that'?s|thats) (enough|all)( for (now|today))?|enough for (now|today)|"
+    r"speak (soon|later)|talk (soon|later)|see (you|ya)|catch you later|i'?m off now|signing off)\b"
+)
+
+
+def is_leaving(text: str) -> bool:
+    """The person is saying goodbye, whatever else the message says."""
+    return bool(LEAVING.search(" ".join((text or "").lower().replace("’", "'").split())))

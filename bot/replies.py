@@ -6,15 +6,15 @@ diagnosis and never gives doses; the content module is the only source of facts.
 
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence
+from typing import Any, Iterable, List, Mapping, Optional, Sequence
 
 from bot import safety
 from bot.content import get_content
 from bot.content.loader import Condition, Treatment
-from bot.contract import EMERGENCY, NO, ROUTINE, UNKNOWN, YES
+from bot.contract import EMERGENCY, NO, QUESTIONS, ROUTINE, SCREENING_SLOTS, UNKNOWN, YES
 from bot.ranking import RankedCause, most_urgent_timeframe, with_patterns
 from bot.settings import get_settings
-from bot.symptoms import SymptomRecord
+from bot.symptoms import NERVE_UNSPECIFIED, SymptomRecord
 
 
 def _fill(template: str) -> str:
@@ -89,13 +89,68 @@ def _label(finding_id: str) -> str:
     return get_content().findings[finding_id].label
 
 
-def summary(record: SymptomRecord) -> str:
-    """'You told me: ...', for the person to take to an appointment."""
+# What each question is about, for "not sure about ..." in the summary.
+QUESTION_TOPICS = {
+    "pain_location": "where the pain is",
+    "pain_spreads": "whether it spreads",
+    "nerve_symptoms": "numbness, tingling or weakness",
+    "screen_cauda_equina": "changes in bladder or bowel control, numbness down below or in both legs",
+    "screen_weakness_progression": "whether the weakness is getting worse",
+    "age": "your age",
+    "aggravating_factors": "what makes it worse",
+    "easing_factors": "what eases it",
+    "pain_onset": "how it started",
+    "screen_major_trauma": "whether it was a serious accident",
+    "pain_duration": "how long you've had it",
+    "pain_severity": "how bad it is",
+    "screen_systemic": "fever, weight loss, cancer or a weakened immune system",
+}
+
+
+def _quote(words: str) -> str:
+    return "\u201c" + " ".join(words.split()) + "\u201d"
+
+
+def summary(record: SymptomRecord, screening: Optional[Mapping[str, Any]] = None) -> str:
+    """'You told me: ...', for the person to take to an appointment.
+
+    Only what the person said, in words close to theirs: "not sure" stays "not sure"
+    (never "no"), an unanswered question is left out, and an answer that was not
+    understood is quoted as they wrote it. ``screening``: the red-flag questions'
+    answers (slot -> answer), for the ones the person was not sure about.
+    """
+    own_words = dict(record.own_words or {})
+    parts = _where(record) + _what(record, own_words) + _when(record)
+    for question, words in own_words.items():
+        if words and question in QUESTION_TOPICS:
+            parts.append(f"{QUESTION_TOPICS[question]}, in your words: {_quote(words)}")
+    unsure_screening = [q for q in SCREENING_SLOTS if (screening or {}).get(q) == UNKNOWN]
+    unsure = [q for q in QUESTIONS if q in _unsure_questions(record) + unsure_screening and q not in own_words]
+    if unsure:
+        parts.append("not sure about " + _join([QUESTION_TOPICS[q] for q in unsure]))
+    if not parts:
+        return "You haven't told me much about the pain yet."
+    return "You told me: " + "; ".join(parts) + ". You can show this to your physiotherapist or doctor."
+
+
+def _unsure_questions(record: SymptomRecord) -> List[str]:
+    """Questions the person could not answer and has not answered since."""
+    unsure = [q for q in record.unsure_about or [] if getattr(record, q, None) in (None, UNKNOWN)]
+    for question in ("pain_spreads", "pain_onset", "pain_duration", "pain_severity"):
+        if getattr(record, question) == UNKNOWN and question not in unsure:
+            unsure.append(question)
+    return unsure
+
+
+def _places(places: Sequence[str]) -> str:
+    return _join([_label(p) if p != "below_knee" else "leg below the knee" for p in places])
+
+
+def _where(record: SymptomRecord) -> List[str]:
     parts = []
     if record.pain_location:
-        where = _join([_label(loc) if loc != "below_knee" else "leg below the knee" for loc in record.pain_location])
         side = _join([_label(s) for s in record.pain_side or [] if s != "both_legs"])
-        parts.append(f"pain in your {where}" + (f" ({side})" if side else ""))
+        parts.append(f"pain in your {_places(record.pain_location)}" + (f" ({side})" if side else ""))
     if record.pain_spreads == YES:
         places = record.spread_to or []
         to = _join([_label(loc) for loc in places if loc != "below_knee"])
@@ -104,20 +159,39 @@ def summary(record: SymptomRecord) -> str:
         )
     elif record.pain_spreads == NO:
         parts.append("it does not spread")
-    if record.nerve_symptoms:
-        parts.append(_join([_label(s) for s in record.nerve_symptoms]))
-    elif record.nerve_symptoms == []:
+    return parts
+
+
+def _what(record: SymptomRecord, own_words: dict) -> List[str]:
+    parts = []
+    nerve = record.nerve_symptoms
+    if nerve:
+        named = [_label(s) for s in nerve if s != NERVE_UNSPECIFIED]
+        text = _join(named) if named else "numbness, tingling or weakness"
+        if record.nerve_places:
+            text += f" in your {_places(record.nerve_places)}"
+        words = own_words.pop("nerve_symptoms", None)
+        parts.append(text + (f" ({_quote(words)})" if words and not named else ""))
+    elif nerve == [] and "nerve_symptoms" not in (record.unsure_about or []):
         parts.append("no numbness, tingling or weakness")
     if record.other_symptoms:
         parts.append(_join([_label(s) for s in record.other_symptoms]))
     if record.aggravating_factors:
         parts.append("worse with " + _join([_label(a) for a in record.aggravating_factors]))
+    elif record.aggravating_factors == []:
+        parts.append("nothing in particular makes it worse")
     if record.easing_factors:
         parts.append("easier with " + _join([_label(a) for a in record.easing_factors]))
+    elif record.easing_factors == []:
+        parts.append("nothing much eases it")
+    return parts
+
+
+def _when(record: SymptomRecord) -> List[str]:
+    parts = []
     if record.pain_onset and record.pain_onset != UNKNOWN:
-        parts.append(
-            "it " + ("started " if not _label(record.pain_onset).startswith("came") else "") + _label(record.pain_onset)
-        )
+        label = _label(record.pain_onset)
+        parts.append("it " + ("started " if not label.startswith("came") else "") + label)
     if record.pain_duration_days is not None:
         parts.append("for " + _duration_words(record.pain_duration_days))
     if isinstance(record.pain_severity, (int, float)):
@@ -126,12 +200,16 @@ def summary(record: SymptomRecord) -> str:
         parts.append(f"age {record.age:g}")
     if record.risk_factors:
         parts.append("background: " + _join([_label(r) for r in record.risk_factors]))
-    if not parts:
-        return "You haven't told me much about the pain yet."
-    return "You told me: " + "; ".join(parts) + ". You can show this to your physiotherapist or doctor."
+    return parts
 
 
 def _duration_words(days: float) -> str:
+    if days < 1 / 24:
+        minutes = max(1, round(days * 1440))
+        return f"about {minutes:g} minute" + ("s" if minutes != 1 else "")
+    if days < 0.25:
+        hours = round(days * 24)
+        return f"about {hours:g} hour" + ("s" if hours != 1 else "")
     if days < 1:
         return "less than a day"
     if days < 14:
@@ -172,9 +250,15 @@ def _self_care(conditions: Sequence[Condition], features: Iterable[str], level: 
     return advice_ids[:3]
 
 
-def result(causes: Sequence[RankedCause], record: SymptomRecord, level: str = ROUTINE) -> List[str]:
+def result(
+    causes: Sequence[RankedCause],
+    record: SymptomRecord,
+    level: str = ROUTINE,
+    screening: Optional[Mapping[str, Any]] = None,
+) -> List[str]:
     """Possible causes with reasons and when to get each checked, how soon to be seen,
-    routine advice, self-care meanwhile and the summary. ``level``: the triage level."""
+    routine advice, self-care meanwhile and the summary. ``level``: the triage level;
+    ``screening``: the conversation's slots, for what the summary may say of the safety answers."""
     content = get_content()
     features = with_patterns(record.features(), content)
     messages = []
@@ -205,7 +289,7 @@ def result(causes: Sequence[RankedCause], record: SymptomRecord, level: str = RO
     tips = [_tip(content.treatments[t]) for t in _self_care(shown, features, level)]
     if tips:
         messages.append("What you can do meanwhile:\n" + "\n".join(tips))
-    messages.append(summary(record))
+    messages.append(summary(record, screening))
     return messages
 
 
@@ -214,9 +298,9 @@ def treatments_overview() -> List[str]:
     return ["I can tell you about " + _join(names) + ". Which one would you like to know about?"]
 
 
-def emergency_stop(record: SymptomRecord) -> List[str]:
+def emergency_stop(record: SymptomRecord, screening: Optional[Mapping[str, Any]] = None) -> List[str]:
     """Instead of a result: after an emergency, the routine questions stop."""
     messages = ["Because of what you told me, I'll stop the routine questions here. " + reminder(EMERGENCY)]
     if record.has_anything():
-        messages.append(summary(record))
+        messages.append(summary(record, screening))
     return messages

@@ -17,6 +17,8 @@ from bot.content import get_content
 from bot.contract import (
     AGE_AT_ONSET_LIMITS,
     AGE_BANDS,
+    AGE_OVER_50,
+    AGE_UNDER_20,
     DURATIONS,
     NO,
     NO_NERVE_SYMPTOMS,
@@ -27,7 +29,7 @@ from bot.contract import (
     UNKNOWN,
     YES,
 )
-from bot.nlp import ABSENT, PRESENT, Analysis
+from bot.nlp import ABSENT, PRESENT, Analysis, Mention, analyse
 
 NERVE_SYMPTOMS = ("numbness", "tingling", "weakness")
 # Where places are, and which account of how it started is the most serious, are content
@@ -37,6 +39,16 @@ SPREAD_TARGETS = get_content().locations(contract.LIMB, contract.BELOW_KNEE)
 BACK_LOCATIONS = get_content().locations(contract.BACK)
 ACUTE_DAYS, CHRONIC_DAYS = 42, 84
 ONSET_SERIOUSNESS = list(get_content().onset_order)
+# Questions whose answers say where the pain is; elsewhere a place named belongs to
+# something else ("tingling in my fingers", "crossing my legs", "numb down below").
+PLACE_QUESTIONS = (None, "pain_location", "pain_spreads")
+# Questions whose answers name activities that change the pain (elsewhere an activity
+# only counts when the sentence says what it does: "sitting makes it worse").
+ACTIVITY_QUESTIONS = (None, "aggravating_factors", "easing_factors")
+DURATION_QUESTIONS = (None, "pain_onset", "pain_duration")
+NERVE_UNSPECIFIED = "unspecified"  # "yes, in two of my fingers": some of the three, not said which
+# "right down into the calf", "right across the middle": "right" meaning "all the way".
+INTENSIFIER = re.compile(r"\s+(down|across|through|into|up|round|around|over|along|to|at|in)\b", re.I)
 
 
 @dataclass
@@ -57,6 +69,11 @@ class SymptomRecord:
     pain_severity: Optional[Any] = None  # 0-10, or "unknown" when they could not say
     age: Optional[float] = None
     risk_factors: Optional[List[str]] = None
+    nerve_places: Optional[List[str]] = None  # where the numbness / tingling / weakness is
+    unsure_about: Optional[List[str]] = None  # questions answered "not sure" (or never understood)
+    # question -> the person's words for an answer not understood (None: they answered
+    # another question instead, so there is nothing to show for this one)
+    own_words: Optional[Dict[str, Optional[str]]] = None
 
     @classmethod
     def slot_names(cls) -> List[str]:
@@ -90,9 +107,14 @@ class SymptomRecord:
         ``correcting``: the message corrects an earlier answer. ``question``: the
         interview question it answers, if any ("below the knee" answers "does it spread?").
         """
-        self._update_places(analysis, correcting, question)
+        if question in PLACE_QUESTIONS or correcting:
+            self._update_places(analysis, correcting, question)
+        elif question == "nerve_symptoms":
+            places = [loc for loc in analysis.ids("body_location") if loc not in BACK_LOCATIONS]
+            if places:
+                self.nerve_places = self._add(self.nerve_places, places)
         self._update_symptoms(analysis.ids("symptom"), analysis.ids("symptom", ABSENT))
-        self._update_activities(analysis)
+        self._update_activities(analysis, question)
         onsets = analysis.ids("onset")
         if onsets:
             # The most serious account of how it started is kept.
@@ -100,18 +122,32 @@ class SymptomRecord:
         risks = analysis.ids("risk_factor")
         if risks:
             self.risk_factors = self._add(self.risk_factors, risks)
-        self._update_numbers(analysis, question)
+        self._update_numbers(analysis, question, correcting)
 
     def _update_places(self, analysis: Analysis, correcting: bool, question: Optional[str]) -> None:
         """Where it hurts, where it spreads to, and which side."""
-        locations = analysis.ids("body_location")
-        sides = analysis.ids("side")
+        locations = [
+            m.id
+            for m in analysis.mentions
+            if m.label == "body_location" and m.status == PRESENT and not _adverb_back(analysis.text, m)
+        ]
+        sides = [
+            m.id
+            for m in analysis.mentions
+            if m.label == "side" and m.status == PRESENT and not INTENSIFIER.match(analysis.text[m.end :])
+        ]
         if "both_legs" in sides and "leg" not in locations:
             locations.append("leg")
         spreading = "pain_spreading" in analysis.ids("symptom") or (
-            question == "pain_spreads" and any(loc in SPREAD_TARGETS for loc in locations)
+            question == "pain_spreads" and any(loc not in (self.pain_location or []) for loc in locations)
         )
-        if locations:
+        if locations and question == "pain_spreads" and not correcting:
+            # The answer to "does it spread?" names where it goes: every place said that
+            # is not already where it hurts ("round to my ribs", "into my groin").
+            self.spread_to = self._add(
+                self.spread_to, [loc for loc in locations if loc not in (self.pain_location or [])]
+            )
+        elif locations:
             self._place(locations, spreading, correcting)
         if spreading:
             self.pain_spreads = YES
@@ -156,22 +192,48 @@ class SymptomRecord:
         if symptoms and self.denied_symptoms:
             self.denied_symptoms = self._remove(self.denied_symptoms, symptoms)
 
-    def _update_activities(self, analysis: Analysis) -> None:
-        """Each activity mentioned makes the pain worse, or better when its clause says so."""
+    def _update_activities(self, analysis: Analysis, question: Optional[str] = None) -> None:
+        """Each activity mentioned makes the pain worse, or better when its clause says so.
+
+        What a clause says wins; without a word either way, the answer to "what eases
+        it?" is an easing factor and anything else an aggravating one.
+        """
         for mention in analysis.mentions:
             if mention.label != "activity" or mention.status != PRESENT:
                 continue
-            if _says_easier(_clause_around(analysis.text, mention.start, mention.end)):
-                self.easing_factors = self._add(self.easing_factors, [mention.id])
-                self.aggravating_factors = self._remove(self.aggravating_factors, [mention.id])
-            else:
-                self.aggravating_factors = self._add(self.aggravating_factors, [mention.id])
-                self.easing_factors = self._remove(self.easing_factors, [mention.id])
+            says = _polarity(_clause_around(analysis.text, mention.start, mention.end))
+            if says == NEITHER or (says is None and question not in ACTIVITY_QUESTIONS):
+                # "lifting a suitcase", said as how it started, is not what makes it worse.
+                continue
+            # Asked what makes it worse and what eases it, people say the easing second:
+            # "bending and lifting. lying flat on the floor".
+            second = question == "aggravating_factors" and bool(SENTENCE_END.search(analysis.text[: mention.start]))
+            easier = says == EASIER or (says is None and (question == "easing_factors" or second))
+            own, other = (
+                ("easing_factors", "aggravating_factors") if easier else ("aggravating_factors", "easing_factors")
+            )
+            if says is None and mention.id in (getattr(self, other) or []):
+                continue  # said before as the opposite, and nothing here says otherwise
+            setattr(self, own, self._add(getattr(self, own), [mention.id]))
+            if mention.id in (getattr(self, other) or []):
+                # Emptied by a change of mind, the other list is unknown again, not "nothing".
+                setattr(self, other, self._remove(getattr(self, other), [mention.id]) or None)
 
-    def _update_numbers(self, analysis: Analysis, question: Optional[str]) -> None:
-        if analysis.duration_days is not None:
-            self.set_duration(analysis.duration_days)
-        if analysis.severity is not None and (not analysis.severity_bare or question == "pain_severity"):
+    def _update_numbers(self, analysis: Analysis, question: Optional[str], correcting: bool = False) -> None:
+        # A number said in answer to another question is often about something else: "I
+        # had cancer 3 years ago" is not how long the pain has lasted, "wakes me at 4am" not
+        # how bad it is, "it loosens up after 20 minutes" not how long it has lasted. A
+        # duration said with where it hurts is kept when none is known yet.
+        if analysis.duration_days is not None and (
+            question in DURATION_QUESTIONS
+            or correcting
+            or (self.pain_duration_days is None and question in PLACE_QUESTIONS)
+        ):
+            self.set_duration(_last_duration(analysis) if question == "pain_onset" else analysis.duration_days)
+        rated = bool(re.search(r"\b(10|\d)\s*(/|out of)\s*(10|ten)\b", analysis.text.lower()))
+        if analysis.severity is not None and (
+            (not analysis.severity_bare and question is None) or question == "pain_severity" or correcting or rated
+        ):
             self.pain_severity = float(analysis.severity)
         if analysis.age is not None:
             self.age = float(analysis.age)
@@ -185,7 +247,8 @@ class SymptomRecord:
     def features(self) -> Set[str]:
         features = self._place_features() | self._number_features()
         for symptom in (self.nerve_symptoms or []) + (self.other_symptoms or []):
-            features.add(f"symptom:{symptom}")
+            if symptom != NERVE_UNSPECIFIED:
+                features.add(f"symptom:{symptom}")
         if self.nerve_symptoms is not None and not self.nerve_symptoms:
             features.add(NO_NERVE_SYMPTOMS)
         features.update(f"worse:{activity}" for activity in self.aggravating_factors or [])
@@ -196,7 +259,8 @@ class SymptomRecord:
         return features
 
     def _place_features(self) -> Set[str]:
-        features = {f"location:{loc}" for loc in (self.pain_location or []) + (self.spread_to or [])}
+        places = (self.pain_location or []) + (self.spread_to or []) + (self.nerve_places or [])
+        features = {f"location:{loc}" for loc in places}
         features.update(f"side:{side}" for side in self.pain_side or [])
         if self.pain_spreads == YES:
             features.add(SPREADS)
@@ -225,29 +289,76 @@ class SymptomRecord:
                 )
         return features
 
+    def age_findings(self) -> Set[str]:
+        """The age bands the red-flag rules use (new back pain over 50 or under 20)."""
+        if self.age is None:
+            return set()
+        if self.age > 50:
+            return {AGE_OVER_50}
+        return {AGE_UNDER_20} if self.age < 20 else set()
+
     def has_anything(self) -> bool:
-        return any(value not in (None, [], UNKNOWN) for value in self.to_slots().values())
+        return any(value not in (None, [], {}, UNKNOWN) for value in self.to_slots().values())
 
 
-EASING_WORDS = (
-    "better",
-    "eases",
-    "ease",
-    "easier",
-    "helps",
-    "help",
-    "relieves",
-    "relief",
-    "improves",
-    "goes away",
-    "settles",
-    "less pain",
-    "soothes",
-    "calms",
+SENTENCE_END = re.compile(r"[.;!?]\s|\n")
+
+
+def _last_duration(analysis: Analysis) -> float:
+    """Told how and when it started, people say the when last: "came on slowly, I've had
+    diabetes 15 years. About a year" is a year."""
+    sentences = [s for s in re.split(r"[.;!?]+\s*", analysis.text) if s.strip()]
+    for sentence in reversed(sentences[1:]):
+        days = analyse(sentence).duration_days
+        if days is not None:
+            return days
+    return float(analysis.duration_days or 0)
+
+
+EASIER, WORSE, NEITHER = "easier", "worse", "neither"
+# Words that say what a clause's activity does to the pain. Relief is often said as what
+# the person has to do to make the pain stop: "I have to sit down", "then I can go again".
+EASING = re.compile(
+    r"\b(better|eases?|eased|easing|easier|helps?|helped|helping|relieves?|relief|improves?|"
+    r"goes away|goes off|it goes|settles?|less pain|hurts less|less painful|soothes?|calms?|"
+    r"loosens?|loosened|sorts? it|takes the edge off|(have|has|need|needs|had|got) to (sit|stop|lie|rest|lean|bend|stand)|"
+    r"can go again|keeps? me going|the only thing)\b"
+)
+WORSENING = re.compile(
+    r"\b(worse|worsens?|hurts?|hurting|aggravat\w*|painful|agony|kills?|killing|sets? it off|triggers?|"
+    r"brings? it on|makes it bad|(can't|cant|cannot) (sit|stand|walk|bend|lie)|sore|aches?|aching)\b"
+)
+NO_HELP = re.compile(
+    r"\b((doesn't|does not|doesnt|didn't|did not|don't|dont|won't|not|no|nothing) (really |much )?help"
+    r"|(doesn't|does not|doesnt|don't|dont) (really )?(change|make a difference|make any difference)|no difference)"
 )
 
 
-CLAUSE_BREAK = re.compile(r"[,.;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\band it\b|\band its\b|\band it's\b")
+CLAUSE_BREAK = re.compile(
+    r"[,.;!?]|\bbut\b|\bwhile\b|\bwhereas\b|\bthen\b|\bso\b|\buntil\b|\band (it|its|it's|i|then)\b"
+)
+
+
+# "back from Thailand", "came back", "go back to work": "back" that is not a body part.
+BACK_ADVERB_AFTER = re.compile(r"^\s+(from|to|home|again|into|in|on|up|out|off|at|then)\b", re.I)
+BACK_ADVERB_BEFORE = re.compile(
+    r"\b(flight|flew|come|came|coming|get|got|getting|go|went|going|way|bring|brought|"
+    r"call|ring|be|been|drive|drove|walk|walked|is|it's|its|was)\s+$",
+    re.I,
+)
+
+
+BACK_OWNED = re.compile(r"\b(my|me|your|his|her|their|the|a|lower|upper|bad|sore|stiff|whole|middle)\s+$", re.I)
+
+
+def _adverb_back(text: str, mention: Mention) -> bool:
+    """ "back from Thailand" is not a body part; "done my back in" is."""
+    if mention.id != "lower_back" or mention.text.lower() != "back":
+        return False
+    before = text[: mention.start]
+    if BACK_OWNED.search(before):
+        return False
+    return bool(BACK_ADVERB_AFTER.match(text[mention.end :]) or BACK_ADVERB_BEFORE.search(before))
 
 
 def _clause_around(text: str, start: int, end: int) -> str:
@@ -258,43 +369,32 @@ def _clause_around(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
-def _says_easier(text: str) -> bool:
-    lowered = f" {text.lower()} "
-    if any(
-        w in lowered
-        for w in (
-            " worse",
-            " hurts",
-            " aggravat",
-            " painful",
-            " makes it bad",
-            "doesn't help",
-            "does not help",
-            "doesnt help",
-            "no help",
-        )
-    ):
-        return False
-    return any(f" {w}" in lowered for w in EASING_WORDS)
+def _polarity(clause: str) -> Optional[str]:
+    """What a clause says its activity does: EASIER, WORSE, NEITHER ("lying down doesn't
+    help") or None (it does not say)."""
+    lowered = clause.lower().replace("’", "'")
+    if NO_HELP.search(lowered):
+        return NEITHER
+    easing, worsening = EASING.search(lowered), WORSENING.search(lowered)
+    if easing and worsening:
+        # "sitting down eases the ache", "it hurts less lying down": the relief is the
+        # point of the clause, unless it says "worse" outright.
+        return WORSE if re.search(r"\bworse\b", lowered) else EASIER
+    if easing:
+        return EASIER
+    return WORSE if worsening else None
 
 
-CORRECTION_CUES = (
-    "actually",
-    "i meant",
-    "i mean",
-    "sorry",
-    "correction",
-    "not my",
-    "rather",
-    "no wait",
-    "wait no",
-    "i was wrong",
-    "not the",
-    "my mistake",
+CORRECTION = re.compile(
+    r"^\W*(actually|no wait|wait no|oops|sorry)\b|\b(i meant|i mean|correction|i was wrong|got (that|it) wrong|"
+    r"mixed up|my mistake|sorry i|sorry it|not the (left|right)|not my|rather than)\b"
 )
 
 
 def is_correction(text: str) -> bool:
-    """The person is correcting an earlier answer ("actually it's my left leg")."""
-    lowered = " ".join((text or "").lower().replace(",", " ").split())
-    return lowered.startswith("no ") or any(cue in lowered for cue in CORRECTION_CUES)
+    """The person is correcting an earlier answer ("actually it's my left leg").
+
+    A plain "no, ..." answers a yes/no question, and "yes actually, ..." insists.
+    """
+    lowered = " ".join((text or "").lower().replace("’", "'").replace(",", " ").split())
+    return bool(CORRECTION.search(lowered))

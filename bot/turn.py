@@ -12,11 +12,13 @@ screen and its escalation never depend on the action server. No Rasa here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Optional
 
 from bot import interview, safety
 from bot.contract import (
+    AGE,
     CONSULT_PROFESSIONAL,
     DESCRIBE_PAIN,
     EMERGENCY,
@@ -96,14 +98,25 @@ def _screening_answer(slots: Mapping[str, Any], text: str, intent: Optional[str]
     return interview.interpret_answer(question, intent, text, record)
 
 
+def _with_bare_age(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> Analysis:
+    """A bare number answering "How old are you?" is the age: the age red-flag rules
+    (new back pain over 50 or under 20) need it on this turn, not the next."""
+    if not in_form or slots.get(REQUESTED_SLOT) != AGE or analysis.age is not None:
+        return analysis
+    number = re.fullmatch(r"\s*(\d{2,3})\s*(years?( old)?|yrs?)?\s*", analysis.text.lower())
+    if number and 10 <= int(number.group(1)) <= 110:
+        return replace(analysis, age=int(number.group(1)))
+    return analysis
+
+
 def _step(say: safety.Say) -> Step:
     return Step(SAFETY_RESPONSES[say.kind], say.text)
 
 
 def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active_loop: Optional[str]) -> TurnPlan:
     """The screen's part of the turn started by the message ``text``."""
-    analysis = analyse(text or "")
     in_form = active_loop == SYMPTOM_FORM
+    analysis = _with_bare_age(slots, analyse(text or ""), in_form)
     values: Dict[str, Any] = {}
     values.update(_record_update(slots, analysis, intent, in_form))
     answers = _screening_answer(slots, analysis.text, intent, in_form)

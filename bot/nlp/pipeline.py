@@ -48,6 +48,12 @@ NUMBER_WORDS = {
     "several": 4,
 }
 UNIT_DAYS = {
+    "minute": 1 / 1440,
+    "minutes": 1 / 1440,
+    "mins": 1 / 1440,
+    "hour": 1 / 24,
+    "hours": 1 / 24,
+    "hrs": 1 / 24,
     "day": 1,
     "days": 1,
     "dy": 1,
@@ -335,7 +341,7 @@ class SymptomPipeline:
                 ],
                 [{"TEXT": {"REGEX": r"^\d+(d|w|wk|wks|m|mth|mths|y|yr|yrs)$"}}],
                 [
-                    {"LOWER": {"IN": ["since", "last"]}, "OP": "?"},
+                    {"LOWER": {"IN": ["since", "last", "this"]}, "OP": "*"},
                     {"LOWER": {"IN": ["today", "yesterday", "week", "month", "year", "night", "morning"]}},
                 ],
                 [
@@ -415,6 +421,8 @@ class SymptomPipeline:
             if any(i in used for i in range(start, end)):
                 continue
             span = doc[start:end]
+            if label == "AGE" and {t.lower_ for t in doc[max(0, start - 3) : end]} & {"like"}:
+                continue  # "I feel like I'm 80" is not an age
             if label == "AGE" and analysis.age is None:
                 age = int(re.sub(r"\D.*", "", next(t.text for t in span if t.text[:1].isdigit())))
                 if 10 <= age <= 110:

@@ -8,7 +8,12 @@ stop / restart, bad input, and red flags injected at random points. After every 
    out-of-scope, an answer to a question outside the interview) has the consult
    recommendation after its last substantive message;
 2. an injected red flag escalates (triage level at least the flag's level, flag recorded);
-3. ``triage_level`` never goes down within a conversation.
+3. ``triage_level`` never goes down within a conversation;
+4. a goodbye (in any words, "thanks, bye" included) or a stop is answered, in the same
+   turn, with the consult recommendation after it, and ends the interview; a plain
+   "thanks" inside the interview does not end it silently.
+
+Goodbyes, stops and thanks are also sent at random points inside the interview.
 """
 
 from __future__ import annotations
@@ -26,7 +31,16 @@ LEVELS = (ROUTINE, URGENT, EMERGENCY)
 
 POOLS: Dict[str, List[str]] = {
     "greet": ["hi", "hello there", "hey", "good morning"],
-    "goodbye": ["bye", "goodbye", "see you", "thats all thanks bye"],
+    "goodbye": [
+        "bye",
+        "goodbye",
+        "see you",
+        "thats all thanks bye",
+        "thanks, bye",
+        "ok I'll leave it there",
+        "cheers, got to go",
+        "that's enough for now, bye",
+    ],
     "thank": ["thanks", "thank you so much", "cheers"],
     "affirm": ["yes", "yeah", "yep"],
     "deny": ["no", "nope", "nah"],
@@ -90,6 +104,8 @@ ANSWERS: Dict[str, List[str]] = {
     "utter_ask_pain_location": ["lower back", "neck", "upper back", "buttock", "my hip", "leg"],
     "utter_ask_pain_spreads": [
         "no it doesn't spread",
+        "no, just the calf",
+        "round to my ribs",
         "it spreads into my thigh",
         "it goes down below the knee",
         "it goes down into my foot",
@@ -102,9 +118,14 @@ ANSWERS: Dict[str, List[str]] = {
         "weakness",
         "no none of those",
         "tingling and numbness",
+        "yes",
+        "yes, in two of my fingers",
+        "dunno",
     ],
     "utter_ask_screen_cauda_equina": ["no", "nope none of those", "not sure"],
     "utter_ask_screen_weakness_progression": ["no", "yes slowly", "no it's the same"],
+    "utter_ask_age": ["34", "i'm 67", "19", "not sure"],
+    "utter_ask_easing_factors": ["lying down helps", "nothing", "walking", "not sure"],
     "utter_ask_aggravating_factors": [
         "bending forward",
         "leaning back",
@@ -119,6 +140,7 @@ ANSWERS: Dict[str, List[str]] = {
     "utter_ask_pain_severity": ["2", "4", "6", "8", "10", "about a 7", "5/10"],
     "utter_ask_screen_systemic": ["no", "none of those", "not sure"],
 }
+LEAVING = ("goodbye", "stop", "thank")
 RED_FLAGS = [(text, level) for text, level in PHRASINGS if level != ROUTINE]
 LOOK_ALIKES = [text for text, level in PHRASINGS if level == ROUTINE]
 ENDING_RESPONSES = {"utter_goodbye", "utter_out_of_scope", "utter_default"}
@@ -138,6 +160,7 @@ class Report:
     conversations: int = 0
     turns: int = 0
     injected_red_flags: int = 0
+    left_in_form: Counter = field(default_factory=Counter)  # goodbye / stop / thank sent mid-interview
     states: Set[Tuple] = field(default_factory=set)
     responses: Counter = field(default_factory=Counter)
     intents: Counter = field(default_factory=Counter)
@@ -148,7 +171,8 @@ class Report:
             f"explorer: {self.conversations} conversations, {self.turns} turns, "
             f"{len(self.states)} distinct dialogue states, {len(self.intents)} intents, "
             f"{len(self.responses)} distinct responses, {self.injected_red_flags} red flags injected, "
-            f"{len(self.failures)} invariant violations"
+            f"inside the interview {self.left_in_form['goodbye']} goodbyes, {self.left_in_form['stop']} stops, "
+            f"{self.left_in_form['thank']} thanks; {len(self.failures)} invariant violations"
         )
 
 
@@ -216,6 +240,28 @@ class Explorer:
             report.failures.append(f"{where}: triage went down from {previous_level} to {level}")
         return level
 
+    def _check_leaving(self, conversation: str, text: str, tracker, was_in_form: bool) -> None:
+        """(4) a goodbye or a stop ends the interview with the consult advice after it;
+        a plain thanks inside the interview goes on with it or ends with the advice."""
+        kind = next((k for k in LEAVING if text in POOLS[k]), None)
+        if kind is None:
+            return
+        bot = _turn_bot(list(tracker.events))
+        names = [name for name, _ in bot]
+        where = f"[{conversation}] after {kind} {text!r}" + (" inside the interview" if was_in_form else "")
+        if was_in_form:
+            self.report.left_in_form[kind] += 1
+        if (tracker.current_slot_values().get("new_red_flags") or []) and kind != "goodbye":
+            return  # a red flag in the same words is answered as one (checked above)
+        if kind == "goodbye" and not (names and names[-1] == CONSULT and "utter_goodbye" in names):
+            self.report.failures.append(f"{where}: not answered with goodbye then the consult advice: {bot}")
+        if kind in ("goodbye", "stop") and tracker.active_loop_name == "symptom_form":
+            self.report.failures.append(f"{where}: the interview is still running")
+        if kind == "stop" and was_in_form and not (names and names[-1] == CONSULT):
+            self.report.failures.append(f"{where}: no consult advice at the end: {bot}")
+        if kind == "thank" and was_in_form and tracker.active_loop_name != "symptom_form" and names[-1:] != [CONSULT]:
+            self.report.failures.append(f"{where}: the interview ended without the consult advice: {bot}")
+
     def _next_message(self, tracker) -> Tuple[str, Optional[str]]:
         """The next user message and, for an injected red flag, its level."""
         r = self.random.random()
@@ -225,6 +271,9 @@ class Explorer:
         if r < 0.08:
             text, level = self.random.choice(RED_FLAGS)
             return text, level
+        if asked and r < 0.14:
+            # Leaving, stopping or thanking at a random point inside the interview.
+            return self.random.choice(POOLS[self.random.choice(LEAVING)]), None
         if asked in ANSWERS and r < 0.75:
             return self.random.choice(ANSWERS[asked]), None
         if r < 0.12:
@@ -247,13 +296,17 @@ class Explorer:
                 text, injected = self._next_message(tracker)
             if injected:
                 self.report.injected_red_flags += 1
+            was_in_form = tracker is not None and tracker.active_loop_name == "symptom_form"
             tracker = await self._say(sender, text)
             level = self._check_turn(sender, text, tracker, level, injected)
+            self._check_leaving(sender, text, tracker, was_in_form)
             if text in POOLS["goodbye"] and not script:
                 break
         # Every conversation is ended by the person at the end; that ending too is checked.
+        was_in_form = tracker is not None and tracker.active_loop_name == "symptom_form"
         tracker = await self._say(sender, "bye")
         self._check_turn(sender, "bye", tracker, level, None)
+        self._check_leaving(sender, "bye", tracker, was_in_form)
         bot = _turn_bot(list(tracker.events))
         if not bot or bot[-1][0] != CONSULT:
             self.report.failures.append(f"[{sender}] the conversation did not end with the consult advice: {bot}")
@@ -265,34 +318,21 @@ class Explorer:
                 await self.conversation(["my lower back hurts"] + self._path_to(question) + [answer], max_turns=16)
 
     def _path_to(self, question: str) -> List[str]:
+        """Answers that lead from "my lower back hurts" to ``question`` (the place is known)."""
+        base = ["no", "no none of those", "no", "45"]
         route = {
             "utter_ask_pain_location": [],
-            "utter_ask_pain_spreads": ["lower back"],
-            "utter_ask_nerve_symptoms": ["lower back", "no"],
-            "utter_ask_screen_cauda_equina": ["lower back", "no", "weakness"],
-            "utter_ask_screen_weakness_progression": ["lower back", "no", "weakness", "no"],
-            "utter_ask_aggravating_factors": ["lower back", "no", "no none of those", "no"],
-            "utter_ask_pain_onset": ["lower back", "no", "no none of those", "no", "sitting"],
-            "utter_ask_screen_major_trauma": ["lower back", "no", "no none of those", "no", "sitting", "i had a fall"],
-            "utter_ask_pain_duration": ["lower back", "no", "no none of those", "no", "sitting", "gradually"],
-            "utter_ask_pain_severity": [
-                "lower back",
-                "no",
-                "no none of those",
-                "no",
-                "sitting",
-                "gradually",
-                "3 weeks",
-            ],
-            "utter_ask_screen_systemic": [
-                "lower back",
-                "no",
-                "no none of those",
-                "no",
-                "sitting",
-                "gradually",
-                "3 weeks",
-                "5",
-            ],
+            "utter_ask_pain_spreads": [],
+            "utter_ask_nerve_symptoms": ["no"],
+            "utter_ask_screen_cauda_equina": ["no", "weakness"],
+            "utter_ask_screen_weakness_progression": ["no", "weakness", "no"],
+            "utter_ask_age": base[:3],
+            "utter_ask_aggravating_factors": base,
+            "utter_ask_easing_factors": base + ["sitting"],
+            "utter_ask_pain_onset": base + ["sitting", "lying down helps"],
+            "utter_ask_screen_major_trauma": base + ["sitting", "lying down helps", "i had a fall"],
+            "utter_ask_pain_duration": base + ["sitting", "lying down helps", "gradually"],
+            "utter_ask_pain_severity": base + ["sitting", "lying down helps", "gradually", "3 weeks"],
+            "utter_ask_screen_systemic": base + ["sitting", "lying down helps", "gradually", "3 weeks", "5"],
         }
         return route[question]

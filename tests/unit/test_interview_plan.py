@@ -10,7 +10,17 @@ def test_follow_up_questions_only_when_they_apply():
     assert "screen_weakness_progression" not in base and "screen_major_trauma" not in base
     assert "screen_weakness_progression" in questions_to_ask({"nerve_symptoms": ["weakness"]})
     assert "screen_major_trauma" in questions_to_ask({"pain_onset": "fall"})
-    assert len(base) <= 9
+    # Two of these are asked only when an earlier answer has not already told them
+    # ("how did it start, and when?", "what makes it worse, and what eases it?"), and
+    # where it hurts is usually said before the first question: about eight are asked.
+    assert len(base) <= 11
+
+
+def test_a_question_the_person_could_not_answer_is_not_asked_again():
+    slots = {"unsure_about": ["pain_onset"], "own_words": {"aggravating_factors": "digging the garden"}}
+    remaining = questions_to_ask(slots)
+    assert "pain_onset" not in remaining and "aggravating_factors" not in remaining
+    assert "pain_duration" in remaining
 
 
 def test_no_routine_questions_after_an_emergency():
@@ -29,7 +39,10 @@ def test_short_answers():
     assert interpret_answer("screen_systemic", "dont_know", "not sure", record) == {"screen_systemic": "unknown"}
     assert interpret_answer("pain_spreads", "deny", "no", record) == {"pain_spreads": "no", "spread_to": []}
     assert interpret_answer("nerve_symptoms", "deny", "none of those", record) == {"nerve_symptoms": []}
-    assert interpret_answer("pain_duration", "dont_know", "no idea", record) == {"pain_duration": "unknown"}
+    assert interpret_answer("pain_duration", "dont_know", "no idea", record) == {
+        "pain_duration": "unknown",
+        "unsure_about": ["pain_duration"],
+    }
     assert interpret_answer("screen_weakness_progression", "affirm", "yes it's getting worse quickly", record) == {
         "screen_weakness_progression": "quickly"
     }

@@ -24,18 +24,7 @@ from tests.unit.test_ranking import places_named, places_said
 ROOT = Path(__file__).resolve().parents[2]
 CASES: List[Dict] = yaml.safe_load((ROOT / "tests" / "data" / "ranking_cases.yml").read_text(encoding="utf-8"))["cases"]
 # Cases the ranking still gets wrong after tuning, and why (strict: a fix shows up as a failure).
-KNOWN_MISSES: Dict[str, str] = {
-    "dvt_after_flight": (
-        "language layer: 'got back from a 12 hour flight' is read as back pain and the later 'no back pain' "
-        "does not take it back, so the leg pain counts as spreading from the back; '12 hour flight' and "
-        "'the skin is warm and a bit red' are not recognised (red-flag lexicon, safety review)"
-    ),
-    "pad_calf_claudication_smoker": (
-        "language layer: 'back doesnt hurt' is not negated, and 'if i just stand still ... it goes' is read "
-        "as worse with standing, the look-alike's sign (spinal stenosis comes first; narrowed leg "
-        "arteries third)"
-    ),
-}
+KNOWN_MISSES: Dict[str, str] = {}
 
 
 def record_of(lines: List[str]) -> SymptomRecord:

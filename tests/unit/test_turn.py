@@ -266,3 +266,14 @@ def test_place_names_are_configuration(monkeypatch):
     monkeypatch.setenv("GP_NAME", "your doctor")
     monkeypatch.setenv("PHARMACIST_NAME", "a pharmacy")
     assert plan("hello", "greet").slots == {"place_gp": "your doctor", "place_pharmacist": "a pharmacy"}
+
+
+@pytest.mark.parametrize("answer, finding", [("67", "age_over_50"), ("17 years old", "age_under_20")])
+def test_a_bare_age_answering_the_age_question_reaches_the_screen(answer, finding):
+    result = plan(answer, "describe_pain", {"requested_slot": "age"}, FORM)
+    assert finding in result.slots["reported_findings"]
+
+
+def test_a_bare_number_is_not_an_age_for_another_question():
+    result = plan("67", "describe_pain", {"requested_slot": "pain_severity"}, FORM)
+    assert "age_over_50" not in (result.slots.get("reported_findings") or [])

@@ -1,0 +1,68 @@
+"""Rasa graph component: a goodbye in any words is read as one.
+
+The classifier takes "thanks, bye" for thanks and "ok I'll leave it there" for
+anything; said mid-interview, that kept the question coming back and the consult
+advice never came. A message with a leaving cue (``bot.interview.is_leaving``) gets
+the intent ``goodbye`` unless it is a question of its own, or a description of
+pain. It runs before the SymptomExtractor, so a red flag still wins.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.contract import ASK_ANATOMY, ASK_CONDITION, ASK_TREATMENT, DESCRIBE_PAIN, GOODBYE, REPORT_RED_FLAG
+from bot.interview import is_leaving
+from bot.nlp import analyse
+
+# Intents a leaving cue does not override: questions still get their answer (which ends
+# with the consult advice anyway), and a red flag is never masked.
+KEPT = frozenset({ASK_CONDITION, ASK_TREATMENT, ASK_ANATOMY, REPORT_RED_FLAG, GOODBYE})
+
+
+def leaving_intent(text: str, intent: Optional[Dict[str, Any]]) -> bool:
+    """The message should be read as a goodbye."""
+    name = (intent or {}).get("name")
+    if name in KEPT or not is_leaving(text):
+        return False
+    # "my back went, bye bye football for a while": a description of pain stays one.
+    return not (name == DESCRIBE_PAIN and analyse(text).findings())
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class LeavingDetector(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LeavingDetector":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/") or not leaving_intent(text, message.get(INTENT)):
+                continue
+            top = {"name": GOODBYE, "confidence": 1.0}
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != GOODBYE]
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+        return messages

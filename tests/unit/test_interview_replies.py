@@ -1,0 +1,236 @@
+"""Reading real answers (no Rasa): answers that fit another question, re-asks, "which of
+these?", "not sure" that never becomes "no", relief read as relief, places people name,
+goodbyes in any words, and a summary that says only what the person said."""
+
+import pytest
+
+from bot import replies
+from bot.contract import QUESTIONS
+from bot.interview import describes_own_pain, is_leaving, read_reply
+from bot.nlp import analyse
+from bot.symptoms import SymptomRecord
+
+
+def reply(question, text, intent="describe_pain", record=None, asked=1):
+    """Read ``text`` as the screen and the form would: folded into the record, then read."""
+    record = record or SymptomRecord()
+    before = record.to_slots()
+    record.update(analyse(text), question=question)
+    filled = [k for k, v in record.to_slots().items() if v is not None and v != before[k] and k in QUESTIONS]
+    return read_reply(question, intent, text, analyse(text), record, filled, asked), record
+
+
+# ----------------------------------------------------------------- what an answer means
+def test_an_answer_that_fits_another_question_is_kept_and_the_interview_moves_on():
+    reading, record = reply("pain_location", "it started about 4 months ago")
+    assert record.pain_duration_days == 120
+    assert reading.moved_on and reading.reask is None
+    assert reading.values["own_words"] == {"pain_location": None}  # nothing to quote for where
+
+
+def test_when_without_how_keeps_the_how_in_their_words():
+    reading, record = reply("pain_onset", "was digging out a flower bed on saturday. 4 days now")
+    assert record.pain_duration_days == 4
+    assert reading.values["own_words"] == {"pain_onset": "was digging out a flower bed on saturday"}
+
+
+def test_not_understood_is_asked_again_then_kept_as_said():
+    first, _ = reply("screen_systemic", "wibble", intent="nlu_fallback", asked=1)
+    assert first.reask == "unclear" and not first.values
+    third, _ = reply("screen_systemic", "wibble", intent="nlu_fallback", asked=3)
+    assert third.reask is None and third.values == {"own_words": {"screen_systemic": "wibble"}}
+    # Questions answered in people's own words are asked only once more.
+    second, _ = reply("pain_onset", "doing the gutters", intent="nlu_fallback", asked=2)
+    assert second.values == {"own_words": {"pain_onset": "doing the gutters"}}
+
+
+def test_a_bare_yes_to_several_options_asks_which_and_detail_is_kept():
+    assert reply("nerve_symptoms", "yes", intent="affirm")[0].reask == "which"
+    reading, record = reply("nerve_symptoms", "yes, in two of my fingers", intent="affirm")
+    assert reading.values["nerve_symptoms"] == ["unspecified"]
+    assert record.nerve_places == ["hand"] and not record.pain_location
+    named, record = reply("nerve_symptoms", "yes, pins and needles in my toes", intent="affirm")
+    assert record.nerve_symptoms == ["tingling"] and named.reask is None
+
+
+@pytest.mark.parametrize("text", ["not sure", "dunno to be honest", "i'm not sure really"])
+def test_not_sure_is_never_no(text):
+    reading, _ = reply("nerve_symptoms", text, intent="dont_know")
+    assert reading.values == {"unsure_about": ["nerve_symptoms"]}
+    assert "nerve_symptoms" not in reading.values
+
+
+def test_a_red_flag_said_in_answer_to_the_safety_question_is_a_yes():
+    reading, _ = reply("screen_systemic", "i had breast cancer 5 years ago", intent="report_red_flag")
+    assert reading.values == {"screen_systemic": "yes"}
+    assert reply("screen_cauda_equina", "both legs yes. weeing seems ok i think")[0].values == {
+        "screen_cauda_equina": "yes"
+    }
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("thanks, bye", "goodbye"),
+        ("stop asking me questions", "stop"),
+        ("can you remind me to take my tablets at 6?", "out_of_scope"),
+        ("what is sciatica?", "ask_condition"),
+    ],
+)
+def test_not_an_answer(text, intent):
+    reading, _ = reply("age", text, intent=intent)
+    assert not reading.is_answer and reading.values == {}
+
+
+def test_an_answer_the_classifier_took_for_something_else_is_still_an_answer():
+    assert reply("aggravating_factors", "its just constant", intent="stop")[0].is_answer
+    reading, _ = reply("easing_factors", "massage and a heat pack", intent="ask_treatment")
+    assert reading.is_answer and reading.values["own_words"] == {"easing_factors": "massage and a heat pack"}
+
+
+def test_age_is_asked_or_taken_when_given():
+    assert reply("age", "34")[0].values == {"age": 34.0}
+    assert reply("age", "i'm 72")[1].age == 72
+    record = SymptomRecord()
+    record.update(analyse("i'm 67 and my back hurts"))
+    assert record.age == 67 and record.age_findings() == {"age_over_50"}
+    record.update(analyse("my back is so stiff every morning, feel like im 80"))
+    assert record.age == 67
+    assert SymptomRecord(age=17).age_findings() == {"age_under_20"}
+
+
+# ----------------------------------------------------------------- worse and better
+@pytest.mark.parametrize(
+    "text, worse, better",
+    [
+        ("it hurts when I walk and I have to sit down", ["walking"], ["sitting"]),
+        (
+            "walking more than 5 minutes, then i have to stop and lean forward on the trolley",
+            ["walking"],
+            ["bending_forward"],
+        ),
+        ("sitting down eases the ache", None, ["sitting"]),
+        ("lying down doesn't help", None, None),
+    ],
+)
+def test_relief_is_read_as_relief(text, worse, better):
+    record = SymptomRecord()
+    record.update(analyse(text), question="aggravating_factors")
+    assert record.aggravating_factors == worse and record.easing_factors == better
+
+
+def test_what_eases_it_is_the_second_part_of_a_two_part_answer():
+    record = SymptomRecord()
+    record.update(analyse("bending and lifting. lying flat on the floor"), question="aggravating_factors")
+    assert record.aggravating_factors == ["bending_forward", "lifting"]
+    assert record.easing_factors == ["lying_down"]
+
+
+def test_a_number_said_for_something_else_changes_nothing():
+    record = SymptomRecord()
+    record.update(analyse("for 3 weeks"), question="pain_duration")
+    record.update(analyse("yes prostate cancer 3 years ago"), question="screen_systemic")
+    record.update(analyse("resting, and it wakes me up about 4am"), question="aggravating_factors")
+    assert record.pain_duration_days == 21 and record.pain_severity is None
+
+
+# ----------------------------------------------------------------- places
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("my fingers", "hand"),
+        ("my left hand", "hand"),
+        ("in my groin", "groin"),
+        ("my calf", "calf"),
+        ("in my shin", "calf"),
+        ("round my ankle", "calf"),
+        ("round to my ribs", "chest"),
+        ("between my shoulder blades", "upper_back"),
+    ],
+)
+def test_places_people_name(text, place):
+    where = SymptomRecord()
+    where.update(analyse(f"pain {text}"), question="pain_location")
+    assert place in where.pain_location
+    spreads = SymptomRecord(pain_location=["lower_back"])
+    spreads.update(analyse(text), question="pain_spreads")
+    assert spreads.pain_spreads == "yes" and place in spreads.spread_to
+
+
+def test_words_that_look_like_places_but_are_not():
+    record = SymptomRecord()
+    record.update(analyse("it goes right down into the calf"), question="pain_spreads")
+    assert not record.pain_side
+    record = SymptomRecord()
+    record.update(analyse("my calf is swollen since my flight back from thailand"))
+    assert "lower_back" not in (record.pain_location or [])
+    record = SymptomRecord()
+    record.update(analyse("done my back in doing the garden"))
+    assert record.pain_location == ["lower_back"]
+
+
+# ----------------------------------------------------------------- pain, goodbyes
+@pytest.mark.parametrize(
+    "text, own_pain",
+    [
+        ("my lower back aches all the time at work", True),
+        ("back pain from work, im a labourer, can barely bend", True),
+        ("horrible pain in my side that comes in waves", True),
+        ("my leg hurts and its swollen, is it just a pulled muscle?", True),
+        ("told i have wear and tear in my discs, still hurting", True),
+        ("what is sciatica", False),
+        ("can sitting cause back pain?", False),
+        ("my tooth hurts", False),
+        ("what's the weather like", False),
+    ],
+)
+def test_a_description_of_ones_own_pain(text, own_pain):
+    assert describes_own_pain(analyse(text)) is own_pain
+
+
+@pytest.mark.parametrize(
+    "text, leaving",
+    [
+        ("thanks, bye", True),
+        ("ok I'll leave it there", True),
+        ("sorry he's woken up, got to go", True),
+        ("that's enough for now", True),
+        ("cheers mate, gotta dash", True),
+        ("see you", True),
+        ("you should see your GP", False),
+        ("thanks", False),
+        ("i have to go to the toilet a lot", False),
+        ("it goes down my leg", False),
+    ],
+)
+def test_a_goodbye_in_any_words(text, leaving):
+    assert is_leaving(text) is leaving
+
+
+# ----------------------------------------------------------------- the summary
+def test_the_summary_says_not_sure_and_never_no():
+    record = SymptomRecord(
+        pain_location=["lower_back"],
+        pain_spreads="unknown",
+        unsure_about=["pain_spreads", "nerve_symptoms"],
+        aggravating_factors=["sitting"],
+        easing_factors=["walking"],
+        own_words={"pain_onset": "digging the garden", "age": None},
+    )
+    text = replies.summary(record, {"screen_cauda_equina": "unknown"})
+    assert "no numbness" not in text and "does not spread" not in text
+    assert "not sure about whether it spreads, numbness, tingling or weakness and changes in bladder" in text
+    assert "how it started, in your words: \u201cdigging the garden\u201d" in text
+    assert "worse with sitting" in text and "easier with walking" in text
+
+
+def test_the_summary_says_no_only_when_the_person_did():
+    text = replies.summary(SymptomRecord(pain_location=["neck"], pain_spreads="no", nerve_symptoms=[]))
+    assert "it does not spread" in text and "no numbness, tingling or weakness" in text
+
+
+def test_numbness_somewhere_in_their_words():
+    record = SymptomRecord(
+        nerve_symptoms=["unspecified"], nerve_places=["hand"], own_words={"nerve_symptoms": "yes, in two fingers"}
+    )
+    assert "numbness, tingling or weakness in your hand (\u201cyes, in two fingers\u201d)" in replies.summary(record)
