@@ -15,4 +15,4 @@ export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1
 export CREDENTIALS="${CREDENTIALS:-$ROOT/credentials.yml}"
 export ENDPOINTS="${ENDPOINTS:-$ROOT/endpoints.yml}"
 MODEL_DIR="${MODEL_DIR:-$ROOT/models}"
-MODEL_NAME="backpain"
+MODEL_NAME="${MODEL_NAME:-backpain}"
