@@ -169,6 +169,7 @@ def measure(bot: servers.Bot, settings: Settings, workdir: Path) -> Dict[str, An
         long = drive(1, settings.long_turns)
         record["long"] = turns_summary([long])
         record["long"]["per_turn_ms"] = [round(turn.seconds * 1000, 2) for turn in long.turns]
+        record["tensorflow_loaded"] = running.loaded("tensorflow")
         record["peak_rss_mb"] = running.peak_rss_mb()
         record["peak_rss_mb"]["all"] = sum(record["peak_rss_mb"].values())
         record["loadavg"]["after"] = servers.loadavg()

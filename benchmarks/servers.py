@@ -58,6 +58,14 @@ def _status_kb(pid: int, key: str) -> int:
     return 0
 
 
+def _maps(pid: int, needle: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/maps") as maps:
+            return any(needle in line for line in maps)
+    except OSError:
+        return False
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of ``pid`` and its descendants so far."""
     total = 0
@@ -100,6 +108,10 @@ class Running:
             role: sum(_status_kb(pid, "VmHWM") for pid in descendants(process.pid)) / 1024
             for role, process in self.processes.items()
         }
+
+    def loaded(self, library: str) -> Dict[str, bool]:
+        """Whether each role's processes have mapped a shared object whose path names ``library``."""
+        return {role: any(_maps(pid, library) for pid in descendants(p.pid)) for role, p in self.processes.items()}
 
     def cpu_seconds(self) -> Dict[str, float]:
         return {role: cpu_seconds(process.pid) for role, process in self.processes.items()}

@@ -10,7 +10,8 @@ server="${1:?usage: scripts/server.sh actions|rasa|web [args...]}"
 shift
 case "$server" in
   actions)
-    exec "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" "$@" ;;
+    # rasa_sdk's server without TensorFlow (addons/action_server.py says why).
+    exec "$VENV/bin/python" -m addons.action_server --actions actions --port "$ACTION_PORT" "$@" ;;
   rasa)
     : "${RASA_API_TOKEN:?RASA_API_TOKEN must be set: the HTTP API is never open}"
     # shellcheck disable=SC2086  # CORS_ORIGINS is a space-separated list
