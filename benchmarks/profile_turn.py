@@ -57,17 +57,23 @@ def profile(bot: servers.Bot, conversations: int, workdir: Path) -> Dict[str, An
         # One untimed conversation first: the first calls build caches and pipelines.
         asyncio.run(run_load(running.url, senders=1, messages=len(INTERVIEW), warm_up=False))
         skip_steps, skip_calls = _lines(rasa_out), _lines(actions_out)
+        cpu_before = running.cpu_seconds()
         client: List[float] = []
         for _ in range(conversations):
             result = asyncio.run(run_load(running.url, senders=1, messages=len(INTERVIEW), warm_up=False))
             if result.errors:
                 raise RuntimeError(f"errors while profiling: {dict(result.errors)}")
             client += [turn.seconds * 1000 for turn in result.turns]
+        cpu_after = running.cpu_seconds()
     finally:
         running.stop()
     steps = [json.loads(line) for line in rasa_out.read_text().splitlines()[skip_steps:]]
     calls = [json.loads(line) for line in actions_out.read_text().splitlines()[skip_calls:]] if bot.actions else []
-    return summarise(client, steps, calls)
+    summary = summarise(client, steps, calls)
+    summary["cpu_ms_per_message"] = {
+        role: 1000 * (cpu_after[role] - cpu_before[role]) / len(client) for role in cpu_after
+    }
+    return summary
 
 
 def _lines(path: Path) -> int:
@@ -129,7 +135,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         summary = profile(ours(), args.conversations, Path(workdir))
     summary["loadavg"] = servers.loadavg()
     print(table(summary))
-    print(f"\nload average: {summary['loadavg']}")
+    cpu = ", ".join(f"{role} {ms:.1f}" for role, ms in summary["cpu_ms_per_message"].items())
+    print(f"\nCPU ms per message (timers included): {cpu}; load average: {summary['loadavg']}")
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2))
     return 0

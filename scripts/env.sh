@@ -9,7 +9,9 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export RASA_PORT="${RASA_PORT:-5005}"
 export ACTION_PORT="${ACTION_PORT:-5055}"
 export WEB_PORT="${WEB_PORT:-8080}"
-export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://localhost:$ACTION_PORT/webhook}"
+# An address, not a name: Rasa opens a new connection per action call, and "localhost"
+# would be looked up each time.
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
 export TRACKER_DB="${TRACKER_DB:-$ROOT/var/tracker.db}"
 export CORS_ORIGINS="${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
 export CREDENTIALS="${CREDENTIALS:-$ROOT/credentials.yml}"

@@ -14,8 +14,9 @@ case "$server" in
     exec "$VENV/bin/python" -m addons.action_server --actions actions --port "$ACTION_PORT" "$@" ;;
   rasa)
     : "${RASA_API_TOKEN:?RASA_API_TOKEN must be set: the HTTP API is never open}"
+    # Rasa's own CLI with two per-message repairs (addons/rasa_server.py says which).
     # shellcheck disable=SC2086  # CORS_ORIGINS is a space-separated list
-    exec "$VENV/bin/rasa" run --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --port "$RASA_PORT" \
+    exec "$VENV/bin/python" -m addons.rasa_server run --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --port "$RASA_PORT" \
       --enable-api --auth-token "$RASA_API_TOKEN" --cors $CORS_ORIGINS \
       --credentials "$CREDENTIALS" --endpoints "$ENDPOINTS" "$@" ;;
   web)
