@@ -1,6 +1,7 @@
 """The Rasa server's entry point (scripts/server.sh rasa): Rasa's own CLI, after two repairs
-to per-message costs that the profile in docs/performance.md found inside Rasa 3.6. Neither
-changes what Rasa decides or says; tests/unit/test_rasa_server.py checks that.
+to per-message costs that the profile in docs/performance.md found inside Rasa 3.6 (and one
+to its start-up, in ``main``). None changes what Rasa decides or says;
+tests/unit/test_rasa_server.py checks the repairs.
 
 - Every custom-action response is checked with ``jsonschema.validate``, which first checks
   Rasa's own constant schema against the JSON-Schema meta-schema: about nine tenths of the
@@ -54,6 +55,12 @@ def install() -> None:
 
 
 def main() -> None:
+    # Start-up: loading the logistic-regression intent classifier imports skops.io, whose
+    # import searches every loaded module for ~770 numpy/scipy/sklearn names. Imported
+    # here, before Rasa brings in TensorFlow's thousands of modules, it takes a fraction
+    # of the time (docs/performance.md).
+    import skops.io  # noqa: F401
+
     install()
     from rasa.__main__ import main as rasa_main
 

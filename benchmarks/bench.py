@@ -205,7 +205,7 @@ def bots(workdir: Path, trained: Dict[str, Dict[str, Any]], settings: Settings) 
 
 
 def workers_bot(workdir: Path, model: Path, workers: int) -> servers.Bot:
-    """This assistant with SANIC_WORKERS and a Redis lock store (benchmarks/endpoints-workers.yml)."""
+    """This assistant with SANIC_WORKERS and a Redis lock store (endpoints/workers.yml)."""
     port = servers.free_port()
     redis = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -216,10 +216,10 @@ def workers_bot(workdir: Path, model: Path, workers: int) -> servers.Bot:
     return servers.Bot(
         f"ours-{workers}-workers",
         model,
-        ROOT / "benchmarks" / "endpoints-workers.yml",
+        ROOT / "endpoints" / "workers.yml",
         ROOT / "credentials.yml",
         True,
-        env={"SANIC_WORKERS": str(workers), "REDIS_LOCK_PORT": str(port)},
+        env={"SANIC_WORKERS": str(workers), "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(port)},
     )
 
 

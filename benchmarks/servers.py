@@ -97,6 +97,8 @@ class Running:
     action_port: int
     processes: Dict[str, subprocess.Popen]
     ready_seconds: Dict[str, float]
+    # CPU time spent getting ready: unlike the seconds, barely moved by other load.
+    ready_cpu_seconds: Dict[str, float] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -164,6 +166,7 @@ def start(bot: Bot, workdir: Path, timeout: float = 300) -> Running:
                     raise RuntimeError(f"{bot.name} {role} server exited while starting:\n{log_text}")
                 if _ready(url):
                     running.ready_seconds[role] = time.perf_counter() - started
+                    running.ready_cpu_seconds[role] = cpu_seconds(processes[role].pid)
                     del waiting[role]
             if time.perf_counter() > deadline:
                 raise RuntimeError(f"{bot.name}: {sorted(waiting)} not ready after {timeout:.0f} s")
