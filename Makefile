@@ -44,3 +44,7 @@ lock: ## Re-pin requirements.txt and requirements-dev.txt from the .in files
 
 clean: ## Remove trained models, results and runtime data (not the venv)
 	rm -rf models results var .pytest_cache test-artifacts
+
+.PHONY: bench
+bench: setup ## Benchmark against a stock `rasa init` bot, side by side; rewrites docs/performance.md (not part of `make test`)
+	$(ENV) .venv/bin/python benchmarks/bench.py --docs $${BENCH_ARGS:---runs 3 --workers 2}
