@@ -111,6 +111,38 @@ def summarise(client_ms: List[float], steps: List[Dict[str, Any]], calls: List[D
     }
 
 
+POLICY_NODES = ("Policy", "DefaultPolicyPredictionEnsemble", "RuleOnlyDataProvider", "DomainProvider")
+ROUND_TRIPS = ("action_validate_slot_mappings", "validate_symptom_form")
+
+
+def group(label: str) -> str:
+    """The coarse step a timer belongs to (the breakdown in docs/performance.md)."""
+    if label.startswith(("tracker store", "channel")):
+        return label.split(" (")[0]
+    if label.startswith("policies: ") or (label.startswith("graph: ") and any(n in label for n in POLICY_NODES)):
+        return "policies (RulePolicy, ensemble, graph runner)"
+    if label.startswith("graph: ") and "SymptomExtractor" in label:
+        return "NLU: SymptomExtractor (spaCy rules)"
+    if label.startswith("graph: ") and "LogisticRegressionClassifier" in label:
+        return "NLU: LogisticRegressionClassifier"
+    if label.startswith(("graph: ", "NLU: ")):
+        return "NLU: tokenizer, featurizers, fallback, graph runner"
+    for action in ROUND_TRIPS:
+        if label.endswith(action):
+            part = "Rasa side" if "Rasa side" in label else "HTTP + JSON" if "HTTP" in label else "the action's work"
+            return f"round trip {action}: {part}"
+    if label.startswith("action server"):
+        return "round trips of the other actions (all parts)"
+    return "Rasa: processor, action bookkeeping, slot extraction, form loop, responses, lock"
+
+
+def grouped(summary: Dict[str, Any]) -> Dict[str, float]:
+    groups: Dict[str, float] = defaultdict(float)
+    for label, ms in summary["steps_ms"].items():
+        groups[group(label)] += ms
+    return dict(sorted(groups.items(), key=lambda item: -item[1]))
+
+
 def table(summary: Dict[str, Any]) -> str:
     total = summary["client_mean_ms"]
     lines = [
@@ -123,6 +155,9 @@ def table(summary: Dict[str, Any]) -> str:
     for label, ms in summary["steps_ms"].items():
         calls = summary["calls_per_message"].get(label)
         lines.append(f"| {label} | {ms:.1f} | {100 * ms / total:.0f}% | {'' if calls is None else f'{calls:.1f}'} |")
+    lines += ["", "| step (grouped) | ms per message | share |", "|---|---:|---:|"]
+    for label, ms in grouped(summary).items():
+        lines.append(f"| {label} | {ms:.1f} | {100 * ms / total:.0f}% |")
     return "\n".join(lines)
 
 
@@ -134,6 +169,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as workdir:
         summary = profile(ours(), args.conversations, Path(workdir))
     summary["loadavg"] = servers.loadavg()
+    summary["grouped_ms"] = grouped(summary)
     print(table(summary))
     cpu = ", ".join(f"{role} {ms:.1f}" for role, ms in summary["cpu_ms_per_message"].items())
     print(f"\nCPU ms per message (timers included): {cpu}; load average: {summary['loadavg']}")
