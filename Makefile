@@ -52,3 +52,7 @@ cluster: setup train ## Scale-out on this machine: PostgreSQL, Redis, REPLICAS=2
 
 cluster-down: ## Stop everything `make cluster` started (conversations stay in var/cluster)
 	scripts/cluster.sh down
+
+.PHONY: bench
+bench: setup ## Benchmark against a stock `rasa init` bot, side by side; rewrites docs/performance.md (not part of `make test`)
+	$(ENV) .venv/bin/python benchmarks/bench.py --docs $${BENCH_ARGS:---runs 3 --workers 2}

@@ -5,7 +5,8 @@ machine can read it (``ps``, /proc/<pid>/cmdline). scripts/server.sh runs
 ``python -m addons.launch <rasa run arguments>`` instead: the token comes from
 ``RASA_API_TOKEN`` or, when that is unset, from the file named by ``RASA_API_TOKEN_FILE``,
 and is added to the arguments inside this process only. The log redaction
-(``addons/privacy.py``) is installed before Rasa starts, so it covers start-up too.
+(``addons/privacy.py``) is installed before Rasa starts, so it covers start-up too, and so
+are the per-message repairs of ``addons/rasa_server.py``.
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ def main(argv: List[str]) -> None:
         sys.exit("No HTTP API token: set RASA_API_TOKEN, or RASA_API_TOKEN_FILE to a file holding it.")
     os.environ.pop("RASA_API_TOKEN", None)  # not inherited by anything Rasa starts
 
-    from addons import privacy
+    from addons import privacy, rasa_server
 
     privacy.install()
+    rasa_server.prepare()
     sys.argv = ["rasa", "run", *argv, "--auth-token", token]
     from rasa.__main__ import main as rasa_main
 

@@ -11,8 +11,8 @@ server="${1:?usage: scripts/server.sh actions|rasa|web [args...]}"
 shift
 case "$server" in
   actions)
-    # rasa_sdk has no --interface option: it binds to SANIC_HOST.
-    SANIC_HOST="$ACTION_HOST" exec "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" "$@" ;;
+    # rasa_sdk's server without TensorFlow (addons/action_server.py says why); it binds to SANIC_HOST.
+    SANIC_HOST="$ACTION_HOST" exec "$VENV/bin/python" -m addons.action_server --actions actions --port "$ACTION_PORT" "$@" ;;
   rasa)
     if [ -z "${RASA_API_TOKEN:-}" ] && [ ! -s "$RASA_API_TOKEN_FILE" ]; then
       echo "RASA_API_TOKEN or the file $RASA_API_TOKEN_FILE must hold a token: the HTTP API is never open" >&2
