@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.screening import changed_slots, latest_analysis, latest_intent, latest_text
+from actions.summary import offer_summary
 from bot import interview, replies
 from bot.contract import (
     EMERGENCY,
@@ -183,6 +184,7 @@ class ActionConcludeInterview(Action):
         if level == EMERGENCY:
             for message in replies.emergency_stop(record, tracker.slots):
                 dispatcher.utter_message(text=message)
+            offer_summary(dispatcher, tracker)
             return changed_slots(tracker, {POSSIBLE_CAUSES: [], TRIAGE_LEVEL: level}) + _offer_done(tracker)
         causes = rank_causes(record.features())
         if level == URGENT:
@@ -193,6 +195,7 @@ class ActionConcludeInterview(Action):
             level = raise_level(level, most_urgent_timeframe(causes).level)
         for message in replies.result(causes, record, level, tracker.slots):
             dispatcher.utter_message(text=message)
+        offer_summary(dispatcher, tracker)
         return changed_slots(
             tracker,
             {

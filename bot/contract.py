@@ -100,6 +100,7 @@ ASK_TREATMENT = "ask_treatment"
 ASK_ANATOMY = "ask_anatomy"
 REPORT_RED_FLAG = "report_red_flag"
 DELETE_CONVERSATION = "delete_conversation"  # the person asks for their conversation to be erased
+REQUEST_SUMMARY = "request_summary"  # the person asks for the summary as one message (bot/appointment.py)
 INTENTS: Tuple[str, ...] = (
     GREET,
     GOODBYE,
@@ -117,6 +118,7 @@ INTENTS: Tuple[str, ...] = (
     ASK_ANATOMY,
     REPORT_RED_FLAG,
     DELETE_CONVERSATION,
+    REQUEST_SUMMARY,
 )
 # Intents whose findings describe the person's own pain ("can sitting cause back pain?"
 # is a question, not "worse when sitting").

@@ -210,17 +210,15 @@ start_rasa() {  # replica number
   local name="rasa-$1" port=$(( CLUSTER_RASA_PORT + $1 - 1 ))
   alive "$name" && return 0
   rasa_env
-  # shellcheck disable=SC2086  # CORS_ORIGINS is a space-separated list
-  spawn "$name" "$VENV/bin/rasa" run --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --interface 127.0.0.1 --port "$port" \
-    --enable-api --auth-token "$RASA_API_TOKEN" --cors $CORS_ORIGINS \
-    --credentials credentials.yml --endpoints endpoints/cluster.yml
+  # The one launcher (scripts/server.sh): the token stays out of the process list, logs are redacted.
+  RASA_API_TOKEN="$RASA_API_TOKEN" RASA_HOST=127.0.0.1 RASA_PORT="$port" ENDPOINTS="$ROOT/endpoints/cluster.yml" \
+    spawn "$name" "$ROOT/scripts/server.sh" rasa
 }
 
 start_actions() {  # action server number
   local name="actions-$1" port=$(( CLUSTER_ACTION_PORT + $1 - 1 ))
   alive "$name" && return 0
-  # rasa_sdk has no --interface: it binds to SANIC_HOST.
-  SANIC_HOST=127.0.0.1 spawn "$name" "$VENV/bin/rasa" run actions --actions actions --port "$port"
+  ACTION_HOST=127.0.0.1 ACTION_PORT="$port" spawn "$name" "$ROOT/scripts/server.sh" actions
 }
 
 render_nginx() {

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import requests
 
-from tests.support.stack import ROOT, base_env
+from tests.support.stack import ROOT, server_env
 
 SCRIPT = ROOT / "scripts" / "cluster.sh"
 
@@ -81,7 +81,7 @@ class Cluster:
 
     # --- running the script -------------------------------------------------------------
     def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-        env = base_env(**self.settings)
+        env = server_env(**self.settings)
         for name in ("RASA_API_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "ACTION_ENDPOINT_URL"):
             env.pop(name, None)
         result = subprocess.run(

@@ -44,7 +44,7 @@ LAYERS = [
     {"bot.nlp", "bot.triage", "bot.rendering", "bot.guard", "bot.redaction"},
     {"bot.symptoms", "bot.ranking"},
     {"bot.replies", "bot.interview", "bot.safety"},
-    {"bot.turn"},
+    {"bot.turn", "bot.appointment"},
 ]
 
 

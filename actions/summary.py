@@ -1,0 +1,26 @@
+"""The conversation's summary as one message (messaging channels; any channel on request)."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.appointment import appointment_summary
+
+# Channels where the person cannot print or save the chat as the web widget can.
+MESSAGING_CHANNELS = frozenset({"telegram", "slack", "facebook"})
+
+
+class ActionSendSummary(Action):
+    def name(self) -> Text:
+        return "action_send_summary"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        dispatcher.utter_message(text=appointment_summary(tracker.current_slot_values()))
+        return []
+
+
+def offer_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """After a result on a messaging channel: offer the summary as one message to keep."""
+    if tracker.get_latest_input_channel() in MESSAGING_CHANNELS:
+        dispatcher.utter_message(response="utter_offer_summary")
