@@ -125,7 +125,8 @@ class SafetyPolicy(RulePolicy):
         intent = (message.intent or {}).get("name")
         plan = plan_turn(tracker.current_slot_values(), message.text or "", intent, tracker.active_loop_name)
         events: List[Event] = [SlotSet(name, value) for name, value in plan.slots.items()]
-        events.append(SlotSet(SAFETY_PLAN, plan.as_slot()))
+        if plan.before or plan.after:
+            events.append(SlotSet(SAFETY_PLAN, plan.as_slot()))
         if plan.before:
             return self._step(plan.before[0], 0, domain, events)
         prediction = super().predict_action_probabilities(tracker, domain, rule_only_data, **kwargs)

@@ -22,6 +22,7 @@ from bot.contract import (
     CONSULT_PROFESSIONAL,
     DESCRIBE_PAIN,
     EMERGENCY,
+    POSSIBLE_CAUSES,
     QUESTION_INTENTS,
     REPORT_RED_FLAG,
     REQUESTED_SLOT,
@@ -143,6 +144,8 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
                 plan.before[-2].text = f"{plan.before[-2].text} {safety.dialogue('stop_questions')}"
                 plan.before.append(Step(DEACTIVATE_LOOP))
             plan.then = LISTEN
+        elif not in_form and slots.get(POSSIBLE_CAUSES) is not None and intent in (REPORT_RED_FLAG, DESCRIBE_PAIN):
+            plan.then = LISTEN  # the interview is over: its result is not given again
         return plan
     if result.owns_turn:
         # The screen asked its own question ("is this new or has it changed?"): wait.

@@ -316,7 +316,12 @@ class Mirror:
 
 
 def consult_variants(agent) -> List[str]:
-    return [r["text"] for r in agent.domain.responses.get("utter_consult_professional", [])]
+    """The consult advice's wordings, with the deployment's place names filled in."""
+    from bot.turn import place_slots
+
+    places = place_slots()
+    texts = [r["text"] for r in agent.domain.responses.get("utter_consult_professional", [])]
+    return [text.format(**places) for text in texts]
 
 
 def _flat(text: str) -> str:

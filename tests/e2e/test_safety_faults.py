@@ -71,10 +71,11 @@ def slots(stack: Stack, sender: str) -> Dict:
     return response.json()["slots"]
 
 
-async def socketio_say(stack: Stack, texts: List[str], settle: float = 4.0) -> List[List[str]]:
-    """Each text sent over socket.io (Rasa's events), with the bot messages that came back."""
+async def socketio_say(stack: Stack, texts: List[str], session: str = "", settle: float = 4.0) -> List[List[str]]:
+    """Each text sent over socket.io (Rasa's events), with the bot messages that came back.
+    With session persistence the session id is the conversation id."""
     client = socketio.AsyncClient()
-    session = uuid.uuid4().hex
+    session = session or uuid.uuid4().hex
     received: List[str] = []
     confirmed = asyncio.Event()
     client.on("bot_uttered", lambda data: received.append((data or {}).get("text") or ""))
@@ -124,10 +125,13 @@ def test_typed_commands_after_an_emergency_do_not_lower_the_level_over_rest(stac
 
 
 async def test_typed_commands_after_an_emergency_do_not_lower_the_level_over_socketio(stack):
-    turns = await socketio_say(stack, [EMERGENCY, *COMMANDS])
+    session = f"commands-{uuid.uuid4().hex}"
+    turns = await socketio_say(stack, [EMERGENCY, *COMMANDS], session=session)
     assert_emergency_instruction(turns[0])
     for command, said in zip(COMMANDS, turns[1:], strict=True):
         assert said and said[0].startswith(f"Please don't wait: call {NUMBER} now"), (command, said)
+    current = slots(stack, session)
+    assert current["triage_level"] == "emergency" and "bladder_dysfunction" in current["red_flags"]
 
 
 def test_a_slash_before_a_red_flag_is_screened_like_any_text(stack):
@@ -153,8 +157,10 @@ def test_emergency_with_the_action_server_down_over_rest(actions_down):
 
 
 async def test_emergency_with_the_action_server_down_over_socketio(actions_down):
-    (said,) = await socketio_say(actions_down, [EMERGENCY])
+    session = f"down-{uuid.uuid4().hex}"
+    (said,) = await socketio_say(actions_down, [EMERGENCY], session=session)
     assert_emergency_instruction(said)
+    assert slots(actions_down, session)["triage_level"] == "emergency"
 
 
 def test_a_turn_that_needs_the_action_server_gets_the_safe_fallback(actions_down):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.nlp import ABSENT, PRESENT, UNCERTAIN, analyse
+from bot.nlp import ABSENT, HISTORICAL, HYPOTHETICAL, OTHER, PRESENT, UNCERTAIN, analyse
 from bot.safety import message_red_flags
 
 # sentence -> findings that must be found with the given status
@@ -49,6 +49,34 @@ CASES = [
     ("i had breast cancer 3 years ago", {("risk_factor", "cancer_history"): PRESENT}),
     ("i have osteoporosis", {("risk_factor", "osteoporosis"): PRESENT}),
     ("my neck is stiff", {("body_location", "neck"): PRESENT, ("symptom", "stiffness"): PRESENT}),
+    # ---- ConText-style scopes: a negation ends at the clause boundary
+    ("no fever, lost control of my bladder", {("symptom", "fever"): ABSENT, ("symptom", "bladder_problem"): PRESENT}),
+    ("no fever, chills or night sweats", {("symptom", "fever"): ABSENT}),
+    ("nope, numb between my legs", {("symptom", "saddle_numbness"): PRESENT}),
+    ("not great, numbness in both legs", {("symptom", "numbness"): PRESENT, ("side", "both_legs"): PRESENT}),
+    (
+        "never had bladder problems until yesterday, now i can't pee",
+        {("symptom", "bladder_problem"): PRESENT},
+    ),
+    ("no temperature and lost control of my bladder", {("symptom", "bladder_problem"): PRESENT}),
+    ("no numbness in my feet, but my saddle area is numb", {("body_location", "saddle_area"): PRESENT}),
+    ("no sensation around my bottom", {("symptom", "numbness"): PRESENT, ("body_location", "saddle_area"): PRESENT}),
+    ("no numbness around my bottom", {("symptom", "numbness"): ABSENT}),
+    ("if this pain doesnt stop im going to top myself", {("symptom", "self_harm_thoughts"): PRESENT}),
+    ("bit numb down below after a spin class but it went away", {("symptom", "saddle_numbness"): ABSENT}),
+    ("lost weight on purpose", {("symptom", "weight_loss"): ABSENT}),
+    # ---- general questions, long-standing, someone else's
+    ("can sciatica cause numbness in both legs?", {("symptom", "numbness"): HYPOTHETICAL}),
+    ("should i worry if it feels numb when i wipe?", {("symptom", "saddle_numbness"): HYPOTHETICAL}),
+    ("is it normal that i can't pee?", {("symptom", "bladder_problem"): PRESENT}),
+    ("cant urinate and my back is killing me, should i go to the ER", {("symptom", "bladder_problem"): PRESENT}),
+    ("tingling in both feet for years", {("symptom", "tingling"): HISTORICAL}),
+    ("i leak a bit when i cough, have done since my second baby", {("symptom", "bladder_problem"): HISTORICAL}),
+    ("been on steroids for years and slipped on the ice and fell", {("onset", "fall"): PRESENT}),
+    ("i had breast cancer years ago", {("risk_factor", "cancer_history"): PRESENT}),
+    ("my mum had cancer", {("risk_factor", "cancer_history"): OTHER}),
+    ("my dad had bowel cancer and i have back ache", {("risk_factor", "cancer_history"): OTHER}),
+    ("/lost control of my bladder", {("symptom", "bladder_problem"): PRESENT}),
     ("what is sciatica", {("condition", "sciatica"): PRESENT}),
     ("i think i have sciatia", {("condition", "sciatica"): PRESENT}),
     ("is a slipped disc serious", {("condition", "herniated_disc"): PRESENT}),

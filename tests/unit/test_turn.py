@@ -78,6 +78,12 @@ def test_new_urgent_flag_speaks_first_then_the_conversation_goes_on():
     assert result.then == RULES
 
 
+def test_an_urgent_flag_after_the_result_does_not_give_the_result_again():
+    result = plan("i've had a fever since yesterday", "report_red_flag", {"possible_causes": ["muscle_strain"]})
+    assert result.slots["triage_level"] == "urgent" and actions(result)[-1] == CONSULT
+    assert result.then == LISTEN
+
+
 def test_negated_red_flag_does_not_escalate():
     result = plan("no problems with my bladder", "describe_pain")
     assert result.slots.get("triage_level", "routine") == "routine"
