@@ -18,16 +18,13 @@ safety policy (addons/safety.py).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from addons.component import StatelessComponent
 from bot import safety
 from bot.contract import NUMBER_ENTITIES, RED_FLAG_ENTITY, REPORT_RED_FLAG
 from bot.nlp import PRESENT, Analysis, analyse
@@ -97,26 +94,9 @@ def override_intent(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class SymptomExtractor(GraphComponent):
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "SymptomExtractor":
-        return cls()
-
+class SymptomExtractor(StatelessComponent):
     def __init__(self) -> None:
         analyse("")  # build the spaCy pipeline now, not on the first person's message
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
