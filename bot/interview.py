@@ -21,6 +21,7 @@ from bot.contract import (
     ASK_CONDITION,
     ASK_TREATMENT,
     BOT_CHALLENGE,
+    DELETE_CONVERSATION,
     DENY,
     DONT_KNOW,
     EMERGENCY,
@@ -34,6 +35,7 @@ from bot.contract import (
     REASK_UNCLEAR,
     REASK_WHICH,
     REPORT_RED_FLAG,
+    REQUEST_SUMMARY,
     SCREEN_MAJOR_TRAUMA,
     SCREEN_WEAKNESS_PROGRESSION,
     SCREENING_SLOTS,
@@ -219,13 +221,17 @@ def _read(
 
 
 def _may_be_an_answer(question: str, intent: Optional[str], lowered: str, analysis: Analysis) -> bool:
-    if intent == GOODBYE or (intent == STOP and STOPPING.search(lowered)):
+    if intent in REQUESTS_ABOUT_THE_CONVERSATION or intent == GOODBYE or (intent == STOP and STOPPING.search(lowered)):
         return False
     if intent == REPORT_RED_FLAG:
         return question in SCREENING_SLOTS
     # "can you remind me to take my tablets?" is not an answer; "massage", or "digging the
     # garden", may be one whatever the classifier thought.
     return not (intent in QUESTIONS_OF_THEIR_OWN and REQUEST.search(lowered))
+
+
+# "Delete my conversation", "send me the summary": requests the rules answer, never answers.
+REQUESTS_ABOUT_THE_CONVERSATION = frozenset({DELETE_CONVERSATION, REQUEST_SUMMARY})
 
 
 def _has_detail(lowered: str, analysis: Analysis) -> bool:
