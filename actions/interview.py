@@ -68,16 +68,19 @@ class ValidateSymptomForm(FormValidationAction):
             return []
         record = SymptomRecord.from_slots(tracker.slots)
         analysis = latest_analysis(tracker)
+        intent = latest_intent(tracker)
+        candidates = {name for name, value in tracker.slots_to_validate().items() if value is not None}
+        if not candidates and not interview.may_be_an_answer(question, intent, text, analysis):
+            return []  # the rules reply: goodbye and consult, or an answer then the question again
         # The screen has folded the message in already, unless it took it for a question
         # of the person's own ("picked up a box at work" names the topic "work"); folding
         # it again changes nothing when it has.
         before = record.to_slots()
         record.update(analysis, correcting=is_correction(text), question=question)
         folded = {k: v for k, v in record.to_slots().items() if v != before[k]}
-        candidates = {name for name, value in tracker.slots_to_validate().items() if value is not None}
         filled = sorted(candidates | {k for k, v in folded.items() if k in QUESTIONS and v is not None})
         asked = interview.times_asked(question, _responses_in_this_interview(tracker))
-        reading = interview.read_reply(question, latest_intent(tracker), text, analysis, record, filled, asked)
+        reading = interview.read_reply(question, intent, text, analysis, record, filled, asked)
         if not reading.is_answer:
             return []
         values = dict(reading.values)

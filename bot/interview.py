@@ -19,6 +19,7 @@ from bot.contract import (
     AGE,
     ASK_ANATOMY,
     ASK_CONDITION,
+    ASK_HELP,
     ASK_TREATMENT,
     BOT_CHALLENGE,
     DELETE_CONVERSATION,
@@ -80,7 +81,8 @@ SEVERAL_OPTIONS = ("nerve_symptoms",)
 QUESTIONS_OF_THEIR_OWN = frozenset({ASK_CONDITION, ASK_TREATMENT, ASK_ANATOMY, BOT_CHALLENGE, OUT_OF_SCOPE})
 STOPPING = re.compile(r"\b(stop|enough|quit|cancel|end|finish|exit|abort|no more|don'?t want|leave it)\b")
 
-YES_START = re.compile(r"^\W*(yes|yeah|yep|yup|yea|ya|aye|y|i do|i have|it does|definitely|sure)\b")
+# "yes, ..." or a bare "I have" ("I have foot drop" is a statement, not a yes).
+YES_START = re.compile(r"^\W*(yes|yeah|yep|yup|yea|ya|aye|y|definitely|sure)\b|^\W*(i do|i have|it does)\W*$")
 NO_START = re.compile(r"^\W*(no|nope|nah|not really|none|never|nothing|n)\b")
 YES_WORD = re.compile(r"\b(yes|yeah|yep)\b")
 UNSURE = re.compile(r"^\W*(\w+ )?(\w+ )?(not sure|dunno|don't know|dont know|no idea|unsure|hard to say|can't say)\b")
@@ -188,7 +190,7 @@ def _read(
         return Reading(values)
     if question in filled:
         return Reading()  # its free text answered the question
-    if not filled and not _may_be_an_answer(question, intent, lowered, analysis):
+    if not filled and not may_be_an_answer(question, intent, text, analysis):
         return Reading(is_answer=False)
     values = interpret_answer(question, intent, text, record, analysis)
     if question in values or UNSURE_ABOUT in values:
@@ -220,11 +222,18 @@ def _read(
     return Reading({OWN_WORDS: {question: own}}, moved_on=True)
 
 
-def _may_be_an_answer(question: str, intent: Optional[str], lowered: str, analysis: Analysis) -> bool:
-    if intent in REQUESTS_ABOUT_THE_CONVERSATION or intent == GOODBYE or (intent == STOP and STOPPING.search(lowered)):
+def may_be_an_answer(question: str, intent: Optional[str], text: str, analysis: Analysis) -> bool:
+    """Whether a reply can be an answer at all: a goodbye, a stop, a question of the
+    person's own or a red flag said out of turn is not (the rules reply to those)."""
+    lowered = " ".join((text or "").lower().replace("’", "'").split())
+    if intent in REQUESTS_ABOUT_THE_CONVERSATION or intent in (GOODBYE, ASK_HELP, BOT_CHALLENGE):
+        return False  # "what can you do?" mid-interview is answered, then the question asked again
+    if intent == STOP and STOPPING.search(lowered):
         return False
     if intent == REPORT_RED_FLAG:
-        return question in SCREENING_SLOTS
+        # A red flag is an answer to the question about getting weaker, or when it comes
+        # with a yes or no; otherwise it is spoken to, and the question asked again.
+        return question == SCREEN_WEAKNESS_PROGRESSION or bool(YES_START.match(lowered) or NO_START.match(lowered))
     # "can you remind me to take my tablets?" is not an answer; "massage", or "digging the
     # garden", may be one whatever the classifier thought.
     return not (intent in QUESTIONS_OF_THEIR_OWN and REQUEST.search(lowered))
@@ -317,8 +326,7 @@ def _screening_answer(question: str, intent: Optional[str], lowered: str) -> Opt
             return SLOWLY
     if intent == DONT_KNOW or UNSURE.search(lowered):
         return UNKNOWN
-    if YES_START.match(lowered) or intent in (AFFIRM, REPORT_RED_FLAG):
-        # A red flag said in answer to the red-flag question is a "yes" to it.
+    if YES_START.match(lowered) or intent == AFFIRM:
         return YES
     if NO_START.match(lowered) or intent == DENY:
         return NO

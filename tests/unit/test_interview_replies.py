@@ -60,9 +60,12 @@ def test_not_sure_is_never_no(text):
     assert "nerve_symptoms" not in reading.values
 
 
-def test_a_red_flag_said_in_answer_to_the_safety_question_is_a_yes():
-    reading, _ = reply("screen_systemic", "i had breast cancer 5 years ago", intent="report_red_flag")
+def test_a_red_flag_said_at_a_safety_question_is_spoken_to_unless_it_comes_with_a_yes():
+    reading, _ = reply("screen_systemic", "yes, i had breast cancer 5 years ago", intent="report_red_flag")
     assert reading.values == {"screen_systemic": "yes"}
+    # Another red flag at the question is not a "yes" to it: the screen speaks to it, and
+    # the question is asked again.
+    assert not reply("screen_cauda_equina", "i've got a fever and back pain", intent="report_red_flag")[0].is_answer
     assert reply("screen_cauda_equina", "both legs yes. weeing seems ok i think")[0].values == {
         "screen_cauda_equina": "yes"
     }
