@@ -150,7 +150,9 @@ class ActionOfferInterview(Action):
         if not (interview.describes_own_pain(analysis) and may_offer_interview(tracker)):
             if self.otherwise:
                 dispatcher.utter_message(response=self.otherwise)
-            return _offer_done(tracker)
+            # Always an event, even when nothing changes: the safety policy reads a custom
+            # action that leaves no trace as one the action server never ran (addons/safety.py).
+            return _offer_done(tracker) or [SlotSet(INTERVIEW_OFFERED, False)]
         record = SymptomRecord.from_slots(tracker.slots)
         record.update(analysis)
         events = offer_interview(dispatcher, tracker, "utter_offer_interview")
