@@ -202,8 +202,11 @@ rasa_env() {
   export REDIS_HOST=127.0.0.1 REDIS_PORT REDIS_DB=0 REDIS_PASSWORD
   export SANIC_WORKERS
   export CORS_ORIGINS="http://127.0.0.1:$CLUSTER_PORT http://localhost:$CLUSTER_PORT"
-  # nginx sets X-Forwarded-For to the client's address; Sanic then reports it as remote_addr.
-  export SANIC_PROXIES_COUNT=1
+  # nginx sets X-Forwarded-For to the client's address; Sanic then reports it as remote_addr,
+  # and the channel guard counts each client by it (TRUST_PROXY). nginx already limits each
+  # client (10 requests/s); the guard's per-address limit stays as a second line.
+  export SANIC_PROXIES_COUNT=1 TRUST_PROXY=1
+  export RATE_LIMIT_PER_ADDRESS="${RATE_LIMIT_PER_ADDRESS:-600/60}"
 }
 
 start_rasa() {  # replica number
