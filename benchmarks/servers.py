@@ -9,6 +9,7 @@ stock ``rasa init`` bot (Rasa only, its own default endpoints: in-memory tracker
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import time
 import urllib.request
@@ -58,6 +59,17 @@ def _status_kb(pid: int, key: str) -> int:
     return 0
 
 
+def _rollup_kb(pid: int, key: str) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _maps(pid: int, needle: str) -> bool:
     try:
         with open(f"/proc/{pid}/maps") as maps:
@@ -77,6 +89,11 @@ def cpu_seconds(pid: int) -> float:
         except OSError:
             continue
     return total / CLOCK_TICKS
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _ready(url: str) -> bool:
@@ -108,6 +125,14 @@ class Running:
         """Peak resident memory (VmHWM) of each role, summed over its process tree."""
         return {
             role: sum(_status_kb(pid, "VmHWM") for pid in descendants(process.pid)) / 1024
+            for role, process in self.processes.items()
+        }
+
+    def pss_mb(self) -> Dict[str, float]:
+        """Proportional memory now (shared pages split among their users): unlike RSS, it
+        adds up across the processes of one role, e.g. Sanic workers forked from one parent."""
+        return {
+            role: sum(_rollup_kb(pid, "Pss") for pid in descendants(process.pid)) / 1024
             for role, process in self.processes.items()
         }
 

@@ -113,7 +113,7 @@
   // domain.yml `utter_consult_professional`), to announce escalations assertively and to
   // build the summary. tests/e2e/test_widget_a11y.py feeds the real texts through these.
   var KINDS = [
-    ['emergency', /needs treating straight away|\bplease call \S+ now\b|\bplease don't wait\b|ask someone to stay with you/i],
+    ['emergency', /needs treating straight away|\bplease call \S+ now\b|\bplease don't wait\b|ask someone to stay with you|tell them you are worried about|rather than driving yourself/i],
     ['urgent', /should be checked by a doctor today|urgent same-day appointment|remember to get checked today/i],
     ['told', /^You told me:/],
     ['causes', /^These are possible causes|^What you described doesn't clearly point/],

@@ -103,6 +103,12 @@ def known_limit(case: Case, check: str) -> Optional[str]:
     return reason if probe() else None
 
 
+def over_triaged_to_emergency(outcome: Outcome) -> bool:
+    """The screen went above the expected level, to an emergency ("my feet" counts as both
+    legs: docs/safety.md lists where it over-triages); the figures count these."""
+    return outcome.triage == "emergency" and outcome.case.expect_triage != "emergency"
+
+
 async def outcome_of(agent, case: Case) -> Outcome:
     if case.id not in OUTCOMES:
         OUTCOMES[case.id] = await run_case(agent, case)
@@ -167,12 +173,16 @@ async def test_patient_triage_never_below_the_expected_level(agent, case):
 async def test_patient_conversation_ends_with_the_consult_and_never_loops(agent, case):
     outcome = await outcome_of(agent, case)
     problems = conversation_problems(outcome)
+    if over_triaged_to_emergency(outcome):
+        problems = [p for p in problems if p != "no summary"]  # the interview stopped by design
     assert not problems, "\n".join(problems) + "\n" + outcome.transcript()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 async def test_patient_summary_is_faithful(agent, case):
     outcome = await outcome_of(agent, case)
+    if outcome.summary is None and over_triaged_to_emergency(outcome):
+        pytest.skip("escalated to an emergency (more than expected): the interview stops by design")
     if outcome.summary is None:
         assert case.ends_early or case.expect_triage == "emergency", "no summary"
         pytest.skip("no summary: an emergency, or a goodbye before anything was recorded")
@@ -188,6 +198,8 @@ CAUSE_CASES = [c for c in CASES if c.expect_causes and not c.ends_early]
 @pytest.mark.parametrize("case", [_param(c, _missing_causes(c)) for c in CAUSE_CASES])
 async def test_patient_sees_an_expected_cause(agent, case):
     outcome = await outcome_of(agent, case)
+    if over_triaged_to_emergency(outcome):
+        pytest.skip("escalated to an emergency (more than expected): no causes are shown by design")
     shown = outcome.causes
     if not set(shown) & set(case.expect_causes) and known_limit(case, "cause"):
         pytest.xfail(known_limit(case, "cause"))
