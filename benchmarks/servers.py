@@ -169,6 +169,10 @@ def start(bot: Bot, workdir: Path, timeout: float = 300) -> Running:
         MODEL_NAME=bot.model.name.removesuffix(".tar.gz"),
         ENDPOINTS=str(bot.endpoints),
         CREDENTIALS=str(bot.credentials),
+        # A benchmark sends far faster than a person: the channel guard's per-sender and
+        # per-address rate limits (docs/security.md) would answer most of it with 429.
+        RATE_LIMIT_PER_SENDER="100000/60",
+        RATE_LIMIT_PER_ADDRESS="100000/60",
         **bot.env,
     )
     checks = {"rasa": f"http://127.0.0.1:{rasa_port}/"}
