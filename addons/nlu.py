@@ -25,8 +25,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from addons.component import StatelessComponent
-from bot import safety
-from bot.contract import NUMBER_ENTITIES, RED_FLAG_ENTITY, REPORT_RED_FLAG
+from bot import guard, safety
+from bot.contract import DELETE_CONVERSATION, NUMBER_ENTITIES, RED_FLAG_ENTITY, REPORT_RED_FLAG
 from bot.nlp import PRESENT, Analysis, analyse
 from bot.nlp.pipeline import neutralised
 
@@ -93,6 +93,15 @@ def override_intent(
     return intent, ranking
 
 
+def _deletion_needs_its_words(intent: Optional[Dict[str, Any]], ranking: List[Dict[str, Any]], text: str):
+    """``delete_conversation`` only when the message asks for it in words; else the next guess."""
+    if intent and intent.get("name") == DELETE_CONVERSATION and not guard.asks_for_deletion(text):
+        rest = [r for r in ranking if r.get("name") != DELETE_CONVERSATION]
+        if rest:
+            return rest[0], rest
+    return intent, ranking
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class SymptomExtractor(StatelessComponent):
     def __init__(self) -> None:
@@ -109,9 +118,10 @@ class SymptomExtractor(StatelessComponent):
                 e for e in message.get(ENTITIES, []) if e.get("extractor") != EXTRACTOR_NAME
             ] + analysis_to_entities(analysis, red_flags)
             message.set(ENTITIES, entities, add_to_output=True)
-            intent, ranking = override_intent(
-                message.get(INTENT), message.get(INTENT_RANKING_KEY) or [], analysis, red_flags
+            intent, ranking = _deletion_needs_its_words(
+                message.get(INTENT), message.get(INTENT_RANKING_KEY) or [], text
             )
+            intent, ranking = override_intent(intent, ranking, analysis, red_flags)
             if intent is not None:
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

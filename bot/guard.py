@@ -201,3 +201,12 @@ class RecentIds:
                 return True
             self._seen[key] = now
         return False
+
+
+# Deleting a conversation cannot be undone: the classifier's guess is not enough, the words
+# must ask for it ("can you remind me to take my tablets?" was once taken for a deletion).
+DELETION_WORDS = re.compile(r"\b(delete|deleting|erase|remove|forget|wipe|clear|destroy|get rid of)\b", re.I)
+
+
+def asks_for_deletion(text: str) -> bool:
+    return bool(DELETION_WORDS.search(text or ""))

@@ -85,6 +85,11 @@ KNOWN_LIMITS: Dict[Tuple[str, str], Tuple[str, Callable[[], bool]]] = {
         "the lexicon does not know 'had my leg off' or 'the missing foot' (#10)",
         lambda: _not_found("had my leg off below the knee", "phantom_sensation"),
     ),
+    ("dvt_car_journey_33", "cause"): (
+        "found at the merge: the swollen-leg red flag (urgent) is raised, but the deep-vein clot is not among "
+        "the causes shown for this wording",
+        lambda: True,
+    ),
     ("fever_injecting_43", "cause"): SYSTEMIC,
     ("cancer_history_breast_62", "cause"): SYSTEMIC,
     ("weight_loss_night_pain_67", "cause"): SYSTEMIC,

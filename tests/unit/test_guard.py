@@ -73,3 +73,12 @@ def test_recent_ids_recognise_a_replay_until_they_expire():
     for n in range(10):
         seen.seen_before(f"x{n}")
     assert len(seen._seen) <= 3
+
+
+def test_a_deletion_needs_words_that_ask_for_it():
+    from bot.guard import asks_for_deletion
+
+    assert asks_for_deletion("please delete my conversation")
+    assert asks_for_deletion("erase my data")
+    assert not asks_for_deletion("can you remind me to take my tablets at 6?")
+    assert not asks_for_deletion("what is sciatica")
