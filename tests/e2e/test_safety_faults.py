@@ -125,7 +125,7 @@ def test_typed_commands_after_an_emergency_do_not_lower_the_level_over_rest(stac
 
 
 async def test_typed_commands_after_an_emergency_do_not_lower_the_level_over_socketio(stack):
-    session = f"commands-{uuid.uuid4().hex}"
+    session = uuid.uuid4().hex  # socket.io session ids are 32 hex digits (docs/security.md)
     turns = await socketio_say(stack, [EMERGENCY, *COMMANDS], session=session)
     assert_emergency_instruction(turns[0])
     for command, said in zip(COMMANDS, turns[1:], strict=True):
@@ -157,7 +157,7 @@ def test_emergency_with_the_action_server_down_over_rest(actions_down):
 
 
 async def test_emergency_with_the_action_server_down_over_socketio(actions_down):
-    session = f"down-{uuid.uuid4().hex}"
+    session = uuid.uuid4().hex  # socket.io session ids are 32 hex digits (docs/security.md)
     (said,) = await socketio_say(actions_down, [EMERGENCY], session=session)
     assert_emergency_instruction(said)
     assert slots(actions_down, session)["triage_level"] == "emergency"
