@@ -13,7 +13,19 @@ Rasa's ``SQLTrackerStore`` (SQLite by default, PostgreSQL the same way) plus:
   instead of saving it; ``delete`` does the same for the widget's "Start over";
 - **retention**: ``purge(days)`` deletes conversations whose last event is older
   (``scripts/purge.sh``, ``make purge``);
-- the SQLite file is made readable by its owner only.
+- the SQLite file is made readable by its owner only;
+- **a cheaper turn** (docs/performance.md: Rasa's store took about a third of a message's
+  time): the tracker a turn saved is kept in memory (``cache_size`` conversations) and
+  handed to the conversation's next turn instead of being read back and replayed, when one
+  indexed query (the conversation's highest event id) shows the table holds exactly what
+  this process last wrote. Anything else -- another replica or worker writing to the
+  conversation, a purge or deletion from another process, a failed turn, a new session, a
+  message whose stored text was redacted -- falls back to Rasa's own read. A save that
+  follows such a read knows how many events are stored (no count query) and inserts the
+  new rows in one statement. SQLite runs in write-ahead-log mode with
+  ``synchronous=NORMAL`` on pooled connections: a commit no longer waits for the disk; a
+  crash of the process loses nothing, a power cut can lose the last moments' turns
+  (https://www.sqlite.org/wal.html).
 
 Everything goes through SQLAlchemy, so PostgreSQL works as well as SQLite.
 """
@@ -24,6 +36,8 @@ import json
 import logging
 import os
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
@@ -39,6 +53,10 @@ from bot.redaction import redact
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_EVENTS = 400
+DEFAULT_CACHE_SIZE = 500
+# A cached tracker older than this is read again: it bounds how long a deletion by another
+# process (a purge) could go unseen if the database reused the deleted rows' ids.
+CACHE_SECONDS = 600.0
 
 
 def redacted_event_data(event: Event) -> Dict[Text, Any]:
@@ -74,40 +92,144 @@ def rollover_events(tracker: DialogueStateTracker) -> List[Event]:
     return events
 
 
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@dataclass
+class _Cached:
+    tracker: DialogueStateTracker
+    last_id: Optional[int]  # the conversation's highest stored event id when it was saved
+    saved_at: float
+
+
+@dataclass
+class _HandedOut:
+    tracker_id: int  # id() of the tracker object a turn is working on
+    stored_events: int  # how many of its events the table holds
+    last_id: Optional[int]
+
+
 class ConversationStore(SQLTrackerStore):
-    def __init__(self, *args: Any, max_events: Optional[int] = None, **kwargs: Any) -> None:
+    engine: Any  # set by SQLTrackerStore, replaced for SQLite below
+
+    def __init__(
+        self, *args: Any, max_events: Optional[int] = None, cache_size: Optional[int] = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.max_events = int(max_events or os.environ.get("TRACKER_MAX_EVENTS") or DEFAULT_MAX_EVENTS)
+        if cache_size is None:
+            cache_size = int(os.environ.get("TRACKER_CACHE_SIZE") or DEFAULT_CACHE_SIZE)
+        # An event broker reads trackers back on its own: keep Rasa's plain behaviour then.
+        self.cache_size = 0 if self.event_broker is not None else cache_size
+        self._cache: "OrderedDict[Text, _Cached]" = OrderedDict()
+        self._handed_out: Dict[Text, _HandedOut] = {}
+        if self.engine.url.get_backend_name() == "sqlite":
+            self._use_wal_on_pooled_connections()
         database = self.engine.url.database
         if self.engine.url.get_backend_name() == "sqlite" and database and os.path.exists(database):
             os.chmod(database, 0o600)
 
+    def _use_wal_on_pooled_connections(self) -> None:
+        # SQLAlchemy 1.4 opens a new SQLite connection for every session, and closing the last
+        # one checkpoints the log to disk: keep a few open instead. Rasa calls the store from
+        # its event loop's thread only.
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+        sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+
+    def _last_event_id(self, connection: Any, sender_id: Text) -> Optional[int]:
+        table = self.SQLEvent.__table__
+        return connection.execute(sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sender_id)).scalar()
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        cached = self._cache.pop(sender_id, None)
+        if not self.cache_size:
+            return await super().retrieve(sender_id)
+        with self.session_scope() as session:
+            # Read before the events: a write landing in between then shows up at save.
+            last_id = self._last_event_id(session, sender_id)
+        fresh = cached is not None and time.monotonic() - cached.saved_at < CACHE_SECONDS
+        if cached is not None and fresh and cached.last_id == last_id:
+            tracker: Optional[DialogueStateTracker] = cached.tracker
+        else:
+            tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            self._handed_out[sender_id] = _HandedOut(id(tracker), len(tracker.events), last_id)
+        return tracker
+
+    async def create_tracker(self, sender_id: Text, append_action_listen: bool = True) -> DialogueStateTracker:
+        # Rasa calls this when the table holds no event of the conversation; afterwards it
+        # holds exactly the new tracker's, so the turn's own save can skip the count.
+        tracker = await super().create_tracker(sender_id, append_action_listen=append_action_listen)
+        if self.cache_size:
+            with self.session_scope() as session:
+                last_id = self._last_event_id(session, sender_id)
+            self._handed_out[sender_id] = _HandedOut(id(tracker), len(tracker.events), last_id)
+        return tracker
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
+        handed_out = self._handed_out.pop(sender_id, None)
+        self._cache.pop(sender_id, None)
         with self.session_scope() as session:
-            new_events = list(self._additional_events(session, tracker))
-        if deletion_requested(new_events):
-            self.delete(tracker.sender_id)
-            return
-        if len(tracker.events) > self.max_events:
-            tracker.update_with_events(rollover_events(tracker), self.domain)
-        await self.stream_events(tracker)
-        with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
-                data = redacted_event_data(event)
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
+            last_id = self._last_event_id(session, sender_id) if handed_out else None
+            known = handed_out is not None and handed_out.tracker_id == id(tracker) and handed_out.last_id == last_id
+            if known:
+                stored = handed_out.stored_events  # type: ignore[union-attr]
+            else:  # Rasa's own count of the latest session's stored events
+                stored = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+            if deletion_requested(list(tracker.events)[stored:]):
+                session.rollback()
+                self.delete(sender_id)
+                return
+            if len(tracker.events) > self.max_events:
+                tracker.update_with_events(rollover_events(tracker), self.domain)
+            await self.stream_events(tracker)
+            new_events = list(tracker.events)[stored:]
+            rows = [self._row(sender_id, event) for event in new_events]
+            if rows:
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+            new_last_id = self._last_event_id(session, sender_id) if rows else last_id
             session.commit()
+        # Keep only a tracker that is exactly what Rasa would read back: the latest session
+        # as read before this turn plus this turn's events, unchanged by redaction.
+        if known and self.cache_size and self._reads_back_unchanged(new_events, rows):
+            self._cache[sender_id] = _Cached(tracker, new_last_id, time.monotonic())
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+
+    @staticmethod
+    def _reads_back_unchanged(new_events: List[Event], rows: List[Dict[Text, Any]]) -> bool:
+        if any(isinstance(event, SessionStarted) for event in new_events):
+            return False
+        return all(
+            not isinstance(event, UserUttered) or json.loads(row["data"]).get("text") == event.text
+            for event, row in zip(new_events, rows, strict=True)
+        )
+
+    @staticmethod
+    def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
+        # The columns Rasa's SQLTrackerStore.save writes, with the text redacted.
+        data = redacted_event_data(event)
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     def delete(self, sender_id: Text) -> int:
         """Deletes every stored event of one conversation; returns how many."""
+        self._cache.pop(sender_id, None)
+        self._handed_out.pop(sender_id, None)
         with self.session_scope() as session:
             count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
@@ -124,6 +246,8 @@ class ConversationStore(SQLTrackerStore):
                 .having(sa.func.max(self.SQLEvent.timestamp) < cutoff)
             )
             senders = [sender for (sender,) in old.all()]
+            for sender in senders:
+                self._cache.pop(sender, None)
             for start in range(0, len(senders), 500):
                 batch = senders[start : start + 500]
                 session.query(self.SQLEvent).filter(self.SQLEvent.sender_id.in_(batch)).delete(
