@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List
 
 import pytest
@@ -215,3 +216,66 @@ def test_a_hanging_action_server_is_given_up_on_and_the_turn_still_answers(actio
     assert elapsed < 10 * ACTION_TIMEOUT, f"the turn took {elapsed:.0f} s"
     emergency = rest_say(actions_slow, f"slow-{uuid.uuid4().hex}", EMERGENCY)
     assert_emergency_instruction(emergency)
+
+
+# --------------------------------------------------------------------------- a message queued behind a slow turn
+def say_both_at_once(stack: Stack, sender: str) -> List[requests.Response]:
+    """Two messages of one conversation, the second sent while the first waits for the
+    hanging action server: the second waits for the conversation's lock."""
+
+    def post(text: str) -> requests.Response:
+        return requests.post(
+            f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=120
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(post, "what is sciatica?")
+        time.sleep(1.0)
+        second = pool.submit(post, "what is a slipped disc?")
+        return [first.result(), second.result()]
+
+
+def user_texts(stack: Stack, sender: str) -> List[str]:
+    response = requests.get(f"{stack.rasa_url}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=60)
+    response.raise_for_status()
+    return [e.get("text") for e in response.json()["events"] if e.get("event") == "user"]
+
+
+def test_a_message_queued_behind_a_slow_turn_is_answered_not_dropped(actions_slow):
+    """TICKET_LOCK_LIFETIME (scripts/env.sh) outlives the slowest turn, so the queued message
+    is handled once the first turn ends (the next test shows what a short one does)."""
+    sender = f"queued-{uuid.uuid4().hex}"
+    first, second = say_both_at_once(actions_slow, sender)
+    for response in (first, second):
+        assert response.status_code == 200
+        said = [m.get("text") or "" for m in response.json()]
+        assert said and said[-1] in consult_texts(), said
+    assert user_texts(actions_slow, sender) == ["what is sciatica?", "what is a slipped disc?"]
+
+
+@pytest.fixture(scope="module")
+def short_lock(trained_model, tmp_path_factory):
+    """The same servers with a lock ticket that expires before a slow turn ends."""
+    workdir = tmp_path_factory.mktemp("short-lock")
+    credentials = workdir / "credentials.yml"
+    credentials.write_text(CREDENTIALS_YML)
+    env = {name: "" for name in CHANNEL_ENV}
+    env.update(ACTION_TIMEOUT=str(ACTION_TIMEOUT), TICKET_LOCK_LIFETIME="1")
+    stack = Stack(workdir=workdir, token=TOKEN, credentials=credentials, extra_env=env)
+    try:
+        stack.start(with_web=False)
+        stack.stop_actions()
+        hole = BlackHole(stack.action_port)
+        yield stack
+        hole.close()
+    finally:
+        stack.stop()
+
+
+def test_a_lock_ticket_shorter_than_a_slow_turn_drops_the_queued_message(short_lock):
+    """Why TICKET_LOCK_LIFETIME matters: with Rasa's lock ticket expiring while a slow turn
+    still holds the conversation, the queued message is lost."""
+    sender = f"short-{uuid.uuid4().hex}"
+    first, second = say_both_at_once(short_lock, sender)
+    assert first.status_code == 200 and first.json()
+    assert user_texts(short_lock, sender) == ["what is sciatica?"], "the queued message was handled after all"
