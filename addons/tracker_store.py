@@ -13,7 +13,14 @@ Rasa's ``SQLTrackerStore`` (SQLite by default, PostgreSQL the same way) plus:
   instead of saving it; ``delete`` does the same for the widget's "Start over";
 - **retention**: ``purge(days)`` deletes conversations whose last event is older
   (``scripts/purge.sh``, ``make purge``);
-- the SQLite file is made readable by its owner only.
+- the SQLite file is made readable by its owner only;
+- **no silent fallback**: Rasa wraps every tracker store in a ``FailSafeTrackerStore``
+  that, when the database fails, answers from an empty conversation and keeps the turn in
+  that process's memory only (lost for good, and the person's answers ignored). An agent
+  given this store hands its errors on as ``StoreUnavailable`` instead, so the turn is
+  refused whole (nothing stored, nothing answered from a blank conversation) and the
+  channel says so (503 on REST, a kind reply on socket.io; addons/channels). The next
+  message after the database is back is served as usual: no restart.
 
 Everything goes through SQLAlchemy, so PostgreSQL works as well as SQLite.
 """
@@ -27,7 +34,7 @@ import time
 from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -74,8 +81,38 @@ def rollover_events(tracker: DialogueStateTracker) -> List[Event]:
     return events
 
 
+class StoreUnavailable(Exception):
+    """The conversation store could not be read or written: the turn was refused."""
+
+
+def refuse_turn(error: Exception) -> None:
+    raise StoreUnavailable(f"The conversation store failed ({type(error).__name__}).") from error
+
+
+def hand_on_store_errors() -> None:
+    """From now on, an Agent given a ConversationStore wraps it in Rasa's fail-safe with
+    ``on_tracker_store_error`` (its own hook, which Agent never sets) raising instead of
+    falling back. Done when the first store is made, which Rasa does before creating the
+    Agent, so it holds however Rasa is started (scripts, docker compose, Helm)."""
+    from rasa.core.agent import Agent
+
+    rasa_create = Agent._create_tracker_store
+    if getattr(rasa_create, "hands_on_store_errors", False):
+        return
+
+    def create_tracker_store(store: Optional[TrackerStore], domain: Any) -> TrackerStore:
+        if isinstance(store, ConversationStore):
+            store.domain = domain
+            return FailSafeTrackerStore(store, on_tracker_store_error=refuse_turn)
+        return rasa_create(store, domain)
+
+    create_tracker_store.hands_on_store_errors = True  # type: ignore[attr-defined]
+    Agent._create_tracker_store = staticmethod(create_tracker_store)  # type: ignore[method-assign, assignment]
+
+
 class ConversationStore(SQLTrackerStore):
     def __init__(self, *args: Any, max_events: Optional[int] = None, **kwargs: Any) -> None:
+        hand_on_store_errors()
         super().__init__(*args, **kwargs)
         self.max_events = int(max_events or os.environ.get("TRACKER_MAX_EVENTS") or DEFAULT_MAX_EVENTS)
         database = self.engine.url.database
