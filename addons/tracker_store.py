@@ -34,7 +34,7 @@ import time
 from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore, create_engine_kwargs
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -115,9 +115,20 @@ class ConversationStore(SQLTrackerStore):
         hand_on_store_errors()
         super().__init__(*args, **kwargs)
         self.max_events = int(max_events or os.environ.get("TRACKER_MAX_EVENTS") or DEFAULT_MAX_EVENTS)
+        if self.engine.url.get_backend_name() == "postgresql":
+            self._test_pooled_connections()
         database = self.engine.url.database
         if self.engine.url.get_backend_name() == "sqlite" and database and os.path.exists(database):
             os.chmod(database, 0o600)
+
+    def _test_pooled_connections(self) -> None:
+        # After a database restart every pooled connection is dead, and the first turn to take
+        # one would be refused although the database is back: each connection is tested (one
+        # round trip) as it is taken from the pool. Rasa's own engine settings are kept.
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:

@@ -432,6 +432,20 @@ async def test_messages_while_down_get_a_clear_error(cluster, part):
     assert [reply["text"] for reply in outage.socket_replies] == [outage.while_down[0][1]["message"]]
 
 
+def test_first_message_after_a_quiet_postgres_restart_is_answered(cluster):
+    """No message came while it was down, so each replica still pools connections to the old
+    server process: the next turn must not be refused for that."""
+    sender = f"quiet-restart-{uuid.uuid4().hex[:8]}"
+    texts = ["hi", "my lower back hurts", "it goes down below the knee", "pins and needles"]
+    for replica, text in zip((1, 2), texts[:2], strict=True):
+        replies(cluster.say(sender, text, base_url=cluster.replica_url(replica)))
+    cluster.stop("postgres")
+    cluster.start("postgres")
+    for replica, text in zip((1, 2), texts[2:], strict=True):
+        replies(cluster.say(sender, text, base_url=cluster.replica_url(replica)))
+    assert cluster.user_messages([sender])[sender] == texts
+
+
 # --- retention and "delete my conversation" on PostgreSQL (issue 12) -------------------------
 
 
