@@ -14,6 +14,13 @@ Rasa's ``SQLTrackerStore`` (SQLite by default, PostgreSQL the same way) plus:
 - **retention**: ``purge(days)`` deletes conversations whose last event is older
   (``scripts/purge.sh``, ``make purge``);
 - the SQLite file is made readable by its owner only;
+- **no silent fallback**: Rasa wraps every tracker store in a ``FailSafeTrackerStore``
+  that, when the database fails, answers from an empty conversation and keeps the turn in
+  that process's memory only (lost for good, and the person's answers ignored). An agent
+  given this store hands its errors on as ``StoreUnavailable`` instead, so the turn is
+  refused whole (nothing stored, nothing answered from a blank conversation) and the
+  channel says so (503 on REST, a kind reply on socket.io; addons/channels). The next
+  message after the database is back is served as usual: no restart;
 - **a cheaper turn** (docs/performance.md: Rasa's store took about a third of a message's
   time): the tracker a turn saved is kept in memory (``cache_size`` conversations) and
   handed to the conversation's next turn instead of being read back and replayed, when one
@@ -41,7 +48,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore, create_engine_kwargs
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -92,6 +99,35 @@ def rollover_events(tracker: DialogueStateTracker) -> List[Event]:
     return events
 
 
+class StoreUnavailable(Exception):
+    """The conversation store could not be read or written: the turn was refused."""
+
+
+def refuse_turn(error: Exception) -> None:
+    raise StoreUnavailable(f"The conversation store failed ({type(error).__name__}).") from error
+
+
+def hand_on_store_errors() -> None:
+    """From now on, an Agent given a ConversationStore wraps it in Rasa's fail-safe with
+    ``on_tracker_store_error`` (its own hook, which Agent never sets) raising instead of
+    falling back. Done when the first store is made, which Rasa does before creating the
+    Agent, so it holds however Rasa is started (scripts, docker compose, Helm)."""
+    from rasa.core.agent import Agent
+
+    rasa_create = Agent._create_tracker_store
+    if getattr(rasa_create, "hands_on_store_errors", False):
+        return
+
+    def create_tracker_store(store: Optional[TrackerStore], domain: Any) -> TrackerStore:
+        if isinstance(store, ConversationStore):
+            store.domain = domain
+            return FailSafeTrackerStore(store, on_tracker_store_error=refuse_turn)
+        return rasa_create(store, domain)
+
+    create_tracker_store.hands_on_store_errors = True  # type: ignore[attr-defined]
+    Agent._create_tracker_store = staticmethod(create_tracker_store)  # type: ignore[method-assign, assignment]
+
+
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -114,11 +150,12 @@ class _HandedOut:
 
 
 class ConversationStore(SQLTrackerStore):
-    engine: Any  # set by SQLTrackerStore, replaced for SQLite below
+    engine: Any  # made by SQLTrackerStore; remade below for SQLite (pooled, WAL) and PostgreSQL (pre-ping)
 
     def __init__(
         self, *args: Any, max_events: Optional[int] = None, cache_size: Optional[int] = None, **kwargs: Any
     ) -> None:
+        hand_on_store_errors()
         super().__init__(*args, **kwargs)
         self.max_events = int(max_events or os.environ.get("TRACKER_MAX_EVENTS") or DEFAULT_MAX_EVENTS)
         if cache_size is None:
@@ -129,9 +166,20 @@ class ConversationStore(SQLTrackerStore):
         self._handed_out: Dict[Text, _HandedOut] = {}
         if self.engine.url.get_backend_name() == "sqlite":
             self._use_wal_on_pooled_connections()
+        elif self.engine.url.get_backend_name() == "postgresql":
+            self._test_pooled_connections()
         database = self.engine.url.database
         if self.engine.url.get_backend_name() == "sqlite" and database and os.path.exists(database):
             os.chmod(database, 0o600)
+
+    def _test_pooled_connections(self) -> None:
+        # After a database restart every pooled connection is dead, and the first turn to take
+        # one would be refused although the database is back: each connection is tested (one
+        # round trip) as it is taken from the pool. Rasa's own engine settings are kept.
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     def _use_wal_on_pooled_connections(self) -> None:
         # SQLAlchemy 1.4 opens a new SQLite connection for every session, and closing the last

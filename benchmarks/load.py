@@ -43,7 +43,8 @@ import aiohttp
 REST_PATH = "/webhooks/rest/webhook"
 SEVERITY_MARK = "{severity}"
 
-# A physio-style intake from greeting to goodbye, with questions around it (20 messages).
+# A physio-style intake from greeting to goodbye, with questions around it (20 messages), in
+# the order the interview asks (age after the first safety question, then worse / eases).
 # The pain score differs per sender, so each conversation's stored answers are its own.
 INTERVIEW: Sequence[str] = (
     "hi",
@@ -52,9 +53,10 @@ INTERVIEW: Sequence[str] = (
     "it goes down below the knee",
     "pins and needles",
     "no",
+    "45",
     "sitting",
+    "lying down",
     "after lifting",
-    "no",
     "3 weeks",
     SEVERITY_MARK,
     "no",
@@ -65,7 +67,6 @@ INTERVIEW: Sequence[str] = (
     "ok",
     "thank you",
     "bye",
-    "hello again",
 )
 
 

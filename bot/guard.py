@@ -87,6 +87,14 @@ def too_fast_reply() -> str:
     )
 
 
+def unavailable_reply() -> str:
+    """When the conversation store cannot be reached: the message was not taken, so ask for it again."""
+    return (
+        "Sorry, I'm temporarily unavailable and couldn't take that message. Please send it again in a minute; "
+        "nothing you told me before is lost. " + _urgent_line()
+    )
+
+
 def _urgent_line() -> str:
     settings = get_settings()
     return (

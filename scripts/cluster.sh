@@ -8,6 +8,7 @@
 #   scripts/cluster.sh status             what runs, where
 #   scripts/cluster.sh install            only the Debian packages (postgresql, redis-server, nginx)
 #   scripts/cluster.sh start|stop NAME    one part: postgres, redis, nginx, rasa-<i>, actions-<i>
+#   scripts/cluster.sh purge [--days N]   the retention purge (scripts/purge.sh) on the cluster's PostgreSQL
 #
 # Settings (environment; `up` records them in CLUSTER_DIR/cluster.env for the other commands):
 #   REPLICAS=2 ACTION_SERVERS=1 SANIC_WORKERS=1 CLUSTER_PORT=8000 CLUSTER_RASA_PORT=5105
@@ -335,5 +336,6 @@ case "${1:-}" in
   install) install_packages ;;
   start) [ -n "${2:-}" ] || die "start what?"; start_one "$2" ;;
   stop) [ -n "${2:-}" ] || die "stop what?"; stop_one "$2" ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  purge) shift; rasa_env; ENDPOINTS="$ROOT/endpoints/cluster.yml" exec "$ROOT/scripts/purge.sh" "$@" ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -11,7 +11,12 @@ with ``{"sender": ..., "message": ...}``, a JSON list of replies), and also:
   do not reach the assistant;
 - a sender or a client address over its rate limit gets 429 with ``Retry-After`` and the
   kind reply as the body's only message;
-- an error while handling a message is logged without the message's text.
+- a message that could not be handled (typically the conversation store or the lock
+  store unreachable: ``StoreUnavailable``, a Redis error) gets 503 with
+  ``{"error": "unavailable", "message": ...}`` and ``Retry-After``, where Rasa's channel
+  answers ``200 []``; the message is not stored, and the kind message says to send it
+  again and, for an emergency, which number to call. The error is logged without the
+  message's text.
 
 The sender id is the conversation's only key: anyone who knows it can continue that
 conversation here. Treat it as a secret (docs/api.md).
@@ -31,6 +36,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from addons.guard import client_address, error, get_guard, install_on_start
+from addons.tracker_store import StoreUnavailable
+from bot.guard import unavailable_reply
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +64,18 @@ def read_body(request: Request, max_sender: int) -> tuple[Optional[Dict[Text, An
     if body.get("input_channel") is not None and not isinstance(body["input_channel"], str):
         return None, "'input_channel' must be a string."
     return body, None
+
+
+RETRY_AFTER_SECONDS = 10
+
+
+def unavailable() -> HTTPResponse:
+    """The answer to a message that was not taken (the same shape nginx gives when no replica answers)."""
+    return response.json(
+        {"error": "unavailable", "message": unavailable_reply()},
+        status=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 class RestInput(RasaRestInput):
@@ -101,8 +120,12 @@ class RestInput(RasaRestInput):
                 await on_new_message(message)
             except CancelledError:
                 logger.error("REST: the reply took too long (conversation kept).")
+            except StoreUnavailable as refused:
+                logger.error("REST: refused a message: %s", refused)
+                return unavailable()
             except Exception:
                 logger.exception("REST: failed to handle a message.")
+                return unavailable()
             return response.json(collector.messages)
 
         return blueprint

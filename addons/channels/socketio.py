@@ -22,6 +22,9 @@ with neither, Rasa's behaviour is unchanged. It also keeps one person's conversa
   is refused;
 - messages go through the channel guard (length, rate limits per session and per client
   address, kind replies; ``addons/guard.py``);
+- a message that could not be handled (the conversation store or Redis unreachable) gets
+  a kind reply saying to send it again and, for an emergency, which number to call:
+  Rasa's channel says nothing at all (socket.io has no status code to carry it);
 - ``delete_conversation`` (the widget's "Start over") deletes the socket's conversation
   from the tracker store and answers ``conversation_deleted``.
 
@@ -51,7 +54,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from addons.guard import client_address, guarded, install
-from addons.tracker_store import delete_conversation
+from addons.tracker_store import StoreUnavailable, delete_conversation
+from bot.guard import unavailable_reply
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +179,14 @@ class SocketIOInput(RasaSocketIOInput):
                 input_channel=self.name(),
                 metadata=metadata if isinstance(metadata, dict) else None,
             )
-            await guarded(on_new_message, addresses.get(sid))(message)
+            try:
+                await guarded(on_new_message, addresses.get(sid))(message)
+            except Exception as failure:
+                if isinstance(failure, StoreUnavailable):
+                    logger.error("socket.io: refused a message: %s", failure)
+                else:
+                    logger.exception("socket.io: failed to handle a message.")
+                await output_channel.send_text_message(sender_id, unavailable_reply())
 
         @sio.on(DELETE_EVENT, namespace=self.namespace)
         async def delete(sid: Text, _data: Any = None) -> None:
@@ -184,7 +195,10 @@ class SocketIOInput(RasaSocketIOInput):
             agent = getattr(getattr(app, "ctx", None), "agent", None) if app else None
             deleted = False
             if sender_id and agent is not None:
-                deleted = await delete_conversation(agent, sender_id)
+                try:
+                    deleted = await delete_conversation(agent, sender_id)
+                except Exception:  # a store down: say so ("deleted": false) rather than nothing
+                    logger.exception("socket.io: could not delete a conversation.")
             if sender_id:
                 await _maybe_await(sio.leave_room(sid, sender_id, namespace=self.namespace))
                 sessions.pop(sid, None)

@@ -180,11 +180,11 @@ class Cluster:
         res.raise_for_status()
         return res.json()
 
-    def sql(self, query: str, *params: Any) -> List[tuple]:
+    def _connect(self) -> Any:
         import psycopg2
 
         state = self.state
-        connection = psycopg2.connect(
+        return psycopg2.connect(
             host="127.0.0.1",
             port=state["POSTGRES_PORT"],
             dbname="rasa",
@@ -192,10 +192,23 @@ class Cluster:
             password=state["POSTGRES_PASSWORD"],
             connect_timeout=5,
         )
+
+    def sql(self, query: str, *params: Any) -> List[tuple]:
+        connection = self._connect()
         try:
             with connection.cursor() as cursor:
                 cursor.execute(query, params)
                 return cursor.fetchall()
+        finally:
+            connection.close()
+
+    def execute(self, statement: str, *params: Any) -> int:
+        """Runs and commits one statement straight on PostgreSQL; returns the number of rows it changed."""
+        connection = self._connect()
+        try:
+            with connection, connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                return cursor.rowcount
         finally:
             connection.close()
 
