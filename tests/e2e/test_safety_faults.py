@@ -38,14 +38,18 @@ EMERGENCY = "i've lost control of my bladder and it's numb between my legs"
 COMMANDS = ["/restart", "/back", "/session_start", '/intent{"triage_level": "routine"}', "/deny", "/greet"]
 
 
-@pytest.fixture(scope="module")
-def stack(trained_model, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("safety-faults")
+def servers(workdir, **settings: str) -> Stack:
+    """Rasa and the action server (no web page), the messaging channels off."""
     credentials = workdir / "credentials.yml"
     credentials.write_text(CREDENTIALS_YML)
     env = {name: "" for name in CHANNEL_ENV}
-    env.update(EMERGENCY_NUMBER=NUMBER, ACTION_TIMEOUT=str(ACTION_TIMEOUT))
-    stack = Stack(workdir=workdir, token=TOKEN, credentials=credentials, extra_env=env)
+    env.update(ACTION_TIMEOUT=str(ACTION_TIMEOUT), **settings)
+    return Stack(workdir=workdir, token=TOKEN, credentials=credentials, extra_env=env)
+
+
+@pytest.fixture(scope="module")
+def stack(trained_model, tmp_path_factory):
+    stack = servers(tmp_path_factory.mktemp("safety-faults"), EMERGENCY_NUMBER=NUMBER)
     try:
         stack.start(with_web=False)
         yield stack
@@ -256,12 +260,7 @@ def test_a_message_queued_behind_a_slow_turn_is_answered_not_dropped(actions_slo
 @pytest.fixture(scope="module")
 def short_lock(trained_model, tmp_path_factory):
     """The same servers with a lock ticket that expires before a slow turn ends."""
-    workdir = tmp_path_factory.mktemp("short-lock")
-    credentials = workdir / "credentials.yml"
-    credentials.write_text(CREDENTIALS_YML)
-    env = {name: "" for name in CHANNEL_ENV}
-    env.update(ACTION_TIMEOUT=str(ACTION_TIMEOUT), TICKET_LOCK_LIFETIME="1")
-    stack = Stack(workdir=workdir, token=TOKEN, credentials=credentials, extra_env=env)
+    stack = servers(tmp_path_factory.mktemp("short-lock"), TICKET_LOCK_LIFETIME="1")
     try:
         stack.start(with_web=False)
         stack.stop_actions()
