@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.screening import latest_analysis
+from actions.screening import latest_analysis, say
 from bot import replies
 from bot.contract import CONSULT_PROFESSIONAL
 
@@ -33,7 +33,7 @@ class _AnswerAction(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         topic_id = _topic(tracker, self.label)
         for message in self.answer(topic_id) if topic_id else self.not_found():
-            dispatcher.utter_message(text=message)
+            say(dispatcher, message)
         return []
 
 

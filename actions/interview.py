@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.screening import changed_slots, latest_analysis, latest_intent, latest_text
+from actions.screening import changed_slots, latest_analysis, latest_intent, latest_text, say
 from actions.summary import offer_summary
 from bot import interview, replies
 from bot.contract import (
@@ -188,18 +188,18 @@ class ActionConcludeInterview(Action):
         level = tracker.get_slot(TRIAGE_LEVEL) or ROUTINE
         if level == EMERGENCY:
             for message in replies.emergency_stop(record, tracker.slots):
-                dispatcher.utter_message(text=message)
+                say(dispatcher, message)
             offer_summary(dispatcher, tracker)
             return changed_slots(tracker, {POSSIBLE_CAUSES: [], TRIAGE_LEVEL: level}) + _offer_done(tracker)
         causes = rank_causes(record.features())
         if level == URGENT:
             # A red flag's "get checked today" instruction comes first, before causes and self-care.
-            dispatcher.utter_message(text=replies.reminder(URGENT))
+            say(dispatcher, replies.reminder(URGENT))
         if causes:
             # A cause to be seen about today (a clot, a fracture) raises the level, never lowers it.
             level = raise_level(level, most_urgent_timeframe(causes).level)
         for message in replies.result(causes, record, level, tracker.slots):
-            dispatcher.utter_message(text=message)
+            say(dispatcher, message)
         offer_summary(dispatcher, tracker)
         return changed_slots(
             tracker,
@@ -220,5 +220,5 @@ class ActionStopInterview(Action):
         record = SymptomRecord.from_slots(tracker.slots)
         dispatcher.utter_message(text="No problem, let's stop the questions here.")
         if record.has_anything():
-            dispatcher.utter_message(text=replies.summary(record, tracker.slots))
+            say(dispatcher, replies.summary(record, tracker.slots))
         return [SlotSet(REQUESTED_SLOT, None)] + changed_slots(tracker, {REASK: None}) + _offer_done(tracker)

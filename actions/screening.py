@@ -1,4 +1,4 @@
-"""Helpers the actions share to read the latest message.
+"""Helpers the actions share: reading the latest message, and saying a reply with its kind.
 
 The per-message red-flag screen itself no longer runs here: it runs inside the Rasa
 server for every message (addons/safety.py, deciding with bot/safety.py), so that an
@@ -9,8 +9,10 @@ from typing import Any, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlp import Analysis, analyse
+from bot.replies import kind_of
 
 
 def latest_text(tracker: Tracker) -> Text:
@@ -28,3 +30,12 @@ def latest_analysis(tracker: Tracker) -> Analysis:
 
 def changed_slots(tracker: Tracker, values: Mapping[Text, Any]) -> List[Dict[Text, Any]]:
     return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
+
+
+def say(dispatcher: CollectingDispatcher, message: Text) -> None:
+    """Sends a message; a reply with a kind (bot/replies.py) carries it as ``metadata.kind``."""
+    kind = kind_of(message)
+    if kind:
+        dispatcher.utter_message(text=str(message), metadata={"kind": kind})
+    else:
+        dispatcher.utter_message(text=str(message))

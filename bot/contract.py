@@ -145,6 +145,38 @@ SAFETY_RESPONSES = {
     "fallback": "utter_safety_fallback",
 }
 
+# --------------------------------------------------------------------------- message kinds
+# What a bot message is, sent with it to the client as ``metadata.kind`` (docs/api.md), so a
+# widget can show an escalation as one and build the appointment summary without reading
+# the wording. Domain responses carry theirs in domain.yml; the actions' in bot/replies.py.
+KIND_EMERGENCY = EMERGENCY  # an emergency instruction ("call 999 now")
+KIND_URGENT = URGENT  # an urgent instruction ("get checked today")
+KIND_REMINDER = "reminder"  # an earlier emergency or urgent instruction, repeated
+KIND_CRISIS = "crisis"  # the reply to thoughts of self-harm (crisis contacts)
+KIND_TOLD = "told"  # "You told me: ...", the summary of what the person said
+KIND_CAUSES = "causes"  # the possible causes and why they fit
+KIND_SELF_CARE = "advice"  # what the person can do meanwhile
+KIND_CONSULT = "consult"  # the recommendation to see a health professional
+MESSAGE_KINDS: Tuple[str, ...] = (
+    KIND_EMERGENCY,
+    KIND_URGENT,
+    KIND_REMINDER,
+    KIND_CRISIS,
+    KIND_TOLD,
+    KIND_CAUSES,
+    KIND_SELF_CARE,
+    KIND_CONSULT,
+)
+ESCALATION_KINDS = frozenset({KIND_EMERGENCY, KIND_URGENT, KIND_REMINDER})
+# The kind of each of the screen's responses that has one.
+SAFETY_RESPONSE_KINDS = {
+    SAFETY_RESPONSES["emergency"]: KIND_EMERGENCY,
+    SAFETY_RESPONSES["urgent"]: KIND_URGENT,
+    SAFETY_RESPONSES["reminder"]: KIND_REMINDER,
+    SAFETY_RESPONSES["crisis"]: KIND_CRISIS,
+    CONSULT_PROFESSIONAL: KIND_CONSULT,
+}
+
 # --------------------------------------------------------------------------- entities
 # Topic labels the language layer tags (what a question is about).
 TOPIC_LABELS: Tuple[str, ...] = ("condition", "treatment", "anatomy_topic")

@@ -2,6 +2,8 @@
 
 No Rasa here: actions call these and dispatch the strings. Wording never claims a
 diagnosis and never gives doses; the content module is the only source of facts.
+A message a client may want to show or keep differently (an escalation, the causes, the
+"You told me" summary...) is a ``Reply``: a string that also knows its kind.
 """
 
 from __future__ import annotations
@@ -11,10 +13,36 @@ from typing import Any, Iterable, List, Mapping, Optional, Sequence
 from bot import safety
 from bot.content import get_content
 from bot.content.loader import Condition, Treatment
-from bot.contract import EMERGENCY, NO, QUESTIONS, ROUTINE, SCREENING_SLOTS, UNKNOWN, YES
+from bot.contract import (
+    EMERGENCY,
+    KIND_CAUSES,
+    KIND_SELF_CARE,
+    KIND_TOLD,
+    NO,
+    QUESTIONS,
+    ROUTINE,
+    SCREENING_SLOTS,
+    UNKNOWN,
+    YES,
+)
 from bot.ranking import RankedCause, most_urgent_timeframe, with_patterns
 from bot.settings import get_settings
 from bot.symptoms import NERVE_UNSPECIFIED, SymptomRecord
+
+
+class Reply(str):
+    """A message's text and its kind (bot/contract.py MESSAGE_KINDS; None for a plain one)."""
+
+    kind: Optional[str]
+
+    def __new__(cls, text: str, kind: Optional[str] = None) -> "Reply":
+        reply = super().__new__(cls, text)
+        reply.kind = kind
+        return reply
+
+
+def kind_of(message: str) -> Optional[str]:
+    return getattr(message, "kind", None)
 
 
 def _fill(template: str) -> str:
@@ -28,8 +56,8 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def reminder(level: str) -> str:
-    return safety.reminder(level)
+def reminder(level: str) -> Reply:
+    return Reply(safety.reminder(level), level)
 
 
 def _is_urgent(condition: Condition) -> bool:
@@ -111,7 +139,7 @@ def _quote(words: str) -> str:
     return "\u201c" + " ".join(words.split()) + "\u201d"
 
 
-def summary(record: SymptomRecord, screening: Optional[Mapping[str, Any]] = None) -> str:
+def summary(record: SymptomRecord, screening: Optional[Mapping[str, Any]] = None) -> Reply:
     """'You told me: ...', for the person to take to an appointment.
 
     Only what the person said, in words close to theirs: "not sure" stays "not sure"
@@ -129,8 +157,10 @@ def summary(record: SymptomRecord, screening: Optional[Mapping[str, Any]] = None
     if unsure:
         parts.append("not sure about " + _join([QUESTION_TOPICS[q] for q in unsure]))
     if not parts:
-        return "You haven't told me much about the pain yet."
-    return "You told me: " + "; ".join(parts) + ". You can show this to your physiotherapist or doctor."
+        return Reply("You haven't told me much about the pain yet.", KIND_TOLD)
+    return Reply(
+        "You told me: " + "; ".join(parts) + ". You can show this to your physiotherapist or doctor.", KIND_TOLD
+    )
 
 
 def _unsure_questions(record: SymptomRecord) -> List[str]:
@@ -261,7 +291,7 @@ def result(
     ``screening``: the conversation's slots, for what the summary may say of the safety answers."""
     content = get_content()
     features = with_patterns(record.features(), content)
-    messages = []
+    messages: List[str] = []
     if causes:
         shown = [content.conditions[c.condition_id] for c in causes]
         timeframe = most_urgent_timeframe(causes, content)
@@ -269,17 +299,21 @@ def result(
             "These are possible causes that fit what you described. They are not a diagnosis: only a professional who examines you can tell."
         ]
         lines += [_cause_line(number, cause) for number, cause in enumerate(causes, start=1)]
-        messages.append("\n".join(lines))
+        messages.append(Reply("\n".join(lines), KIND_CAUSES))
     else:
         # Nothing specific fits: the usual answer, said as what most back pain is.
         fallback = content.fallback_condition()
         shown = [fallback]
         timeframe = content.timeframes[fallback.see_within]
         messages.append(
-            "What you described doesn't clearly point to one particular cause. That is common. "
-            f"{fallback.name}: {fallback.summary}"
+            Reply(
+                "What you described doesn't clearly point to one particular cause. That is common. "
+                f"{fallback.name}: {fallback.summary}",
+                KIND_CAUSES,
+            )
         )
-    advice = _fill(timeframe.advice)
+    # How soon to be seen: an escalation when it is today or now.
+    advice = Reply(_fill(timeframe.advice), timeframe.level if timeframe.level != ROUTINE else None)
     # How soon to be seen: first when it is urgent, after the causes otherwise.
     if timeframe.level != ROUTINE:
         messages.insert(0, advice)
@@ -288,7 +322,7 @@ def result(
     messages += [_fill(a.advice) for a in content.routine_advice.values() if a.applies(features)]
     tips = [_tip(content.treatments[t]) for t in _self_care(shown, features, level)]
     if tips:
-        messages.append("What you can do meanwhile:\n" + "\n".join(tips))
+        messages.append(Reply("What you can do meanwhile:\n" + "\n".join(tips), KIND_SELF_CARE))
     messages.append(summary(record, screening))
     return messages
 
@@ -300,7 +334,9 @@ def treatments_overview() -> List[str]:
 
 def emergency_stop(record: SymptomRecord, screening: Optional[Mapping[str, Any]] = None) -> List[str]:
     """Instead of a result: after an emergency, the routine questions stop."""
-    messages = ["Because of what you told me, I'll stop the routine questions here. " + reminder(EMERGENCY)]
+    messages: List[str] = [
+        Reply("Because of what you told me, I'll stop the routine questions here. " + reminder(EMERGENCY), EMERGENCY)
+    ]
     if record.has_anything():
         messages.append(summary(record, screening))
     return messages

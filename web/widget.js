@@ -108,23 +108,16 @@
   var FULL_SCREEN = '(max-width: 480px), (max-height: 560px)';
   var DEFAULT_PRIMARY = '#00567a';
 
-  // The assistant speaks English only; its escalation and result messages are recognised by
-  // their wording (bot/content/data/red_flags.yml `escalations`, bot/replies.py `result`,
-  // domain.yml `utter_consult_professional`), to announce escalations assertively and to
-  // build the summary. tests/e2e/test_widget_a11y.py feeds the real texts through these.
-  var KINDS = [
-    ['emergency', /needs treating straight away|\bplease call \S+ now\b|\bplease don't wait\b|ask someone to stay with you|tell them you are worried about|rather than driving yourself/i],
-    ['urgent', /should be checked by a doctor today|urgent same-day appointment|remember to get checked today/i],
-    ['told', /^You told me:/],
-    ['causes', /^These are possible causes|^What you described doesn't clearly point/],
-    ['advice', /^What you can do meanwhile/],
-    ['consult', /\b(see|talk to) a health professional\b/i]
-  ];
-  function kindOf(text) {
-    for (var i = 0; i < KINDS.length; i++) if (KINDS[i][1].test(text || '')) return KINDS[i][0];
-    return '';
+  // What a bot message is comes with it from the server, as metadata.kind (docs/api.md,
+  // bot/contract.py MESSAGE_KINDS): escalations are announced assertively and the summary is
+  // built from the kinds, whatever the wording or language of the messages.
+  var KINDS = ['emergency', 'urgent', 'reminder', 'crisis', 'told', 'causes', 'advice', 'consult'];
+  function kindOf(message) {
+    var kind = message && message.metadata && message.metadata.kind;
+    return KINDS.indexOf(kind) >= 0 ? kind : '';
   }
-  function isEscalation(kind) { return kind === 'emergency' || kind === 'urgent'; }
+  // Announced assertively and put at the top of the summary.
+  function isEscalation(kind) { return kind === 'emergency' || kind === 'urgent' || kind === 'reminder' || kind === 'crisis'; }
 
   // ---------------------------------------------------------------- options
   var script = document.currentScript || (function () {
@@ -469,7 +462,7 @@
   function renderMessage(entry, live) {
     if (entry.from === 'user') removeQuickReplies();
     var isUser = entry.from === 'user';
-    var escalation = !isUser && isEscalation(kindOf(entry.text));
+    var escalation = !isUser && isEscalation(entry.kind);
     var bubble = el('div', {
       class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') + (escalation ? ' bpw-msg--alert' : '') + (live ? ' bpw-msg--new' : '')
     });
@@ -643,6 +636,8 @@
     if (!message || typeof message !== 'object') return;
     var replies = message.quick_replies || message.buttons || [];
     var entry = { from: 'bot', text: typeof message.text === 'string' ? message.text : '' };
+    var kind = kindOf(message);
+    if (kind) entry.kind = kind;
     var quick = replies
       .filter(function (r) { return r && (r.title || r.payload); })
       .map(function (r) { return { title: String(r.title || r.payload), payload: String(r.payload || r.title) }; });
@@ -661,7 +656,7 @@
 
   function updateTools() {
     ui.tools.hidden = !history.some(function (entry) {
-      var kind = entry.from === 'bot' ? kindOf(entry.text) : '';
+      var kind = entry.from === 'bot' ? entry.kind : '';
       return isEscalation(kind) || kind === 'told' || kind === 'causes';
     });
   }
@@ -699,7 +694,7 @@
         if (!entry.button) typed.push('\u201c' + entry.text + '\u201d');
         return;
       }
-      var kind = kindOf(entry.text);
+      var kind = entry.kind;
       if (isEscalation(kind)) {
         if (urgent.indexOf(entry.text) < 0) urgent.push(entry.text);
       } else if (kind) {

@@ -29,12 +29,13 @@ import logging
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from addons.channels.kinds import MarkedCollectingOutputChannel
 from addons.guard import client_address, error, get_guard, install_on_start
 from addons.tracker_store import StoreUnavailable
 from bot.guard import unavailable_reply
@@ -108,7 +109,7 @@ class RestInput(RasaRestInput):
                 )
             if verdict.reply is not None:
                 return response.json([{"recipient_id": sender_id, "text": verdict.reply}])
-            collector = CollectingOutputChannel()
+            collector = MarkedCollectingOutputChannel()
             message = UserMessage(
                 verdict.text,
                 collector,

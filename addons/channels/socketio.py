@@ -46,13 +46,14 @@ import secrets
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
 
 from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_token
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from rasa.core.channels.socketio import SocketBlueprint
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from addons.channels.kinds import MarkedSocketIOOutput
 from addons.guard import client_address, guarded, install
 from addons.tracker_store import StoreUnavailable, delete_conversation
 from bot.guard import unavailable_reply
@@ -161,7 +162,7 @@ class SocketIOInput(RasaSocketIOInput):
     ) -> None:
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any = None) -> None:
-            output_channel = SocketIOOutput(sio, self.bot_message_evt)
+            output_channel = MarkedSocketIOOutput(sio, self.bot_message_evt)
             if not isinstance(data, dict):
                 return
             if self.session_persistence:

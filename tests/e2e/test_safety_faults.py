@@ -116,6 +116,21 @@ def assert_emergency_instruction(said: List[str]) -> None:
     assert any(text in said for text in consult_texts()), "the escalation ends with the consult advice"
 
 
+# --------------------------------------------------------------------------- what each message is
+def test_each_message_says_what_it_is_over_rest(stack):
+    """The kinds a web client reads instead of the wording (docs/api.md)."""
+    response = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": f"kinds-{uuid.uuid4().hex}", "message": EMERGENCY},
+        timeout=120,
+    )
+    messages = response.json()
+    kinds = [(m.get("metadata") or {}).get("kind") for m in messages]
+    assert kinds[0] == "emergency" and messages[0]["text"].startswith(f"Please call {NUMBER} now"), messages
+    assert kinds[-1] == "consult" and messages[-1]["text"] in consult_texts(), messages
+    assert set(kinds) <= {"emergency", "told", "consult", None}, kinds
+
+
 # --------------------------------------------------------------------------- typed commands
 def test_typed_commands_after_an_emergency_do_not_lower_the_level_over_rest(stack):
     sender = f"commands-{uuid.uuid4().hex}"

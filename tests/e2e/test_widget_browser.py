@@ -216,10 +216,6 @@ def question_asked(page: Page) -> Optional[str]:
 
 
 # --------------------------------------------------------------------------- the conversation
-@pytest.mark.xfail(
-    strict=False,
-    reason="walks the interview in the old question order; the interview now also asks the age and what eases it (issue 9)",
-)
 def test_conversation_quick_replies_interview_and_reload(visitor):
     """hi -> greeting; a quick reply -> its answer; pain -> a question; reload keeps it all."""
     started = time.time()

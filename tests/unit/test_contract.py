@@ -85,3 +85,36 @@ def test_every_feature_the_record_can_produce_is_one_the_ranking_knows():
     assert produced - known == set()
     # and the check is not empty: the derived features were produced
     assert set(contract.DERIVED_FEATURES) <= produced
+
+
+def test_every_escalation_and_consult_response_carries_its_kind():
+    responses = DOMAIN["responses"]
+    for name, kind in contract.SAFETY_RESPONSE_KINDS.items():
+        assert kind in contract.MESSAGE_KINDS
+        assert [v.get("metadata") for v in responses[name]] == [{"kind": kind}] * len(responses[name]), name
+    # Kinds belong only where the contract puts them.
+    marked = {name for name, variants in responses.items() if any("metadata" in v for v in variants)}
+    assert marked == set(contract.SAFETY_RESPONSE_KINDS)
+
+
+def test_the_result_messages_carry_their_kinds():
+    from bot import replies
+    from bot.ranking import RankedCause
+
+    record = SymptomRecord(pain_location=["lower_back"], pain_spreads="no", nerve_symptoms=[], pain_duration_days=3)
+    condition = next(iter(get_content().conditions))
+    said = replies.result([RankedCause(condition, 1.0, ("a reason",))], record)
+    kinds = [replies.kind_of(m) for m in said]
+    assert kinds[0] == contract.KIND_CAUSES and kinds[-1] == contract.KIND_TOLD
+    assert kinds.count(contract.KIND_SELF_CARE) == 1 and said[kinds.index(contract.KIND_SELF_CARE)].startswith(
+        "What you can do meanwhile"
+    )
+    assert replies.kind_of(replies.result([], record)[0]) == contract.KIND_CAUSES
+    assert replies.kind_of(replies.emergency_stop(record)[0]) == contract.KIND_EMERGENCY
+    assert replies.kind_of(replies.reminder(contract.URGENT)) == contract.KIND_URGENT
+    # A result with an urgent cause leads with the escalation.
+    urgent = next(
+        c for c in get_content().conditions.values() if get_content().timeframes[c.see_within].level == "urgent"
+    )
+    first = replies.result([RankedCause(urgent.id, 1.0, ("a reason",))], record)[0]
+    assert replies.kind_of(first) == contract.KIND_URGENT

@@ -1,0 +1,48 @@
+"""Each bot message's kind goes to the web clients with it, as ``"metadata": {"kind": ...}``.
+
+A response's kind is set in domain.yml (``metadata: {kind: ...}``) or by the action that
+sends it (bot/replies.py ``Reply``); Rasa keeps it in the message but its REST and socket.io
+outputs drop it. These outputs pass it on, for every part of a message Rasa splits, and only
+the kinds of bot/contract.py MESSAGE_KINDS (docs/api.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.channels.socketio import SocketIOOutput
+
+from bot.contract import MESSAGE_KINDS
+
+
+def message_kind(message: Dict[Text, Any]) -> Optional[Text]:
+    metadata = message.get("metadata")
+    kind = metadata.get("kind") if isinstance(metadata, dict) else None
+    return kind if kind in MESSAGE_KINDS else None
+
+
+class _KindMarking:
+    _kind: Optional[Text] = None
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self._kind = message_kind(message)
+        try:
+            await super().send_response(recipient_id, message)  # type: ignore[misc]
+        finally:
+            self._kind = None
+
+    def _marked(self, payload: Any) -> Any:
+        if self._kind and isinstance(payload, dict):
+            return {**payload, "metadata": {"kind": self._kind}}
+        return payload
+
+
+class MarkedCollectingOutputChannel(_KindMarking, CollectingOutputChannel):
+    async def _persist_message(self, message: Dict[Text, Any]) -> None:
+        await super()._persist_message(self._marked(message))
+
+
+class MarkedSocketIOOutput(_KindMarking, SocketIOOutput):
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        await super()._send_message(socket_id, self._marked(response))
