@@ -13,12 +13,14 @@ from bot import interview, replies
 from bot.contract import (
     EMERGENCY,
     INTERVIEW_OFFERED,
+    NOTED_AFTER_RESULT,
     OWN_WORDS,
     POSSIBLE_CAUSES,
     QUESTIONS,
     REASK,
     REASK_UNCLEAR,
     REQUESTED_SLOT,
+    RESULT_UNCHANGED,
     ROUTINE,
     SYMPTOM_FORM,
     TRIAGE_LEVEL,
@@ -98,14 +100,17 @@ class ValidateSymptomForm(FormValidationAction):
 
 
 class ActionStartInterview(Action):
-    """Introduces the interview, except after an emergency, when it will not run."""
+    """Introduces the interview (or, after a result, notes what was added), except after an
+    emergency, when it will not run."""
 
     def name(self) -> Text:
         return "action_start_interview"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         if tracker.get_slot(TRIAGE_LEVEL) != EMERGENCY:
-            dispatcher.utter_message(response="utter_start_interview")
+            # After a result the questions were answered before: the form has nothing to ask.
+            answered = tracker.get_slot(POSSIBLE_CAUSES) is not None
+            dispatcher.utter_message(response=NOTED_AFTER_RESULT if answered else "utter_start_interview")
         # interview_offered stays set until the interview ends: the rule that starts the
         # questions after a "yes" to the offer depends on it until the form runs.
         return changed_slots(tracker, {REASK: None})
@@ -195,11 +200,17 @@ class ActionConcludeInterview(Action):
         if level == URGENT:
             # A red flag's "get checked today" instruction comes first, before causes and self-care.
             say(dispatcher, replies.reminder(URGENT))
+        given_at = level
         if causes:
             # A cause to be seen about today (a clot, a fracture) raises the level, never lowers it.
             level = raise_level(level, most_urgent_timeframe(causes).level)
-        for message in replies.result(causes, record, level, tracker.slots):
-            say(dispatcher, message)
+        if tracker.get_slot(POSSIBLE_CAUSES) == [c.condition_id for c in causes] and level == given_at:
+            # The same result as before: said briefly, with what the person has told so far.
+            dispatcher.utter_message(response=RESULT_UNCHANGED)
+            say(dispatcher, replies.summary(record, tracker.slots))
+        else:
+            for message in replies.result(causes, record, level, tracker.slots):
+                say(dispatcher, message)
         offer_summary(dispatcher, tracker)
         return changed_slots(
             tracker,

@@ -134,6 +134,10 @@ CONSULT_PROFESSIONAL = "utter_consult_professional"
 # Said when a conversation is deleted; the tracker store deletes the conversation on
 # seeing it (addons/tracker_store.py), so the deletion needs no action server.
 CONVERSATION_DELETED_RESPONSE = "utter_conversation_deleted"
+# After a result, more about the pain: noted (not "I'll ask a few questions"), and said
+# briefly when the possible causes stay the same (not the whole result again).
+NOTED_AFTER_RESULT = "utter_noted_after_result"
+RESULT_UNCHANGED = "utter_result_unchanged"
 # The screen's responses (text from the slot safety_text); one per kind of message.
 SAFETY_RESPONSES = {
     "emergency": "utter_safety_emergency",

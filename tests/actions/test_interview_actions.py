@@ -141,3 +141,27 @@ async def test_stop_with_nothing_recorded_has_no_summary(dispatcher, domain):
     events = await ActionStopInterview().run(dispatcher, tracker, domain)
     assert slot_events(events) == {"requested_slot": None}
     assert texts(dispatcher) == ["No problem, let's stop the questions here."]
+
+
+# ----------------------------------------------------------------- after a result
+async def test_more_about_the_pain_after_a_result_is_noted_not_introduced_as_questions(dispatcher, domain):
+    action = interview_actions.ActionStartInterview()
+    slots = {**DISC, "possible_causes": ["herniated_disc"], "triage_level": "routine"}
+    await action.run(dispatcher, make_tracker("my lower back hurts", "describe_pain", slots), domain)
+    assert responses(dispatcher) == ["utter_noted_after_result"]
+
+
+async def test_the_same_result_again_is_said_briefly_with_the_summary(dispatcher, domain):
+    ranked = [c.condition_id for c in rank_causes(SymptomRecord.from_slots(DISC).features())]
+    changes = await conclude(dispatcher, domain, {**DISC, "possible_causes": ranked, "triage_level": "routine"})
+    assert changes == {}
+    assert responses(dispatcher) == ["utter_result_unchanged", None]
+    assert texts(dispatcher)[1].startswith("You told me:"), texts(dispatcher)
+
+
+async def test_the_same_result_at_urgent_level_still_starts_with_the_urgent_instruction(dispatcher, domain):
+    slots = {**DISC, "triage_level": "urgent", "red_flags": ["fever"]}
+    ranked = [c.condition_id for c in rank_causes(SymptomRecord.from_slots(slots).features())]
+    await conclude(dispatcher, domain, {**slots, "possible_causes": ranked})
+    assert texts(dispatcher)[0] == URGENT_REMINDER
+    assert responses(dispatcher) == [None, "utter_result_unchanged", None]

@@ -58,6 +58,23 @@ async def test_full_interview_ends_with_causes_summary_and_consult(conversation)
     assert any(t.startswith("You told me:") for t in texts)
 
 
+async def test_describing_the_pain_again_after_the_result_is_noted_not_a_new_interview(conversation):
+    """Found by the benchmark's long conversation: each new description after a result got
+    "I'll ask a few quick questions" and no question, and the whole result again."""
+    await conversation.say("my back hurts")
+    await answer_until_done(conversation)
+    before = len(await conversation.responses())
+    for text in ("my lower back hurts", "it still goes down below the knee"):
+        replies = await conversation.say(text)
+        said = [m.get("text") or "" for m in replies]
+        names = (await conversation.responses())[before:]
+        before += len(names)
+        assert "utter_start_interview" not in names and not asked(names), (text, names)
+        assert names[0] == "utter_noted_after_result" and "utter_result_unchanged" in names, (text, names)
+        assert not any("possible causes that fit" in t for t in said), said
+        assert any(t.startswith("You told me:") for t in said) and names[-1] == CONSULT, said
+
+
 async def test_facts_given_up_front_are_not_asked_again(conversation):
     await conversation.say(
         "my lower back hurts and it shoots down my left leg below the knee with pins and needles, "
