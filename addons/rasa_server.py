@@ -1,4 +1,4 @@
-"""Prepared by the Rasa server's launcher (addons/launch.py) before Rasa starts: two repairs
+"""Prepared by the Rasa server's launcher (addons/launch.py) before Rasa starts: repairs
 to per-message costs that the profile in docs/performance.md found inside Rasa 3.6 (and one
 to its start-up, in ``prepare``). None changes what Rasa decides or says;
 tests/unit/test_rasa_server.py checks the repairs.
@@ -9,12 +9,33 @@ tests/unit/test_rasa_server.py checks the repairs.
   accepts valid responses; an invalid one still goes through Rasa's own code and error.
 - Every event read back (from the tracker store or an action's response) finds its class by
   walking all Event subclasses, for each event. Here the answer is kept per type name.
+- ``DialogueStateTracker.applied_events`` (the conversation without the events that were
+  undone: restarts, rewinds, a form's own earlier turns) is worked out again from the first
+  event each time it is asked, several times per prediction, so a message's cost grew with
+  the length of the conversation. It is a left-to-right pass over the events, so each
+  tracker keeps where its last pass ended and carries on from there while the events it
+  passed are still its first events, unchanged, and no new form name appeared (the pass
+  treats a form's actions differently once the form has been seen anywhere in the
+  conversation); otherwise it starts again from the first event as Rasa does.
+- ``Domain.states_for_tracker_history`` (the dialogue state before every action so far, which
+  the rules are matched against) replays every applied event into a fresh tracker for each
+  prediction. It is a left-to-right pass too: each tracker keeps the pass up to the action
+  before its latest user message (and before the running form's first step, since a form's
+  later steps undo back to it); a later call that finds those same applied events first
+  carries on from there on a copy, and replays only the rest.
+- ``DialogueStateTracker.copy`` (made before every action is run) replays every event into a
+  new tracker. A tracker's state is by Rasa's design what replaying its events gives, so
+  the copy takes the events and that state as they are (not when the tracker keeps a
+  bounded event history, where the two can differ).
 """
 
 from __future__ import annotations
 
+import copy
 import functools
-from typing import Any, Dict, Optional, Text, Type
+import operator
+from itertools import islice
+from typing import Any, Dict, List, Optional, Set, Text, Type
 
 
 def _response_validator() -> Any:
@@ -52,6 +73,258 @@ def install() -> None:
         return found
 
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign, assignment]
+
+    for cls, name, repaired in _replaced_methods():
+        RASA_ORIGINALS.setdefault((cls, name), cls.__dict__[name])
+        setattr(cls, name, repaired)
+
+
+def _replaced_methods() -> List[tuple]:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    return [
+        (DialogueStateTracker, "applied_events", applied_events),
+        (DialogueStateTracker, "copy", copy_tracker),
+        (Domain, "states_for_tracker_history", states_for_tracker_history),
+    ]
+
+
+# Rasa's own versions of the methods install() replaced, for comparing the repairs with them
+# (tests/support/repairs.py).
+RASA_ORIGINALS: Dict[tuple, Any] = {}
+
+
+# What each event class does in the applied-events pass (Rasa asks isinstance, in this order).
+_RESET, _ACTION_REVERTED, _UTTERANCE_REVERTED, _ACTION, _LOOP, _OTHER = range(6)
+_PASS_STATE = "_applied_events_pass"  # tracker attribute: (events passed, form names, applied)
+
+
+@functools.cache
+def _role(event_class: type) -> int:
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        ActiveLoop,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+    )
+
+    for role, classes in (
+        (_RESET, (Restarted, SessionStarted)),
+        (_ACTION_REVERTED, ActionReverted),
+        (_UTTERANCE_REVERTED, UserUtteranceReverted),
+        (_ACTION, ActionExecuted),
+        (_LOOP, ActiveLoop),
+    ):
+        if issubclass(event_class, classes):
+            return role
+    return _OTHER
+
+
+def _loop_names(events: Any) -> Set[Text]:
+    return {event.name for event in events if _role(type(event)) == _LOOP and event.name}
+
+
+def _undo_till(event_class: type, applied: List[Any]) -> None:
+    """Rasa's ``_undo_till_previous`` without copying the list each time."""
+    while applied:
+        if isinstance(applied.pop(), event_class):
+            return
+
+
+def _undo_loop_turns(loop_name: Text, applied: List[Any]) -> None:
+    """Rasa's ``_undo_till_previous_loop_execution`` without copying the list each time:
+    back to the loop's previous execution, drop the actions and user messages, keep the rest."""
+    from rasa.shared.core.events import ActionExecuted, DefinePrevUserUtteredFeaturization, UserUttered
+
+    start = len(applied)
+    while start > 0:
+        event = applied[start - 1]
+        if isinstance(event, ActionExecuted) and event.action_name == loop_name:
+            break
+        start -= 1
+    dropped = (ActionExecuted, UserUttered, DefinePrevUserUtteredFeaturization)
+    applied[start:] = [event for event in applied[start:] if not isinstance(event, dropped)]
+
+
+def _applied_pass(tracker: Any, events: Any, applied: List[Any], loop_names: Set[Text]) -> List[Any]:
+    """Rasa 3.6's ``applied_events`` loop over ``events``, starting from ``applied``."""
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    for event in events:
+        role = _role(type(event))
+        if role == _RESET:
+            applied = []
+        elif role == _ACTION_REVERTED:
+            _undo_till(ActionExecuted, applied)
+        elif role == _UTTERANCE_REVERTED:
+            _undo_till(UserUttered, applied)
+            _undo_till(ActionExecuted, applied)
+        elif (
+            role == _ACTION
+            and event.action_name in loop_names
+            and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+        ):
+            _undo_loop_turns(event.action_name, applied)
+        else:
+            applied.append(event)
+    return applied
+
+
+def applied_events(self: Any) -> List[Any]:
+    """``DialogueStateTracker.applied_events``, carried on from the tracker's previous pass."""
+    events = self.events
+    state = self.__dict__.get(_PASS_STATE)
+    applied: Optional[List[Any]] = None
+    if state is not None:
+        passed, loop_names, passed_applied = state
+        if len(passed) <= len(events) and all(map(operator.is_, passed, events)):
+            new = list(islice(events, len(passed), None))
+            if _loop_names(new) <= loop_names:
+                applied = _applied_pass(self, new, list(passed_applied), loop_names)
+    if applied is None:
+        loop_names = _loop_names(events)
+        applied = _applied_pass(self, events, [], loop_names)
+    self.__dict__[_PASS_STATE] = (list(events), loop_names, applied)
+    return list(applied)
+
+
+_STATES_PASS = "_states_passes"  # tracker attribute: a _StatesPass per set of options
+
+
+class _StatesPass:
+    """``Domain.states_for_tracker_history``'s loop, stopped after ``len(events)`` applied events."""
+
+    def __init__(self, domain: Any, options: tuple, rule_only_data: Any, replay: Any) -> None:
+        self.domain, self.options, self.rule_only_data = domain, options, rule_only_data
+        self.events: List[Any] = []
+        self.replay = replay  # the tracker after ``events``; no one else holds it
+        self.states: List[Dict[Text, Any]] = []
+        self.last_ml_action_sub_state: Any = None
+        self.turn_was_hidden = False
+
+    def matches(self, domain: Any, options: tuple, rule_only_data: Any, applied: List[Any]) -> bool:
+        return (
+            self.domain is domain
+            and self.options == options
+            and self.rule_only_data == rule_only_data
+            and len(self.events) <= len(applied)
+            and all(map(operator.is_, self.events, applied))
+        )
+
+    def copy(self) -> "_StatesPass":
+        twin = copy.copy(self)
+        twin.events, twin.states, twin.replay = list(self.events), list(self.states), _replay_copy(self.replay)
+        return twin
+
+    def advance(self, events: List[Any]) -> None:
+        from rasa.shared.core.events import ActionExecuted
+
+        for event in events:
+            if isinstance(event, ActionExecuted):
+                self._add_state(event.hide_rule_turn)
+            self.replay.update(event)
+        self.events.extend(events)
+
+    def finish(self) -> List[Dict[Text, Any]]:
+        """The states, with the state after the last event; Rasa's callers change them, so
+        they get their own copies."""
+        self._add_state(False)
+        return [{key: dict(sub_state) for key, sub_state in state.items()} for state in self.states]
+
+    def _add_state(self, hide_rule_turn: bool) -> None:
+        # Rasa 3.6's Domain.states_for_tracker_history, one iteration.
+        from rasa.shared.core.constants import PREVIOUS_ACTION
+
+        domain, tr = self.domain, self.replay
+        omit_unset_slots, ignore_rule_only_turns = self.options
+        if ignore_rule_only_turns:
+            if not self.turn_was_hidden:
+                self.last_ml_action_sub_state = domain._get_prev_action_sub_state(tr)
+            if not tr.followup_action and tr.latest_action_name != tr.active_loop_name:
+                self.turn_was_hidden = hide_rule_turn
+            if self.turn_was_hidden:
+                return
+        state = domain.get_active_state(tr, omit_unset_slots=omit_unset_slots)
+        if ignore_rule_only_turns:
+            domain._remove_rule_only_features(state, self.rule_only_data)
+            if self.states:
+                domain._substitute_rule_only_user_input(state, self.states[-1])
+            if self.last_ml_action_sub_state:
+                state[PREVIOUS_ACTION] = self.last_ml_action_sub_state
+        self.states.append(domain._clean_state(state))
+
+
+def _replay_copy(replay: Any) -> Any:
+    """A replay tracker's copy, for the states only: its slots and active loop are changed in
+    place by later events, the rest is replaced; its events are not read by the states."""
+    twin = copy.copy(replay)
+    twin.events = replay._create_events([])
+    twin.slots = {name: copy.copy(slot) for name, slot in replay.slots.items()}
+    twin.active_loop = copy.copy(replay.active_loop)
+    return twin
+
+
+def _settled_length(applied: List[Any], loop_names: Set[Text]) -> int:
+    """How many of the first applied events no later event is expected to undo: those before
+    the action preceding the latest user message (a rewind goes back to it) and before the
+    running form's first step (its later steps undo back to that one). A guess only: a pass
+    is carried on only after checking that its events are still the first applied ones."""
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, UserUttered
+
+    settled = len(applied)
+    latest_user = next((i for i in range(len(applied) - 1, -1, -1) if isinstance(applied[i], UserUttered)), None)
+    if latest_user is not None:
+        settled = next((i for i in range(latest_user - 1, -1, -1) if isinstance(applied[i], ActionExecuted)), 0)
+    for index in range(len(applied) - 1, -1, -1):
+        event = applied[index]
+        if isinstance(event, ActiveLoop) and event.name is None:
+            break  # a form that finished: nothing undoes back to its steps
+        if isinstance(event, ActionExecuted) and event.action_name in loop_names:
+            settled = min(settled, index)
+    return settled
+
+
+def states_for_tracker_history(
+    self: Any,
+    tracker: Any,
+    omit_unset_slots: bool = False,
+    ignore_rule_only_turns: bool = False,
+    rule_only_data: Optional[Dict[Text, Any]] = None,
+) -> List[Dict[Text, Any]]:
+    """``Domain.states_for_tracker_history``, carried on from the tracker's settled pass."""
+    applied = tracker.applied_events()
+    options = (omit_unset_slots, ignore_rule_only_turns)
+    passes = tracker.__dict__.setdefault(_STATES_PASS, {})
+    saved = passes.get(options)
+    if saved is None or not saved.matches(self, options, rule_only_data, applied):
+        saved = passes[options] = _StatesPass(self, options, rule_only_data, tracker.init_copy())
+    pass_state = tracker.__dict__.get(_PASS_STATE)
+    loop_names = pass_state[1] if pass_state is not None else _loop_names(tracker.events)
+    settled = _settled_length(applied, loop_names)
+    if settled > len(saved.events):
+        saved.advance(applied[len(saved.events) : settled])
+    working = saved.copy()
+    working.advance(applied[len(saved.events) :])
+    return working.finish()
+
+
+def copy_tracker(self: Any) -> Any:
+    """``DialogueStateTracker.copy`` without replaying the events (see the module docstring)."""
+    if self._max_event_history is not None:
+        return self.travel_back_in_time(float("inf"))  # Rasa's copy
+    twin = self.init_copy()  # as Rasa's copy: the sender, slot definitions, rule flag
+    twin.events.extend(self.events)
+    twin.slots = {name: copy.copy(slot) for name, slot in self.slots.items()}
+    twin._paused = self._paused
+    twin.followup_action = self.followup_action
+    twin.latest_action = dict(self.latest_action) if self.latest_action is not None else None
+    twin.latest_message = self.latest_message
+    twin.latest_bot_utterance = self.latest_bot_utterance
+    twin.active_loop = copy.copy(self.active_loop)
+    return twin
 
 
 def prepare() -> None:

@@ -64,6 +64,9 @@ async def agent(trained_model, action_server):
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
+    import addons.rasa_server
+
+    addons.rasa_server.install()  # the server's per-message repairs (addons/launch.py): conversations run as served
     return Agent.load(str(trained_model), action_endpoint=EndpointConfig(action_server.action_url))
 
 

@@ -1,16 +1,37 @@
 """addons/rasa_server.py's repairs leave Rasa's answers unchanged: every event type resolves
-to the class Rasa's own lookup finds, and action responses are accepted and refused exactly
-as Rasa's own check does, with Rasa's error."""
+to the class Rasa's own lookup finds, action responses are accepted and refused exactly
+as Rasa's own check does, with Rasa's error, and the tracker passes (applied events,
+dialogue states, copies) answer as Rasa's own after every event of conversations built to
+reach each rule of those passes. tests/conversations/test_rasa_repairs.py checks the same
+through the trained assistant."""
 
 from __future__ import annotations
+
+from typing import List
 
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import Event
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    FollowupAction,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.utils.common import all_subclasses
 
 import addons.rasa_server
+from tests.support.repairs import checking_repairs
+from tests.support.stack import ROOT
 
 VALID = [
     {"events": [], "responses": []},
@@ -30,6 +51,8 @@ def repaired(monkeypatch):
     rasa_resolve = Event.__dict__["resolve_by_type"]
     monkeypatch.setattr(Event, "resolve_by_type", rasa_resolve)
     monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+    for cls, name, _ in addons.rasa_server._replaced_methods():
+        monkeypatch.setattr(cls, name, cls.__dict__[name])
     expected = {cls.type_name: rasa_resolve.__func__(cls.type_name) for cls in all_subclasses(Event)}
     addons.rasa_server.install()
     return expected
@@ -59,3 +82,143 @@ def test_valid_action_responses_are_accepted(repaired, response):
 def test_invalid_action_responses_get_rasas_error(repaired, response):
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         RemoteAction("action_x", None)._validate_action_result(response)
+
+
+# --- the tracker passes: applied events, dialogue states, copies --------------------------
+FORM = "symptom_form"
+
+
+def _user(text: str, intent: str = "describe_pain") -> UserUttered:
+    return UserUttered(text, intent={"name": intent, "confidence": 1.0})
+
+
+def _form_turns() -> List[Event]:
+    """A form run the way Rasa records it: activated, asked, answered, a question in between
+    (an unhappy path: rejected, another action), resumed, finished."""
+    return [
+        ActionExecuted(ACTION_LISTEN_NAME),
+        _user("my lower back hurts"),
+        ActionExecuted(FORM),
+        ActiveLoop(FORM),
+        SlotSet("requested_slot", "pain_spreads"),
+        BotUttered("Does it spread?"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        _user("down my leg", "inform"),
+        ActionExecuted(FORM),
+        SlotSet("pain_spreads", "below_knee"),
+        SlotSet("requested_slot", "nerve_symptoms"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        _user("what is sciatica", "ask_condition"),
+        ActionExecutionRejected(FORM),
+        ActionExecuted("action_answer_condition"),
+        BotUttered("Sciatica is..."),
+        ActionExecuted(FORM),
+        SlotSet("requested_slot", "nerve_symptoms"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        _user("pins and needles", "inform"),
+        ActionExecuted(FORM),
+        SlotSet("nerve_symptoms", ["tingling"]),
+        SlotSet("requested_slot", None),
+        ActiveLoop(None),
+        ActionExecuted("action_conclude_interview"),
+        BotUttered("Possible causes..."),
+        ActionExecuted("utter_consult_professional"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+    ]
+
+
+def _rewinds() -> List[Event]:
+    return [
+        _user("asdf", "nlu_fallback"),
+        ActionExecuted("action_not_understood"),
+        UserUtteranceReverted(),
+        ActionExecuted("utter_greet"),
+        ActionReverted(),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        _user("hi", "greet"),
+        ActionExecuted("utter_greet"),
+        FollowupAction("utter_consult_professional"),
+        ActionExecuted("utter_consult_professional"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+    ]
+
+
+SEQUENCES = {
+    "form": [ActionExecuted(ACTION_LISTEN_NAME)] + _form_turns(),
+    "form twice": _form_turns() + _form_turns(),
+    "rewinds": [ActionExecuted(ACTION_LISTEN_NAME)] + _rewinds() + _form_turns(),
+    "restart and new session": _form_turns() + [Restarted()] + _rewinds() + [SessionStarted()] + _form_turns(),
+    # A form's name seen only after actions of that name: the whole pass changes.
+    "late form name": [ActionExecuted(ACTION_LISTEN_NAME), _user("hi"), ActionExecuted(FORM), ActionExecuted(FORM)]
+    + _form_turns(),
+}
+
+
+@pytest.fixture(scope="module")
+def domain():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.mark.parametrize("name", sorted(SEQUENCES))
+def test_tracker_passes_agree_with_rasa_event_by_event(domain, name):
+    """The tracker grows one event at a time, as in a conversation; after each event every
+    replaced method answers as Rasa's own, with the options the policies use."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rule_only = {"rule_only_slots": ["safety_step"], "rule_only_loops": []}
+    with checking_repairs() as checks:
+        tracker = DialogueStateTracker("someone", domain.slots)
+        for event in SEQUENCES[name]:
+            tracker.update(event, domain)
+            tracker.applied_events()
+            domain.states_for_tracker_history(tracker)
+            domain.states_for_tracker_history(
+                tracker, omit_unset_slots=True, ignore_rule_only_turns=True, rule_only_data=rule_only
+            )
+            tracker.copy()
+    assert not checks.differences, "\n".join(checks.differences)
+    assert checks.calls["states_for_tracker_history"] == 2 * len(SEQUENCES[name])
+
+
+def test_a_pass_is_not_carried_on_over_replaced_events(domain):
+    """Events replaced under a tracker (as a tracker store read does) start the pass again."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    with checking_repairs() as checks:
+        tracker = DialogueStateTracker.from_events("someone", SEQUENCES["form"], slots=domain.slots)
+        domain.states_for_tracker_history(tracker)
+        tracker.events.clear()
+        tracker._reset()
+        for event in SEQUENCES["rewinds"]:
+            tracker.update(event)
+        domain.states_for_tracker_history(tracker)
+        tracker.applied_events()
+    assert checks.calls["states_for_tracker_history"] == 2
+    assert not checks.differences, "\n".join(checks.differences)
+
+
+def test_returned_states_are_the_callers_own(domain):
+    """Rasa's featurizer edits the states it is given; the kept pass must not see that."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    with checking_repairs() as checks:
+        tracker = DialogueStateTracker.from_events("someone", SEQUENCES["form"][:10], slots=domain.slots)
+        for state in domain.states_for_tracker_history(tracker):
+            for sub_state in state.values():
+                sub_state.clear()
+        for event in SEQUENCES["form"][10:]:
+            tracker.update(event)
+            domain.states_for_tracker_history(tracker)
+    assert not checks.differences, "\n".join(checks.differences)
+
+
+def test_a_bounded_history_is_copied_by_replaying(domain):
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    with checking_repairs() as checks:
+        tracker = DialogueStateTracker.from_events("someone", SEQUENCES["form twice"], slots=domain.slots)
+        tracker._max_event_history = 5
+        tracker.copy()
+    assert checks.calls["copy"] == 1 and not checks.differences
