@@ -1,4 +1,9 @@
-"""Answers to questions about conditions, treatments and anatomy, from the content module."""
+"""Answers to questions about conditions, treatments and anatomy, from the content module.
+
+Outside the interview an answer carries on with ``offer_if_own_pain`` in the same action
+(a question that also describes the person's pain is offered the symptom questions):
+one action-server round trip per question instead of two. During the interview the
+answer is all, and the form asks its question again."""
 
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
@@ -6,9 +11,10 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.interview import offer_if_own_pain
 from actions.screening import latest_analysis, say
 from bot import replies
-from bot.contract import CONSULT_PROFESSIONAL
+from bot.contract import CONSULT_PROFESSIONAL, SYMPTOM_FORM
 
 
 def _topic(tracker: Tracker, label: Text) -> Optional[Text]:
@@ -34,7 +40,9 @@ class _AnswerAction(Action, ABC):
         topic_id = _topic(tracker, self.label)
         for message in self.answer(topic_id) if topic_id else self.not_found():
             say(dispatcher, message)
-        return []
+        if tracker.active_loop_name == SYMPTOM_FORM:
+            return []
+        return offer_if_own_pain(dispatcher, tracker)
 
 
 class ActionAnswerCondition(_AnswerAction):

@@ -1,5 +1,6 @@
 """The symptom interview form: what to ask next, short answers, and the result."""
 
+from abc import ABC, abstractmethod
 from typing import Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -139,32 +140,39 @@ def offer_interview(dispatcher: CollectingDispatcher, tracker: Tracker, response
     return changed_slots(tracker, {INTERVIEW_OFFERED: True})
 
 
-class ActionOfferInterview(Action):
+def offer_if_own_pain(
+    dispatcher: CollectingDispatcher, tracker: Tracker, otherwise: Optional[Text] = None
+) -> List[Dict]:
     """After an answer outside the interview: a message that also describes the person's
     own pain ("is it just a pulled muscle? my calf is swollen") is offered the symptom
-    questions, and what it said is kept for them."""
+    questions, and what it said is kept for them; otherwise the response ``otherwise``, if any."""
+    analysis = latest_analysis(tracker)
+    if not (interview.describes_own_pain(analysis) and may_offer_interview(tracker)):
+        if otherwise:
+            dispatcher.utter_message(response=otherwise)
+        # Always an event, even when nothing changes: the safety policy reads a custom
+        # action that leaves no trace as one the action server never ran (addons/safety.py).
+        return _offer_done(tracker) or [SlotSet(INTERVIEW_OFFERED, False)]
+    record = SymptomRecord.from_slots(tracker.slots)
+    record.update(analysis)
+    events = offer_interview(dispatcher, tracker, "utter_offer_interview")
+    return changed_slots(tracker, record.to_slots()) + events
 
-    # Said instead, when the message does not describe the person's pain.
-    otherwise: Optional[Text] = None
 
+class _OfferingAction(Action, ABC):
+    """Says ``otherwise``, unless the message describes the person's pain: then the offer."""
+
+    otherwise: Text = ""
+
+    @abstractmethod
     def name(self) -> Text:
-        return "action_offer_interview"
+        """The action's name in the domain."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        analysis = latest_analysis(tracker)
-        if not (interview.describes_own_pain(analysis) and may_offer_interview(tracker)):
-            if self.otherwise:
-                dispatcher.utter_message(response=self.otherwise)
-            # Always an event, even when nothing changes: the safety policy reads a custom
-            # action that leaves no trace as one the action server never ran (addons/safety.py).
-            return _offer_done(tracker) or [SlotSet(INTERVIEW_OFFERED, False)]
-        record = SymptomRecord.from_slots(tracker.slots)
-        record.update(analysis)
-        events = offer_interview(dispatcher, tracker, "utter_offer_interview")
-        return changed_slots(tracker, record.to_slots()) + events
+        return offer_if_own_pain(dispatcher, tracker, self.otherwise)
 
 
-class ActionOutOfScope(ActionOfferInterview):
+class ActionOutOfScope(_OfferingAction):
     """Out of scope, unless the message describes the person's pain: then the offer."""
 
     otherwise = "utter_out_of_scope"
@@ -173,7 +181,7 @@ class ActionOutOfScope(ActionOfferInterview):
         return "action_out_of_scope"
 
 
-class ActionNotUnderstood(ActionOfferInterview):
+class ActionNotUnderstood(_OfferingAction):
     """Not understood, unless the message describes the person's pain: then the offer."""
 
     otherwise = "utter_default"

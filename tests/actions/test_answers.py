@@ -21,9 +21,35 @@ DOSE = re.compile(
 
 async def answer(action, dispatcher, domain, text, intent, entities=None):
     events = await action.run(dispatcher, make_tracker(text, intent, entities=entities), domain)
-    assert events == []  # answers never touch the interview or triage slots
+    # A plain question touches no interview or triage slot: the only event says no offer was made.
+    assert events == [{"event": "slot", "timestamp": None, "name": "interview_offered", "value": False}]
     assert all(r is None for r in responses(dispatcher))
     return texts(dispatcher)
+
+
+# ----------------------------------------------------------------- the offer after an answer
+async def test_a_question_that_describes_own_pain_is_answered_then_offered_the_questions(dispatcher, domain):
+    tracker = make_tracker("what is sciatica? my lower back hurts and it goes down my leg", "ask_condition")
+    events = await ActionAnswerCondition().run(dispatcher, tracker, domain)
+    said, names = texts(dispatcher), responses(dispatcher)
+    assert said[0].startswith("Sciatica:")
+    assert names[-1] == "utter_offer_interview"  # the offer comes after the answer
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["interview_offered"] is True
+    assert slots["pain_location"]  # what it said is kept for the questions
+
+
+async def test_during_the_interview_the_answer_is_all(dispatcher, domain):
+    tracker = make_tracker(
+        "what is sciatica? my lower back hurts",
+        "ask_condition",
+        slots={"interview_offered": True, "requested_slot": "pain_spreads"},
+        active_loop="symptom_form",
+    )
+    events = await ActionAnswerCondition().run(dispatcher, tracker, domain)
+    assert events == []  # the form asks its question again; the offer stays as it was
+    assert texts(dispatcher)[0].startswith("Sciatica:")
+    assert "utter_offer_interview" not in responses(dispatcher)
 
 
 # ----------------------------------------------------------------- conditions
