@@ -258,12 +258,20 @@ class _StatesPass:
 
 
 def _replay_copy(replay: Any) -> Any:
-    """A replay tracker's copy, for the states only: its slots and active loop are changed in
-    place by later events, the rest is replaced; its events are not read by the states."""
-    twin = copy.copy(replay)
-    twin.events = replay._create_events([])
-    twin.slots = {name: copy.copy(slot) for name, slot in replay.slots.items()}
-    twin.active_loop = copy.copy(replay.active_loop)
+    """A replay tracker's copy, for the states only (they never read its events)."""
+    return _with_state_of(replay, replay.init_copy())
+
+
+def _with_state_of(source: Any, twin: Any) -> Any:
+    """``twin`` given what replaying ``source``'s events gave it; the slots and the active loop,
+    which later events change in place, as copies."""
+    twin.slots = {name: copy.copy(slot) for name, slot in source.slots.items()}
+    twin._paused = source._paused
+    twin.followup_action = source.followup_action
+    twin.latest_action = dict(source.latest_action) if source.latest_action is not None else None
+    twin.latest_message = source.latest_message
+    twin.latest_bot_utterance = source.latest_bot_utterance
+    twin.active_loop = copy.copy(source.active_loop)
     return twin
 
 
@@ -317,14 +325,7 @@ def copy_tracker(self: Any) -> Any:
         return self.travel_back_in_time(float("inf"))  # Rasa's copy
     twin = self.init_copy()  # as Rasa's copy: the sender, slot definitions, rule flag
     twin.events.extend(self.events)
-    twin.slots = {name: copy.copy(slot) for name, slot in self.slots.items()}
-    twin._paused = self._paused
-    twin.followup_action = self.followup_action
-    twin.latest_action = dict(self.latest_action) if self.latest_action is not None else None
-    twin.latest_message = self.latest_message
-    twin.latest_bot_utterance = self.latest_bot_utterance
-    twin.active_loop = copy.copy(self.active_loop)
-    return twin
+    return _with_state_of(self, twin)
 
 
 def prepare() -> None:
