@@ -229,16 +229,27 @@ render_nginx() {
   local servers="" actions="" user=""
   for i in $(seq 1 "$REPLICAS"); do servers+="        server 127.0.0.1:$(( CLUSTER_RASA_PORT + i - 1 )) max_fails=1 fail_timeout=10s;"$'\n'; done
   for i in $(seq 1 "$ACTION_SERVERS"); do actions+="        server 127.0.0.1:$(( CLUSTER_ACTION_PORT + i - 1 )) max_fails=1 fail_timeout=10s;"$'\n'; done
-  # As root, nginx's workers run as nobody: they only need to read web/.
-  [ "$(id -u)" -ne 0 ] || user="user nobody nogroup;"
+  local web_root="$ROOT/web"
   mkdir -p "$CLUSTER_DIR/nginx"
-  SERVERS="$servers" ACTIONS="$actions" NGINX_USER="$user" "$VENV/bin/python" - "$ROOT/deploy/nginx/cluster.conf.template" <<'PY' > "$CLUSTER_DIR/nginx/nginx.conf"
+  # As root, nginx's workers run as nobody: they only need to read web/. A checkout nobody
+  # cannot reach (one under a private temporary directory) gets its static files served
+  # from a copy beside the cluster's data, which must be reachable anyway (PostgreSQL).
+  if [ "$(id -u)" -eq 0 ]; then
+    user="user nobody nogroup;"
+    if ! runuser -u nobody -- test -r "$web_root/index.html" 2>/dev/null; then
+      web_root="$CLUSTER_DIR/nginx/web"
+      rm -rf "$web_root" && mkdir -p "$web_root"
+      tar -C "$ROOT/web" --exclude=./node_modules -cf - . | tar -C "$web_root" -xf -
+      chmod -R a+rX "$web_root"
+    fi
+  fi
+  SERVERS="$servers" ACTIONS="$actions" NGINX_USER="$user" WEB_ROOT="$web_root" "$VENV/bin/python" - "$ROOT/deploy/nginx/cluster.conf.template" <<'PY' > "$CLUSTER_DIR/nginx/nginx.conf"
 import os, sys
 text = open(sys.argv[1]).read()
 values = {"DIR": os.environ["CLUSTER_DIR"], "USER": os.environ["NGINX_USER"], "RATE": os.environ["CLUSTER_RATE_LIMIT"],
           "RASA_SERVERS": os.environ["SERVERS"].rstrip("\n"), "ACTION_SERVERS": os.environ["ACTIONS"].rstrip("\n"),
           "PORT": os.environ["CLUSTER_PORT"], "ACTIONS_PORT": os.environ["CLUSTER_ACTIONS_PORT"],
-          "WEB_ROOT": os.path.join(os.environ["ROOT"], "web"),
+          "WEB_ROOT": os.environ["WEB_ROOT"],
           "LOCATIONS": os.path.join(os.environ["ROOT"], "deploy", "nginx", "backpain-locations.conf")}
 for key, value in values.items():
     text = text.replace(f"@@{key}@@", value)
