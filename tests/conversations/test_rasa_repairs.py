@@ -1,4 +1,5 @@
-"""addons/rasa_server.py's tracker passes answer as Rasa's own through the trained assistant.
+"""addons/rasa_server.py's replacements of Rasa methods (the tracker passes, the slot copy, the
+graph runner) answer as Rasa's own through the trained assistant.
 
 Every call of a replaced method during these conversations also runs Rasa's original and
 the two answers are compared (tests/support/repairs.py): the simulated patients' whole
@@ -28,7 +29,8 @@ async def test_patients_and_explored_conversations(agent):
             await explorer.conversation()
     assert not checks.differences, "\n".join(checks.differences)
     # Each method was really exercised, many times over.
-    assert min(checks.calls.get(name, 0) for name in ("applied_events", "copy", "states_for_tracker_history")) > 1000
+    replaced = ("applied_events", "copy", "states_for_tracker_history", "__copy__", "run")
+    assert min(checks.calls.get(name, 0) for name in replaced) > 1000, checks.calls
 
 
 @pytest.mark.timeout(900)
@@ -49,3 +51,4 @@ async def test_long_conversation_across_session_rollovers(trained_model, action_
             assert await agent.handle_text(script[turn % len(script)], sender_id="long")
     assert not checks.differences, "\n".join(checks.differences)
     assert checks.calls["states_for_tracker_history"] > len(script) * 8
+

@@ -1,4 +1,4 @@
-"""Checks addons/rasa_server.py's repaired tracker methods against Rasa's own, call by call.
+"""Checks addons/rasa_server.py's replacements of Rasa methods against Rasa's own, call by call.
 
 ``checking_repairs()`` installs the repairs with a check around each replaced method: every
 call also runs Rasa's original (with Rasa's own versions of all the replaced methods in
@@ -9,6 +9,7 @@ answer is the one returned, so a conversation runs exactly as it does on the ser
 from __future__ import annotations
 
 import contextlib
+import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List
 
@@ -51,7 +52,51 @@ def _difference(name: str, got: Any, expected: Any) -> str | None:
         got, expected = tracker_state(got), tracker_state(expected)
         keys = [key for key in got if got[key] != expected[key]]
         return f"differs in {keys}" if keys else None
+    if name == "__copy__":
+        same = type(got) is type(expected) and _by_identity(got.__dict__) == _by_identity(expected.__dict__)
+        return None if same else f"{type(got).__name__} {got.__dict__} != {type(expected).__name__} {expected.__dict__}"
+    if name == "run":
+        keys = [key for key in expected if not _same_output(got.get(key), expected[key])]
+        return f"outputs differ for {keys}" if keys or got.keys() != expected.keys() else None
     return None if got == expected else f"{len(got)} states, first difference at {_first_difference(got, expected)}"
+
+
+def _by_identity(attributes: Dict[str, Any]) -> Dict[str, int]:
+    return {name: id(value) for name, value in attributes.items()}
+
+
+def _same_output(got: Any, expected: Any) -> bool:
+    """A graph node's outputs compared by value: messages by their data and features (Rasa's
+    own Message equality compares a fingerprint cached before the pipeline ran)."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    if isinstance(expected, (list, tuple)):
+        return (
+            type(got) is type(expected)
+            and len(got) == len(expected)
+            and all(_same_output(a, b) for a, b in zip(got, expected, strict=True))
+        )
+    if isinstance(expected, Message):
+        return (
+            isinstance(got, Message)
+            and got.data == expected.data
+            and len(got.features) == len(expected.features)
+            and all(map(_same_features, got.features, expected.features))
+        )
+    return bool(got == expected)
+
+
+def _same_features(got: Any, expected: Any) -> bool:
+    """Rasa's own Features equality cannot compare matrices (their == is elementwise)."""
+    import numpy as np
+
+    if (got.type, got.attribute, got.origin) != (expected.type, expected.attribute, expected.origin):
+        return False
+    if got.is_dense() != expected.is_dense() or got.features.shape != expected.features.shape:
+        return False
+    if got.is_dense():
+        return bool(np.array_equal(got.features, expected.features))
+    return (got.features != expected.features).nnz == 0
 
 
 def _first_difference(got: List[Any], expected: List[Any]) -> int:
@@ -63,14 +108,31 @@ def _first_difference(got: List[Any], expected: List[Any]) -> int:
 @contextlib.contextmanager
 def rasa_only() -> Iterator[None]:
     """Rasa's own versions of the replaced methods, for the duration of the block."""
-    replaced = {key: key[0].__dict__[key[1]] for key in rasa_server.RASA_ORIGINALS}
+    replaced = {key: key[0].__dict__.get(key[1]) for key in rasa_server.RASA_ORIGINALS}
     for (cls, name), original in rasa_server.RASA_ORIGINALS.items():
-        setattr(cls, name, original)
+        _set_or_remove(cls, name, original)
     try:
         yield
     finally:
         for (cls, name), method in replaced.items():
-            setattr(cls, name, method)
+            _set_or_remove(cls, name, method)
+
+
+def _set_or_remove(cls: type, name: str, method: Any) -> None:
+    if method is not None:
+        setattr(cls, name, method)
+    elif name in cls.__dict__:
+        delattr(cls, name)
+
+
+def restore_after(monkeypatch: Any) -> None:
+    """Whatever the replaced methods are now, put back by ``monkeypatch`` after the test."""
+    for cls, name, _ in rasa_server._replaced_methods():
+        if name in cls.__dict__:
+            monkeypatch.setattr(cls, name, cls.__dict__[name])
+        else:
+            monkeypatch.setattr(cls, name, None, raising=False)
+            monkeypatch.delattr(cls, name)
 
 
 def _checked(name: str, repaired: Callable, original: Callable, checks: Checks) -> Callable:
@@ -92,7 +154,10 @@ def checking_repairs() -> Iterator[Checks]:
     methods = rasa_server._replaced_methods()
     before = {(cls, name): cls.__dict__[name] for cls, name, _ in methods}
     for cls, name, repaired in methods:
-        setattr(cls, name, _checked(name, repaired, rasa_server.RASA_ORIGINALS[(cls, name)], checks))
+        # Where Rasa has no such method, Python's own behaviour is the original: a slot's
+        # copy by copy.copy's generic path.
+        original = rasa_server.RASA_ORIGINALS[(cls, name)] or copy.copy
+        setattr(cls, name, _checked(name, repaired, original, checks))
     try:
         yield checks
     finally:

@@ -30,7 +30,7 @@ from rasa.shared.core.events import (
 from rasa.shared.utils.common import all_subclasses
 
 import addons.rasa_server
-from tests.support.repairs import checking_repairs
+from tests.support.repairs import checking_repairs, restore_after
 from tests.support.stack import ROOT
 
 VALID = [
@@ -51,8 +51,7 @@ def repaired(monkeypatch):
     rasa_resolve = Event.__dict__["resolve_by_type"]
     monkeypatch.setattr(Event, "resolve_by_type", rasa_resolve)
     monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
-    for cls, name, _ in addons.rasa_server._replaced_methods():
-        monkeypatch.setattr(cls, name, cls.__dict__[name])
+    restore_after(monkeypatch)
     expected = {cls.type_name: rasa_resolve.__func__(cls.type_name) for cls in all_subclasses(Event)}
     addons.rasa_server.install()
     return expected
@@ -222,3 +221,118 @@ def test_a_bounded_history_is_copied_by_replaying(domain):
         tracker._max_event_history = 5
         tracker.copy()
     assert checks.calls["copy"] == 1 and not checks.differences
+
+
+def test_slot_copies_are_as_pythons_own(domain):
+    """Every slot of the domain, unset and set, copies as copy.copy's generic path copies it,
+    and the copy is its own: setting it leaves the original as it was."""
+    import copy
+
+    with checking_repairs() as checks:
+        for slot in domain.slots:
+            twin = copy.copy(slot)
+            twin.value = "changed"
+            assert slot.value != "changed" and not slot.has_been_set
+            slot_set = copy.copy(slot)
+            slot_set.value = slot_set.initial_value if slot_set.initial_value is not None else "x"
+            copy.copy(slot_set)
+    assert checks.calls["__copy__"] == 3 * len(domain.slots)
+    assert not checks.differences, "\n".join(checks.differences)
+
+
+class _Step:
+    """A toy graph component: adds its config's number to what it is given, counting runs."""
+
+    runs: List[str] = []
+
+    def __init__(self, config, execution_context):
+        self._add = config.get("add", 0)
+        self._raise = config.get("raise")
+        self._name = execution_context.node_name
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context):
+        return cls(config, execution_context)
+
+    def step(self, **given):
+        _Step.runs.append(self._name)
+        if self._raise:
+            raise self._raise("broken node")
+        return self._add + sum(given.values())
+
+
+def _graph_runner(tmp_path, nodes):
+    from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    component = type("Step", (_Step, GraphComponent), {})
+    schema = GraphSchema(
+        {
+            name: SchemaNode(
+                needs=needs, uses=component, constructor_name="create", fn="step", config=config, is_target=target
+            )
+            for name, (needs, config, target) in nodes.items()
+        }
+    )
+    return DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "model"))
+
+
+# A diamond (two nodes need the same one), an input, a node no target needs, two targets.
+DIAMOND = {
+    "source": ({"given": "__input__"}, {"add": 1}, False),
+    "left": ({"x": "source"}, {"add": 10}, False),
+    "right": ({"x": "source"}, {"add": 100}, False),
+    "joined": ({"a": "left", "b": "right"}, {}, True),
+    "aside": ({}, {"add": 5}, True),
+    "unused": ({"x": "joined"}, {}, False),
+}
+
+
+@pytest.mark.parametrize(
+    "inputs, targets",
+    [
+        ({"__input__": 3}, None),
+        ({"__input__": 3}, ["joined"]),
+        ({"__input__": 3}, ["left", "unused"]),
+        (None, ["aside"]),
+        ({"__input__": 3, "left": 0}, ["joined"]),  # an input standing in for a node
+    ],
+)
+def test_the_graph_runs_as_with_dask(tmp_path, inputs, targets):
+    runner = _graph_runner(tmp_path, DIAMOND)
+    with checking_repairs() as checks:
+        _Step.runs.clear()
+        outputs = runner.run(inputs=inputs, targets=targets)
+        repaired_runs = _Step.runs[: len(_Step.runs) // 2]
+    assert checks.calls["run"] == 1 and not checks.differences, "\n".join(checks.differences)
+    # Each node needed ran once, in each of the two runs.
+    assert sorted(repaired_runs) == sorted(set(repaired_runs)) and sorted(_Step.runs[len(repaired_runs) :]) == sorted(
+        repaired_runs
+    )
+    if targets == ["joined"] and inputs == {"__input__": 3}:
+        assert outputs == {"joined": (3 + 1 + 10) + (3 + 1 + 100)}
+
+
+def test_graph_errors_are_rasas(tmp_path, monkeypatch):
+    """An input named as a node, and a node that fails, raise what Rasa's runner raises."""
+    from rasa.engine.exceptions import GraphComponentException, GraphRunError
+
+    restore_after(monkeypatch)
+    nodes = {
+        **DIAMOND,
+        "broken": ({"x": "source"}, {"raise": RuntimeError}, False),
+        "failing": ({}, {"raise": KeyError}, False),
+    }
+    for repaired in (False, True):
+        if repaired:
+            addons.rasa_server.install()
+        runner = _graph_runner(tmp_path, nodes)
+        with pytest.raises(GraphRunError, match="clashes with a node name"):
+            runner.run(inputs={"__input__": "source"}, targets=["joined"])
+        with pytest.raises(GraphComponentException) as failed:
+            runner.run(inputs={"__input__": 3}, targets=["broken"])
+        assert isinstance(failed.value.__cause__, RuntimeError)
+        with pytest.raises(GraphComponentException) as failed:
+            runner.run(targets=["failing"])
+        assert isinstance(failed.value.__cause__, KeyError)
