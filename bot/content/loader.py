@@ -723,11 +723,19 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
 
 
 _cached: Dict[Path, Content] = {}
+_resolved: Dict[Path | str, Path] = {}
 
 
 def get_content(directory: Path | str = DATA_DIR) -> Content:
     """The loaded content, read once per process."""
-    key = Path(directory).resolve()
+    # Resolving a path asks the file system for each of its parts, and this is called
+    # several times per message: an absolute one is resolved once (a relative one depends
+    # on the working directory).
+    key = _resolved.get(directory)
+    if key is None:
+        key = Path(directory).resolve()
+        if Path(directory).is_absolute():
+            _resolved[directory] = key
     if key not in _cached:
         _cached[key] = load_content(key)
     return _cached[key]

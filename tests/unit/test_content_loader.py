@@ -114,8 +114,11 @@ def answer_texts(content: Content) -> Iterator[Tuple[str, str]]:
 
 
 # --------------------------------------------------------------------------- the real data
-def test_real_data_loads_and_is_cached(content):
+def test_real_data_loads_and_is_cached(content, monkeypatch):
     assert get_content() is get_content()
+    # The same directory named another way is the same content, read once.
+    monkeypatch.chdir(DATA_DIR.parent)
+    assert get_content(DATA_DIR.name) is get_content(str(DATA_DIR)) is get_content()
     assert len(content.conditions) >= len(CONDITION_IDS)
 
 
