@@ -13,6 +13,11 @@ import sys
 def main() -> None:
     sys.modules["tensorflow"] = None  # type: ignore[assignment]  # "import tensorflow" raises ImportError
     from rasa_sdk.__main__ import main as rasa_sdk_main
+    from rasa_sdk.executor import ActionExecutor
+
+    from addons.collector import freeze_after
+
+    freeze_after(ActionExecutor, "register_package")  # the actions, bot/ and its content
 
     rasa_sdk_main()
 

@@ -398,5 +398,9 @@ def prepare() -> None:
     # here, before Rasa brings in TensorFlow's thousands of modules, it takes a fraction
     # of the time (docs/performance.md).
     import skops.io  # noqa: F401
+    from rasa.core.agent import Agent
+
+    from addons.collector import freeze_after
 
     install()
+    freeze_after(Agent, "load_model")  # at start-up, and again when a model is replaced

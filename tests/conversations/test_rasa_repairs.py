@@ -52,3 +52,24 @@ async def test_long_conversation_across_session_rollovers(trained_model, action_
     assert not checks.differences, "\n".join(checks.differences)
     assert checks.calls["states_for_tracker_history"] > len(script) * 8
 
+
+def test_the_launchers_model_load_is_frozen_and_a_replaced_model_collected(trained_model, monkeypatch):
+    """addons/launch.py prepares the process (addons/collector.py): the loaded model is out of
+    the collector's examinations, and a model replaced by another load is freed."""
+    import gc
+    import weakref
+
+    from rasa.core.agent import Agent
+
+    import addons.rasa_server
+
+    monkeypatch.setattr(Agent, "load_model", Agent.__dict__["load_model"])
+    try:
+        addons.rasa_server.prepare()
+        agent = Agent.load(str(trained_model))
+        assert gc.get_freeze_count() > 100_000 and len(gc.get_objects()) < gc.get_freeze_count() / 10
+        replaced = weakref.ref(agent.processor)
+        agent.load_model(str(trained_model))
+        assert replaced() is None
+    finally:
+        gc.unfreeze()
