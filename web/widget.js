@@ -38,6 +38,7 @@
       connecting: 'Connecting…',
       offline: 'Connection lost. Trying to reconnect…',
       timeout: "The assistant didn't answer. Please try again in a moment.",
+      notForgotten: 'Your previous conversation could not be deleted from the server yet. This will be tried again automatically.',
       image: 'Image from the assistant',
       newWindow: '(opens in a new window)',
       important: 'Important:',
@@ -79,6 +80,7 @@
       connecting: 'Connexion…',
       offline: 'Connexion perdue. Nouvelle tentative…',
       timeout: "L'assistant n'a pas répondu. Veuillez réessayer dans un instant.",
+      notForgotten: "Votre conversation précédente n'a pas encore pu être effacée du serveur. Cela sera retenté automatiquement.",
       image: "Image envoyée par l'assistant",
       newWindow: '(ouvre une nouvelle fenêtre)',
       important: 'Important :',
@@ -180,6 +182,7 @@
   var prefix = 'bpw:v1:' + options.serverUrl + ':';
   var SESSION_KEY = prefix + 'session';
   var OPEN_KEY = prefix + 'open';
+  var FORGET_KEY = prefix + 'forget';
   function historyKey(id) { return prefix + 'history:' + id; }
 
   function safeSet(s, key, value) {
@@ -210,6 +213,21 @@
     }
   }
   var history = loadHistory(sessionId);
+
+  // Conversations deleted with Start over that the server has not yet confirmed deleting
+  // (server or store unreachable at the time): kept here and deleted at the next chance.
+  function pendingForget() {
+    try {
+      var parsed = JSON.parse(persistent.getItem(FORGET_KEY) || '[]');
+      return Array.isArray(parsed) ? parsed.filter(function (id) { return /^[0-9a-f]{32}$/.test(id); }) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+  function setPendingForget(ids) {
+    if (ids.length) safeSet(persistent, FORGET_KEY, JSON.stringify(ids));
+    else persistent.removeItem(FORGET_KEY);
+  }
 
   function saveHistory() {
     if (history.length > MAX_HISTORY) history = history.slice(-MAX_HISTORY);
@@ -526,7 +544,7 @@
   }
 
   // ---------------------------------------------------------------- status line
-  var statusState = { typing: false, connection: 'idle', timedOut: false };
+  var statusState = { typing: false, connection: 'idle', timedOut: false, notForgotten: false };
   function updateStatus() {
     var text = '';
     var typing = false;
@@ -534,6 +552,7 @@
     else if (statusState.connection === 'offline') text = T.offline;
     else if (statusState.typing) { text = T.typing; typing = true; }
     else if (statusState.timedOut) text = T.timeout;
+    else if (statusState.notForgotten) text = T.notForgotten;
     if (ui.status.textContent !== text) ui.status.textContent = text;
     ui.status.classList.toggle('bpw-status--typing', typing);
     ui.status.classList.toggle('bpw-status--empty', !text);
@@ -558,6 +577,10 @@
   var socket = null;
   var confirmed = false;
   var outbox = [];
+  var forgetting = null; // the id of a deleted conversation this socket is asking the server to delete
+  var forgetTimer = null;
+  var FORGET_ANSWER_MS = 10000;
+  var FORGET_RETRY_MS = 15000;
   var socketIoLoading = null;
 
   function loadSocketIo() {
@@ -586,10 +609,16 @@
       socket = io(options.serverUrl, { path: options.socketPath, withCredentials: false });
       socket.on('connect', function () {
         confirmed = false;
-        socket.emit('session_request', { session_id: sessionId || null });
+        requestSession(true);
       });
       socket.on('session_confirm', function (payload) {
         var id = payload && typeof payload === 'object' ? payload.session_id : payload;
+        if (forgetting) {
+          // The server replaces an id it would not accept: then there is nothing to delete.
+          if (id === forgetting) askToForget();
+          else forgotten(true);
+          return;
+        }
         if (id && id !== sessionId) { // the server chose another id: follow it
           sessionId = String(id);
           safeSet(persistent, SESSION_KEY, sessionId);
@@ -600,8 +629,15 @@
         updateStatus();
         flush();
       });
-      socket.on('bot_uttered', onBotMessage);
+      socket.on('bot_uttered', function (message) {
+        if (!forgetting) onBotMessage(message); // else: a late reply of the deleted conversation
+      });
+      socket.on('conversation_deleted', function (payload) {
+        if (forgetting) forgotten(Boolean(payload && payload.deleted));
+      });
       socket.on('disconnect', function () {
+        clearTimeout(forgetTimer);
+        forgetting = null;
         confirmed = false;
         statusState.connection = 'offline';
         updateStatus();
@@ -614,6 +650,36 @@
       statusState.connection = 'offline';
       updateStatus();
     });
+  }
+
+  /** Joins this conversation; first, if `settle`, asks the server to delete the pending ones. */
+  function requestSession(settle) {
+    clearTimeout(forgetTimer);
+    var pending = settle ? pendingForget() : [];
+    forgetting = pending.length ? pending[0] : null;
+    socket.emit('session_request', { session_id: forgetting || sessionId || null });
+  }
+
+  function askToForget() {
+    forgetTimer = setTimeout(function () { forgotten(false); }, FORGET_ANSWER_MS);
+    socket.emit('delete_conversation', {});
+  }
+
+  function forgotten(deleted) {
+    clearTimeout(forgetTimer);
+    var id = forgetting;
+    forgetting = null;
+    if (deleted) setPendingForget(pendingForget().filter(function (other) { return other !== id; }));
+    if (!deleted) statusState.notForgotten = true;
+    else if (!pendingForget().length) statusState.notForgotten = false;
+    updateStatus();
+    // Deleted: on to the next pending one, if any. Not: back to the conversation, and a retry later.
+    requestSession(deleted);
+    if (!deleted) {
+      forgetTimer = setTimeout(function () {
+        if (socket && socket.connected && confirmed && !forgetting) { confirmed = false; requestSession(true); }
+      }, FORGET_RETRY_MS);
+    }
   }
 
   function flush() {
@@ -809,6 +875,7 @@
   function restart() {
     if (!window.confirm(T.restartConfirm)) return;
     persistent.removeItem(historyKey(sessionId));
+    if (sessionId) setPendingForget(pendingForget().concat([sessionId]));
     sessionId = newSessionId();
     safeSet(persistent, SESSION_KEY, sessionId);
     history = [];
@@ -817,15 +884,13 @@
     setTyping(false);
     statusState.timedOut = false;
     renderHistory();
-    if (socket) { // a new socket id, so the old session's room is left behind
-      var reconnect = function () { confirmed = false; socket.disconnect(); socket.connect(); };
-      if (confirmed) { // the server deletes the old conversation, then the socket starts afresh
-        var timer = setTimeout(reconnect, 3000);
-        socket.once('conversation_deleted', function () { clearTimeout(timer); reconnect(); });
-        socket.emit('delete_conversation', {});
-      } else {
-        reconnect();
-      }
+    // Connected: the server deletes the old conversation, then this socket joins the new one.
+    // Otherwise that happens when the socket connects.
+    if (socket && socket.connected) {
+      if (!forgetting) { confirmed = false; requestSession(true); }
+    } else {
+      statusState.notForgotten = true; // shown once the connection is back, until it is done
+      updateStatus();
     }
     ui.input.focus();
   }

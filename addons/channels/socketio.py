@@ -202,5 +202,6 @@ class SocketIOInput(RasaSocketIOInput):
                     logger.exception("socket.io: could not delete a conversation.")
             if sender_id:
                 await _maybe_await(sio.leave_room(sid, sender_id, namespace=self.namespace))
-                sessions.pop(sid, None)
+                if sessions.get(sid) == sender_id:  # not a session the socket joined meanwhile
+                    sessions.pop(sid, None)
             await sio.emit(DELETED_EVENT, {"deleted": deleted}, room=sid, namespace=self.namespace)

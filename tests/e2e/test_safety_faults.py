@@ -272,6 +272,40 @@ def test_a_message_queued_behind_a_slow_turn_is_answered_not_dropped(actions_slo
     assert user_texts(actions_slow, sender) == ["what is sciatica?", "what is a slipped disc?"]
 
 
+async def test_a_socket_that_joins_its_new_conversation_while_the_delete_waits_is_still_answered(actions_slow):
+    """Start over during a slow turn: the delete waits for the conversation's lock, and the
+    widget, tired of waiting, joins its new conversation meanwhile. The delete, when it ends,
+    leaves the socket in its new conversation, whose messages are still handled."""
+    client = socketio.AsyncClient()
+    confirmed: asyncio.Queue = asyncio.Queue()
+    deleted = asyncio.get_running_loop().create_future()
+    client.on("session_confirm", lambda session: confirmed.put_nowait(session))
+    client.on("conversation_deleted", lambda payload: deleted.done() or deleted.set_result(payload))
+    old, new = uuid.uuid4().hex, uuid.uuid4().hex
+    origin = f"http://localhost:{actions_slow.web_port}"
+    await client.connect(actions_slow.rasa_url, transports=["polling"], headers={"Origin": origin})
+    try:
+        await client.emit("session_request", {"session_id": old})
+        assert await asyncio.wait_for(confirmed.get(), 30) == old
+        await client.emit("user_uttered", {"message": "what is sciatica?", "session_id": old})
+        await asyncio.sleep(1.0)  # the turn now waits for the hanging action server
+        await client.emit("delete_conversation", {})
+        await asyncio.sleep(0.5)
+        await client.emit("session_request", {"session_id": new})
+        assert await asyncio.wait_for(confirmed.get(), 30) == new
+        assert await asyncio.wait_for(deleted, 60) == {"deleted": True}
+        await client.emit("user_uttered", {"message": "what is a slipped disc?", "session_id": new})
+        deadline = time.monotonic() + 60
+        while not user_texts(actions_slow, new) and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+        assert user_texts(actions_slow, new) == [
+            "what is a slipped disc?"
+        ], "the new conversation's message was refused"
+        assert user_texts(actions_slow, old) == []
+    finally:
+        await client.disconnect()
+
+
 @pytest.fixture(scope="module")
 def short_lock(trained_model, tmp_path_factory):
     """The same servers with a lock ticket that expires before a slow turn ends."""

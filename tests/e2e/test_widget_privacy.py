@@ -1,10 +1,13 @@
 """The widget and demo page, privacy side, in a real browser (Debian's Chromium) against the
 real servers: the conversation id kept per tab, "Start over" deleting the conversation on
-the server, the demo page's Content-Security-Policy, and ?server= honoured on this machine only."""
+the server (and said and retried when the server cannot do it yet), the demo page's
+Content-Security-Policy, and ?server= honoured on this machine only."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from typing import Iterator, List
@@ -72,6 +75,14 @@ def user_texts(stack: Stack, conversation: str) -> List[str]:
     return [e["text"] for e in res.json()["events"] if e["event"] == "user"]
 
 
+def stored_user_texts(stack: Stack, conversation: str) -> List[str]:
+    """``user_texts`` once the turn is stored: the replies reach the page before it is."""
+    deadline = time.monotonic() + 30
+    while not (texts := user_texts(stack, conversation)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return texts
+
+
 def test_conversation_id_is_kept_per_tab_and_start_over_deletes_it_on_the_server(page, stack):
     open_demo(page, stack, stack.rasa_url)
     page.locator(".bpw-launcher").click()
@@ -81,7 +92,7 @@ def test_conversation_id_is_kept_per_tab_and_start_over_deletes_it_on_the_server
     stored = page.evaluate("JSON.stringify(Object.assign({}, sessionStorage))")
     assert session in stored
     assert session not in page.evaluate("JSON.stringify(Object.assign({}, localStorage))")
-    assert user_texts(stack, session) == ["my lower back hurts"]
+    assert stored_user_texts(stack, session) == ["my lower back hurts"]
 
     page.get_by_role("button", name="Start over").click()
     page.wait_for_function(f"window.BackpainWidget.sessionId !== '{session}'")
@@ -89,6 +100,71 @@ def test_conversation_id_is_kept_per_tab_and_start_over_deletes_it_on_the_server
     assert user_texts(stack, session) == [], "the old conversation is still on the server"
     say(page, "hi")  # and the new conversation works
     assert page.evaluate("window.BackpainWidget.sessionId") != session
+    assert page.violations == []  # type: ignore[attr-defined]
+
+
+NOT_FORGOTTEN = "Your previous conversation could not be deleted from the server yet"
+
+
+def status_text(tab) -> str:
+    return tab.evaluate("document.querySelector('#bpw-host').shadowRoot.querySelector('.bpw-status').textContent")
+
+
+def pending_deletions(tab) -> str:
+    return tab.evaluate(
+        "[sessionStorage, localStorage].map(s => Object.keys(s).filter(k => k.endsWith(':forget'))"
+        ".map(k => s.getItem(k)).join('')).join('')"
+    )
+
+
+def start_over_while_the_store_is_locked(tab, stack: Stack) -> str:
+    """Start over while another connection holds the conversation store's write lock, so the
+    server's delete fails (SQLite: database is locked); returns the old conversation's id."""
+    session = tab.evaluate("window.BackpainWidget.sessionId")
+    assert stored_user_texts(stack, session), "the conversation was never stored"
+    store = sqlite3.connect(stack.workdir / "tracker.db", timeout=30)
+    try:
+        store.execute("BEGIN EXCLUSIVE")
+        tab.get_by_role("button", name="Start over").click()
+        tab.wait_for_function(
+            f"document.querySelector('#bpw-host').shadowRoot.querySelector('.bpw-status').textContent"
+            f".startsWith({NOT_FORGOTTEN!r})",
+            timeout=40_000,
+        )
+        assert session in pending_deletions(tab)
+    finally:
+        store.rollback()
+        store.close()
+    assert user_texts(stack, session) != [], "said not deleted, but it was"
+    return session
+
+
+def test_start_over_that_the_server_cannot_do_yet_is_said_and_retried(page, stack):
+    open_demo(page, stack, stack.rasa_url)
+    page.locator(".bpw-launcher").click()
+    say(page, "my lower back hurts")
+    first = start_over_while_the_store_is_locked(page, stack)
+
+    # Connected: tried again on its own.
+    page.wait_for_function(
+        "document.querySelector('#bpw-host').shadowRoot.querySelector('.bpw-status').textContent === ''",
+        timeout=40_000,
+    )
+    assert user_texts(stack, first) == [], "the old conversation is still on the server"
+    assert pending_deletions(page) == ""
+    say(page, "hi")
+    current = page.evaluate("window.BackpainWidget.sessionId")
+    assert current != first and stored_user_texts(stack, current) == ["hi"]
+
+    # Gone before the retry: the next visit does it as it connects.
+    second = start_over_while_the_store_is_locked(page, stack)
+    assert second == current
+    page.reload()
+    page.wait_for_function("window.BackpainWidget !== undefined")  # the panel stays open
+    say(page, "hello again")
+    assert user_texts(stack, second) == [], "the old conversation is still on the server"
+    assert pending_deletions(page) == "" and NOT_FORGOTTEN not in status_text(page)
+    assert stored_user_texts(stack, page.evaluate("window.BackpainWidget.sessionId")) == ["hello again"]
     assert page.violations == []  # type: ignore[attr-defined]
 
 
