@@ -7,13 +7,15 @@
 #   scripts/cluster.sh down               stop everything it started (data stays in CLUSTER_DIR)
 #   scripts/cluster.sh status             what runs, where
 #   scripts/cluster.sh install            only the Debian packages (postgresql, redis-server, nginx)
-#   scripts/cluster.sh start|stop NAME    one part: postgres, redis, nginx, rasa-<i>, actions-<i>
+#   scripts/cluster.sh start|stop NAME    one part: postgres, redis, nginx, rasa-<i>, actions-<i>, purger
 #   scripts/cluster.sh purge [--days N]   the retention purge (scripts/purge.sh) on the cluster's PostgreSQL
+#                                         (the purger part runs it at start and then daily, as `make run` does)
 #
 # Settings (environment; `up` records them in CLUSTER_DIR/cluster.env for the other commands):
 #   REPLICAS=2 ACTION_SERVERS=1 SANIC_WORKERS=1 CLUSTER_PORT=8000 CLUSTER_RASA_PORT=5105
 #   CLUSTER_ACTION_PORT=5155 CLUSTER_ACTIONS_PORT=5150 POSTGRES_PORT=5433 REDIS_PORT=6380
 #   CLUSTER_RATE_LIMIT=10 (requests/s per client address) RASA_API_TOKEN (generated if unset)
+#   RETENTION_DAYS=30 PURGE_INTERVAL_SECONDS=86400 (read when the purger starts)
 # None of the default ports is one of `make run`'s (5005, 5055, 8080): both can run at once.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -219,6 +221,19 @@ start_rasa() {  # replica number
     spawn "$name" "$ROOT/scripts/server.sh" rasa
 }
 
+# The retention purge at start and then daily, as `make run` does (scripts/serve.sh). A failed
+# purge is logged and tried again the next day; the conversations stay until one succeeds.
+# PURGE_INTERVAL_SECONDS (default a day) is read when the purger starts.
+start_purger() {
+  local interval="${PURGE_INTERVAL_SECONDS:-86400}"
+  [[ "$interval" =~ ^[1-9][0-9]*$ ]] || die "PURGE_INTERVAL_SECONDS must be a whole number of seconds"
+  alive purger && return 0
+  spawn purger bash -c 'while :; do
+      date -u "+%F %T retention purge:"; "$0" purge || echo "retention purge failed; trying again in $1 s"
+      sleep "$1"
+    done' "$ROOT/scripts/cluster.sh" "$interval"
+}
+
 start_actions() {  # action server number
   local name="actions-$1" port=$(( CLUSTER_ACTION_PORT + $1 - 1 ))
   alive "$name" && return 0
@@ -283,15 +298,16 @@ start_one() {
     nginx) start_nginx ;;
     rasa-*) start_rasa "${1#rasa-}"; wait_http "http://127.0.0.1:$(( CLUSTER_RASA_PORT + ${1#rasa-} - 1 ))/" "$1" "$1" ;;
     actions-*) start_actions "${1#actions-}"; wait_http "http://127.0.0.1:$(( CLUSTER_ACTION_PORT + ${1#actions-} - 1 ))/health" "$1" "$1" ;;
-    *) die "unknown part: $1 (postgres, redis, nginx, rasa-<i>, actions-<i>)" ;;
+    purger) start_purger ;;
+    *) die "unknown part: $1 (postgres, redis, nginx, rasa-<i>, actions-<i>, purger)" ;;
   esac
 }
 stop_one() {
   case "$1" in
     postgres) stop_postgres ;;
     nginx) stop_nginx ;;
-    redis|rasa-*|actions-*) stop_pid "$1" ;;
-    *) die "unknown part: $1 (postgres, redis, nginx, rasa-<i>, actions-<i>)" ;;
+    redis|rasa-*|actions-*|purger) stop_pid "$1" ;;
+    *) die "unknown part: $1 (postgres, redis, nginx, rasa-<i>, actions-<i>, purger)" ;;
   esac
 }
 
@@ -311,11 +327,13 @@ up() {
   for i in $(seq 1 "$ACTION_SERVERS"); do wait_http "http://127.0.0.1:$(( CLUSTER_ACTION_PORT + i - 1 ))/health" "actions-$i" "actions-$i"; done
   for i in $(seq 1 "$REPLICAS"); do wait_http "http://127.0.0.1:$(( CLUSTER_RASA_PORT + i - 1 ))/" "rasa-$i" "rasa-$i"; done
   wait_http "http://127.0.0.1:$CLUSTER_PORT/" nginx-error nginx 30
+  start_purger
   say "up in $(( $(date +%s) - started ))s: $REPLICAS Rasa replica(s) x $SANIC_WORKERS worker(s), $ACTION_SERVERS action server(s)"
   status
 }
 
 down() {
+  stop_pid purger
   stop_nginx
   # shellcheck disable=SC2046  # one name per pid file
   stop_pid $(cd "$RUN" 2>/dev/null && ls rasa-*.pid actions-*.pid 2>/dev/null | sed 's/\.pid$//')
@@ -337,6 +355,7 @@ status() {
   for i in $(seq 1 "$ACTION_SERVERS"); do part "actions-$i" "http://127.0.0.1:$(( CLUSTER_ACTION_PORT + i - 1 ))"; done
   part postgres "127.0.0.1:$POSTGRES_PORT db rasa"
   part redis "127.0.0.1:$REDIS_PORT"
+  part purger "retention purge (RETENTION_DAYS), at start and then daily"
   echo "  Logs: $LOG/   Stop: make cluster-down"
 }
 

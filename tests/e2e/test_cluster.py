@@ -482,11 +482,8 @@ async def test_start_over_in_the_widget_deletes_the_conversation_from_postgres(c
     assert stored_events(cluster, person.session) == 0
 
 
-def test_retention_purge_deletes_only_old_conversations_from_postgres(cluster):
-    old, recent = f"purge-old-{uuid.uuid4().hex[:8]}", f"purge-recent-{uuid.uuid4().hex[:8]}"
-    for sender in (old, recent):
-        replies(cluster.say(sender, "my lower back hurts"))
-    # The old one's last message was 31 days ago (RETENTION_DAYS is 30).
+def age_by_31_days(cluster: Cluster, sender: str) -> None:
+    """The conversation's last message as if 31 days ago (RETENTION_DAYS is 30)."""
     seconds = 31 * 86400
     aged = cluster.execute(
         "UPDATE events SET timestamp = timestamp - %s, "
@@ -494,10 +491,55 @@ def test_retention_purge_deletes_only_old_conversations_from_postgres(cluster):
         "WHERE sender_id = %s",
         seconds,
         seconds,
-        old,
+        sender,
     )
     assert aged > 0
-    output = cluster.run("purge").stdout
+
+
+def test_the_cluster_purges_by_itself_at_start_and_then_on_its_interval(cluster):
+    """`up` starts the purger (as `make run` purges at start and daily); here it is restarted
+    with a 20 s interval instead of a day, then put back as `up` left it."""
+    assert re.search(r"purger +running", cluster.run("status").stdout), "`up` did not start the purger"
+    cluster.run("stop", "purger")
+    at_start, later, recent = (f"purger-{name}-{uuid.uuid4().hex[:8]}" for name in ("start", "later", "recent"))
+    for sender in (at_start, later, recent):
+        replies(cluster.say(sender, "my lower back hurts"))
+    age_by_31_days(cluster, at_start)
+    cluster.settings["PURGE_INTERVAL_SECONDS"] = "20"
+    try:
+        cluster.run("start", "purger")
+        assert wait_until(lambda: stored_events(cluster, at_start) == 0, 60), "not purged at start"
+        age_by_31_days(cluster, later)
+        assert wait_until(lambda: stored_events(cluster, later) == 0, 90), "not purged on the interval"
+        assert stored_events(cluster, recent) > 0
+        log = (cluster.workdir / "log" / "purger.log").read_text()
+        assert log.count("Deleted 1 conversation(s) older than 30 days.") >= 2, log
+    finally:
+        cluster.run("stop", "purger")
+        del cluster.settings["PURGE_INTERVAL_SECONDS"]
+        cluster.run("start", "purger")
+    assert re.search(r"purger +running", cluster.run("status").stdout)
+
+
+def wait_until(condition: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(1)
+    return True
+
+
+def test_retention_purge_deletes_only_old_conversations_from_postgres(cluster):
+    cluster.run("stop", "purger")  # the purge run by hand here, not by the purger
+    old, recent = f"purge-old-{uuid.uuid4().hex[:8]}", f"purge-recent-{uuid.uuid4().hex[:8]}"
+    for sender in (old, recent):
+        replies(cluster.say(sender, "my lower back hurts"))
+    age_by_31_days(cluster, old)
+    try:
+        output = cluster.run("purge").stdout
+    finally:
+        cluster.run("start", "purger")
     assert "Deleted 1 conversation(s) older than 30 days." in output, output
     assert stored_events(cluster, old) == 0 and stored_events(cluster, recent) > 0
     # A replica that served the purged conversation does not bring it back.
