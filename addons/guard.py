@@ -6,6 +6,11 @@ Two hooks, both installed without changing how Rasa is started:
   too long, empty or unreadable gets a kind reply and never reaches the assistant; a
   sender over the rate limit gets one kind reply per window, later messages are dropped.
   The connectors in ``addons/channels`` all use it.
+- ``answering_failures(on_new_message, channel)`` wraps it for the channels that answer
+  through an output channel (socket.io, Telegram, Slack, Messenger): a turn that fails (the
+  conversation store unreachable, any error) is logged and answered with
+  ``unavailable_reply()`` (send it again; the emergency number) instead of silence. REST
+  answers 503 with the same text itself.
 - ``install(app)`` (from a ``before_server_start`` listener of the REST and socket.io
   channels, the only hook a channel connector has on the whole app) sets Sanic's request
   size limit and adds a request middleware that answers a clean 400 to a malformed body
@@ -28,7 +33,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from addons import privacy
-from bot.guard import Limits, RateLimiter, Verdict, check_text, get_limits, too_fast_reply
+from addons.tracker_store import StoreUnavailable
+from bot.guard import Limits, RateLimiter, Verdict, check_text, get_limits, too_fast_reply, unavailable_reply
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +89,27 @@ def guarded(on_new_message: OnNewMessage, address: Optional[str] = None) -> OnNe
             return None
         message.text = verdict.text
         return await on_new_message(message)
+
+    return handler
+
+
+def answering_failures(on_new_message: OnNewMessage, channel: str) -> OnNewMessage:
+    """``on_new_message`` whose failures are logged and answered (see the module docstring)."""
+
+    async def handler(message: UserMessage) -> Any:
+        try:
+            return await on_new_message(message)
+        except Exception as failure:
+            if isinstance(failure, StoreUnavailable):
+                logger.error("%s: refused a message: %s", channel, failure)
+            else:
+                logger.exception("%s: failed to handle a message.", channel)
+            if message.output_channel is not None:
+                try:
+                    await message.output_channel.send_text_message(message.sender_id, unavailable_reply())
+                except Exception as unsent:
+                    logger.error("%s: could not send the unavailable reply either: %s", channel, unsent)
+            return None
 
     return handler
 

@@ -18,7 +18,9 @@ the platform calls. Compared with Rasa's built-in connectors these also
 - process each delivery once: a retried or replayed webhook call (same Telegram
   ``update_id``, Slack ``event_id`` / interaction ``trigger_id``, Messenger message
   ``mid``) is acknowledged and skipped,
-- pass every message through the channel guard (length, rate limit; ``addons/guard.py``).
+- pass every message through the channel guard (length, rate limit; ``addons/guard.py``),
+- answer a turn that fails (the conversation store unreachable, any error) with the
+  unavailable reply and the emergency number rather than silence (``answering_failures``).
 
 Environment variables (docs/channels.md):
     Telegram   TELEGRAM_ACCESS_TOKEN, TELEGRAM_WEBHOOK_URL [, TELEGRAM_WEBHOOK_SECRET]
@@ -53,7 +55,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from addons.guard import guarded
+from addons.guard import answering_failures, guarded
 from bot.guard import RecentIds
 from bot.rendering import (
     FACEBOOK,
@@ -303,7 +305,8 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         blueprint = Blueprint("telegram_webhook", __name__)
         out_channel = self.get_output_channel()
-        on_new_message = guarded(on_new_message)
+        # Never raises: a 5xx would make Telegram resend the same update again and again.
+        on_new_message = answering_failures(guarded(on_new_message), "Telegram")
 
         @blueprint.listener("after_server_start")
         async def register(_app: Sanic, _loop: Any) -> None:
@@ -331,19 +334,15 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
                 except Exception as error:
                     logger.debug("Telegram: answerCallbackQuery failed: %s", error)
             text = await resolve_reply(request.app, sender_id, text, self.profile)
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text,
-                        out_channel,
-                        sender_id,
-                        input_channel=self.name(),
-                        metadata=self.get_metadata(request),
-                    )
+            await on_new_message(
+                UserMessage(
+                    text,
+                    out_channel,
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=self.get_metadata(request),
                 )
-            except Exception:
-                # A 5xx would make Telegram resend the same update again and again.
-                logger.exception("Telegram: failed to handle a message.")
+            )
             return response.text("success")
 
         return blueprint
@@ -452,7 +451,7 @@ class SlackChannel(EnvironmentConfigured, SlackInput):
         return await super().process_message(request, on_new_message, text, sender_id, metadata)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        blueprint = super().blueprint(guarded(on_new_message))
+        blueprint = super().blueprint(answering_failures(guarded(on_new_message), "Slack"))
 
         @blueprint.middleware("request")
         async def url_verification(request: Request) -> Optional[HTTPResponse]:
@@ -585,22 +584,22 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
             out_channel = self.get_output_channel()
             try:
                 await out_channel.send_action(sender_id, "typing_on")
-                text = await resolve_reply(app, sender_id, text, self.profile)
-                await on_new_message(
-                    UserMessage(
-                        text,
-                        out_channel,
-                        sender_id,
-                        input_channel=self.name(),
-                        metadata=metadata,
-                    )
+            except Exception as error:  # a convenience: the message is still handled
+                logger.warning("Messenger: could not show the typing indicator: %s", error)
+            text = await resolve_reply(app, sender_id, text, self.profile)
+            await on_new_message(
+                UserMessage(
+                    text,
+                    out_channel,
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
                 )
-            except Exception:
-                logger.exception("Messenger: failed to handle a message.")
+            )
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         blueprint = Blueprint("fb_webhook", __name__)
-        on_new_message = guarded(on_new_message)
+        on_new_message = answering_failures(guarded(on_new_message), "Messenger")
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

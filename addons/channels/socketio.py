@@ -54,9 +54,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from addons.channels.kinds import MarkedSocketIOOutput
-from addons.guard import client_address, guarded, install
-from addons.tracker_store import StoreUnavailable, delete_conversation
-from bot.guard import unavailable_reply
+from addons.guard import answering_failures, client_address, guarded, install
+from addons.tracker_store import delete_conversation
 
 logger = logging.getLogger(__name__)
 
@@ -180,14 +179,7 @@ class SocketIOInput(RasaSocketIOInput):
                 input_channel=self.name(),
                 metadata=metadata if isinstance(metadata, dict) else None,
             )
-            try:
-                await guarded(on_new_message, addresses.get(sid))(message)
-            except Exception as failure:
-                if isinstance(failure, StoreUnavailable):
-                    logger.error("socket.io: refused a message: %s", failure)
-                else:
-                    logger.exception("socket.io: failed to handle a message.")
-                await output_channel.send_text_message(sender_id, unavailable_reply())
+            await answering_failures(guarded(on_new_message, addresses.get(sid)), "socket.io")(message)
 
         @sio.on(DELETE_EVENT, namespace=self.namespace)
         async def delete(sid: Text, _data: Any = None) -> None:

@@ -55,6 +55,7 @@ from bot.rendering import (
     slack_escape,
     utf16_len,
 )
+from bot.settings import get_settings
 from tests.e2e import CHANNEL_ENV, CREDENTIALS_YML
 from tests.support.stack import ROOT
 
@@ -829,6 +830,59 @@ async def test_facebook_refuses_bad_signatures(served, platforms):
         await settle(channels["facebook"])
         assert res.status == 403
         assert platforms.total == 0
+
+
+# --------------------------------------------------------------------------- the store down
+
+
+@pytest.fixture(scope="module")
+def served_store_down(trained_model, action_server, channel_env, tmp_path_factory):
+    """The channels in front of an assistant whose conversation store has lost its table:
+    every read and write fails, so every turn is refused (addons/tracker_store.py)."""
+    import sqlalchemy as sa
+    from rasa.core.agent import Agent
+    from rasa.shared.core.domain import Domain
+    from rasa.utils.endpoints import EndpointConfig
+
+    from addons.tracker_store import ConversationStore
+
+    workdir = tmp_path_factory.mktemp("store-down")
+    store = ConversationStore(domain=Domain.empty(), dialect="sqlite", db=str(workdir / "tracker.db"))
+    agent = Agent.load(
+        str(trained_model), action_endpoint=EndpointConfig(action_server.action_url), tracker_store=store
+    )
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE events"))
+    credentials = workdir / "credentials.yml"
+    credentials.write_text(CREDENTIALS_YML)
+    return build_app(agent, credentials)
+
+
+async def refused_turn_replies(platform: str, app, channels, platforms) -> List[str]:
+    said = "I've wet myself and I can't feel between my legs"
+    if platform == "telegram":
+        chat = 700000000 + next(_ids)
+        assert (await telegram_say(app, platforms, chat, said)).status == 200  # 5xx: Telegram would resend
+        return [text for text, _ in telegram_sent(platforms, chat)]
+    if platform == "slack":
+        user, channel = f"U{next(_ids):08d}", f"D{next(_ids):08d}"
+        assert (await slack_say(app, channels, platforms, user, channel, said)).status == 200
+        return [text for text, _ in slack_sent(platforms, channel)]
+    psid = str(6000000000000000 + next(_ids))
+    assert (await fb_say(app, channels, platforms, psid, said)).status == 200
+    return [text for text, _ in fb_sent(platforms, psid)]
+
+
+@pytest.mark.parametrize("platform", ["telegram", "slack", "facebook"])
+async def test_a_turn_the_store_refuses_is_answered_with_the_emergency_number_not_silence(
+    platform, served_store_down, platforms
+):
+    from bot.guard import unavailable_reply
+
+    app, channels = served_store_down
+    sent = await refused_turn_replies(platform, app, channels, platforms)
+    assert [_flat(text) for text in sent] == [_flat(unavailable_reply())], sent
+    assert get_settings().emergency_number in sent[0]
 
 
 # --------------------------------------------------------------------------- configuration
