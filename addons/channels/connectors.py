@@ -334,15 +334,10 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
                 except Exception as error:
                     logger.debug("Telegram: answerCallbackQuery failed: %s", error)
             text = await resolve_reply(request.app, sender_id, text, self.profile)
-            await on_new_message(
-                UserMessage(
-                    text,
-                    out_channel,
-                    sender_id,
-                    input_channel=self.name(),
-                    metadata=self.get_metadata(request),
-                )
+            message = UserMessage(
+                text, out_channel, sender_id, input_channel=self.name(), metadata=self.get_metadata(request)
             )
+            await on_new_message(message)
             return response.text("success")
 
         return blueprint
@@ -587,15 +582,8 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
             except Exception as error:  # a convenience: the message is still handled
                 logger.warning("Messenger: could not show the typing indicator: %s", error)
             text = await resolve_reply(app, sender_id, text, self.profile)
-            await on_new_message(
-                UserMessage(
-                    text,
-                    out_channel,
-                    sender_id,
-                    input_channel=self.name(),
-                    metadata=metadata,
-                )
-            )
+            message = UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
+            await on_new_message(message)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         blueprint = Blueprint("fb_webhook", __name__)
