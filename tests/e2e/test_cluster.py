@@ -30,7 +30,7 @@ from benchmarks.load import LoadResult, run_load, script_for, severity_for
 from bot.settings import get_settings
 from tests.conftest import SUMMARY_LINES
 from tests.support.cluster import Cluster
-from tests.support.stack import ROOT
+from tests.support.stack import ROOT, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -519,15 +519,6 @@ def test_the_cluster_purges_by_itself_at_start_and_then_on_its_interval(cluster)
         del cluster.settings["PURGE_INTERVAL_SECONDS"]
         cluster.run("start", "purger")
     assert re.search(r"purger +running", cluster.run("status").stdout)
-
-
-def wait_until(condition: Any, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(1)
-    return True
 
 
 def test_retention_purge_deletes_only_old_conversations_from_postgres(cluster):

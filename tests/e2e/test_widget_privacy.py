@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import time
 import uuid
 from pathlib import Path
 from typing import Iterator, List
@@ -15,7 +14,7 @@ from typing import Iterator, List
 import pytest
 import requests
 
-from tests.support.stack import ROOT, Stack
+from tests.support.stack import ROOT, Stack, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -77,10 +76,8 @@ def user_texts(stack: Stack, conversation: str) -> List[str]:
 
 def stored_user_texts(stack: Stack, conversation: str) -> List[str]:
     """``user_texts`` once the turn is stored: the replies reach the page before it is."""
-    deadline = time.monotonic() + 30
-    while not (texts := user_texts(stack, conversation)) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return texts
+    wait_until(lambda: user_texts(stack, conversation), 30, every=0.2)
+    return user_texts(stack, conversation)
 
 
 def test_conversation_id_is_kept_per_tab_and_start_over_deletes_it_on_the_server(page, stack):
@@ -106,8 +103,11 @@ def test_conversation_id_is_kept_per_tab_and_start_over_deletes_it_on_the_server
 NOT_FORGOTTEN = "Your previous conversation could not be deleted from the server yet"
 
 
+STATUS_TEXT = "document.querySelector('#bpw-host').shadowRoot.querySelector('.bpw-status').textContent"
+
+
 def status_text(tab) -> str:
-    return tab.evaluate("document.querySelector('#bpw-host').shadowRoot.querySelector('.bpw-status').textContent")
+    return tab.evaluate(STATUS_TEXT)
 
 
 def pending_deletions(tab) -> str:
@@ -127,8 +127,7 @@ def start_over_while_the_store_is_locked(tab, stack: Stack) -> str:
         store.execute("BEGIN EXCLUSIVE")
         tab.get_by_role("button", name="Start over").click()
         tab.wait_for_function(
-            f"document.querySelector('#bpw-host').shadowRoot.querySelector('.bpw-status').textContent"
-            f".startsWith({NOT_FORGOTTEN!r})",
+            f"{STATUS_TEXT}.startsWith({NOT_FORGOTTEN!r})",
             timeout=40_000,
         )
         assert session in pending_deletions(tab)
@@ -147,7 +146,7 @@ def test_start_over_that_the_server_cannot_do_yet_is_said_and_retried(page, stac
 
     # Connected: tried again on its own.
     page.wait_for_function(
-        "document.querySelector('#bpw-host').shadowRoot.querySelector('.bpw-status').textContent === ''",
+        f"{STATUS_TEXT} === ''",
         timeout=40_000,
     )
     assert user_texts(stack, first) == [], "the old conversation is still on the server"

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Callable, List, Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "scripts" / "server.sh"
@@ -33,6 +33,16 @@ def server_env(**settings: str) -> dict:
     env.update(VENV=str(Path(sys.executable).parent.parent), TF_CPP_MIN_LOG_LEVEL="3")
     env.update(settings)
     return env
+
+
+def wait_until(condition: Callable[[], Any], seconds: float, every: float = 0.5) -> bool:
+    """Whether ``condition()`` became true within ``seconds`` (asked every ``every`` s)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(every)
+    return True
 
 
 def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 240) -> None:
