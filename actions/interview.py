@@ -23,6 +23,7 @@ from bot.contract import (
     REQUESTED_SLOT,
     RESULT_UNCHANGED,
     ROUTINE,
+    SCREEN_ANSWERED,
     SYMPTOM_FORM,
     TRIAGE_LEVEL,
     UNSURE_ABOUT,
@@ -67,8 +68,8 @@ class ValidateSymptomForm(FormValidationAction):
         rules reply to it."""
         question = tracker.get_slot(REQUESTED_SLOT)
         text = neutralised(latest_text(tracker)).strip()
-        if not question:
-            return []
+        if not question or tracker.get_slot(SCREEN_ANSWERED):
+            return []  # no question, or the message answered the safety screen's own
         record = SymptomRecord.from_slots(tracker.slots)
         analysis = latest_analysis(tracker)
         intent = latest_intent(tracker)

@@ -26,7 +26,9 @@ REQUESTED_SLOT = "requested_slot"  # Rasa's own: the form question just asked
 # The safety screen's memory (bot/safety.py) and the text its responses show.
 SYMPTOM_SIDES = "symptom_sides"  # sides ("left", "right") of leg symptoms said so far
 PENDING_RED_FLAGS = "pending_red_flags"  # flags awaiting an answer to the screen's question
-PENDING_QUESTION = "pending_question"  # which question: "new_or_changed" or "happening_now"
+PENDING_QUESTION = "pending_question"  # which: "new_or_changed", "happening_now" or "check:<id>"
+SAFETY_CHECKS = "safety_checks"  # the targeted safety questions asked so far (concepts.yml `checks`)
+SCREEN_ANSWERED = "screen_answered"  # this message answered the screen's own question
 SAFETY_TEXT = "safety_text"  # what the current utter_safety_* response says
 SAFETY_STEP = "safety_step"  # the step of the screen's plan for this turn (addons/safety.py)
 SAFETY_PLAN = "safety_plan"  # the screen's plan for this turn (bot/turn.py)
@@ -146,6 +148,7 @@ SAFETY_RESPONSES = {
     "reminder": "utter_safety_reminder",
     "followup": "utter_safety_followup",
     "question": "utter_safety_question",
+    "check": "utter_safety_check",
     "fallback": "utter_safety_fallback",
 }
 
@@ -198,6 +201,7 @@ CODE_FINDINGS: Dict[str, str] = {
     "weakness": "symptom",
     "pain_spreading": "symptom",
     "both_legs": "side",
+    "fever_measured": "symptom",  # read from a number (bot/nlp/pipeline.py)
     "leg": "body_location",
     "below_knee": "body_location",
     "fall": "onset",  # a fall asks the major-trauma screening question

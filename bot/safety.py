@@ -26,6 +26,7 @@ from bot.content.loader import RedFlag
 from bot.contract import (
     AFFIRM,
     DENY,
+    DONT_KNOW,
     EMERGENCY,
     NEW_RED_FLAGS,
     PENDING_QUESTION,
@@ -33,6 +34,7 @@ from bot.contract import (
     RED_FLAGS,
     REPORTED_FINDINGS,
     ROUTINE,
+    SAFETY_CHECKS,
     SCREEN_CAUDA_EQUINA,
     SCREEN_SYSTEMIC,
     SCREENING_SLOTS,
@@ -47,9 +49,13 @@ from bot.settings import get_settings
 # A red-flag finding counts when the person says they have it or might have it.
 SCREENED_STATUSES = (PRESENT, UNCERTAIN)
 CRISIS = "crisis"
-# The two questions the screen itself asks.
+# The questions the screen itself asks: whether a long-standing symptom is new, whether a
+# general question is about the person now, and the targeted checks (concepts.yml).
 NEW_OR_CHANGED = "new_or_changed"
 HAPPENING_NOW = "happening_now"
+CHECK_PREFIX = "check:"
+RESUME_SEPARATOR = "|"
+UNSURE = "unsure"
 
 # Age bands the rules use, derived from a number ("I'm 67").
 AGE_OVER_50, AGE_UNDER_20 = "age_over_50", "age_under_20"
@@ -68,6 +74,8 @@ SAME = re.compile(
 )
 CHANGED = re.compile(r"\b(yes|yeah|yep|changed|different|worse|new|since|started|now|more)\b")
 NOT_NOW = re.compile(r"^\s*(no|nope|nah|not now|not at the moment|not really)\b")
+NOT_SURE = re.compile(r"\b(not sure|unsure|dunno|don'?t know|do not know|no idea|maybe|possibly|might have|can'?t tell|not certain)\b")
+YES_START = re.compile(r"^\s*(yes|yeah|yep|yup|ya|yh|y|aye|i have|i do|i am|i think so|correct|true|sort of|kind of|a bit|a little)\b")
 
 
 def _slot_list(value: Any) -> List[str]:
@@ -123,6 +131,7 @@ class SafetyState:
     pending: List[str] = field(default_factory=list)
     pending_question: Optional[str] = None
     answers: Dict[str, Optional[str]] = field(default_factory=dict)
+    checks: List[str] = field(default_factory=list)  # targeted questions asked so far
 
     @classmethod
     def from_slots(cls, slots: Mapping[str, Any]) -> "SafetyState":
@@ -134,6 +143,7 @@ class SafetyState:
             pending=_slot_list(slots.get(PENDING_RED_FLAGS)),
             pending_question=slots.get(PENDING_QUESTION),
             answers={slot: slots.get(slot) for slot in SCREENING_SLOTS},
+            checks=_slot_list(slots.get(SAFETY_CHECKS)),
         )
 
     def to_slots(self) -> Dict[str, Any]:
@@ -144,6 +154,7 @@ class SafetyState:
             SYMPTOM_SIDES: sorted(self.sides),
             PENDING_RED_FLAGS: list(self.pending),
             PENDING_QUESTION: self.pending_question,
+            SAFETY_CHECKS: list(self.checks) or None,
             **{slot: value for slot, value in self.answers.items() if value is not None},
         }
 
@@ -202,23 +213,28 @@ def screen(
     remind: bool = True,
 ) -> ScreenResult:
     """Screen one message against everything said so far; say what is new."""
-    state = SafetyState(**{**state.__dict__, "answers": dict(state.answers)})
+    state = SafetyState(**{**state.__dict__, "answers": dict(state.answers), "checks": list(state.checks)})
     known = list(state.flags)
     said = screened_findings(analysis)
     follow_ups: List[Say] = []
-    answered = _answer_to_pending(state, analysis.text, intent)
+    answered = answer_to_pending(state, analysis.text, intent)
     if answered is True:
-        # "Yes, it's new" / "yes, it's happening now": what the question was about is said now.
+        # "Yes, it's new" / "yes, it's happening now" / "yes" to a targeted check: what the
+        # question was about is said now.
         said |= set(state.pending)
         if not state.pending:
             follow_ups.append(Say("followup", dialogue("changed")))
+    elif answered == UNSURE:
+        follow_ups.append(Say("followup", dialogue(_check(state.pending_question).on_unsure)))
+    elif answered is False and _check(state.pending_question) is not None:
+        follow_ups.append(Say("followup", dialogue("check_no")))
     said |= _both_legs_across_messages(state, analysis, said)
     findings = set(state.findings) | said
     answers = {slot: state.answers.get(slot) for slot in SCREENING_SLOTS}
     answers.update({k: v for k, v in (new_answers or {}).items() if k in SCREENING_SLOTS})
 
     flags = [f.id for f in triage.red_flags_in(findings, said) + triage.red_flags_screened(answers)]
-    if answered is False:
+    if answered is False and _check(state.pending_question) is None:
         key = "not_new" if state.pending_question == NEW_OR_CHANGED else "not_now"
         follow_ups.append(Say("followup", dialogue(key)))
     if answered is not None or state.pending_question:
@@ -236,7 +252,7 @@ def screen(
         result.owns_turn = True
         return result
     result.say = follow_ups + _unsure_follow_ups(analysis, new_answers or {})
-    asked = _ask_if_new(state, analysis, said)
+    asked = _ask_if_new(state, analysis, said) or _targeted_check(state, analysis, said, answered is not None)
     if asked:
         result.say.append(asked)
         result.owns_turn = True
@@ -248,11 +264,33 @@ def screen(
     return result
 
 
-def _answer_to_pending(state: SafetyState, text: str, intent: Optional[str]) -> Optional[bool]:
-    """True: new / changed / happening now; False: the same as always / not now; None: no answer."""
+def _check(pending_question: Optional[str]):
+    """The targeted check a pending question is, or None."""
+    if not pending_question or not pending_question.startswith(CHECK_PREFIX):
+        return None
+    check_id = pending_question[len(CHECK_PREFIX) :].split(RESUME_SEPARATOR)[0]
+    return get_content().concepts.checks.get(check_id)
+
+
+def resumes_interview(pending_question: Optional[str]) -> bool:
+    """The check was asked instead of starting the interview: a "no" starts it."""
+    return bool(pending_question) and pending_question.endswith(RESUME_SEPARATOR + "interview")
+
+
+def answer_to_pending(state: SafetyState, text: str, intent: Optional[str]) -> Any:
+    """True: new / changed / happening now / yes to a check; False: the same as always /
+    not now / no; UNSURE: not sure (a check); None: no answer."""
     if not state.pending_question:
         return None
-    lowered = " ".join((text or "").lower().split())
+    lowered = " ".join((text or "").lower().replace("’", "'").split())
+    if _check(state.pending_question) is not None:
+        if YES_START.match(lowered) or intent == AFFIRM:
+            return True
+        if NOT_SURE.search(lowered) or intent == DONT_KNOW:
+            return UNSURE
+        if intent == DENY or NOT_NOW.search(lowered):
+            return False
+        return None
     if SAME.search(lowered):
         return False
     if state.pending_question == HAPPENING_NOW and (intent == DENY or NOT_NOW.search(lowered)):
@@ -323,6 +361,47 @@ def _ask_if_new(state: SafetyState, analysis: Analysis, said: Set[str]) -> Optio
     state.pending = sorted(_flag_findings(flags) & ids)
     state.pending_question = NEW_OR_CHANGED
     return Say("question", dialogue("ask_if_new", _said(mentions, set(), set())))
+
+
+def _targeted_check(state: SafetyState, analysis: Analysis, said: Set[str], answering: bool) -> Optional[Say]:
+    """A red-flag concept mentioned but neither confirmed nor ruled out ("I keep needing
+    the loo", "my foot looks a funny colour"): the check's targeted question, with Yes / No
+    / Not sure, once per conversation. A question costs a turn; a silent miss costs more."""
+    if answering or state.level == EMERGENCY:
+        return None  # after an emergency instruction, no more questions: it stands alone
+    checks = get_content().concepts.checks
+    mentioned = {m.id: m for m in analysis.checks if m.status in SCREENED_STATUSES}
+    for check_id in suspected_by_net(analysis, set(mentioned)):
+        mentioned.setdefault(check_id, None)
+    for check in checks.values():
+        if check.id not in mentioned or check.id in state.checks:
+            continue
+        # Already raised, or already said in full: nothing to ask.
+        if _would_raise_nothing(state, check.on_yes, said):
+            continue
+        state.checks = state.checks + [check.id]
+        state.pending = list(check.on_yes)
+        state.pending_question = CHECK_PREFIX + check.id
+        mention = mentioned[check.id]
+        words = f'"{" ".join(mention.text.split()).strip(" ,.")}"' if mention else check.about
+        return Say("check", fill(check.question.replace("{mentioned}", "{reasons}"), words))
+    return None
+
+
+def _would_raise_nothing(state: SafetyState, on_yes: Sequence[str], said: Set[str]) -> bool:
+    flags = [f for f in triage.red_flags_in(set(state.findings) | set(on_yes), said | set(on_yes))]
+    return not any(f.id not in state.flags for f in flags)
+
+
+def suspected_by_net(analysis: Analysis, mentioned: Set[str]) -> List[str]:
+    """Checks the statistical net suspects (bot/nlp/net.py), unless the rules read the same
+    concept as negated, someone else's or past: the net only ever asks."""
+    try:
+        from bot.nlp import net
+    except ImportError:  # the net is optional content
+        return []
+    ruled_out = {m.id for m in analysis.checks if m.status not in SCREENED_STATUSES}
+    return [c for c in net.suspected_families(analysis.text) if c not in ruled_out and c not in mentioned]
 
 
 def _ask_if_now(state: SafetyState, analysis: Analysis, said: Set[str]) -> List[Say]:

@@ -22,11 +22,13 @@ from bot.contract import (
     CONSULT_PROFESSIONAL,
     DESCRIBE_PAIN,
     EMERGENCY,
+    PENDING_QUESTION,
     POSSIBLE_CAUSES,
     QUESTION_INTENTS,
     REPORT_RED_FLAG,
     REQUESTED_SLOT,
     SAFETY_RESPONSES,
+    SCREEN_ANSWERED,
     SCREENING_SLOTS,
     SYMPTOM_FORM,
     SYMPTOM_INTENTS,
@@ -40,6 +42,7 @@ from bot.symptoms import SymptomRecord, is_correction
 
 RULES, LISTEN = "rules", "listen"
 DEACTIVATE_LOOP = "action_deactivate_loop"
+START_INTERVIEW = "action_start_interview"
 
 
 @dataclass
@@ -118,12 +121,18 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
     """The screen's part of the turn started by the message ``text``."""
     in_form = active_loop == SYMPTOM_FORM
     analysis = _with_bare_age(slots, analyse(text or ""), in_form)
+    state = safety.SafetyState.from_slots(slots)
+    # "Yes" / "no" to the screen's own question answers it, not the interview's.
+    answering_screen = safety.answer_to_pending(state, analysis.text, intent) is not None
     values: Dict[str, Any] = {}
-    values.update(_record_update(slots, analysis, intent, in_form))
-    answers = _screening_answer(slots, analysis.text, intent, in_form)
-    values.update(answers)
-    result = safety.screen(safety.SafetyState.from_slots(slots), analysis, intent, answers)
+    answers: Dict[str, Any] = {}
+    if not answering_screen:
+        values.update(_record_update(slots, analysis, intent, in_form))
+        answers = _screening_answer(slots, analysis.text, intent, in_form)
+        values.update(answers)
+    result = safety.screen(state, analysis, intent, answers)
     values.update(result.slots)
+    values[SCREEN_ANSWERED] = True if result.answered else None
     values.update(place_slots())
     changed = {k: v for k, v in values.items() if slots.get(k) != v}
     plan = TurnPlan(slots=changed)
@@ -148,13 +157,23 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
             plan.then = LISTEN  # the interview is over: its result is not given again
         return plan
     if result.owns_turn:
-        # The screen asked its own question ("is this new or has it changed?"): wait.
+        # The screen asked its own question ("is this new or has it changed?", a targeted
+        # check): wait. A check asked instead of starting the interview remembers it.
         plan.before = [_step(say) for say in result.say]
         plan.then = LISTEN
+        starts_interview = intent in (DESCRIBE_PAIN, REPORT_RED_FLAG) and slots.get(POSSIBLE_CAUSES) is None
+        pending = result.state.pending_question or ""
+        if not in_form and starts_interview and pending.startswith(safety.CHECK_PREFIX):
+            plan.slots[PENDING_QUESTION] = pending + safety.RESUME_SEPARATOR + "interview"
         return plan
     if result.answered and result.say and not in_form:
-        # The answer to the screen's own question: its reply, then the consult advice.
-        plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
+        # The answer to the screen's own question: its reply, then the interview it stood
+        # in front of, or the consult advice.
+        plan.before = [_step(say) for say in result.say]
+        if safety.resumes_interview(slots.get(PENDING_QUESTION)):
+            plan.before += [Step(START_INTERVIEW), Step(SYMPTOM_FORM)]
+        else:
+            plan.before.append(Step(CONSULT_PROFESSIONAL))
         plan.then = LISTEN
         return plan
     plan.before = [_step(say) for say in result.say]

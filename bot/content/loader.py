@@ -49,6 +49,11 @@ DIALOGUE_KEYS = (
     "unsure_cauda_equina",
     "unsure_systemic",
     "unsure_other",
+    "unsure_chest",
+    "unsure_circulation",
+    "unsure_crisis",
+    "unsure_pregnancy",
+    "check_no",
     "safety_net",
     "closing",
     "stop_questions",
@@ -206,6 +211,47 @@ class RedFlag:
 
 
 @dataclass(frozen=True)
+class Concept:
+    """A set of words with one meaning (concepts.yml)."""
+
+    id: str
+    words: Tuple[str, ...]
+    not_inside: Tuple[str, ...] = ()  # lexicon findings inside which these words do not count
+
+
+@dataclass(frozen=True)
+class Combination:
+    """A finding read when each group of concepts occurs in one clause, ``window`` words apart."""
+
+    finding: str
+    all: Tuple[Tuple[str, ...], ...]  # each group: any one of these concepts
+    window: int = 8
+    unless: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SafetyCheck:
+    """A targeted safety question, asked when a message mentions one of its concepts."""
+
+    id: str
+    mentions: Tuple[Tuple[str, ...], ...]  # each: concepts that must all occur in one clause
+    about: str
+    question: str  # may use {mentioned}
+    on_yes: Tuple[str, ...]  # findings recorded on "yes"
+    on_unsure: str  # a dialogue key
+    unless: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConceptModel:
+    equivalents: Mapping[str, str] = field(default_factory=dict)
+    keep_as_written: Tuple[str, ...] = ()
+    concepts: Mapping[str, Concept] = field(default_factory=dict)
+    combinations: Tuple[Combination, ...] = ()
+    checks: Mapping[str, SafetyCheck] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RoutineAdvice:
     """Not urgent, but worth asking a GP about something specific (e.g. a referral)."""
 
@@ -243,6 +289,8 @@ class Content:
     onset_order: Tuple[str, ...] = ()
     # The safety dialogue's other wording (red_flags.yml, `dialogue`): key -> text.
     dialogue: Mapping[str, str] = field(default_factory=dict)
+    # How red flags are read (concepts.yml): concepts, their combinations, the safety checks.
+    concepts: ConceptModel = field(default_factory=ConceptModel)
 
     def ranking_features(self) -> Tuple[str, ...]:
         features = list(DERIVED_FEATURES)
@@ -668,6 +716,80 @@ def _load_dialogue(reader: _Reader) -> Dict[str, str]:
     return {key: reader.text(entry, key, placeholders=SAFETY_PLACEHOLDERS) for key in DIALOGUE_KEYS}
 
 
+MAX_WINDOW = 30
+
+
+def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: Mapping[str, str]) -> ConceptModel:
+    reader = _Reader(directory, "concepts.yml", "concepts")
+    raw_equivalents = reader.document.get("equivalents", {})
+    if not isinstance(raw_equivalents, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw_equivalents.items()
+    ):
+        raise ContentError(reader.file, "equivalents", "must map words to words")
+    equivalents = {k.lower(): v.lower() for k, v in raw_equivalents.items()}
+    keep = reader.document.get("keep_as_written", [])
+    if not isinstance(keep, list) or not all(isinstance(w, str) and w.strip() for w in keep):
+        raise ContentError(reader.file, "keep_as_written", "must be a list of words")
+    concepts: Dict[str, Concept] = {}
+    for e in reader.entries():
+        not_inside = reader.references(e, "not_inside", findings, "finding") if "not_inside" in e else ()
+        concepts[e["id"]] = Concept(
+            id=e["id"], words=tuple(w.lower() for w in reader.texts(e, "words")), not_inside=not_inside
+        )
+
+    def concept_ids(entry: Mapping[str, Any], name: str, value: Any) -> Tuple[str, ...]:
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if item not in concepts:
+                raise ContentError(reader.file, entry["id"], f"unknown concept '{item}' in '{name}'")
+        return tuple(items)
+
+    def window(entry: Mapping[str, Any]) -> int:
+        value = entry.get("window", 8)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_WINDOW:
+            raise ContentError(reader.file, entry["id"], f"'window' must be a whole number from 1 to {MAX_WINDOW}")
+        return value
+
+    combinations = []
+    raw = reader.document.get("combinations")
+    if not isinstance(raw, list) or not raw:
+        raise ContentError(reader.file, None, "'combinations' must be a non-empty list")
+    for index, item in enumerate(raw, start=1):
+        entry = {"id": f"combination {index}", **(item if isinstance(item, dict) else {})}
+        finding = item.get("finding") if isinstance(item, dict) else None
+        if finding not in findings:
+            raise ContentError(reader.file, entry["id"], f"unknown finding '{finding}' (lexicon.yml)")
+        groups = entry.get("all")
+        if not isinstance(groups, list) or not groups:
+            raise ContentError(reader.file, entry["id"], "'all' must list concepts")
+        combinations.append(
+            Combination(
+                finding=finding,
+                all=tuple(concept_ids(entry, "all", group) for group in groups),
+                window=window(entry),
+                unless=concept_ids(entry, "unless", entry["unless"]) if "unless" in entry else (),
+            )
+        )
+    checks: Dict[str, SafetyCheck] = {}
+    for e in reader.entries("checks"):
+        mentions = e.get("mentions")
+        if not isinstance(mentions, list) or not mentions:
+            raise ContentError(reader.file, e["id"], "'mentions' must list concepts")
+        on_unsure = reader.text(e, "on_unsure")
+        if on_unsure not in dialogue:
+            raise ContentError(reader.file, e["id"], "'on_unsure' must be a dialogue key of red_flags.yml")
+        checks[e["id"]] = SafetyCheck(
+            id=e["id"],
+            mentions=tuple(concept_ids(e, "mentions", m) for m in mentions),
+            about=reader.text(e, "about"),
+            question=reader.text(e, "question", placeholders=frozenset({"mentioned"})),
+            on_yes=reader.references(e, "on_yes", findings, "finding"),
+            on_unsure=on_unsure,
+            unless=concept_ids(e, "unless", e["unless"]) if "unless" in e else (),
+        )
+    return ConceptModel(equivalents, tuple(w.lower() for w in keep), concepts, tuple(combinations), checks)
+
+
 def _check_synonyms_unique(directory: Path, groups: Mapping[str, Mapping[str, Any]]) -> None:
     # Owners are (file, id): a condition and a treatment may share an id, and must
     # still not share a synonym.
@@ -702,6 +824,7 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
     red_flags, escalations = _load_red_flags(flags_reader, sources, findings)
     routine_advice = _load_routine_advice(flags_reader, sources, features)
     dialogue = _load_dialogue(flags_reader)
+    concepts = _load_concepts(directory, findings, dialogue)
     _check_synonyms_unique(
         directory,
         {"conditions.yml": conditions, "treatments.yml": treatments, "anatomy.yml": anatomy},
@@ -719,6 +842,7 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
         routine_advice=routine_advice,
         onset_order=onset_order,
         dialogue=dialogue,
+        concepts=concepts,
     )
 
 

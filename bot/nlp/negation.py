@@ -43,6 +43,8 @@ from spacy.tokens import Doc, Span
 PRESENT, ABSENT, UNCERTAIN = "present", "absent", "uncertain"
 HYPOTHETICAL, HISTORICAL, OTHER = "hypothetical", "historical", "other"
 STATUSES: Tuple[str, ...] = (PRESENT, ABSENT, UNCERTAIN, HYPOTHETICAL, HISTORICAL, OTHER)
+# Where several modifiers reach one finding, the first of these wins.
+PRECEDENCE: Tuple[str, ...] = (OTHER, ABSENT, HYPOTHETICAL, HISTORICAL, UNCERTAIN)
 
 # Words a forward trigger may reach over before the entity it modifies.
 WINDOW = 6
@@ -602,22 +604,34 @@ class NegationDetector:
             ent._.status = self._status_of(doc, ent, triggers, bounds, entity_tokens)
         return doc
 
-    def _status_of(self, doc: Doc, ent: Span, triggers: List[Trigger], bounds, entity_tokens) -> str:
+    def combined_status(self, doc: Doc, parts: Sequence[Span]) -> str:
+        """The status of a finding made of several words that are not the Doc's entities
+        (a combination of concepts, the mention of a safety check): each word judged
+        against the same triggers and clauses, the strongest modifier winning."""
+        triggers = self._triggers(doc)
+        entity_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        bounds = self._boundaries(doc, triggers, entity_tokens)
+        own = {i for part in parts for i in range(part.start, part.end)}
+        found = {self._status_of(doc, part, triggers, bounds, entity_tokens, own) for part in parts}
+        return next((status for status in PRECEDENCE if status in found), PRESENT)
+
+    def _status_of(
+        self, doc: Doc, ent: Span, triggers: List[Trigger], bounds, entity_tokens, own: Set[int] = frozenset()
+    ) -> str:
         found: Set[str] = set()
         for trigger in triggers:
             if trigger.category in ("PSEUDO", "TERM"):
                 continue
             if trigger.start >= ent.start and trigger.end <= ent.end:
                 continue  # a trigger inside the entity ("no feeling") is part of it
+            if own and set(range(trigger.start, trigger.end)) <= own:
+                continue  # ... or inside another word of the same finding ("can't" + "pee")
             status = self._modifies(doc, trigger, ent, bounds, entity_tokens)
             if status:
                 found.add(status)
         if self._asked_in_general(doc, ent, bounds):
             found.add(HYPOTHETICAL)
-        for status in (OTHER, ABSENT, HYPOTHETICAL, HISTORICAL, UNCERTAIN):
-            if status in found:
-                return status
-        return PRESENT
+        return next((status for status in PRECEDENCE if status in found), PRESENT)
 
     def _modifies(self, doc: Doc, trigger: Trigger, ent: Span, bounds, entity_tokens) -> str:
         """The status ``trigger`` gives ``ent``, or "" when the entity is out of its scope."""

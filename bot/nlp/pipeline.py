@@ -22,7 +22,9 @@ from spacy.util import filter_spans
 
 from bot.content import Content, get_content
 from bot.contract import TOPIC_LABELS
+from bot.nlp.concepts import ConceptMatcher
 from bot.nlp.negation import HISTORICAL, PRESENT, NegationDetector
+from bot.nlp.normalise import FACTORY as CANONICAL_FORMS
 from bot.nlp.typos import TypoNormaliser
 
 NUMBER_WORDS = {
@@ -92,6 +94,12 @@ RELATIVE_DAYS = {
 }
 
 
+# A number that may be a temperature reading, with an optional unit ("38.9", "39c", "101.2°f").
+TEMPERATURE_READING = re.compile(r"(\d{2,3}(?:\.\d{1,2})?)(c|f|°c|°f|°)?")
+TEMPERATURE_WORDS = frozenset(
+    {"temperature", "temp", "thermometer", "fever", "feverish", "degree", "celsius", "fahrenheit", "reading", "°"}
+)
+TEMPERATURE_WINDOW = 5
 ALTERNATIVES = re.compile(r"\(([^()]*)\)")
 # "took 20 paracetamol", "swallowed about 30 tablets": more than a day's dose of anything.
 OVERDOSE_MIN_TABLETS = 9
@@ -136,6 +144,9 @@ class Mention:
 class Analysis:
     text: str
     mentions: List[Mention] = field(default_factory=list)
+    # The safety checks (concepts.yml `checks`) the message mentions, each with its context:
+    # label "check", id the check's id, text the words that mention it.
+    checks: List[Mention] = field(default_factory=list)
     severity: Optional[int] = None
     # A number on its own ("7"): a severity only as the answer to "how bad is it?".
     severity_bare: bool = False
@@ -175,12 +186,26 @@ class SymptomPipeline:
     def __init__(self, content: Content):
         self.content = content
         self.nlp = spacy.blank("en")
+        # Every rule matches canonical forms (bot/nlp/normalise.py): "couldnt pee" and
+        # "accidents" read as "can not pee" and "accident", in the lexicon's phrases too.
+        self.nlp.add_pipe(
+            CANONICAL_FORMS,
+            config={
+                "equivalents": dict(content.concepts.equivalents),
+                "keep_as_written": list(content.concepts.keep_as_written),
+            },
+        )
         vocabulary = self._vocabulary()
         self.typos = TypoNormaliser(vocabulary)
         self.ruler: EntityRuler = self.nlp.add_pipe(  # type: ignore[assignment]
             "entity_ruler", config={"phrase_matcher_attr": "NORM", "overwrite_ents": True}
         )
         self.ruler.add_patterns(self._patterns())
+        # The lexicon's phrases again, on canonical forms: "couldnt pee" and "had accidents"
+        # find "can't pee" and "accident" where the words as written find nothing.
+        self.lemma_phrases = self._lemma_matcher()
+        self.concepts = ConceptMatcher(self.nlp, content.concepts)
+        self.kinds = {finding.id: finding.kind for finding in content.findings.values()}
         # Topics (what a question is about) are matched on their own, so that a topic
         # name never hides a finding inside it: "sciatic nerve pain in both legs"
         # is both about the sciatic nerve and a report of pain in both legs.
@@ -267,7 +292,8 @@ class SymptomPipeline:
 
     def _vocabulary(self) -> Set[str]:
         words: Set[str] = set()
-        for _, _, phrase in (*self._finding_entries(), *self._topic_entries()):
+        concept_words = [(None, None, w) for c in self.content.concepts.concepts.values() for w in c.words]
+        for _, _, phrase in (*self._finding_entries(), *self._topic_entries(), *concept_words):
             words.update(t.norm_ for t in self.nlp.make_doc(phrase) if t.is_alpha)
         return words
 
@@ -275,6 +301,30 @@ class SymptomPipeline:
         return [
             {"label": label, "pattern": phrase, "id": entry_id} for label, entry_id, phrase in self._finding_entries()
         ]
+
+    def _lemma_matcher(self) -> PhraseMatcher:
+        """The lexicon's phrases on canonical forms. A one-word phrase that is itself an
+        inflected form ("fainted") is left to the words as written: its base form ("faint")
+        would also find other meanings ("a faint ache")."""
+        matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        for kind, finding_id, phrase in self._finding_entries():
+            doc = self.nlp(phrase)
+            if len(doc) == 1 and doc[0].lemma_ != doc[0].norm_:
+                continue
+            matcher.add(f"{kind}|{finding_id}", [doc])
+        return matcher
+
+    def _add_lemma_phrases(self, doc: Doc) -> None:
+        """Lexicon phrases found only on canonical forms, where they overlap no entity."""
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        found = []
+        for match_id, start, end in self.lemma_phrases(doc):
+            if taken & set(range(start, end)):
+                continue
+            kind, finding_id = self.nlp.vocab.strings[match_id].split("|", 1)
+            found.append(Span(doc, start, end, label=kind, span_id=finding_id))
+        if found:
+            doc.set_ents(list(doc.ents) + filter_spans(found))
 
     def _topic_matcher(self) -> PhraseMatcher:
         matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
@@ -370,8 +420,22 @@ class SymptomPipeline:
         self.typos(doc)
         for _, component in self.nlp.pipeline:
             doc = component(doc)
+        self._add_lemma_phrases(doc)
         self._add_quantities(doc)
         return self.negation(doc)
+
+    def _concept_mentions(self, doc: Doc) -> Tuple[List[Mention], List[Mention]]:
+        """Findings made of concepts, and the safety checks mentioned, each with its context
+        judged like the lexicon's (kept apart from doc.ents so that they never hide one)."""
+        hits = self.concepts.hits(doc)
+        findings = self.concepts.findings(doc, hits, self.kinds)
+        checks = self.concepts.mentions(doc, hits)
+        made = []
+        for span, parts in findings + checks:
+            words = [Span(doc, h.start, h.end, label=span.label_) for h in parts]
+            status = self.negation.combined_status(doc, words)
+            made.append(Mention(span.label_, span.id_, span.text, span.start_char, span.end_char, status))
+        return made[: len(findings)], made[len(findings) :]
 
     def _add_quantities(self, doc: Doc) -> None:
         """Findings read from numbers: an overdose, a fever, weight lost."""
@@ -380,17 +444,35 @@ class SymptomPipeline:
             number = next((_number(t.text) for t in doc[start:end] if t.like_num), None)
             if number is not None and number >= OVERDOSE_MIN_TABLETS:
                 found.append(Span(doc, start, end, label="symptom", span_id="overdose"))
-        for _, start, end in self.temperatures(doc):
-            number = next(
-                (_number(re.sub(r"[^\d.]", "", t.text)) for t in doc[start:end] if t.text[:1].isdigit()), None
-            )
-            if number is not None and (37.8 <= number <= 43 or 100.4 <= number <= 110):
-                found.append(Span(doc, start, end, label="symptom", span_id="fever"))
+        for start, end, number in self._temperatures(doc):
+            if 38 <= number <= 43 or 100.4 <= number <= 110:
+                found.append(Span(doc, start, end, label="symptom", span_id="fever_measured"))
         for _, start, end in self.weights(doc):
             if any(t.like_num or t.lower_ in ("a", "an", "half") for t in doc[start:end]):
                 found.append(Span(doc, start, end, label="symptom", span_id="weight_loss"))
         if found:
             doc.set_ents(filter_spans(list(doc.ents) + found))
+
+    def _temperatures(self, doc: Doc) -> List[Tuple[int, int, float]]:
+        """Temperatures read from numbers: "my temperature is 39", "temp of 38.5c", "101 degrees",
+        and a number in a clause that speaks of a temperature ("thermometer says 38.9",
+        "38.2 this morning, I'm boiling" after "fever")."""
+        found = []
+        for _, start, end in self.temperatures(doc):
+            number = next(
+                (_number(re.sub(r"[^\d.]", "", t.text)) for t in doc[start:end] if t.text[:1].isdigit()), None
+            )
+            if number is not None:
+                found.append((start, end, number))
+        taken = {i for start, end, _ in found for i in range(start, end)}
+        for token in doc:
+            reading = TEMPERATURE_READING.fullmatch(token.lower_)
+            if not reading or token.i in taken:
+                continue
+            nearby = doc[max(0, token.i - TEMPERATURE_WINDOW) : token.i + TEMPERATURE_WINDOW + 1]
+            if any(t.lemma_ in TEMPERATURE_WORDS for t in nearby) or reading.group(2):
+                found.append((token.i, token.i + 1, float(reading.group(1))))
+        return found
 
     def analyse(self, text: str) -> Analysis:
         text = text or ""
@@ -400,6 +482,9 @@ class SymptomPipeline:
             analysis.mentions.append(
                 Mention(ent.label_, ent.ent_id_, ent.text, ent.start_char, ent.end_char, ent._.status)
             )
+        combined, analysis.checks = self._concept_mentions(doc)
+        known = {(m.id, m.start, m.end) for m in analysis.mentions}
+        analysis.mentions.extend(m for m in combined if (m.id, m.start, m.end) not in known)
         for ent in filter_spans(self._topic_spans(doc)):
             label, entry_id = ent.label_.split("|", 1)
             analysis.mentions.append(Mention(label, entry_id, ent.text, ent.start_char, ent.end_char))

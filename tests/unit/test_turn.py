@@ -135,9 +135,17 @@ def test_nothing_undoes_a_red_flag(intent):
 
 
 def test_the_classifier_hearing_a_red_flag_the_rules_cannot_place_gets_the_safety_net():
-    result = plan("something is very wrong down there", "report_red_flag")
+    result = plan("something is very wrong with me", "report_red_flag")
     assert actions(result) == ["utter_safety_followup", CONSULT]
     assert "Call 112 now" in said(result) and "the urgent care line" in said(result)
+
+
+def test_a_red_flag_concept_neither_confirmed_nor_ruled_out_gets_its_targeted_question():
+    result = plan("something is very wrong down there", "report_red_flag")
+    assert actions(result) == ["utter_safety_check"] and result.then == LISTEN
+    assert "genitals" in said(result) and result.slots["pending_question"] == "check:saddle|interview"
+    answered = plan("yes", "affirm", {**result.slots})
+    assert answered.slots["triage_level"] == "emergency" and answered.before[0].text.startswith("Please call 112")
 
 
 # ----------------------------------------------------------------- over several messages
