@@ -22,6 +22,8 @@ from bot.contract import (
     QUESTIONS,
     ROUTINE,
     SCREENING_SLOTS,
+    SPREADS,
+    SPREADS_BELOW_KNEE,
     UNKNOWN,
     YES,
 )
@@ -320,11 +322,22 @@ def result(
     else:
         messages.append(advice)
     messages += [_fill(a.advice) for a in content.routine_advice.values() if a.applies(features)]
+    if level == ROUTINE and timeframe.level == ROUTINE:
+        messages.append(Reply(_fill(content.dialogue[_safety_net_key(features)])))
     tips = [_tip(content.treatments[t]) for t in _self_care(shown, features, level)]
     if tips:
         messages.append(Reply("What you can do meanwhile:\n" + "\n".join(tips), KIND_SELF_CARE))
     messages.append(summary(record, screening))
     return messages
+
+
+# Pain or nerve symptoms down the leg: the safety net names the cauda equina signs.
+LEG_FEATURES = frozenset({SPREADS, SPREADS_BELOW_KNEE, "symptom:pain_spreading", "symptom:numbness", "symptom:tingling"})
+
+
+def _safety_net_key(features: Iterable[str]) -> str:
+    """What would change the advice: with leg pain or sciatica, the cauda equina signs."""
+    return "result_safety_net_leg" if LEG_FEATURES & set(features) else "result_safety_net"
 
 
 def treatments_overview() -> List[str]:

@@ -54,6 +54,8 @@ CRISIS = "crisis"
 NEW_OR_CHANGED = "new_or_changed"
 HAPPENING_NOW = "happening_now"
 CHECK_PREFIX = "check:"
+# The concept of asking to wait or whether help is really needed (concepts.yml).
+DELAY_CONCEPT = "delay_care"
 RESUME_SEPARATOR = "|"
 UNSURE = "unsure"
 
@@ -178,6 +180,8 @@ class ScreenResult:
     owns_turn: bool = False
     # The message answered the screen's own question ("is it new?", "happening now?").
     answered: bool = False
+    # "Can it wait until Monday?" after an escalation: a direct no, then the consult advice.
+    holds_line: bool = False
 
     @property
     def slots(self) -> Dict[str, Any]:
@@ -250,6 +254,11 @@ def screen(
     if new_ids:
         result.say = escalation(state.level, new_ids, analysis, findings, said)
         result.owns_turn = True
+        return result
+    if state.level in (URGENT, EMERGENCY) and answered is None and DELAY_CONCEPT in analysis.concepts:
+        key = "hold_the_line_emergency" if state.level == EMERGENCY else "hold_the_line_urgent"
+        result.say = [Say("reminder", dialogue(key))]
+        result.owns_turn = result.holds_line = True
         return result
     result.say = follow_ups + _unsure_follow_ups(analysis, new_answers or {})
     asked = _ask_if_new(state, analysis, said) or _targeted_check(state, analysis, said, answered is not None)

@@ -156,6 +156,10 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
         elif not in_form and slots.get(POSSIBLE_CAUSES) is not None and intent in (REPORT_RED_FLAG, DESCRIBE_PAIN):
             plan.then = LISTEN  # the interview is over: its result is not given again
         return plan
+    if result.holds_line:
+        plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
+        plan.then = LISTEN
+        return plan
     if result.owns_turn:
         # The screen asked its own question ("is this new or has it changed?", a targeted
         # check): wait. A check asked instead of starting the interview remembers it.

@@ -147,6 +147,8 @@ class Analysis:
     # The safety checks (concepts.yml `checks`) the message mentions, each with its context:
     # label "check", id the check's id, text the words that mention it.
     checks: List[Mention] = field(default_factory=list)
+    # Every concept of concepts.yml the message names, whatever its context.
+    concepts: Set[str] = field(default_factory=set)
     severity: Optional[int] = None
     # A number on its own ("7"): a severity only as the answer to "how bad is it?".
     severity_bare: bool = False
@@ -424,10 +426,11 @@ class SymptomPipeline:
         self._add_quantities(doc)
         return self.negation(doc)
 
-    def _concept_mentions(self, doc: Doc) -> Tuple[List[Mention], List[Mention]]:
+    def _concept_mentions(self, doc: Doc, analysis: Analysis) -> Tuple[List[Mention], List[Mention]]:
         """Findings made of concepts, and the safety checks mentioned, each with its context
         judged like the lexicon's (kept apart from doc.ents so that they never hide one)."""
         hits = self.concepts.hits(doc)
+        analysis.concepts = {hit.concept for hit in hits}
         findings = self.concepts.findings(doc, hits, self.kinds)
         checks = self.concepts.mentions(doc, hits)
         made = []
@@ -482,7 +485,7 @@ class SymptomPipeline:
             analysis.mentions.append(
                 Mention(ent.label_, ent.ent_id_, ent.text, ent.start_char, ent.end_char, ent._.status)
             )
-        combined, analysis.checks = self._concept_mentions(doc)
+        combined, analysis.checks = self._concept_mentions(doc, analysis)
         known = {(m.id, m.start, m.end) for m in analysis.mentions}
         analysis.mentions.extend(m for m in combined if (m.id, m.start, m.end) not in known)
         for ent in filter_spans(self._topic_spans(doc)):

@@ -77,7 +77,10 @@ async def test_disc_like_answers_give_a_slipped_disc_first(dispatcher, domain):
     assert len(summary) == 1
     assert "lower back" in summary[0] and "7/10" in summary[0]
     assert not any("get checked today" in t for t in said)
-    assert not any(EMERGENCY_NUMBER in t for t in said)
+    # The only mention of the emergency number: what would change the advice (safety-netting).
+    net = [t for t in said if t.startswith("What would change this advice")]
+    assert len(net) == 1 and "trouble peeing" in net[0] and "both legs" in net[0]
+    assert not any(EMERGENCY_NUMBER in t for t in said if t not in net)
 
 
 async def test_emergency_stops_with_no_causes(dispatcher, domain):
