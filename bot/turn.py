@@ -155,6 +155,10 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
             plan.then = LISTEN
         elif not in_form and slots.get(POSSIBLE_CAUSES) is not None and intent in (REPORT_RED_FLAG, DESCRIBE_PAIN):
             plan.then = LISTEN  # the interview is over: its result is not given again
+        elif not in_form and intent not in (REPORT_RED_FLAG, DESCRIBE_PAIN):
+            # A red flag said in passing before a question ("... is heat or ice better?"):
+            # nothing routine after the instruction; the question can be asked again.
+            plan.then = LISTEN
         return plan
     if result.holds_line:
         plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
