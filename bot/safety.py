@@ -43,7 +43,7 @@ from bot.contract import (
     UNKNOWN,
     URGENT,
 )
-from bot.nlp import ABSENT, HISTORICAL, HYPOTHETICAL, PRESENT, UNCERTAIN, Analysis, Mention
+from bot.nlp import ABSENT, HISTORICAL, HYPOTHETICAL, OTHER, PRESENT, UNCERTAIN, Analysis, Mention
 from bot.settings import get_settings
 
 # A red-flag finding counts when the person says they have it or might have it.
@@ -95,8 +95,15 @@ def age_findings(analysis: Analysis) -> Set[str]:
 
 def screened_findings(analysis: Analysis) -> Set[str]:
     """The findings of one message that take part in screening: said as present or
-    uncertain (except vague ones said with doubt, which get a follow-up), plus the age band."""
-    return (analysis.findings(SCREENED_STATUSES) - _unsure_only(analysis)) | age_findings(analysis)
+    uncertain (except vague ones said with doubt, which get a follow-up), plus the age band.
+    A danger to someone else's life ("my brother says he's going to kill himself") gets the
+    crisis reply too: it tells the person what to do now."""
+    own = analysis.findings(SCREENED_STATUSES) - _unsure_only(analysis)
+    return own | (analysis.findings((OTHER,)) & _crisis_findings()) | age_findings(analysis)
+
+
+def _crisis_findings() -> Set[str]:
+    return {f for flag in _flags() if flag.crisis for combination in flag.when_any for f in combination}
 
 
 def _unsure_only(analysis: Analysis) -> Set[str]:

@@ -212,6 +212,8 @@ class RedFlag:
     # A vague mention said with doubt ("not sure if I've had bladder changes") gets a
     # specific follow-up rather than the escalation; said plainly it still escalates.
     ask_if_unsure: bool = False
+    # Combinations of findings that, said in the same message, stop the flag (claudication).
+    unless_said_with: Tuple[Tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,7 @@ class Concept:
     id: str
     words: Tuple[str, ...]
     not_inside: Tuple[str, ...] = ()  # lexicon findings inside which these words do not count
+    patterns: Tuple[Tuple[Mapping[str, Any], ...], ...] = ()  # spaCy token patterns ("28 weeks")
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,7 @@ class Combination:
     all: Tuple[Tuple[str, ...], ...]  # each group: any one of these concepts
     window: int = 8
     unless: Tuple[str, ...] = ()
+    across_but: bool = False  # the concepts may stand on either side of "but" in one sentence
 
 
 @dataclass(frozen=True)
@@ -253,6 +257,8 @@ class ConceptModel:
     concepts: Mapping[str, Concept] = field(default_factory=dict)
     combinations: Tuple[Combination, ...] = ()
     checks: Mapping[str, SafetyCheck] = field(default_factory=dict)
+    fillers: Tuple[str, ...] = ()  # words that may stand inside a concept's phrase
+    suppress: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)  # finding -> concepts
 
 
 @dataclass(frozen=True)
@@ -667,6 +673,11 @@ def _load_red_flags(
                 if finding_id not in findings:
                     raise ContentError(reader.file, e["id"], f"unknown finding '{finding_id}' in 'when_any'")
             combinations.append(tuple(combination))
+        unless = []
+        for combination in e.get("unless_said_with", []) or []:
+            if not isinstance(combination, list) or not all(f in findings for f in combination):
+                raise ContentError(reader.file, e["id"], "each 'unless_said_with' item must list known findings")
+            unless.append(tuple(combination))
         red_flags[e["id"]] = RedFlag(
             id=e["id"],
             level=reader.choice(e, "level", (URGENT, EMERGENCY)),
@@ -678,6 +689,7 @@ def _load_red_flags(
             advice=reader.text(e, "advice", required=False, placeholders=ADVICE_PLACEHOLDERS),
             crisis=reader.boolean(e, "crisis"),
             ask_if_unsure=reader.boolean(e, "ask_if_unsure"),
+            unless_said_with=tuple(unless),
         )
     escalations = {}
     for e in reader.entries("escalations"):
@@ -737,8 +749,14 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
     concepts: Dict[str, Concept] = {}
     for e in reader.entries():
         not_inside = reader.references(e, "not_inside", findings, "finding") if "not_inside" in e else ()
+        patterns = e.get("patterns", [])
+        if not isinstance(patterns, list) or not all(isinstance(p, list) and p for p in patterns):
+            raise ContentError(reader.file, e["id"], "'patterns' must be a list of spaCy token patterns")
         concepts[e["id"]] = Concept(
-            id=e["id"], words=tuple(w.lower() for w in reader.texts(e, "words")), not_inside=not_inside
+            id=e["id"],
+            words=tuple(w.lower() for w in reader.texts(e, "words")),
+            not_inside=not_inside,
+            patterns=tuple(tuple(p) for p in patterns),
         )
 
     def concept_ids(entry: Mapping[str, Any], name: str, value: Any) -> Tuple[str, ...]:
@@ -772,6 +790,7 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
                 all=tuple(concept_ids(entry, "all", group) for group in groups),
                 window=window(entry),
                 unless=concept_ids(entry, "unless", entry["unless"]) if "unless" in entry else (),
+                across_but=reader.boolean(entry, "across_but"),
             )
         )
     checks: Dict[str, SafetyCheck] = {}
@@ -791,7 +810,23 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
             on_unsure=on_unsure,
             unless=concept_ids(e, "unless", e["unless"]) if "unless" in e else (),
         )
-    return ConceptModel(equivalents, tuple(w.lower() for w in keep), concepts, tuple(combinations), checks)
+    fillers = reader.document.get("fillers", [])
+    if not isinstance(fillers, list) or not all(isinstance(w, str) for w in fillers):
+        raise ContentError(reader.file, "fillers", "must be a list of words")
+    suppress: Dict[str, Tuple[str, ...]] = {}
+    for finding, names in (reader.document.get("suppress") or {}).items():
+        if finding not in findings:
+            raise ContentError(reader.file, "suppress", f"unknown finding '{finding}'")
+        suppress[finding] = concept_ids({"id": f"suppress {finding}"}, finding, names)
+    return ConceptModel(
+        equivalents,
+        tuple(w.lower() for w in keep),
+        concepts,
+        tuple(combinations),
+        checks,
+        tuple(w.lower() for w in fillers),
+        suppress,
+    )
 
 
 def _check_synonyms_unique(directory: Path, groups: Mapping[str, Mapping[str, Any]]) -> None:

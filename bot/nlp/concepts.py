@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from bot.content.loader import ConceptModel
@@ -29,6 +29,7 @@ from bot.content.loader import ConceptModel
 # Clause boundaries for combinations: a concept on the other side of one of these is
 # about something else ("my back hurts. I can't sleep" is not a sleep problem of the back).
 CLAUSE_ENDS = frozenset({".", "?", "!", ";", "but", "although", "though", "however", "whereas", "\n"})
+SENTENCE_ENDS = frozenset({".", "?", "!", ";", "\n"})
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,35 @@ class Hit:
 class ConceptMatcher:
     def __init__(self, nlp: Language, model: ConceptModel):
         self.model = model
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        # One-word concepts: a PhraseMatcher. Phrases: a Matcher whose patterns let filler
+        # words stand between their words ("can't really feel", "could not even pee").
+        self.words = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.phrases = Matcher(nlp.vocab)
+        fillers = {"LEMMA": {"IN": list(model.fillers)}, "OP": "*"}
         for concept in model.concepts.values():
-            self.matcher.add(concept.id, list(nlp.pipe(concept.words)))
+            docs = list(nlp.pipe(concept.words))
+            single = [d for d in docs if len(d) == 1]
+            if single:
+                self.words.add(concept.id, single)
+            patterns = []
+            for d in docs:
+                if len(d) > 1:
+                    pattern: List[Dict] = []
+                    for index, token in enumerate(d):
+                        if index:
+                            pattern.append(fillers)
+                        pattern.append({"LEMMA": token.lemma_})
+                    patterns.append(pattern)
+            patterns += [list(p) for p in concept.patterns]
+            if patterns:
+                self.phrases.add(concept.id, patterns)
 
     # -- concepts ------------------------------------------------------------------
     def hits(self, doc: Doc) -> List[Hit]:
         """Concept words in the message, the longest where two of one concept overlap; a
         word inside a lexicon finding of the concept's ``not_inside`` does not count."""
         found: Dict[str, List[Tuple[int, int]]] = {}
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in [*self.words(doc), *self.phrases(doc)]:
             found.setdefault(doc.vocab.strings[match_id], []).append((start, end))
         hits: List[Hit] = []
         for concept_id, spans in found.items():
@@ -69,11 +89,11 @@ class ConceptMatcher:
         return sorted(hits, key=lambda h: (h.start, h.end))
 
     @staticmethod
-    def clause_of(doc: Doc) -> List[int]:
-        """Each token's clause number."""
+    def clause_of(doc: Doc, ends: frozenset = CLAUSE_ENDS) -> List[int]:
+        """Each token's clause number (or sentence number, with SENTENCE_ENDS)."""
         clause, numbers = 0, []
         for token in doc:
-            if token.norm_ in CLAUSE_ENDS or token.text in CLAUSE_ENDS:
+            if token.norm_ in ends or token.text in ends:
                 clause += 1
             numbers.append(clause)
         return numbers
@@ -118,14 +138,22 @@ class ConceptMatcher:
         clause = clauses[span[0]]
         return any(h.concept in unless and clauses[h.start] == clause for h in hits)
 
+    def suppressed(self, hits: Sequence[Hit]) -> Set[str]:
+        """Findings that a concept anywhere in the message takes back ("on purpose" for weight
+        lost, "Raynaud's" for white toes, "screening" for an aneurysm): concepts.yml `suppress`."""
+        named = {hit.concept for hit in hits}
+        return {finding for finding, concepts in self.model.suppress.items() if named & set(concepts)}
+
     def findings(self, doc: Doc, hits: Sequence[Hit], kinds: Dict[str, str]) -> List[Tuple[Span, List[Hit]]]:
         """The findings that combinations of concepts make up: each span with the concept
         words it is made of (their context is judged word by word: "my chest is fine, no
         pain there" negates both)."""
         clauses = self.clause_of(doc)
+        sentences = self.clause_of(doc, SENTENCE_ENDS)
         found: List[Tuple[Span, List[Hit]]] = []
         for combination in self.model.combinations:
-            for start, end, parts in self._together(hits, combination.all, combination.window, clauses):
+            scope = sentences if combination.across_but else clauses
+            for start, end, parts in self._together(hits, combination.all, combination.window, scope):
                 if self._cancelled(hits, combination.unless, (start, end), clauses):
                     continue
                 span = Span(doc, start, end, label=kinds[combination.finding], span_id=combination.finding)

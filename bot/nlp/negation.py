@@ -33,6 +33,7 @@ and triggers inside an entity are part of it ("no feeling", "no sensation").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
@@ -54,6 +55,8 @@ HISTORY_WINDOW = 8
 # --------------------------------------------------------------------------- triggers
 # Longer triggers win over the shorter ones inside them ("not sure" beats "not").
 NEGATION_BEFORE = (
+    "nearly",
+    "almost",
     "no",
     "not",
     "never",
@@ -96,6 +99,18 @@ NEGATION_AFTER = (
     "are okay",
     "is normal",
     "are normal",
+    "are the same",
+    "is the same",
+    "are just the same",
+    "is just the same",
+    "same as always",
+    "same as ever",
+    "as normal as ever",
+    "no different",
+    "haven't changed",
+    "hasn't changed",
+    "are unchanged",
+    "is unchanged",
     "fine",
     "is not a problem",
     "isn't a problem",
@@ -143,6 +158,27 @@ RESOLVED_AFTER = (
     "went after physio",
     "has settled",
     "settled down",
+    "fine once",
+    "fine when i",
+    "goes away when",
+    "go away when",
+    "wears off",
+    "wear off",
+    "came back normal",
+    "came back clear",
+    "all normal",
+    "was normal",
+    "were normal",
+    "recovered",
+    "fully recovered",
+    "recovered completely",
+    "made a full recovery",
+    "full recovery",
+    "back to normal",
+    "gone by the morning",
+    "gone by morning",
+    "gone by the next day",
+    "goes down overnight",
 )
 UNCERTAIN_BEFORE = (
     "not sure",
@@ -171,6 +207,24 @@ UNCERTAIN_AFTER = ("maybe", "not sure", "possibly", "i'm not sure", "perhaps", "
 # Questions and worries in general (see _hypothetical for the clause-initial question words).
 HYPOTHETICAL_BEFORE = (
     "what if",
+    "if i ever",
+    "if i were",
+    "if i was to",
+    "if i develop",
+    "if i start",
+    "if i suddenly",
+    "if i couldn't",
+    "if i can't",
+    "if someone",
+    "if you",
+    "asked if",
+    "asked me if",
+    "asked whether",
+    "asked me whether",
+    "checked if",
+    "checked whether",
+    "wanted to know if",
+    "wanted to know whether",
     "in case",
     "is it bad if",
     "is it normal to",
@@ -196,6 +250,15 @@ HYPOTHETICAL_BEFORE = (
     "risk of",
     "what happens if",
     "people with",
+)
+# General-sounding questions that are about the asker when the sentence says "I" or "my":
+# "is it normal to not feel the toilet paper when I wipe?" is a report.
+SELF_QUESTIONS = frozenset(
+    {"is it normal to", "is it bad if", "is it serious if", "should i worry if", "should i be worried if"}
+)
+SELF_QUESTION_OPENINGS = frozenset(
+    {"is it normal", "is it ok", "is it okay", "is it bad", "is it serious", "is that normal", "is this normal",
+     "is that bad", "is this bad", "is that serious", "is this serious", "is it worrying", "is it dangerous"}
 )
 # Interrogatives that make a clause a question when they open it.
 QUESTION_WORDS = frozenset(
@@ -325,12 +388,36 @@ RELATIVES = (
     "neighbor",
     "colleague",
     "boss",
+    "wife",
+    "husband",
+    "partner",
+    "hubby",
+    "son",
+    "daughter",
+    "child",
+    "kid",
+    "kids",
+    "boyfriend",
+    "girlfriend",
+    "fiance",
+    "fiancé",
+    "grandson",
+    "granddaughter",
+    "nephew",
+    "niece",
+    "stepdad",
+    "stepmum",
+    "flatmate",
+    "housemate",
 )
-OTHER_BEFORE = tuple(
-    f"my {who} {verb}"
-    for who in RELATIVES
-    for verb in ("had", "has", "got", "was", "is", "died of", "suffered", "suffers")
-) + ("family history of", "runs in my family", "runs in the family", "in my family")
+# "My dad fell off a ladder", "my wife is on chemo": whatever the verb, the clause is about
+# them, up to a first-person word ("my wife says I can't pee" is the person's own).
+OTHER_BEFORE = tuple(f"{whose} {who}" for who in RELATIVES for whose in ("my", "our", "his", "her")) + (
+    "family history of",
+    "runs in my family",
+    "runs in the family",
+    "in my family",
+)
 # Look like a trigger but are not: "I didn't notice I'd wet myself" is a positive report.
 PSEUDO = (
     "not only",
@@ -387,7 +474,6 @@ PSEUDO = (
     "never had anything like this",
     "never had back pain before",
     "never had it before",
-    "no injury",
     "no plan",
 )
 # Clause boundaries.
@@ -507,6 +593,11 @@ VERBAL = frozenset(
     }
 )
 UNTIL = frozenset({"until", "till", "til", "untill"})
+NEGATORS = frozenset({"not", "n't", "nt", "no", "never", "without", "nothing", "none"})
+# What happened recently: a long-standing trigger in the same sentence is a duration, not a history.
+RECENT_WORDS = frozenset("today yesterday tonight recently lately suddenly".split())
+RECENT_PAIRS = frozenset({"last night", "this morning", "this week", "this evening", "this afternoon", "since yesterday"})
+RECENT_TIME = re.compile(r"^\d{1,2}(am|pm)$")
 
 
 @dataclass(frozen=True)
@@ -545,9 +636,21 @@ class NegationDetector:
                 ("TERM", TERMINATORS),
             ],
         )
-        # "since 2019", "since my op in 2019": a year makes "since" long-standing.
+        # "since 2019", "since my op in 2019": a year makes "since" long-standing; so does
+        # "for twenty years", "for 3 decades".
         self._years = Matcher(nlp.vocab)
-        self._years.add("HIST", [[{"LOWER": "since"}, {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}]])
+        self._years.add(
+            "HIST",
+            [
+                [{"LOWER": {"IN": ["since", "in", "back", "during"]}}, {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}],
+                [
+                    {"LOWER": {"IN": ["for", "over"]}},
+                    {"LOWER": {"IN": ["about", "around", "nearly", "almost", "over", "the", "last", "past"]}, "OP": "*"},
+                    {"LIKE_NUM": True},
+                    {"LOWER": {"IN": ["years", "yrs", "decades", "decade"]}},
+                ],
+            ],
+        )
 
     # -- triggers --------------------------------------------------------------
     def _triggers(self, doc: Doc) -> List[Trigger]:
@@ -624,8 +727,8 @@ class NegationDetector:
                 continue
             if trigger.start >= ent.start and trigger.end <= ent.end:
                 continue  # a trigger inside the entity ("no feeling") is part of it
-            if own and set(range(trigger.start, trigger.end)) <= own:
-                continue  # ... or inside another word of the same finding ("can't" + "pee")
+            if own and {i for i in range(trigger.start, trigger.end) if doc[i].norm_ in NEGATORS} & own:
+                continue  # ... or its negation inside another word of the same finding ("don't get the urge")
             status = self._modifies(doc, trigger, ent, bounds, entity_tokens)
             if status:
                 found.add(status)
@@ -645,17 +748,42 @@ class NegationDetector:
         if category in ("NEG_POST", "UNC_POST"):
             in_scope = after and self._reaches_back(doc, ent, trigger, bounds, entity_tokens)
             return (ABSENT if category == "NEG_POST" else UNCERTAIN) if in_scope else ""
+        if category == "HYPO_PRE" and self._about_the_asker(doc, trigger, bounds):
+            return ""
         if category in ("UNC_PRE", "HYPO_PRE"):
             in_scope = before and self._reaches(doc, trigger.end, ent.start, bounds, entity_tokens)
             return (UNCERTAIN if category == "UNC_PRE" else HYPOTHETICAL) if in_scope else ""
         if category == "OTHER_PRE":
-            return OTHER if before and self._same_clause(trigger.end, ent.start, bounds) else ""
+            own = any(doc[i].norm_ in FIRST_PERSON for i in range(trigger.end, ent.start))
+            return OTHER if before and not own and self._same_clause(trigger.end, ent.start, bounds) else ""
+        if category == "HIST" and self._recent_in_clause(doc, ent, bounds):
+            return ""  # "nothing would come for ages last night": how long it lasted, not since when
         if category in ("RESOLVED", "HIST"):
             in_scope = (after or category == "HIST") and self._near_in_clause(trigger, ent, bounds, entity_tokens)
             return (ABSENT if category == "RESOLVED" else HISTORICAL) if in_scope else ""
         if category == "HIST_BACK":
             return HISTORICAL if after and self._anaphoric(doc, ent, trigger, bounds) else ""
         return ""
+
+    @staticmethod
+    def _recent_in_clause(doc: Doc, ent: Span, bounds) -> bool:
+        """A time word that makes what the clause says recent ("last night", "at 3am", "today")."""
+        start, end = ent.start, ent.end
+        while start > 0 and bounds.get(start - 1) != "strong":
+            start -= 1
+        while end < len(doc) and bounds.get(end) != "strong":
+            end += 1
+        words = [t.norm_ for t in doc[start:end]]
+        pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
+        clock = any(w in ("am", "pm", "a.m.", "p.m.") and i and words[i - 1].isdigit() for i, w in enumerate(words))
+        return bool(set(words) & RECENT_WORDS or pairs & RECENT_PAIRS or clock or any(RECENT_TIME.match(w) for w in words))
+
+    @staticmethod
+    def _about_the_asker(doc: Doc, trigger: Trigger, bounds) -> bool:
+        """ "Is it normal to ..." with "I" or "my" later in the message."""
+        if doc[trigger.start : trigger.end].text.lower() not in SELF_QUESTIONS:
+            return False
+        return any(doc[i].norm_ in FIRST_PERSON for i in range(trigger.end, len(doc)))
 
     # -- scopes ----------------------------------------------------------------
     @staticmethod
@@ -728,10 +856,15 @@ class NegationDetector:
             return False  # "on steroids for years and slipped on the ice": a new verb phrase
         crossed = [i for i in range(lo, hi) if i in bounds]
         if crossed:
-            # "I leak a bit when I cough, have done since my second baby": points back over a comma.
+            # "I leak a bit when I cough, have done since my second baby": points back over a comma;
+            # so does a resolution ("numb bum from the bleachers, went away when I walked").
             lead = " ".join(t.norm_ for t in doc[max(trigger.start - 2, 0) : trigger.start])
-            anaphoric = trigger.start > ent.start and lead in ("have done", "has done", "had it", "been like")
-            if not anaphoric or len(crossed) > 1 or bounds[crossed[0]] != "comma":
+            anaphoric = trigger.start > ent.start and (
+                lead in ("have done", "has done", "had it", "been like") or trigger.category == "RESOLVED"
+            )
+            # A resolution may also follow "but": "goes numb after sitting but it's fine once I stand".
+            allowed = ("comma", "clause") if trigger.category == "RESOLVED" else ("comma",)
+            if not anaphoric or len(crossed) > 1 or bounds[crossed[0]] not in allowed:
                 return False
         return hi - lo - len([i for i in range(lo, hi) if i in entity_tokens]) <= HISTORY_WINDOW
 
@@ -757,4 +890,9 @@ class NegationDetector:
         between = [doc[i].norm_ for i in range(opener + 1, ent.start)]
         if any(word in CONDITIONAL for word in between):
             return True
-        return not any(word in FIRST_PERSON for word in between)
+        if any(word in FIRST_PERSON for word in between):
+            return False
+        # "Is it normal to not feel the toilet paper when I wipe?", "Is it ok to have back pain
+        # and a temp of 38.3? Should I just rest?": asking about themselves.
+        opening = " ".join(doc[i].norm_ for i in range(opener, min(opener + 3, len(doc))))
+        return not (opening in SELF_QUESTION_OPENINGS and any(t.norm_ in FIRST_PERSON for t in doc))

@@ -25,6 +25,10 @@ from spacy.tokens import Doc
 FACTORY = "canonical_forms"
 
 
+def _plural_of_an_unlisted_word(word: str) -> bool:
+    return len(word) >= 6 and word.isalpha() and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
 class CanonicalForms:
     def __init__(self, nlp: Language, equivalents: Mapping[str, str], keep_as_written: Sequence[str]):
         self.lemmas = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
@@ -39,6 +43,8 @@ class CanonicalForms:
             return self.equivalents[word]
         lemma = self.lemmas.get(word, word)
         lemma = lemma if isinstance(lemma, str) else word
+        if lemma == word and word not in self.lemmas and _plural_of_an_unlisted_word(word):
+            lemma = word[:-1]  # "immunosuppressants", "biologics": words the tables lack
         return self.equivalents.get(lemma, lemma)
 
     def __call__(self, doc: Doc) -> Doc:

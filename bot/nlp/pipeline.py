@@ -10,7 +10,7 @@ plain ``Analysis`` that the Rasa component, the actions and the tests share.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 from bot.content import Content, get_content
 from bot.contract import TOPIC_LABELS
 from bot.nlp.concepts import ConceptMatcher
-from bot.nlp.negation import HISTORICAL, PRESENT, NegationDetector
+from bot.nlp.negation import ABSENT, HISTORICAL, NEGATORS, PRESENT, NegationDetector
 from bot.nlp.normalise import FACTORY as CANONICAL_FORMS
 from bot.nlp.typos import TypoNormaliser
 
@@ -97,9 +97,13 @@ RELATIVE_DAYS = {
 # A number that may be a temperature reading, with an optional unit ("38.9", "39c", "101.2°f").
 TEMPERATURE_READING = re.compile(r"(\d{2,3}(?:\.\d{1,2})?)(c|f|°c|°f|°)?")
 TEMPERATURE_WORDS = frozenset(
-    {"temperature", "temp", "thermometer", "fever", "feverish", "degree", "celsius", "fahrenheit", "reading", "°"}
+    {"temperature", "temp", "thermometer", "fever", "feverish", "degree", "celsius", "fahrenheit", "reading", "°", "measure"}
 )
-TEMPERATURE_WINDOW = 5
+TEMPERATURE_WINDOW = 8
+# "at 38 weeks", "at 10 pm", "at 39 degrees": numbers after "at" that are not an age.
+NOT_AN_AGE_AFTER = frozenset(
+    [*UNIT_DAYS, "am", "pm", "o'clock", "degrees", "degree", "c", "f", "°", "%", "percent", "mph", "kg", "miles", "mins"]
+)
 ALTERNATIVES = re.compile(r"\(([^()]*)\)")
 # "took 20 paracetamol", "swallowed about 30 tablets": more than a day's dose of anything.
 OVERDOSE_MIN_TABLETS = 9
@@ -413,12 +417,19 @@ class SymptomPipeline:
                 [{"TEXT": {"REGEX": r"^\d{2}$"}}, {"LOWER": {"IN": ["years", "yrs", "year"]}}, {"LOWER": "old"}],
                 [{"TEXT": {"REGEX": r"^\d{2}(yo|y/o|yrs|yr)$"}}],
                 [{"TEXT": {"REGEX": r"^\d{2}$"}}, {"LOWER": {"IN": ["yo", "y/o"]}}],
+                # "back pain at 72": an age unless a unit follows ("at 38 weeks", "at 10 pm")
+                [{"LOWER": "at"}, {"TEXT": {"REGEX": r"^\d{2}$"}}],
             ],
         )
 
     # -- analysing -------------------------------------------------------------
     def doc(self, text: str) -> Doc:
-        doc = self.nlp.make_doc(neutralised(text))
+        text = neutralised(text)
+        letters = [c for c in text if c.isalpha()]
+        if letters and sum(c.isupper() for c in letters) > len(letters) / 2 and len(text.lower()) == len(text):
+            # "CANT FEEL MY BUM": read as it would be in lower case (same length, same offsets).
+            text = text.lower()
+        doc = self.nlp.make_doc(text)
         self.typos(doc)
         for _, component in self.nlp.pipeline:
             doc = component(doc)
@@ -438,6 +449,13 @@ class SymptomPipeline:
             words = [Span(doc, h.start, h.end, label=span.label_) for h in parts]
             status = self.negation.combined_status(doc, words)
             made.append(Mention(span.label_, span.id_, span.text, span.start_char, span.end_char, status))
+        # A concept said negated ("I do not diet") takes nothing back.
+        standing = [h for h in hits if not {t.norm_ for t in doc[max(0, h.start - 3) : h.start]} & NEGATORS]
+        taken_back = self.concepts.suppressed(standing)
+        if taken_back:
+            # "Lost 8 kilos on purpose": the finding is said, and said not to be a worry.
+            analysis.mentions = [replace(m, status=ABSENT) if m.id in taken_back else m for m in analysis.mentions]
+            made = [replace(m, status=ABSENT) if m.id in taken_back else m for m in made]
         return made[: len(findings)], made[len(findings) :]
 
     def _add_quantities(self, doc: Doc) -> None:
@@ -511,6 +529,8 @@ class SymptomPipeline:
             span = doc[start:end]
             if label == "AGE" and {t.lower_ for t in doc[max(0, start - 3) : end]} & {"like"}:
                 continue  # "I feel like I'm 80" is not an age
+            if label == "AGE" and doc[start].lower_ == "at" and end < len(doc) and doc[end].lower_ in NOT_AN_AGE_AFTER:
+                continue
             if label == "AGE" and analysis.age is None:
                 age = int(re.sub(r"\D.*", "", next(t.text for t in span if t.text[:1].isdigit())))
                 if 10 <= age <= 110:

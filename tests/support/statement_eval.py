@@ -72,9 +72,11 @@ def _level(state: safety.SafetyState) -> str:
 def screen_statement(text: str, expect: str = ROUTINE, family: str = "") -> Outcome:
     result = safety.screen(safety.SafetyState(), analyse(text))
     outcome = Outcome(text, expect, family, _level(result.state))
+    # The screen's own questions asked in the same reply: a targeted check, "is this
+    # happening to you now?" after a general question, "is this new?" after a long-standing one.
     pending = result.state.pending_question or ""
-    if pending.startswith(safety.CHECK_PREFIX):
-        outcome.asked = pending[len(safety.CHECK_PREFIX) :]
+    if pending:
+        outcome.asked = pending[len(safety.CHECK_PREFIX) :] if pending.startswith(safety.CHECK_PREFIX) else pending
         answered = safety.screen(result.state, analyse("yes"), AFFIRM)
         outcome.after_yes = _level(answered.state)
     return outcome
