@@ -99,7 +99,45 @@ def screened_findings(analysis: Analysis) -> Set[str]:
     A danger to someone else's life ("my brother says he's going to kill himself") gets the
     crisis reply too: it tells the person what to do now."""
     own = analysis.findings(SCREENED_STATUSES) - _unsure_only(analysis)
-    return own | (analysis.findings((OTHER,)) & _crisis_findings()) | age_findings(analysis)
+    return own | (analysis.findings((OTHER,)) & _crisis_findings()) | _someone_elses_now(analysis) | age_findings(analysis)
+
+
+# Someone else's symptoms said as happening now ("my husband's back went on Saturday and now
+# he can't pee"): the person asking gets the instruction to pass on. Not their history ("my dad
+# fell off a ladder last summer, he's fine now") and never their risk factors ("my mum has cancer").
+HAPPENING_NOW_CUES = re.compile(
+    r"\b(now|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|"
+    r"at the moment|right now|keeps?|says|saying|can not|can'?t|cannot|will not|won'?t|lately|recently|last few|"
+    r"getting worse|has|have|is|are|he's|she's)\b"
+)
+PAST_CUES = re.compile(
+    r"\b(years? ago|months? ago|last (year|summer|winter|spring|autumn|month)|recovered|fine now|better now|"
+    r"went away|in (19|20)\d\d|when (he|she) was|used to|passed away|died|had it for years|doing (well|fine|ok))\b"
+)
+
+
+# "My sister had cauda equina": their past, unless something is said as happening now.
+THEY_HAD = re.compile(r"\b(my|his|her|our)\s+\w+('s)?\s+(had|was|were|went)\b")
+STRONG_NOW_CUES = re.compile(
+    r"\b(now|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|at the moment|"
+    r"right now|keeps?|lately|recently)\b"
+)
+HYPOTHETICAL_CUES = re.compile(
+    r"\b(what (happens|would happen|if|would)|if (someone|somebody|a person|you)|would (it|that)|check for|"
+    r"look out for|watch (out )?for|signs of|symptoms of|told me to|said to)\b"
+)
+
+
+def _someone_elses_now(analysis: Analysis) -> Set[str]:
+    text = analysis.normalised or " ".join((analysis.text or "").lower().split())
+    past = PAST_CUES.search(text) or (THEY_HAD.search(text) and not STRONG_NOW_CUES.search(text))
+    if not HAPPENING_NOW_CUES.search(text) or past or HYPOTHETICAL_CUES.search(text):
+        return set()
+    findings = get_content().findings
+    other = {m.id for m in analysis.mentions if m.status == OTHER and m.id in findings}
+    symptoms = {f for f in other if findings[f].kind in ("symptom", "onset")} & triage.red_flag_findings()
+    # Their risk factors and body places count only beside a symptom of theirs.
+    return (other & triage.red_flag_findings()) if symptoms else set()
 
 
 def _crisis_findings() -> Set[str]:

@@ -45,7 +45,7 @@ PRESENT, ABSENT, UNCERTAIN = "present", "absent", "uncertain"
 HYPOTHETICAL, HISTORICAL, OTHER = "hypothetical", "historical", "other"
 STATUSES: Tuple[str, ...] = (PRESENT, ABSENT, UNCERTAIN, HYPOTHETICAL, HISTORICAL, OTHER)
 # Where several modifiers reach one finding, the first of these wins.
-PRECEDENCE: Tuple[str, ...] = (OTHER, ABSENT, HYPOTHETICAL, HISTORICAL, UNCERTAIN)
+PRECEDENCE: Tuple[str, ...] = (ABSENT, OTHER, HYPOTHETICAL, HISTORICAL, UNCERTAIN)
 
 # Words a forward trigger may reach over before the entity it modifies.
 WINDOW = 6
@@ -413,6 +413,17 @@ RELATIVES = (
 # "My dad fell off a ladder", "my wife is on chemo": whatever the verb, the clause is about
 # them, up to a first-person word ("my wife says I can't pee" is the person's own).
 OTHER_BEFORE = tuple(f"{whose} {who}" for who in RELATIVES for whose in ("my", "our", "his", "her")) + (
+    # A clause whose subject is someone else ("he can't pee", "his legs are numb").
+    "he",
+    "she",
+    "his",
+    "her",
+    "he's",
+    "she's",
+    "hes",
+    "shes",
+    "they",
+    "their",
     "family history of",
     "runs in my family",
     "runs in the family",
@@ -600,6 +611,12 @@ RECENT_PAIRS = frozenset({"last night", "this morning", "this week", "this eveni
 RECENT_TIME = re.compile(r"^\d{1,2}(am|pm)$")
 
 
+def context_vocabulary() -> Set[str]:
+    """The words of every trigger, for the typo corrector."""
+    lists = (NEGATION_BEFORE, NEGATION_AFTER, RESOLVED_AFTER, UNCERTAIN_BEFORE, HYPOTHETICAL_BEFORE, HISTORY, RELATIVES)
+    return {word for phrases in lists for phrase in phrases for word in phrase.split() if word.isalpha()}
+
+
 @dataclass(frozen=True)
 class Trigger:
     category: str
@@ -769,9 +786,9 @@ class NegationDetector:
     def _recent_in_clause(doc: Doc, ent: Span, bounds) -> bool:
         """A time word that makes what the clause says recent ("last night", "at 3am", "today")."""
         start, end = ent.start, ent.end
-        while start > 0 and bounds.get(start - 1) != "strong":
+        while start > 0 and bounds.get(start - 1) not in ("strong", "clause"):
             start -= 1
-        while end < len(doc) and bounds.get(end) != "strong":
+        while end < len(doc) and bounds.get(end) not in ("strong", "clause"):
             end += 1
         words = [t.norm_ for t in doc[start:end]]
         pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}

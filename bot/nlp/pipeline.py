@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 from bot.content import Content, get_content
 from bot.contract import TOPIC_LABELS
 from bot.nlp.concepts import ConceptMatcher
-from bot.nlp.negation import ABSENT, HISTORICAL, NEGATORS, PRESENT, NegationDetector
+from bot.nlp.negation import ABSENT, HISTORICAL, NEGATORS, PRESENT, NegationDetector, context_vocabulary
 from bot.nlp.normalise import FACTORY as CANONICAL_FORMS
 from bot.nlp.typos import TypoNormaliser
 
@@ -153,6 +153,8 @@ class Analysis:
     checks: List[Mention] = field(default_factory=list)
     # Every concept of concepts.yml the message names, whatever its context.
     concepts: Set[str] = field(default_factory=set)
+    # The words as the rules read them (contractions expanded, typos corrected), lower case.
+    normalised: str = ""
     severity: Optional[int] = None
     # A number on its own ("7"): a severity only as the answer to "how bad is it?".
     severity_bare: bool = False
@@ -201,7 +203,8 @@ class SymptomPipeline:
                 "keep_as_written": list(content.concepts.keep_as_written),
             },
         )
-        vocabulary = self._vocabulary()
+        # Typos are corrected towards the content's words and the context detector's ("neihgbour").
+        vocabulary = self._vocabulary() | context_vocabulary()
         self.typos = TypoNormaliser(vocabulary)
         self.ruler: EntityRuler = self.nlp.add_pipe(  # type: ignore[assignment]
             "entity_ruler", config={"phrase_matcher_attr": "NORM", "overwrite_ents": True}
@@ -498,7 +501,7 @@ class SymptomPipeline:
     def analyse(self, text: str) -> Analysis:
         text = text or ""
         doc = self.doc(text)
-        analysis = Analysis(text=text)
+        analysis = Analysis(text=text, normalised=" ".join(t.norm_ for t in doc).lower())
         for ent in doc.ents:
             analysis.mentions.append(
                 Mention(ent.label_, ent.ent_id_, ent.text, ent.start_char, ent.end_char, ent._.status)

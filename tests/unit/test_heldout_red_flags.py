@@ -20,12 +20,7 @@ from tests.support.statement_eval import CRISIS, HELDOUT, load, score
 DEV = sorted(HELDOUT.glob("redflags_*.dev.yml"))
 # Known misses, each with its reason. Strict: a known miss that starts to pass fails the
 # test, so the list is kept true.
-KNOWN_SILENT_MISSES = {
-    "My son fell out of a tree at the park and landed on his back, he says his back really hurts.": (
-        "someone else's emergency happening now: the screen reads a relative's symptoms as not the person's own "
-        "(only a danger to someone else's life gets the crisis reply)"
-    ),
-}
+KNOWN_SILENT_MISSES: dict = {}
 
 
 def _scores(paths):
