@@ -259,14 +259,14 @@ def _tip(treatment: Treatment) -> str:
 
 
 def _cause_line(number: int, cause: RankedCause) -> str:
-    """The cause, why it may fit what the person said, and when to get it checked."""
+    """The cause and why it may fit what the person said. How soon to be seen is said once,
+    for the whole result; only a serious cause leads with what to do about it."""
     condition = get_content().conditions[cause.condition_id]
     why = "; ".join(cause.reasons[:2])
-    when = condition.professional_care[0]
     if _is_urgent(condition):
-        # A serious cause leads with what to do.
+        when = condition.professional_care[0]
         return f"{number}. {condition.name}: {when}" + (f" (why it may fit: {why})" if why else "")
-    return f"{number}. {condition.name}" + (f" (why: {why})" if why else "") + f". {when}"
+    return f"{number}. {condition.name}" + (f" (why: {why})" if why else "") + "."
 
 
 def _self_care(conditions: Sequence[Condition], features: Iterable[str], level: str) -> List[str]:

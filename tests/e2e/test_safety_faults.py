@@ -183,6 +183,31 @@ async def test_emergency_with_the_action_server_down_over_socketio(actions_down)
     assert slots(actions_down, session)["triage_level"] == "emergency"
 
 
+def test_a_targeted_safety_question_and_its_yes_need_no_action_server(actions_down):
+    """Issue 22: the check is asked, with its buttons, and "yes" escalates, in the Rasa process."""
+    sender = f"check-down-{uuid.uuid4().hex}"
+    response = requests.post(
+        f"{actions_down.rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": "I've been having some bother with the toilet since my back went"},
+        timeout=120,
+    )
+    response.raise_for_status()
+    question = response.json()[-1]
+    assert "trouble starting to pee" in question["text"]
+    assert [b["title"] for b in question["buttons"]] == ["Yes", "No", "Not sure"]
+    said = rest_say(actions_down, sender, "yes")
+    assert said[0].startswith(f"Please call {NUMBER} now"), said
+    assert slots(actions_down, sender)["triage_level"] == "emergency"
+
+
+def test_new_red_flag_families_escalate_with_the_action_server_down(actions_down):
+    for text in ("came off scaffolding at work and my back is agony", "there's a lump in my tummy that beats like a heart and sudden severe back pain"):
+        sender = f"family-down-{uuid.uuid4().hex}"
+        said = rest_say(actions_down, sender, text)
+        assert said[0].startswith(f"Please call {NUMBER} now"), (text, said)
+        assert slots(actions_down, sender)["triage_level"] == "emergency"
+
+
 def test_a_turn_that_needs_the_action_server_gets_the_safe_fallback(actions_down):
     sender = f"fallback-{uuid.uuid4().hex}"
     said = rest_say(actions_down, sender, "what is sciatica?")

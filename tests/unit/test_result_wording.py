@@ -70,7 +70,7 @@ def test_anatomy_overview_is_the_default_topic():
 
 
 # --------------------------------------------------------------------------- the result
-def test_each_cause_says_why_and_when_to_get_it_checked():
+def test_each_cause_says_why_and_the_result_gives_one_timeframe():
     record = record_of("my lower back hurts and it shoots down my leg below the knee", "coughing makes it worse")
     causes = rank_causes(record.features())
     said = replies.result(causes, record)
@@ -79,9 +79,11 @@ def test_each_cause_says_why_and_when_to_get_it_checked():
     for number, ranked in enumerate(causes, start=1):
         condition = CONTENT.conditions[ranked.condition_id]
         line = next(line for line in listing.splitlines() if line.startswith(f"{number}. {condition.name}"))
-        assert ranked.reasons[0] in line and condition.professional_care[0] in line
-    # How soon to be seen comes after the causes when nothing is urgent.
+        assert ranked.reasons[0] in line and condition.professional_care[0] not in line
+    # How soon to be seen, once, after the causes when nothing is urgent (issue 22: one
+    # timeframe, not one per cause).
     assert said[1] == replies._fill(most_urgent_timeframe(causes).advice)
+    assert sum("few weeks" in text for text in said) == 1
     assert any(text.startswith(MEANWHILE) for text in said)
     assert said[-1].startswith("You told me:")
 
