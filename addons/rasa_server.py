@@ -1,7 +1,7 @@
 """Prepared by the Rasa server's launcher (addons/launch.py) before Rasa starts: repairs
 to per-message costs that the profile in docs/performance.md found inside Rasa 3.6 (and one
 to its start-up, in ``prepare``). None changes what Rasa decides or says;
-tests/unit/test_rasa_server.py checks the repairs.
+tests/adapter/test_rasa_server.py checks the repairs.
 
 - Every custom-action response is checked with ``jsonschema.validate``, which first checks
   Rasa's own constant schema against the JSON-Schema meta-schema: about nine tenths of the

@@ -32,9 +32,20 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
 
 
-def pytest_configure(config):
-    # In-process Rasa logs every action at debug level unless told otherwise,
-    # which triples the time of a conversation test.
+UNIT = ROOT / "tests" / "unit"
+
+
+def _unit_only(args: List[str]) -> bool:
+    paths = [Path(arg.split("::")[0]).resolve() for arg in args]
+    return bool(paths) and all(path == UNIT or UNIT in path.parents for path in paths)
+
+
+def pytest_collection_finish(session):
+    # In-process Rasa logs every action at debug level unless told otherwise, which
+    # triples the time of a conversation test. Only for a run that has tests other than
+    # tests/unit: the unit tests run without Rasa (tests/unit/conftest.py checks).
+    if all(UNIT in Path(item.path).parents for item in session.items):
+        return
     import logging
 
     from rasa.utils.log_utils import configure_structlog
