@@ -40,6 +40,15 @@ def _unit_only(args: List[str]) -> bool:
     return bool(paths) and all(path == UNIT or UNIT in path.parents for path in paths)
 
 
+def pytest_configure(config):
+    # sanic.app (imported with Rasa) puts "once" for every DeprecationWarning in front of the
+    # process's warning filters when it is first imported: during collection that would hide
+    # pytest.ini's filters until collection ends. Imported here, where pytest keeps the
+    # filters as they were once the hook returns, it changes nothing. Not for tests/unit alone.
+    if not _unit_only(config.args):
+        import sanic  # noqa: F401
+
+
 def pytest_collection_finish(session):
     # In-process Rasa logs every action at debug level unless told otherwise, which
     # triples the time of a conversation test. Only for a run that has tests other than
