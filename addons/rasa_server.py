@@ -168,7 +168,7 @@ def _role(event_class: type) -> int:
 
 
 def _loop_names(events: Any) -> Set[Text]:
-    return {event.name for event in events if _role(type(event)) == _LOOP and event.name}
+    return {event.name for event in events if _role(event.__class__) == _LOOP and event.name}
 
 
 def _undo_till(event_class: type, applied: List[Any]) -> None:
@@ -198,7 +198,7 @@ def _applied_pass(tracker: Any, events: Any, applied: List[Any], loop_names: Set
     from rasa.shared.core.events import ActionExecuted, UserUttered
 
     for event in events:
-        role = _role(type(event))
+        role = _role(event.__class__)
         if role == _RESET:
             applied = []
         elif role == _ACTION_REVERTED:

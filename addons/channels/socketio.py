@@ -43,7 +43,7 @@ import logging
 import os
 import re
 import secrets
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, TypeGuard, Union
 
 from engineio import AsyncServer as EngineIOServer
 from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_token
@@ -87,7 +87,7 @@ def new_session_id() -> str:
     return secrets.token_hex(16)
 
 
-def valid_session_id(value: Any) -> bool:
+def valid_session_id(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
 
 
