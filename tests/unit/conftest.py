@@ -29,7 +29,7 @@ def loaded() -> Set[str]:
 
 
 def _in_unit(path: object) -> bool:
-    return HERE == Path(str(path)).resolve().parent or HERE in Path(str(path)).resolve().parents
+    return HERE in Path(str(path)).resolve().parents
 
 
 def _record(who: str, before: Set[str]) -> None:
