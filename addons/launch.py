@@ -40,8 +40,8 @@ def main(argv: List[str]) -> None:
     from addons import patches, privacy, rasa_server
 
     try:
+        patches.check("rasa")  # every patch of this server, before any is installed: all refusals at once
         privacy.install()
-        patches.check("rasa")  # every patch of this server, before the repairs are installed
         rasa_server.prepare()
     except patches.PatchRefused as refused:
         sys.exit(str(refused))
