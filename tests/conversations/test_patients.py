@@ -39,8 +39,6 @@ from tests.support.patients import (
     run_case,
 )
 
-pytestmark = pytest.mark.slow  # 69 whole conversations
-
 CASES = load_cases()
 OUTCOMES: Dict[str, Outcome] = {}
 MAX_QUESTIONS = 11  # distinct questions in any one case; the typical case is held to 8 (the figures test)
