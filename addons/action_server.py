@@ -5,20 +5,38 @@ action server that loads spaCy (bot.nlp) would carry about 475 MB and several se
 start-up for a library no action uses. Marking the module as absent before anything
 imports spaCy makes thinc's guarded import fail, and thinc runs without it, as it does
 where TensorFlow is not installed. The Rasa server is unaffected: it is another process.
+
+Before that, every patch of the action server is checked against the third-party code it
+was written for (addons/patches.py): if any differs, the server refuses to start and says
+which.
 """
 
 import sys
 
 
-def main() -> None:
+def without_tensorflow() -> None:
     sys.modules["tensorflow"] = None  # type: ignore[assignment]  # "import tensorflow" raises ImportError
-    from rasa_sdk.__main__ import main as rasa_sdk_main
+
+
+def freeze_after_actions_load() -> None:
     from rasa_sdk.executor import ActionExecutor
 
     from addons.collector import freeze_after
 
     freeze_after(ActionExecutor, "register_package")  # the actions, bot/ and its content
 
+
+def main() -> None:
+    from addons import patches
+
+    try:
+        patches.check("actions")
+    except patches.PatchRefused as refused:
+        sys.exit(str(refused))
+    patches.install("sys.modules['tensorflow']")
+    from rasa_sdk.__main__ import main as rasa_sdk_main
+
+    patches.install("rasa_sdk.executor.ActionExecutor.register_package")
     rasa_sdk_main()
 
 

@@ -226,6 +226,7 @@ def check_api_request(request: Request, limits: Limits) -> Optional[str]:
         return "The body is not valid JSON."
     if events:
         return check_events(body)
+    assert fields is not None  # not an events route, so a JSON route matched
     problem = check_fields(body, fields)
     if problem is None and isinstance(body.get("text"), str) and len(body["text"]) > limits.max_message_chars:
         return f"'text' is longer than {limits.max_message_chars} characters."

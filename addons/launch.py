@@ -6,7 +6,9 @@ machine can read it (``ps``, /proc/<pid>/cmdline). scripts/server.sh runs
 ``RASA_API_TOKEN`` or, when that is unset, from the file named by ``RASA_API_TOKEN_FILE``,
 and is added to the arguments inside this process only. The log redaction
 (``addons/privacy.py``) is installed before Rasa starts, so it covers start-up too, and so
-are the per-message repairs of ``addons/rasa_server.py``.
+are the per-message repairs of ``addons/rasa_server.py``, once every patch of the Rasa server
+has been checked against the Rasa it was written for (``addons/patches.py``): if any differs,
+the server refuses to start and says which.
 """
 
 from __future__ import annotations
@@ -35,10 +37,14 @@ def main(argv: List[str]) -> None:
         sys.exit("No HTTP API token: set RASA_API_TOKEN, or RASA_API_TOKEN_FILE to a file holding it.")
     os.environ.pop("RASA_API_TOKEN", None)  # not inherited by anything Rasa starts
 
-    from addons import privacy, rasa_server
+    from addons import patches, privacy, rasa_server
 
-    privacy.install()
-    rasa_server.prepare()
+    try:
+        patches.check("rasa")  # every patch of this server, before any is installed: all refusals at once
+        privacy.install()
+        rasa_server.prepare()
+    except patches.PatchRefused as refused:
+        sys.exit(str(refused))
     sys.argv = ["rasa", "run", *argv, "--auth-token", token]
     from rasa.__main__ import main as rasa_main
 

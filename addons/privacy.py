@@ -23,6 +23,7 @@ import warnings
 from collections import deque
 from typing import Any, Deque, Dict, Set
 
+from addons import patches
 from bot.redaction import redact, warm_up
 
 MIN_REMEMBERED = 5  # shorter texts ("yes", "8") would blank out ordinary log words
@@ -106,7 +107,9 @@ def _drop_user_data(_logger: Any, _name: str, event_dict: Dict[str, Any]) -> Dic
     return event_dict
 
 
-def _configure_structlog() -> None:
+def configure_structlog() -> None:
+    """Rasa's structlog processors: its user-data fields dropped, traces without locals
+    (registered in addons/patches.py: installed through ``patches.install``)."""
     try:
         import structlog
         from structlog.processors import ExceptionRenderer
@@ -125,7 +128,7 @@ def _configure_structlog() -> None:
 def install() -> None:
     """Idempotent; safe to call again after Rasa (re)configures logging."""
     global _installed
-    _configure_structlog()
+    patches.install("structlog.get_config()['processors']")  # configure_structlog, checked first
     if _installed:
         return
     _installed = True

@@ -1,7 +1,8 @@
 """Prepared by the Rasa server's launcher (addons/launch.py) before Rasa starts: repairs
 to per-message costs that the profile in docs/performance.md found inside Rasa 3.6 (and one
 to its start-up, in ``prepare``). None changes what Rasa decides or says;
-tests/unit/test_rasa_server.py checks the repairs.
+tests/adapter/test_rasa_server.py checks the repairs. Each is registered in addons/patches.py
+with the Rasa source it was written against: a Rasa whose source differs refuses to start.
 
 - Every custom-action response is checked with ``jsonschema.validate``, which first checks
   Rasa's own constant schema against the JSON-Schema meta-schema: about nine tenths of the
@@ -61,8 +62,16 @@ def _response_validator() -> Any:
 
 
 def install() -> None:
+    """The per-message repairs, each checked first against the Rasa it was written for
+    (addons/patches.py: a Rasa that differs refuses to start)."""
+    from addons import patches
+
+    for patch in patches.REPAIRS:
+        patches.install(patch.target)
+
+
+def install_response_check() -> None:
     from rasa.core.actions.action import RemoteAction
-    from rasa.shared.core.events import Event
 
     validator = _response_validator()
     rasa_validate = RemoteAction._validate_action_result
@@ -71,7 +80,11 @@ def install() -> None:
     def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
         return validator.is_valid(result) or rasa_validate(self, result)
 
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = validate_action_result
+
+
+def install_event_lookup() -> None:
+    from rasa.shared.core.events import Event
 
     rasa_resolve = Event.resolve_by_type
     classes: Dict[Text, Type[Event]] = {}
@@ -84,11 +97,25 @@ def install() -> None:
                 classes[type_name] = found
         return found
 
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign, assignment]
+    Event.resolve_by_type = staticmethod(resolve_by_type)
 
-    for cls, name, repaired in _replaced_methods():
-        RASA_ORIGINALS.setdefault((cls, name), cls.__dict__.get(name))
-        setattr(cls, name, repaired)
+
+def replace_method(class_name: str, name: str) -> None:
+    """One of ``_replaced_methods()``: Rasa's own kept in RASA_ORIGINALS, the repair put in its place."""
+    for cls, method_name, repaired in _replaced_methods():
+        if (cls.__name__, method_name) == (class_name, name):
+            RASA_ORIGINALS.setdefault((cls, name), cls.__dict__.get(name))
+            setattr(cls, name, repaired)
+            return
+    raise LookupError(f"no repair of {class_name}.{name}")
+
+
+def freeze_after_model_load() -> None:
+    from rasa.core.agent import Agent
+
+    from addons.collector import freeze_after
+
+    freeze_after(Agent, "load_model")  # at start-up, and again when a model is replaced
 
 
 def _replaced_methods() -> List[tuple]:
@@ -141,7 +168,7 @@ def _role(event_class: type) -> int:
 
 
 def _loop_names(events: Any) -> Set[Text]:
-    return {event.name for event in events if _role(type(event)) == _LOOP and event.name}
+    return {event.name for event in events if _role(event.__class__) == _LOOP and event.name}
 
 
 def _undo_till(event_class: type, applied: List[Any]) -> None:
@@ -171,7 +198,7 @@ def _applied_pass(tracker: Any, events: Any, applied: List[Any], loop_names: Set
     from rasa.shared.core.events import ActionExecuted, UserUttered
 
     for event in events:
-        role = _role(type(event))
+        role = _role(event.__class__)
         if role == _RESET:
             applied = []
         elif role == _ACTION_REVERTED:
@@ -392,15 +419,15 @@ def _needs_for(runner: Any, targets: tuple) -> Dict[Text, tuple]:
 
 
 def prepare() -> None:
-    """Called by addons/launch.py before Rasa starts."""
+    """Called by addons/launch.py before Rasa starts (once addons.patches.check("rasa") passed)."""
     # Start-up: loading the logistic-regression intent classifier imports skops.io, whose
     # import searches every loaded module for ~770 numpy/scipy/sklearn names. Imported
     # here, before Rasa brings in TensorFlow's thousands of modules, it takes a fraction
     # of the time (docs/performance.md).
     import skops.io  # noqa: F401
-    from rasa.core.agent import Agent
 
-    from addons.collector import freeze_after
+    from addons import patches
 
     install()
-    freeze_after(Agent, "load_model")  # at start-up, and again when a model is replaced
+    patches.install("rasa.core.agent.Agent.load_model")
+    patches.install("rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT")  # SafetyPolicy applies it again when loaded

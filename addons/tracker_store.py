@@ -55,6 +55,7 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from addons import patches
 from bot.contract import CONVERSATION_DELETED_RESPONSE
 from bot.redaction import redact
 
@@ -112,7 +113,8 @@ def hand_on_store_errors() -> None:
     """From now on, an Agent given a ConversationStore wraps it in Rasa's fail-safe with
     ``on_tracker_store_error`` (its own hook, which Agent never sets) raising instead of
     falling back. Done when the first store is made, which Rasa does before creating the
-    Agent, so it holds however Rasa is started (scripts, docker compose, Helm)."""
+    Agent, so it holds however Rasa is started (scripts, docker compose, Helm), and checked
+    first against the Rasa it was written for (addons/patches.py)."""
     from rasa.core.agent import Agent
 
     rasa_create = Agent._create_tracker_store
@@ -126,7 +128,7 @@ def hand_on_store_errors() -> None:
         return rasa_create(store, domain)
 
     create_tracker_store.hands_on_store_errors = True  # type: ignore[attr-defined]
-    Agent._create_tracker_store = staticmethod(create_tracker_store)  # type: ignore[method-assign, assignment]
+    Agent._create_tracker_store = staticmethod(create_tracker_store)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -156,7 +158,7 @@ class ConversationStore(SQLTrackerStore):
     def __init__(
         self, *args: Any, max_events: Optional[int] = None, cache_size: Optional[int] = None, **kwargs: Any
     ) -> None:
-        hand_on_store_errors()
+        patches.install("rasa.core.agent.Agent._create_tracker_store")  # hand_on_store_errors, checked
         super().__init__(*args, **kwargs)
         self.max_events = int(max_events or os.environ.get("TRACKER_MAX_EVENTS") or DEFAULT_MAX_EVENTS)
         if cache_size is None:

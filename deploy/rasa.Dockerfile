@@ -4,7 +4,9 @@
 FROM rasa/rasa:3.6.21-full
 USER root
 COPY requirements.txt /tmp/requirements.txt
-RUN grep -iE '^(python-socketio|jsonschema|pyspellchecker|spacy)==' /tmp/requirements.txt > /tmp/extra.txt \
+# python-engineio as pinned: the socket.io channel's engine.io patches refuse to install on
+# another version (addons/patches.py).
+RUN grep -iE '^(python-socketio|python-engineio|jsonschema|pyspellchecker|spacy)==' /tmp/requirements.txt > /tmp/extra.txt \
  && pip install --no-cache-dir -r /tmp/extra.txt && rm /tmp/requirements.txt /tmp/extra.txt
 # rasa.Dockerfile.dockerignore lists what is copied (code, model, configuration; no venv, no data).
 COPY --chown=1001:0 . /app

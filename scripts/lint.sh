@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Static checks: ruff (lint + format check) on all Python, mypy on bot/ and actions/.
+# Static checks: ruff (lint + format check) on all Python, mypy on bot/, actions/ and addons/.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, fast checks first so a mistake stops the run early:
-#   lint -> content -> unit and action tests -> data validation -> training ->
+#   lint -> content -> unit tests (no Rasa) -> adapter and action tests -> data validation -> training ->
 #   Rasa test stories -> conversations, browser, channels and API (real servers).
 # .ci/run calls exactly this. Extra arguments go to the final pytest run.
 set -euo pipefail
@@ -12,7 +12,9 @@ step() { echo; echo "== $1 ($(( $(date +%s) - started ))s)"; }
 scripts/setup.sh
 step "lint";                 scripts/lint.sh
 step "content";              "$VENV/bin/python" -m bot.content
-step "unit and action tests"; "$VENV/bin/python" -m pytest -q tests/unit tests/actions
+# The unit tests run on their own: their conftest can then tell that none imported Rasa.
+step "unit tests (no Rasa)";  "$VENV/bin/python" -m pytest -q tests/unit
+step "adapter and action tests"; "$VENV/bin/python" -m pytest -q tests/adapter tests/actions
 step "rasa data validate";   "$VENV/bin/rasa" data validate --fail-on-warnings
 step "train (cached when unchanged)"
 mkdir -p var/log

@@ -43,8 +43,9 @@ import logging
 import os
 import re
 import secrets
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, TypeGuard, Union
 
+from engineio import AsyncServer as EngineIOServer
 from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
@@ -53,6 +54,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from addons import patches
 from addons.channels.kinds import MarkedSocketIOOutput
 from addons.guard import answering_failures, client_address, guarded, install
 from addons.tracker_store import delete_conversation
@@ -70,11 +72,22 @@ def parse_origins(value: Union[None, Text, List[Text]]) -> List[Text]:
     return [str(item).strip().rstrip("/") for item in items if str(item).strip()]
 
 
+def accept_only(eio: EngineIOServer, origins: List[Text]) -> None:
+    """engine.io's Origin check, on: a request from any other origin gets 400."""
+    eio.cors_allowed_origins = list(origins)
+
+
+def without_engineio_cors_headers(eio: EngineIOServer) -> None:
+    """The CORS response headers stay sanic-cors's job (`rasa run --cors`): engine.io adding
+    its own would send Access-Control-Allow-Origin twice, which browsers reject."""
+    eio._cors_headers = lambda environ: []
+
+
 def new_session_id() -> str:
     return secrets.token_hex(16)
 
 
-def valid_session_id(value: Any) -> bool:
+def valid_session_id(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
 
 
@@ -100,10 +113,9 @@ class SocketIOInput(RasaSocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
         if self.allowed_origins and "*" not in self.allowed_origins:
-            sio.eio.cors_allowed_origins = list(self.allowed_origins)
-            # The CORS response headers stay sanic-cors's job (`rasa run --cors`): engine.io
-            # adding its own would send Access-Control-Allow-Origin twice, which browsers reject.
-            sio.eio._cors_headers = lambda environ: []
+            # Both checked first against the engine.io they were written for (addons/patches.py).
+            patches.install("engineio.base_server.BaseServer.cors_allowed_origins", sio.eio, self.allowed_origins)
+            patches.install("engineio.base_server.BaseServer._cors_headers", sio.eio)
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         sessions: Dict[Text, Text] = {}  # socket id -> the session id it was confirmed

@@ -31,9 +31,6 @@ def test_every_domain_action_is_registered(domain):
 
 
 # ----------------------------------------------------------------- start
-@pytest.mark.skipif(
-    not hasattr(interview_actions, "ActionStartInterview"), reason="action_start_interview not in this tree"
-)
 @pytest.mark.parametrize(
     "level, expected",
     [

@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import SUMMARY_LINES
 from tests.conversations.explorer import Explorer
 
+pytestmark = pytest.mark.slow  # hundreds of explored conversations (EXPLORE_CONVERSATIONS)
+
 
 @pytest.mark.timeout(3600)
 async def test_explorer_finds_no_invariant_violation(agent):

@@ -9,8 +9,10 @@ when the case runs to the end, an expected cause among those shown.
 Some checks wait on work that other branches are adding. Those are marked expected to
 fail, with the reason, computed from the code and the content as they are: a cause whose
 condition is not in the content, a red-flag rule not in the content yet, a known language
-limit that a probe still shows. Each mark is strict, so it turns into a failure to remove
-the mark as soon as the missing piece lands and the case passes. The figures over all
+limit that a probe still shows, a known defect without a probe, a case over-triaged to an
+emergency by choice (docs/safety.md). Each mark is strict, so it turns into a failure to
+remove the mark as soon as the missing piece lands and the case passes. A case escalated to
+an emergency that is not listed fails its summary and cause checks. The figures over all
 cases are printed at the end of the run.
 """
 
@@ -56,8 +58,9 @@ AWAITING_RED_FLAGS: Dict[str, Tuple[str, ...]] = {
 
 
 # Known limits of other parts, each with a probe that shows whether the limit is still
-# there. A case's check that fails while its probe shows the limit is reported as an
-# expected failure with the reason; once the probe stops showing it, the check counts.
+# there (None: no probe, the limit stands until the case passes). While the probe shows
+# it, the case's check is a strict expected failure with the reason; once the probe stops
+# showing it, the check counts.
 def _not_found(text: str, finding: str) -> bool:
     """The language layer does not find ``finding`` (as present) in ``text``."""
     return finding not in analyse(text).findings()
@@ -72,14 +75,10 @@ SYSTEMIC = (
     "into the list (content weights, #10)",
     _systemic_sign_not_enough,
 )
-KNOWN_LIMITS: Dict[Tuple[str, str], Tuple[str, Callable[[], bool]]] = {
+KNOWN_LIMITS: Dict[Tuple[str, str], Tuple[str, Optional[Callable[[], bool]]]] = {
     ("axspa_morning_24", "summary"): (
         "a correction's 'no' negates what follows: 'wait no i got that wrong, resting makes it worse' (negation, #8)",
         lambda: _not_found("wait no i got that wrong, resting makes it worse", "rest"),
-    ),
-    ("stress_back_39", "cause"): (
-        "the lexicon does not know 'stressful' (#10)",
-        lambda: _not_found("my back flares up when work gets stressful", "stress"),
     ),
     ("phantom_foot_63", "cause"): (
         "the lexicon does not know 'had my leg off' or 'the missing foot' (#10)",
@@ -88,24 +87,31 @@ KNOWN_LIMITS: Dict[Tuple[str, str], Tuple[str, Callable[[], bool]]] = {
     ("dvt_car_journey_33", "cause"): (
         "found at the merge: the swollen-leg red flag (urgent) is raised, but the deep-vein clot is not among "
         "the causes shown for this wording",
-        lambda: True,
+        None,
     ),
-    ("fever_injecting_43", "cause"): SYSTEMIC,
     ("cancer_history_breast_62", "cause"): SYSTEMIC,
-    ("weight_loss_night_pain_67", "cause"): SYSTEMIC,
     ("prostate_cancer_upper_back_70", "cause"): SYSTEMIC,
     ("infection_after_back_op_47", "cause"): SYSTEMIC,
 }
 
 
+# Cases the screen escalates to an emergency although a clinician would not, by the choices
+# docs/safety.md lists ("Over-triage by choice"): the interview stops there, so there is no
+# summary and no cause to check. Strict: once a case is no longer escalated, its checks count.
+OVER_TRIAGED: Dict[str, str] = {
+    "neuropathy_diabetic_71": (
+        "over-triage by choice: numb, tingling 'both feet' count as both legs, a possible cauda equina "
+        "sign, so the interview stops at the emergency instruction (docs/safety.md)"
+    ),
+}
+
+
 def known_limit(case: Case, check: str) -> Optional[str]:
-    """The reason a failing check is expected to fail, if its known limit is still there."""
-    if check == "cause":
-        missing = [c for c in case.expect_causes if c not in get_content().conditions]
-        if missing:
-            return "an expected cause is not in the content yet: " + ", ".join(missing)
+    """The reason the check is expected to fail, while its known limit is still there."""
+    if case.id in OVER_TRIAGED and check in ("summary", "cause"):
+        return OVER_TRIAGED[case.id]
     reason, probe = KNOWN_LIMITS.get((case.id, check), ("", lambda: False))
-    return reason if probe() else None
+    return reason if probe is None or probe() else None
 
 
 def over_triaged_to_emergency(outcome: Outcome) -> bool:
@@ -114,13 +120,24 @@ def over_triaged_to_emergency(outcome: Outcome) -> bool:
     return outcome.triage == "emergency" and outcome.case.expect_triage != "emergency"
 
 
+def check_not_over_triaged(outcome: Outcome, what: str) -> None:
+    """An emergency above the expected level leaves nothing to check: a listed case is an
+    expected failure (OVER_TRIAGED), any other a failure."""
+    assert not over_triaged_to_emergency(outcome), (
+        f"escalated to an emergency (expected {outcome.case.expect_triage}): the interview stopped, {what}. "
+        "If docs/safety.md chose this over-triage, list the case in OVER_TRIAGED with the reason.\n"
+        + outcome.transcript()
+    )
+
+
 async def outcome_of(agent, case: Case) -> Outcome:
     if case.id not in OUTCOMES:
         OUTCOMES[case.id] = await run_case(agent, case)
     return OUTCOMES[case.id]
 
 
-def _param(case: Case, reason: Optional[str]):
+def _param(case: Case, *reasons: Optional[str]):
+    reason = "; ".join(r for r in reasons if r)
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
     return pytest.param(case, id=case.id, marks=marks)
 
@@ -178,36 +195,30 @@ async def test_patient_triage_never_below_the_expected_level(agent, case):
 async def test_patient_conversation_ends_with_the_consult_and_never_loops(agent, case):
     outcome = await outcome_of(agent, case)
     problems = conversation_problems(outcome)
-    if over_triaged_to_emergency(outcome):
-        problems = [p for p in problems if p != "no summary"]  # the interview stopped by design
+    if over_triaged_to_emergency(outcome) and case.id in OVER_TRIAGED:
+        problems = [p for p in problems if p != "no summary"]  # the interview stopped by choice
     assert not problems, "\n".join(problems) + "\n" + outcome.transcript()
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", [_param(c, known_limit(c, "summary")) for c in CASES])
 async def test_patient_summary_is_faithful(agent, case):
     outcome = await outcome_of(agent, case)
-    if outcome.summary is None and over_triaged_to_emergency(outcome):
-        pytest.skip("escalated to an emergency (more than expected): the interview stops by design")
     if outcome.summary is None:
+        check_not_over_triaged(outcome, "no summary")
         assert case.ends_early or case.expect_triage == "emergency", "no summary"
         pytest.skip("no summary: an emergency, or a goodbye before anything was recorded")
     problems = summary_problems(outcome)
-    if problems and known_limit(case, "summary"):
-        pytest.xfail(known_limit(case, "summary"))
     assert not problems, "\n".join(problems) + f"\n{outcome.summary}\n" + outcome.transcript()
 
 
 CAUSE_CASES = [c for c in CASES if c.expect_causes and not c.ends_early]
 
 
-@pytest.mark.parametrize("case", [_param(c, _missing_causes(c)) for c in CAUSE_CASES])
+@pytest.mark.parametrize("case", [_param(c, _missing_causes(c), known_limit(c, "cause")) for c in CAUSE_CASES])
 async def test_patient_sees_an_expected_cause(agent, case):
     outcome = await outcome_of(agent, case)
-    if over_triaged_to_emergency(outcome):
-        pytest.skip("escalated to an emergency (more than expected): no causes are shown by design")
+    check_not_over_triaged(outcome, "no causes were shown")
     shown = outcome.causes
-    if not set(shown) & set(case.expect_causes) and known_limit(case, "cause"):
-        pytest.xfail(known_limit(case, "cause"))
     assert set(shown) & set(case.expect_causes), (
         f"shown {shown}, expected one of {list(case.expect_causes)}\n" + outcome.transcript()
     )

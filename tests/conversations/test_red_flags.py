@@ -104,23 +104,26 @@ async def check(conversation: Conversation, text: str, expected: str) -> None:
 
 # Found when the safety, interview and content work met (a false alarm, the safe direction):
 # a past, cleared-up urinary infection said after back pain was recorded counts towards the
-# kidney-infection rule. Not strict: the interview's record may already tell it apart.
-OVER_TRIAGE_AFTER_MERGE = {"i had a uti last year, all cleared up"}
+# kidney-infection rule. As the first message it is read correctly; the states where it is
+# not are listed, each a strict expected failure until the screen tells it apart.
+OVER_TRIAGE_AFTER_MERGE = {"i had a uti last year, all cleared up": ("mid-interview", "after a result")}
 
 
-def _marks(text: str):
+def _marks(text: str, state: str = ""):
     if text in ELSEWHERE:
         return [pytest.mark.xfail(strict=True, reason="rules from the content branch")]
-    if text in OVER_TRIAGE_AFTER_MERGE:
+    if state in OVER_TRIAGE_AFTER_MERGE.get(text, ()):
         return [
-            pytest.mark.xfail(strict=False, reason="a cleared-up UTI mid-conversation raises kidney_infection_signs")
+            pytest.mark.xfail(
+                strict=True, reason="a cleared-up UTI said after back pain was recorded raises kidney_infection_signs"
+            )
         ]
     return []
 
 
 def _param(entry, state: str, prefix: str = ""):
     text = prefix + entry["text"]
-    return pytest.param(text, entry["expect"], state, id=f"{state}: {text[:60]}", marks=_marks(entry["text"]))
+    return pytest.param(text, entry["expect"], state, id=f"{state}: {text[:60]}", marks=_marks(entry["text"], state))
 
 
 SINGLES = [

@@ -12,7 +12,7 @@ import pytest
 from benchmarks import bench
 from tests.support.stack import MODEL
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SETTINGS = bench.Settings(runs=1, senders=2, conversations=1, long_turns=2 * len(bench.INTERVIEW), stock_epochs=1)
 

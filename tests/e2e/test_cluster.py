@@ -32,7 +32,7 @@ from tests.conftest import SUMMARY_LINES
 from tests.support.cluster import Cluster
 from tests.support.stack import ROOT, wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.cluster, pytest.mark.slow]
 
 CONSULT = "utter_consult_professional"
 EMERGENCY = "I can't control my bladder and my bum is numb"

@@ -42,7 +42,7 @@ from tests.e2e.test_widget_browser import (  # noqa: F401  (browser, stack, visi
 )
 from tests.support.stack import ROOT
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 AXE_JS = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]

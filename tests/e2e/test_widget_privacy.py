@@ -16,7 +16,7 @@ import requests
 
 from tests.support.stack import ROOT, Stack, wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
 TOKEN = f"widget-privacy-{uuid.uuid4().hex}"
