@@ -332,7 +332,9 @@ def result(
 
 
 # Pain or nerve symptoms down the leg: the safety net names the cauda equina signs.
-LEG_FEATURES = frozenset({SPREADS, SPREADS_BELOW_KNEE, "symptom:pain_spreading", "symptom:numbness", "symptom:tingling"})
+LEG_FEATURES = frozenset(
+    {SPREADS, SPREADS_BELOW_KNEE, "symptom:pain_spreading", "symptom:numbness", "symptom:tingling"}
+)
 
 
 def _safety_net_key(features: Iterable[str]) -> str:

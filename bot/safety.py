@@ -76,8 +76,12 @@ SAME = re.compile(
 )
 CHANGED = re.compile(r"\b(yes|yeah|yep|changed|different|worse|new|since|started|now|more)\b")
 NOT_NOW = re.compile(r"^\s*(no|nope|nah|not now|not at the moment|not really)\b")
-NOT_SURE = re.compile(r"\b(not sure|unsure|dunno|don'?t know|do not know|no idea|maybe|possibly|might have|can'?t tell|not certain)\b")
-YES_START = re.compile(r"^\s*(yes|yeah|yep|yup|ya|yh|y|aye|i have|i do|i am|i think so|correct|true|sort of|kind of|a bit|a little)\b")
+NOT_SURE = re.compile(
+    r"\b(not sure|unsure|dunno|don'?t know|do not know|no idea|maybe|possibly|might have|can'?t tell|not certain)\b"
+)
+YES_START = re.compile(
+    r"^\s*(yes|yeah|yep|yup|ya|yh|y|aye|i have|i do|i am|i think so|correct|true|sort of|kind of|a bit|a little)\b"
+)
 
 
 def _slot_list(value: Any) -> List[str]:
@@ -99,7 +103,9 @@ def screened_findings(analysis: Analysis) -> Set[str]:
     A danger to someone else's life ("my brother says he's going to kill himself") gets the
     crisis reply too: it tells the person what to do now."""
     own = analysis.findings(SCREENED_STATUSES) - _unsure_only(analysis)
-    return own | (analysis.findings((OTHER,)) & _crisis_findings()) | _someone_elses_now(analysis) | age_findings(analysis)
+    return (
+        own | (analysis.findings((OTHER,)) & _crisis_findings()) | _someone_elses_now(analysis) | age_findings(analysis)
+    )
 
 
 # Someone else's symptoms said as happening now ("my husband's back went on Saturday and now
@@ -328,7 +334,7 @@ def _check(pending_question: Optional[str]):
 
 def resumes_interview(pending_question: Optional[str]) -> bool:
     """The check was asked instead of starting the interview: a "no" starts it."""
-    return bool(pending_question) and pending_question.endswith(RESUME_SEPARATOR + "interview")
+    return bool(pending_question and pending_question.endswith(RESUME_SEPARATOR + "interview"))
 
 
 def answer_to_pending(state: SafetyState, text: str, intent: Optional[str]) -> Any:
@@ -424,7 +430,7 @@ def _targeted_check(state: SafetyState, analysis: Analysis, said: Set[str], answ
     if answering or state.level == EMERGENCY:
         return None  # after an emergency instruction, no more questions: it stands alone
     checks = get_content().concepts.checks
-    mentioned = {m.id: m for m in analysis.checks if m.status in SCREENED_STATUSES}
+    mentioned: Dict[str, Optional[Mention]] = {m.id: m for m in analysis.checks if m.status in SCREENED_STATUSES}
     for check_id in suspected_by_net(analysis, set(mentioned)):
         mentioned.setdefault(check_id, None)
     for check in checks.values():

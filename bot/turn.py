@@ -117,6 +117,26 @@ def _step(say: safety.Say) -> Step:
     return Step(SAFETY_RESPONSES[say.kind], say.text)
 
 
+def _escalation(
+    plan: TurnPlan, result: safety.ScreenResult, slots: Mapping[str, Any], intent: Optional[str], in_form: bool
+) -> TurnPlan:
+    """The instruction, then the consult advice. After an emergency the routine questions
+    stop; after an urgent flag the conversation goes on."""
+    plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
+    if result.level == EMERGENCY or result.crisis:
+        if in_form:
+            plan.before[-2].text = f"{plan.before[-2].text} {safety.dialogue('stop_questions')}"
+            plan.before.append(Step(DEACTIVATE_LOOP))
+        plan.then = LISTEN
+    elif not in_form and slots.get(POSSIBLE_CAUSES) is not None and intent in (REPORT_RED_FLAG, DESCRIBE_PAIN):
+        plan.then = LISTEN  # the interview is over: its result is not given again
+    elif not in_form and intent not in (REPORT_RED_FLAG, DESCRIBE_PAIN):
+        # A red flag said in passing before a question ("... is heat or ice better?"):
+        # nothing routine after the instruction; the question can be asked again.
+        plan.then = LISTEN
+    return plan
+
+
 def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active_loop: Optional[str]) -> TurnPlan:
     """The screen's part of the turn started by the message ``text``."""
     in_form = active_loop == SYMPTOM_FORM
@@ -145,21 +165,7 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
         return plan
 
     if result.owns_turn and result.new_flags:
-        # An escalation: the instruction, then the consult advice. After an emergency
-        # the routine questions stop; after an urgent flag the conversation goes on.
-        plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
-        if result.level == EMERGENCY or result.crisis:
-            if in_form:
-                plan.before[-2].text = f"{plan.before[-2].text} {safety.dialogue('stop_questions')}"
-                plan.before.append(Step(DEACTIVATE_LOOP))
-            plan.then = LISTEN
-        elif not in_form and slots.get(POSSIBLE_CAUSES) is not None and intent in (REPORT_RED_FLAG, DESCRIBE_PAIN):
-            plan.then = LISTEN  # the interview is over: its result is not given again
-        elif not in_form and intent not in (REPORT_RED_FLAG, DESCRIBE_PAIN):
-            # A red flag said in passing before a question ("... is heat or ice better?"):
-            # nothing routine after the instruction; the question can be asked again.
-            plan.then = LISTEN
-        return plan
+        return _escalation(plan, result, slots, intent, in_form)
     if result.holds_line:
         plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
         plan.then = LISTEN

@@ -735,17 +735,15 @@ def _load_dialogue(reader: _Reader) -> Dict[str, str]:
 MAX_WINDOW = 30
 
 
-def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: Mapping[str, str]) -> ConceptModel:
-    reader = _Reader(directory, "concepts.yml", "concepts")
-    raw_equivalents = reader.document.get("equivalents", {})
-    if not isinstance(raw_equivalents, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw_equivalents.items()
-    ):
-        raise ContentError(reader.file, "equivalents", "must map words to words")
-    equivalents = {k.lower(): v.lower() for k, v in raw_equivalents.items()}
-    keep = reader.document.get("keep_as_written", [])
-    if not isinstance(keep, list) or not all(isinstance(w, str) and w.strip() for w in keep):
-        raise ContentError(reader.file, "keep_as_written", "must be a list of words")
+def _concept_ids(reader: _Reader, concepts: Mapping[str, Concept], entry: Mapping[str, Any], name: str, value: Any):
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if item not in concepts:
+            raise ContentError(reader.file, entry["id"], f"unknown concept '{item}' in '{name}'")
+    return tuple(items)
+
+
+def _load_concept_entries(reader: _Reader, findings: Mapping[str, Finding]) -> Dict[str, Concept]:
     concepts: Dict[str, Concept] = {}
     for e in reader.entries():
         not_inside = reader.references(e, "not_inside", findings, "finding") if "not_inside" in e else ()
@@ -758,41 +756,42 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
             not_inside=not_inside,
             patterns=tuple(tuple(p) for p in patterns),
         )
+    return concepts
 
-    def concept_ids(entry: Mapping[str, Any], name: str, value: Any) -> Tuple[str, ...]:
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            if item not in concepts:
-                raise ContentError(reader.file, entry["id"], f"unknown concept '{item}' in '{name}'")
-        return tuple(items)
 
-    def window(entry: Mapping[str, Any]) -> int:
-        value = entry.get("window", 8)
-        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_WINDOW:
-            raise ContentError(reader.file, entry["id"], f"'window' must be a whole number from 1 to {MAX_WINDOW}")
-        return value
-
-    combinations = []
+def _load_combinations(
+    reader: _Reader, concepts: Mapping[str, Concept], findings: Mapping[str, Finding]
+) -> Tuple[Combination, ...]:
     raw = reader.document.get("combinations")
     if not isinstance(raw, list) or not raw:
         raise ContentError(reader.file, None, "'combinations' must be a non-empty list")
+    combinations = []
     for index, item in enumerate(raw, start=1):
         entry = {"id": f"combination {index}", **(item if isinstance(item, dict) else {})}
-        finding = item.get("finding") if isinstance(item, dict) else None
+        finding = entry.get("finding")
         if finding not in findings:
             raise ContentError(reader.file, entry["id"], f"unknown finding '{finding}' (lexicon.yml)")
         groups = entry.get("all")
         if not isinstance(groups, list) or not groups:
             raise ContentError(reader.file, entry["id"], "'all' must list concepts")
+        window = entry.get("window", 8)
+        if not isinstance(window, int) or isinstance(window, bool) or not 1 <= window <= MAX_WINDOW:
+            raise ContentError(reader.file, entry["id"], f"'window' must be a whole number from 1 to {MAX_WINDOW}")
         combinations.append(
             Combination(
-                finding=finding,
-                all=tuple(concept_ids(entry, "all", group) for group in groups),
-                window=window(entry),
-                unless=concept_ids(entry, "unless", entry["unless"]) if "unless" in entry else (),
+                finding=str(finding),
+                all=tuple(_concept_ids(reader, concepts, entry, "all", group) for group in groups),
+                window=window,
+                unless=_concept_ids(reader, concepts, entry, "unless", entry["unless"]) if "unless" in entry else (),
                 across_but=reader.boolean(entry, "across_but"),
             )
         )
+    return tuple(combinations)
+
+
+def _load_checks(
+    reader: _Reader, concepts: Mapping[str, Concept], findings: Mapping[str, Finding], dialogue: Mapping[str, str]
+) -> Dict[str, SafetyCheck]:
     checks: Dict[str, SafetyCheck] = {}
     for e in reader.entries("checks"):
         mentions = e.get("mentions")
@@ -803,29 +802,45 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
             raise ContentError(reader.file, e["id"], "'on_unsure' must be a dialogue key of red_flags.yml")
         checks[e["id"]] = SafetyCheck(
             id=e["id"],
-            mentions=tuple(concept_ids(e, "mentions", m) for m in mentions),
+            mentions=tuple(_concept_ids(reader, concepts, e, "mentions", m) for m in mentions),
             about=reader.text(e, "about"),
             question=reader.text(e, "question", placeholders=frozenset({"mentioned"})),
             on_yes=reader.references(e, "on_yes", findings, "finding"),
             on_unsure=on_unsure,
-            unless=concept_ids(e, "unless", e["unless"]) if "unless" in e else (),
+            unless=_concept_ids(reader, concepts, e, "unless", e["unless"]) if "unless" in e else (),
         )
-    fillers = reader.document.get("fillers", [])
-    if not isinstance(fillers, list) or not all(isinstance(w, str) for w in fillers):
-        raise ContentError(reader.file, "fillers", "must be a list of words")
+    return checks
+
+
+def _word_list(reader: _Reader, key: str) -> Tuple[str, ...]:
+    words = reader.document.get(key, [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise ContentError(reader.file, key, "must be a list of words")
+    return tuple(w.lower() for w in words)
+
+
+def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: Mapping[str, str]) -> ConceptModel:
+    """concepts.yml: the words of each meaning, how they combine into findings, the safety checks."""
+    reader = _Reader(directory, "concepts.yml", "concepts")
+    raw_equivalents = reader.document.get("equivalents", {})
+    if not isinstance(raw_equivalents, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw_equivalents.items()
+    ):
+        raise ContentError(reader.file, "equivalents", "must map words to words")
+    concepts = _load_concept_entries(reader, findings)
     suppress: Dict[str, Tuple[str, ...]] = {}
     for finding, names in (reader.document.get("suppress") or {}).items():
         if finding not in findings:
             raise ContentError(reader.file, "suppress", f"unknown finding '{finding}'")
-        suppress[finding] = concept_ids({"id": f"suppress {finding}"}, finding, names)
+        suppress[finding] = _concept_ids(reader, concepts, {"id": f"suppress {finding}"}, finding, names)
     return ConceptModel(
-        equivalents,
-        tuple(w.lower() for w in keep),
-        concepts,
-        tuple(combinations),
-        checks,
-        tuple(w.lower() for w in fillers),
-        suppress,
+        equivalents={k.lower(): v.lower() for k, v in raw_equivalents.items()},
+        keep_as_written=_word_list(reader, "keep_as_written"),
+        concepts=concepts,
+        combinations=_load_combinations(reader, concepts, findings),
+        checks=_load_checks(reader, concepts, findings, dialogue),
+        fillers=_word_list(reader, "fillers"),
+        suppress=suppress,
     )
 
 

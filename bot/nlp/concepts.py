@@ -61,7 +61,7 @@ class ConceptMatcher:
                             pattern.append(fillers)
                         pattern.append({"LEMMA": token.lemma_})
                     patterns.append(pattern)
-            patterns += [list(p) for p in concept.patterns]
+            patterns += [[dict(token) for token in p] for p in concept.patterns]
             if patterns:
                 self.phrases.add(concept.id, patterns)
 

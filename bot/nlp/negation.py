@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -257,8 +257,21 @@ SELF_QUESTIONS = frozenset(
     {"is it normal to", "is it bad if", "is it serious if", "should i worry if", "should i be worried if"}
 )
 SELF_QUESTION_OPENINGS = frozenset(
-    {"is it normal", "is it ok", "is it okay", "is it bad", "is it serious", "is that normal", "is this normal",
-     "is that bad", "is this bad", "is that serious", "is this serious", "is it worrying", "is it dangerous"}
+    {
+        "is it normal",
+        "is it ok",
+        "is it okay",
+        "is it bad",
+        "is it serious",
+        "is that normal",
+        "is this normal",
+        "is that bad",
+        "is this bad",
+        "is that serious",
+        "is this serious",
+        "is it worrying",
+        "is it dangerous",
+    }
 )
 # Interrogatives that make a clause a question when they open it.
 QUESTION_WORDS = frozenset(
@@ -607,7 +620,9 @@ UNTIL = frozenset({"until", "till", "til", "untill"})
 NEGATORS = frozenset({"not", "n't", "nt", "no", "never", "without", "nothing", "none"})
 # What happened recently: a long-standing trigger in the same sentence is a duration, not a history.
 RECENT_WORDS = frozenset("today yesterday tonight recently lately suddenly".split())
-RECENT_PAIRS = frozenset({"last night", "this morning", "this week", "this evening", "this afternoon", "since yesterday"})
+RECENT_PAIRS = frozenset(
+    {"last night", "this morning", "this week", "this evening", "this afternoon", "since yesterday"}
+)
 RECENT_TIME = re.compile(r"^\d{1,2}(am|pm)$")
 
 
@@ -662,7 +677,10 @@ class NegationDetector:
                 [{"LOWER": {"IN": ["since", "in", "back", "during"]}}, {"TEXT": {"REGEX": r"^(19|20)\d\d$"}}],
                 [
                     {"LOWER": {"IN": ["for", "over"]}},
-                    {"LOWER": {"IN": ["about", "around", "nearly", "almost", "over", "the", "last", "past"]}, "OP": "*"},
+                    {
+                        "LOWER": {"IN": ["about", "around", "nearly", "almost", "over", "the", "last", "past"]},
+                        "OP": "*",
+                    },
                     {"LIKE_NUM": True},
                     {"LOWER": {"IN": ["years", "yrs", "decades", "decade"]}},
                 ],
@@ -736,7 +754,7 @@ class NegationDetector:
         return next((status for status in PRECEDENCE if status in found), PRESENT)
 
     def _status_of(
-        self, doc: Doc, ent: Span, triggers: List[Trigger], bounds, entity_tokens, own: Set[int] = frozenset()
+        self, doc: Doc, ent: Span, triggers: List[Trigger], bounds, entity_tokens, own: Optional[Set[int]] = None
     ) -> str:
         found: Set[str] = set()
         for trigger in triggers:
@@ -793,7 +811,9 @@ class NegationDetector:
         words = [t.norm_ for t in doc[start:end]]
         pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
         clock = any(w in ("am", "pm", "a.m.", "p.m.") and i and words[i - 1].isdigit() for i, w in enumerate(words))
-        return bool(set(words) & RECENT_WORDS or pairs & RECENT_PAIRS or clock or any(RECENT_TIME.match(w) for w in words))
+        return bool(
+            set(words) & RECENT_WORDS or pairs & RECENT_PAIRS or clock or any(RECENT_TIME.match(w) for w in words)
+        )
 
     @staticmethod
     def _about_the_asker(doc: Doc, trigger: Trigger, bounds) -> bool:

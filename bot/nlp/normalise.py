@@ -15,7 +15,6 @@ content module's ``equivalents`` (bot/content/data/concepts.yml: "could" -> "can
 whose form carries meaning ("legs": both of them) are kept as written.
 """
 
-
 from typing import Mapping, Sequence
 
 from spacy.language import Language

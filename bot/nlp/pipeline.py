@@ -97,12 +97,40 @@ RELATIVE_DAYS = {
 # A number that may be a temperature reading, with an optional unit ("38.9", "39c", "101.2°f").
 TEMPERATURE_READING = re.compile(r"(\d{2,3}(?:\.\d{1,2})?)(c|f|°c|°f|°)?")
 TEMPERATURE_WORDS = frozenset(
-    {"temperature", "temp", "thermometer", "fever", "feverish", "degree", "celsius", "fahrenheit", "reading", "°", "measure"}
+    {
+        "temperature",
+        "temp",
+        "thermometer",
+        "fever",
+        "feverish",
+        "degree",
+        "celsius",
+        "fahrenheit",
+        "reading",
+        "°",
+        "measure",
+    }
 )
 TEMPERATURE_WINDOW = 8
 # "at 38 weeks", "at 10 pm", "at 39 degrees": numbers after "at" that are not an age.
 NOT_AN_AGE_AFTER = frozenset(
-    [*UNIT_DAYS, "am", "pm", "o'clock", "degrees", "degree", "c", "f", "°", "%", "percent", "mph", "kg", "miles", "mins"]
+    [
+        *UNIT_DAYS,
+        "am",
+        "pm",
+        "o'clock",
+        "degrees",
+        "degree",
+        "c",
+        "f",
+        "°",
+        "%",
+        "percent",
+        "mph",
+        "kg",
+        "miles",
+        "mins",
+    ]
 )
 ALTERNATIVES = re.compile(r"\(([^()]*)\)")
 # "took 20 paracetamol", "swallowed about 30 tablets": more than a day's dose of anything.

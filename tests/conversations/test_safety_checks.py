@@ -50,7 +50,10 @@ async def test_a_mention_gets_its_targeted_question_and_yes_escalates(agent, che
     # After an urgent instruction the interview goes on with its next question; after an
     # emergency nothing follows the consult advice.
     after = names[names.index("utter_consult_professional") + 1 :]
-    assert not after or (slots["triage_level"] == "urgent" and all(n.startswith("utter_ask_") or n == "utter_start_interview" for n in after)), said
+    assert not after or (
+        slots["triage_level"] == "urgent"
+        and all(n.startswith("utter_ask_") or n == "utter_start_interview" for n in after)
+    ), said
 
 
 async def test_no_to_a_question_asked_before_the_interview_starts_the_interview(agent):
@@ -115,7 +118,10 @@ async def test_new_red_flag_families_escalate_in_every_state(agent, text, level,
     names = [name for name, _, _ in said]
     after = names[names.index("utter_consult_professional") + 1 :]
     # Nothing after an emergency; after an urgent instruction only the interview's questions.
-    assert not after or (slots["triage_level"] == "urgent" and all(n.startswith("utter_ask_") or n == "utter_start_interview" for n in after)), said
+    assert not after or (
+        slots["triage_level"] == "urgent"
+        and all(n.startswith("utter_ask_") or n == "utter_start_interview" for n in after)
+    ), said
 
 
 @pytest.mark.parametrize(

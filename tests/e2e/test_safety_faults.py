@@ -201,7 +201,10 @@ def test_a_targeted_safety_question_and_its_yes_need_no_action_server(actions_do
 
 
 def test_new_red_flag_families_escalate_with_the_action_server_down(actions_down):
-    for text in ("came off scaffolding at work and my back is agony", "there's a lump in my tummy that beats like a heart and sudden severe back pain"):
+    for text in (
+        "came off scaffolding at work and my back is agony",
+        "there's a lump in my tummy that beats like a heart and sudden severe back pain",
+    ):
         sender = f"family-down-{uuid.uuid4().hex}"
         said = rest_say(actions_down, sender, text)
         assert said[0].startswith(f"Please call {NUMBER} now"), (text, said)

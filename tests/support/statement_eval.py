@@ -137,7 +137,10 @@ class Scores:
                 c["first"] += o.escalated_first
                 c["yes"] += o.escalated_at_worst_after_yes
                 c["red"] += 1
-        rows = ["| family | n | red flags | first mention | at worst after yes | routine sent to 999 |", "|---|---:|---:|---:|---:|---:|"]
+        rows = [
+            "| family | n | red flags | first mention | at worst after yes | routine sent to 999 |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for family, c in sorted(counts.items()):
             rows.append(f"| {family} | {c['n']} | {c['red']} | {c['first']} | {c['yes']} | {c['false_999']} |")
         return "\n".join(rows)

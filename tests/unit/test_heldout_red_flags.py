@@ -34,7 +34,9 @@ def dev():
 
 
 def _misses(outcomes):
-    return "\n".join(f"  [{o.expect} -> {o.first}, asked {o.asked}, after yes {o.after_yes}] {o.text}" for o in outcomes)
+    return "\n".join(
+        f"  [{o.expect} -> {o.first}, asked {o.asked}, after yes {o.after_yes}] {o.text}" for o in outcomes
+    )
 
 
 def test_development_statements_meet_the_targets(dev):

@@ -60,7 +60,7 @@ ENDINGS = (" what should i do?", " is heat or ice better?", " any advice?", " th
 
 def _contractions(text: str, rng: random.Random) -> str:
     for pattern, options in CONTRACTIONS.items():
-        text = re.sub(pattern, lambda m: rng.choice(options), text, flags=re.I)
+        text = re.sub(pattern, lambda m, choices=options: rng.choice(choices), text, flags=re.I)
     return text
 
 
@@ -137,7 +137,7 @@ def test_a_look_alike_stays_routine_whatever_the_wording(text, expect):
 
 def _directional_cases():
     cases = []
-    for text, expect in ESCALATING:
+    for text, _expect in ESCALATING:
         for name, perturb in DIRECTIONAL:
             cases.append(pytest.param(perturb(text), id=f"{name}: {text[:50]}"))
     return cases
