@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from bot import triage
 from bot.content import get_content
@@ -317,7 +317,13 @@ def screen(
         result.say.append(asked)
         result.owns_turn = True
         return result
-    result.ask_after = _ask_if_now(state, analysis, said)
+    explained, result.ask_after = _ask_if_now(state, analysis, said)
+    if explained:
+        # "What are the symptoms of cauda equina syndrome?": the signs, then the direct check.
+        result.say += [Say("followup", text) for text in explained] + result.ask_after
+        result.ask_after = []
+        result.owns_turn = True
+        return result
     if remind and state.level == EMERGENCY and answered is None:
         kind = CRISIS if any(_is_crisis(f) for f in state.flags) else EMERGENCY
         result.say.insert(0, Say("reminder", fill(get_content().escalations[kind].reminder)))
@@ -464,22 +470,23 @@ def suspected_by_net(analysis: Analysis, mentioned: Set[str]) -> List[str]:
     return [c for c in net.suspected_families(analysis.text) if c not in ruled_out and c not in mentioned]
 
 
-def _ask_if_now(state: SafetyState, analysis: Analysis, said: Set[str]) -> List[Say]:
-    """A general question about red-flag symptoms: conditional advice, then "Is this
-    happening to you now?" (a "yes" escalates)."""
+def _ask_if_now(state: SafetyState, analysis: Analysis, said: Set[str]) -> Tuple[List[str], List[Say]]:
+    """A general question about red-flag symptoms: what the condition is when the content
+    explains it, conditional advice, then "Is this happening to you now?" (a "yes" escalates)."""
     hypothetical = {m.id for m in analysis.mentions if m.status == HYPOTHETICAL}
     if not hypothetical:
-        return []
+        return [], []
     flags = _would_raise(state, hypothetical, said)
     if not flags:
-        return []
+        return [], []
+    explained = [fill(text) for text in dict.fromkeys(f.explain for f in flags if f.explain)]
     state.pending = sorted(_flag_findings(flags) & hypothetical)
     state.pending_question = HAPPENING_NOW
     if any(f.crisis for f in flags):
         key = "if_now_crisis"
     else:
         key = "if_now_emergency" if triage.level_of([f.id for f in flags]) == EMERGENCY else "if_now_urgent"
-    return [Say("question", dialogue(key) + " " + dialogue("ask_if_now"))]
+    return explained, [Say("question", dialogue(key) + " " + dialogue("ask_if_now"))]
 
 
 def _flag_findings(flags: Sequence[RedFlag]) -> Set[str]:

@@ -214,6 +214,8 @@ class RedFlag:
     ask_if_unsure: bool = False
     # Combinations of findings that, said in the same message, stop the flag (claudication).
     unless_said_with: Tuple[Tuple[str, ...], ...] = ()
+    # What the condition is and its signs, said when someone asks about it in general.
+    explain: str = ""
 
 
 @dataclass(frozen=True)
@@ -690,6 +692,7 @@ def _load_red_flags(
             crisis=reader.boolean(e, "crisis"),
             ask_if_unsure=reader.boolean(e, "ask_if_unsure"),
             unless_said_with=tuple(unless),
+            explain=reader.text(e, "explain", required=False, placeholders=ADVICE_PLACEHOLDERS),
         )
     escalations = {}
     for e in reader.entries("escalations"):

@@ -134,3 +134,13 @@ async def test_after_an_emergency_waiting_gets_a_direct_no(agent, question):
     said = await turn(conversation)
     assert said[0][0] == "utter_safety_reminder" and said[0][1].startswith("No, please don't wait"), said
     assert [name for name, _, _ in said] == ["utter_safety_reminder", "utter_consult_professional"]
+
+
+async def test_asking_about_cauda_equina_gets_its_signs_then_the_direct_check(agent):
+    conversation = await reach(agent, "first message")
+    await conversation.say("what are the symptoms of cauda equina syndrome?")
+    said = await turn(conversation)
+    assert [name for name, _, _ in said] == ["utter_safety_followup", "utter_safety_question"], said
+    assert "numbness or tingling around your bottom" in said[0][1] and "Is this happening to you now?" in said[1][1]
+    await conversation.say("yes")
+    assert (await conversation.slots())["triage_level"] == "emergency"

@@ -46,7 +46,8 @@ def screen_conversation(messages: List[str]) -> Outcome:
     return Outcome(
         level=CRISIS if crisis else (state.level or "routine"),
         asks_if_new=state.pending_question == safety.NEW_OR_CHANGED,
-        asks_if_now=state.pending_question == safety.HAPPENING_NOW and bool(result.ask_after),
+        asks_if_now=state.pending_question == safety.HAPPENING_NOW
+        and any(s.kind == "question" for s in result.say + result.ask_after),
         said=" ".join(s.text for s in result.say + result.ask_after),
     )
 
