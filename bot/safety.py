@@ -346,9 +346,9 @@ def resumes_interview(pending_question: Optional[str]) -> bool:
 def answer_to_pending(state: SafetyState, text: str, intent: Optional[str]) -> Any:
     """True: new / changed / happening now / yes to a check; False: the same as always /
     not now / no; UNSURE: not sure (a check); None: no answer."""
-    if not state.pending_question:
-        return None
     lowered = " ".join((text or "").lower().replace("’", "'").split())
+    if not state.pending_question or not lowered:
+        return None  # an empty message answers nothing, whatever the classifier made of it
     if _check(state.pending_question) is not None:
         if YES_START.match(lowered) or intent == AFFIRM:
             return True

@@ -80,10 +80,8 @@ class ConceptMatcher:
             for start, end in spans:
                 if taken & set(range(start, end)):
                     continue
-                if blocked and any(
-                    ent.ent_id_ in blocked and ent.start <= start and end <= ent.end for ent in doc.ents
-                ):
-                    continue
+                if blocked and any(ent.ent_id_ in blocked and ent.start < end and start < ent.end for ent in doc.ents):
+                    continue  # "bottom" in "the bottom of my back", "down below" in "down below my knee"
                 taken.update(range(start, end))
                 hits.append(Hit(concept_id, start, end))
         return sorted(hits, key=lambda h: (h.start, h.end))
