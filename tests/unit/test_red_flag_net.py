@@ -150,11 +150,20 @@ def test_never_raises_on_odd_input(name):
     assert isinstance(suspected, frozenset) and suspected <= set(FAMILIES)
 
 
-def test_suspected_families_are_the_scores_above_each_threshold(data):
-    for text in ["I have a temperature of 39 and I'm shaking", "my calf is red and swollen", "hello", ""]:
-        scores = net.scores(text)
-        expected = frozenset(f for f, value in scores.items() if value > data.thresholds[f])
-        assert net.suspected_families(text) == expected, text
+def test_the_net_uses_each_familys_threshold_from_the_file(data):
+    assert net.get_net().thresholds == dict(data.thresholds)
+    assert set(data.thresholds.values()) != {net.DEFAULT_THRESHOLD}, "the file sets some thresholds"
+
+
+def test_suspected_families_are_the_scores_above_each_threshold(monkeypatch):
+    text = "I've had a temperature of 39 since last night and I'm shaking"
+    score = net.scores(text)["fever"]
+    assert "fever" in net.suspected_families(text)
+    model = net.get_net()
+    monkeypatch.setitem(model.thresholds, "fever", score)  # "above", not "at"
+    assert "fever" not in net.suspected_families(text)
+    monkeypatch.setitem(model.thresholds, "fever", score - 1e-6)
+    assert "fever" in net.suspected_families(text)
 
 
 # 30 neutral back-pain sentences written for this test (none is in the training file).
