@@ -181,7 +181,9 @@ def parse(document: Any, file: str = NET_FILE.name) -> NetData:
             )
         threshold = entry.get("threshold", DEFAULT_THRESHOLD)
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold < 1:
-            raise ValueError(f"{file}: family '{family}', 'threshold' must be a number between 0 and 1, not {threshold!r}")
+            raise ValueError(
+                f"{file}: family '{family}', 'threshold' must be a number between 0 and 1, not {threshold!r}"
+            )
         positives[family] = texts
         thresholds[family] = float(threshold)
         sources[family] = " ".join(str(entry.get("sources") or "").split())
