@@ -43,7 +43,7 @@ from bot.contract import (
     UNKNOWN,
     URGENT,
 )
-from bot.nlp import ABSENT, HISTORICAL, HYPOTHETICAL, OTHER, PRESENT, UNCERTAIN, Analysis, Mention
+from bot.nlp import ABSENT, HISTORICAL, HYPOTHETICAL, OTHER, PRESENT, UNCERTAIN, Analysis, Mention, net
 from bot.settings import get_settings
 
 # A red-flag finding counts when the person says they have it or might have it.
@@ -462,10 +462,8 @@ def _would_raise_nothing(state: SafetyState, on_yes: Sequence[str], said: Set[st
 def suspected_by_net(analysis: Analysis, mentioned: Set[str]) -> List[str]:
     """Checks the statistical net suspects (bot/nlp/net.py), unless the rules read the same
     concept as negated, someone else's or past: the net only ever asks."""
-    try:
-        from bot.nlp import net
-    except ImportError:  # the net is optional content
-        return []
+    if any(m.status == HYPOTHETICAL for m in analysis.mentions + analysis.checks):
+        return []  # a general question gets "is this happening to you now?" instead
     ruled_out = {m.id for m in analysis.checks if m.status not in SCREENED_STATUSES}
     return [c for c in net.suspected_families(analysis.text) if c not in ruled_out and c not in mentioned]
 
