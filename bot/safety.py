@@ -114,11 +114,13 @@ def screened_findings(analysis: Analysis) -> Set[str]:
 HAPPENING_NOW_CUES = re.compile(
     r"\b(now|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|"
     r"at the moment|right now|keeps?|says|saying|can not|can'?t|cannot|will not|won'?t|lately|recently|last few|"
-    r"getting worse|has|have|is|are|he's|she's)\b"
+    r"getting worse)\b"
 )
 PAST_CUES = re.compile(
-    r"\b(years? ago|months? ago|last (year|summer|winter|spring|autumn|month)|recovered|fine now|better now|"
-    r"went away|in (19|20)\d\d|when (he|she) was|used to|passed away|died|had it for years|doing (well|fine|ok))\b"
+    r"\b(years? ago|months? ago|last (year|summer|winter|spring|autumn|month)|in (19|20)\d\d|when (he|she) was|used to)\b"
+)
+RESOLVED_CUES = re.compile(
+    r"\b(recovered|fine now|better now|went away|passed away|died|had it for years|doing (well|fine|ok))\b"
 )
 
 
@@ -126,7 +128,7 @@ PAST_CUES = re.compile(
 THEY_HAD = re.compile(r"\b(my|his|her|our)\s+\w+('s)?\s+(had|was|were|went)\b")
 STRONG_NOW_CUES = re.compile(
     r"\b(now|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|at the moment|"
-    r"right now|keeps?|lately|recently)\b"
+    r"right now|keeps?|lately|recently|last few|these days)\b"
 )
 HYPOTHETICAL_CUES = re.compile(
     r"\b(what (happens|would happen|if|would)|if (someone|somebody|a person|you)|would (it|that)|check for|"
@@ -136,7 +138,9 @@ HYPOTHETICAL_CUES = re.compile(
 
 def _someone_elses_now(analysis: Analysis) -> Set[str]:
     text = analysis.normalised or " ".join((analysis.text or "").lower().split())
-    past = PAST_CUES.search(text) or (THEY_HAD.search(text) and not STRONG_NOW_CUES.search(text))
+    past = RESOLVED_CUES.search(text) or (
+        (PAST_CUES.search(text) or THEY_HAD.search(text)) and not STRONG_NOW_CUES.search(text)
+    )
     if not HAPPENING_NOW_CUES.search(text) or past or HYPOTHETICAL_CUES.search(text):
         return set()
     findings = get_content().findings

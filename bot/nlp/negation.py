@@ -55,6 +55,8 @@ HISTORY_WINDOW = 8
 # --------------------------------------------------------------------------- triggers
 # Longer triggers win over the shorter ones inside them ("not sure" beats "not").
 NEGATION_BEFORE = (
+    "nothing",
+    "nothing's",
     "nearly",
     "almost",
     "no",
@@ -179,6 +181,12 @@ RESOLVED_AFTER = (
     "gone by morning",
     "gone by the next day",
     "goes down overnight",
+    "go down overnight",
+    "healed up",
+    "all healed",
+    "fine the next morning",
+    "fine the next day",
+    "fine by the next morning",
 )
 UNCERTAIN_BEFORE = (
     "not sure",
@@ -207,6 +215,11 @@ UNCERTAIN_AFTER = ("maybe", "not sure", "possibly", "i'm not sure", "perhaps", "
 # Questions and worries in general (see _hypothetical for the clause-initial question words).
 HYPOTHETICAL_BEFORE = (
     "what if",
+    "read about",
+    "reading about",
+    "heard about",
+    "read up on",
+    "googled",
     "if i ever",
     "if i were",
     "if i was to",
@@ -311,6 +324,9 @@ HISTORY = (
     "for a long time",
     "on and off for years",
     "years ago",
+    "months ago",
+    "last year",
+    "the year before",
     "a few years ago",
     "many years ago",
     "all my life",
@@ -619,7 +635,7 @@ VERBAL = frozenset(
 UNTIL = frozenset({"until", "till", "til", "untill"})
 NEGATORS = frozenset({"not", "n't", "nt", "no", "never", "without", "nothing", "none"})
 # What happened recently: a long-standing trigger in the same sentence is a duration, not a history.
-RECENT_WORDS = frozenset("today yesterday tonight recently lately suddenly".split())
+RECENT_WORDS = frozenset("today yesterday tonight recently lately suddenly sudden".split())
 RECENT_PAIRS = frozenset(
     {"last night", "this morning", "this week", "this evening", "this afternoon", "since yesterday"}
 )

@@ -95,7 +95,7 @@ RELATIVE_DAYS = {
 
 
 # A number that may be a temperature reading, with an optional unit ("38.9", "39c", "101.2°f").
-TEMPERATURE_READING = re.compile(r"(\d{2,3}(?:\.\d{1,2})?)(c|f|°c|°f|°)?")
+TEMPERATURE_READING = re.compile(r"(\d{2,3}(?:[.,]\d{1,2})?)(c|f|°c|°f|°)?")
 TEMPERATURE_WORDS = frozenset(
     {
         "temperature",
@@ -522,8 +522,9 @@ class SymptomPipeline:
             if not reading or token.i in taken:
                 continue
             nearby = doc[max(0, token.i - TEMPERATURE_WINDOW) : token.i + TEMPERATURE_WINDOW + 1]
-            if any(t.lemma_ in TEMPERATURE_WORDS for t in nearby) or reading.group(2):
-                found.append((token.i, token.i + 1, float(reading.group(1))))
+            # "temp", "temps", "temprature", "temrpature": any spelling of the word will do here.
+            if any(t.lemma_ in TEMPERATURE_WORDS or t.lower_.startswith("tem") for t in nearby) or reading.group(2):
+                found.append((token.i, token.i + 1, float(reading.group(1).replace(",", "."))))
         return found
 
     def analyse(self, text: str) -> Analysis:

@@ -56,8 +56,10 @@ class TypoNormaliser:
             limit = 2 if len(word) >= 8 else 1
             scored = sorted((distance(word, known, limit), known) for known in self.vocabulary)
             best = [known for score, known in scored if score <= limit and score == scored[0][0]]
-            if len(best) == 1:
-                result = best[0]
+            # Ties (British and American spellings, "neighbuor"): the one of the same length.
+            same_length = [known for known in best if len(known) == len(word)]
+            if len(best) == 1 or len(same_length) == 1:
+                result = best[0] if len(best) == 1 else same_length[0]
         self._cache[word] = result
         return result
 
