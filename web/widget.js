@@ -50,6 +50,7 @@
       alertCrisisNoNumber: 'If you are not safe: get help now',
       call: 'Call {number}',
       pinned: 'Latest urgent instruction',
+      enlarge: 'Enlarge',
       saveOrPrint: 'Save or print',
       summaryTitle: 'Your summary',
       summaryHint: 'Print it or save it to take to your appointment. It is made on this device: nothing is sent anywhere.',
@@ -100,6 +101,7 @@
       alertCrisisNoNumber: "Si vous n'êtes pas en sécurité : demandez de l'aide maintenant",
       call: 'Appeler le {number}',
       pinned: 'Dernière consigne urgente',
+      enlarge: 'Agrandir',
       saveOrPrint: 'Enregistrer ou imprimer',
       summaryTitle: 'Votre résumé',
       summaryHint: "Imprimez-le ou enregistrez-le pour votre rendez-vous. Il est créé sur cet appareil : rien n'est envoyé.",
@@ -217,6 +219,7 @@
   var SESSION_KEY = prefix + 'session';
   var OPEN_KEY = prefix + 'open';
   var FORGET_KEY = prefix + 'forget';
+  var LARGE_KEY = prefix + 'large';
   function historyKey(id) { return prefix + 'history:' + id; }
 
   function safeSet(s, key, value) {
@@ -308,6 +311,8 @@
   var ICON_CLOSE = 'M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z';
   var ICON_DOWN = 'M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6z';
   var ICON_RESTART = 'M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z';
+  var ICON_ENLARGE = 'M4 4h6v2H7.4l4.3 4.3-1.4 1.4L6 7.4V10H4V4zm16 16h-6v-2h2.6l-4.3-4.3 1.4-1.4 4.3 4.3V14h2v6z';
+  var ICON_SHRINK = 'M11 11H5V9h2.6L3.3 4.7l1.4-1.4L9 7.6V5h2v6zm2 2h6v2h-2.6l4.3 4.3-1.4 1.4-4.3-4.3V19h-2v-6z';
   var ICON_WARNING = 'M12 2 1 21h22L12 2zm1 15h-2v-2h2v2zm0-4h-2V9h2v4z';
   var ICON_PHONE = 'M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1L6.6 10.8z';
   var ICON_PRINT = 'M19 8H5a3 3 0 0 0-3 3v6h4v4h12v-4h4v-6a3 3 0 0 0-3-3zm-3 11H8v-5h8v5zm3-7a1 1 0 1 1 0-2 1 1 0 0 1 0 2zM18 3H6v4h12V3z';
@@ -420,11 +425,16 @@
     ui.launcherIcon = ui.launcher.querySelector('path');
 
     ui.title = el('h2', { id: 'bpw-title', class: 'bpw-title', text: options.title });
+    // Desktop only (hidden where the panel fills the screen): a larger panel, kept per tab.
+    ui.enlarge = el('button', {
+      type: 'button', class: 'bpw-icon-btn bpw-enlarge', 'aria-label': T.enlarge, title: T.enlarge, 'aria-pressed': 'false'
+    }, [svg(ICON_ENLARGE)]);
+    ui.enlargeIcon = ui.enlarge.querySelector('path');
     ui.restart = el('button', { type: 'button', class: 'bpw-icon-btn', 'aria-label': T.restart, title: T.restart }, [svg(ICON_RESTART)]);
     ui.close = el('button', { type: 'button', class: 'bpw-icon-btn', 'aria-label': T.closeChat, title: T.closeChat }, [svg(ICON_CLOSE)]);
     var header = el('div', { class: 'bpw-header' }, [
       el('div', { class: 'bpw-heading' }, [ui.title, el('p', { class: 'bpw-subtitle', text: T.subtitle })]),
-      ui.restart, ui.close
+      ui.enlarge, ui.restart, ui.close
     ]);
     var disclaimer = options.emergencyNumber
       ? T.disclaimerNumber.replace('{number}', options.emergencyNumber) : T.disclaimer;
@@ -478,6 +488,7 @@
     ui.launcher.addEventListener('click', function () { toggle(); });
     ui.close.addEventListener('click', function () { close(); });
     ui.restart.addEventListener('click', restart);
+    ui.enlarge.addEventListener('click', function () { setLarge(!ui.root.classList.contains('bpw-is-large')); });
     ui.save.addEventListener('click', showSummary);
     ui.print.addEventListener('click', function () { window.print(); });
     ui.download.addEventListener('click', downloadSummary);
@@ -491,6 +502,7 @@
     });
     ui.root.addEventListener('keydown', onKeydown);
 
+    setLarge(perTab.getItem(LARGE_KEY) === '1');
     renderHistory();
     document.body.appendChild(host);
   }
@@ -641,6 +653,15 @@
     if (!latest) return;
     ui.pinned.appendChild(el('p', { class: 'bpw-pinned-text' }, [svg(ICON_WARNING), el('strong', { text: alertHeading(latest.kind, latest.call) })]));
     if (latest.call) ui.pinned.appendChild(callLink(latest.call, 'bpw-call--compact'));
+  }
+
+  function setLarge(on) {
+    ui.root.classList.toggle('bpw-is-large', on);
+    ui.enlarge.setAttribute('aria-pressed', on ? 'true' : 'false');
+    ui.enlargeIcon.setAttribute('d', on ? ICON_SHRINK : ICON_ENLARGE);
+    if (on) safeSet(perTab, LARGE_KEY, '1');
+    else perTab.removeItem(LARGE_KEY);
+    if (!ui.panel.hidden) scrollToReply();
   }
 
   function renderQuickReplies(replies) {

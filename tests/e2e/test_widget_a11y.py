@@ -367,7 +367,7 @@ def test_keyboard_open_close_and_every_control(visitor):
     names = [item["name"] for item in seen]
     chips = [button["title"] for button in NOT_A_DOCTOR["buttons"]]
     # The conversation log is a stop too, so it can be scrolled from the keyboard.
-    assert names == ["Start over", "Close chat", "Conversation", *chips, "Your message", "Send"], names
+    assert names == ["Enlarge", "Start over", "Close chat", "Conversation", *chips, "Your message", "Send"], names
 
     # A quick reply works with Enter; the close button with Space.
     page.input.focus()

@@ -14,6 +14,7 @@ Playwright; its fixtures are imported from there, so this module starts its own 
 - The alert is announced once: it is added once to one live region (the log), and the
   pinned copy is outside every live region.
 - An urgent message gets ``tel:111`` (URGENT_CARE_NUMBER) and the same-day route.
+- The desktop panel can be enlarged with a toggle reached from the keyboard.
 
 Screenshots of the phone and 200% views go to docs/images/ (referenced in docs/widget.md);
 the others to test-artifacts/.
@@ -227,6 +228,41 @@ def test_urgent_alert_calls_the_urgent_care_number(visitor):
     consult = [entry["text"] for entry in reply if entry.get("kind") == "consult"]
     assert consult and not [t for t in consult for words in ROUTINE_WORDING if words in t], consult
     page.shot("alert-urgent-390px")
+
+
+# --------------------------------------------------------------------------- enlarge
+def test_the_desktop_panel_can_be_enlarged_from_the_keyboard(visitor):
+    page = visitor().goto()
+    page.launcher.focus()
+    page.page.keyboard.press("Enter")
+    page.panel.wait_for(state="visible")
+    normal = page.panel.bounding_box()
+    toggle = page.page.get_by_role("button", name="Enlarge")
+    assert toggle.is_visible() and toggle.get_attribute("aria-pressed") == "false"
+    # Reached with Tab: it is the first control of the panel.
+    page.launcher.focus()
+    page.page.keyboard.press("Tab")
+    assert shadow(page, "return root.activeElement && root.activeElement.getAttribute('aria-label');") == "Enlarge"
+    page.page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    large = page.panel.bounding_box()
+    assert large["width"] >= 700 and large["height"] > normal["height"], (normal, large)
+    assert large["x"] >= 0 and large["y"] >= 0
+    page.shot("enlarged")
+    # Kept for this tab across a reload; Space turns it off again.
+    page.page.reload()
+    page.page.wait_for_function("window.BackpainWidget !== undefined")
+    page.panel.wait_for(state="visible")
+    assert page.page.get_by_role("button", name="Enlarge").get_attribute("aria-pressed") == "true"
+    page.page.get_by_role("button", name="Enlarge").focus()
+    page.page.keyboard.press("Space")
+    assert page.page.get_by_role("button", name="Enlarge").get_attribute("aria-pressed") == "false"
+    assert page.panel.bounding_box()["width"] == normal["width"]
+
+    # Where the panel fills the screen there is nothing to enlarge.
+    phone = visitor(**LAYOUTS["390px"]).goto()
+    phone.open()
+    assert phone.page.get_by_role("button", name="Enlarge").is_hidden()
 
 
 # --------------------------------------------------------------------------- stored alerts
