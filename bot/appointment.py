@@ -25,6 +25,11 @@ SEE_A_PROFESSIONAL = (
     "Please show this to a health professional (your GP, a physiotherapist or a pharmacist), "
     "especially if the pain isn't getting better, keeps coming back or worries you."
 )
+# After an urgent or emergency instruction the routine closing line ("if the pain isn't
+# getting better") would contradict it: the instruction at the top stands.
+SEE_A_PROFESSIONAL_NOW = (
+    "Please do what the instruction at the top says first, and show this to the professional who sees you."
+)
 
 
 def appointment_summary(slots: Mapping[str, Any], today: Optional[date] = None) -> str:
@@ -42,5 +47,5 @@ def appointment_summary(slots: Mapping[str, Any], today: Optional[date] = None) 
         # The result as it was said, minus its own "You told me" (already above).
         causes = [c for c in rank_causes(record.features()) if c.condition_id in shown]
         parts += replies.result(causes, record, level, slots)[:-1]
-    parts += [NOT_A_DIAGNOSIS, SEE_A_PROFESSIONAL]
+    parts += [NOT_A_DIAGNOSIS, SEE_A_PROFESSIONAL_NOW if level in (URGENT, EMERGENCY) else SEE_A_PROFESSIONAL]
     return "\n\n".join(parts)

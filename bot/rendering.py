@@ -14,6 +14,8 @@ Pure functions, no Rasa and no I/O, shared by the connectors in ``connectors.py`
   when native choices were shown, "7" stays a 7 (e.g. a pain score).
 - ``neutralize_command`` keeps what people type from being read by Rasa as a direct
   intent ("/greet"): platform commands map to plain text, other leading slashes go.
+- ``call_for`` is the number an emergency, urgent or crisis message asks the person to
+  call, for a tap-to-call link (the web widget) or button (Messenger), from the settings.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from bot.contract import KIND_CRISIS, KIND_EMERGENCY, KIND_URGENT
+from bot.settings import get_settings
 
 Measure = Callable[[str], int]
 
@@ -287,3 +292,50 @@ def neutralize_command(text: Optional[str], commands: Mapping[str, str] = DEFAUL
     if name in commands:
         return commands[name]
     return text.lstrip("/").strip()
+
+
+# --------------------------------------------------------------------------- calls
+
+_DIALLABLE = re.compile(r"\+?[0-9]{2,15}")
+
+
+@dataclass(frozen=True)
+class Call:
+    """A number to call: as written (``number``), as dialled (``dial``: digits, maybe a
+    leading +), the link's words, and for an urgent message the same-day route."""
+
+    number: str
+    dial: str
+    label: str
+    route: Optional[str] = None
+
+    def as_metadata(self) -> Dict[str, str]:
+        """What goes to the web clients as ``metadata.call`` (docs/api.md)."""
+        data = {"number": self.number, "label": self.label}
+        if self.route:
+            data["route"] = self.route
+        return data
+
+    @property
+    def international(self) -> bool:
+        """Written with its country code (+44...): what Messenger's call button needs."""
+        return self.dial.startswith("+")
+
+
+def call_for(kind: Optional[str]) -> Optional[Call]:
+    """The number to call for a message of this kind (bot/contract.py MESSAGE_KINDS):
+    ``EMERGENCY_NUMBER`` for an emergency or a crisis, ``URGENT_CARE_NUMBER`` for an urgent
+    message; None for any other kind, or when the number is not one a phone can dial."""
+    settings = get_settings()
+    if kind in (KIND_EMERGENCY, KIND_CRISIS):
+        number, route = settings.emergency_number, None
+    elif kind == KIND_URGENT:
+        number = settings.urgent_care_number
+        route = f"Or contact {settings.gp} for an urgent same-day appointment."
+    else:
+        return None
+    number = (number or "").strip()
+    dial = re.sub(r"[\s().-]", "", number)
+    if not _DIALLABLE.fullmatch(dial):
+        return None
+    return Call(number=number, dial=dial, label=f"Call {number}", route=route)

@@ -19,6 +19,7 @@ DEFAULT_ACTION_TIMEOUT = 10.0
 class Settings:
     emergency_number: str
     urgent_care_contact: str
+    urgent_care_number: str  # what a tap-to-call link dials for an urgent message (issue 26)
     gp: str
     emergency_department: str
     pharmacist: str
@@ -50,6 +51,7 @@ def get_settings() -> Settings:
     return Settings(
         emergency_number=env("EMERGENCY_NUMBER", "999"),
         urgent_care_contact=env("URGENT_CARE_CONTACT", "NHS 111"),
+        urgent_care_number=env("URGENT_CARE_NUMBER", "111"),
         gp=env("GP_NAME", "your GP"),
         emergency_department=env("EMERGENCY_DEPARTMENT", "A&E (the emergency department)"),
         pharmacist=env("PHARMACIST_NAME", "a pharmacist"),

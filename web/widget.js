@@ -42,6 +42,15 @@
       image: 'Image from the assistant',
       newWindow: '(opens in a new window)',
       important: 'Important:',
+      alertIcon: 'Warning',
+      alertEmergency: 'Emergency: call {number} now',
+      alertEmergencyNoNumber: 'Emergency: get help now',
+      alertUrgent: 'Urgent: get help today',
+      alertCrisis: 'If you are not safe: call {number} now',
+      alertCrisisNoNumber: 'If you are not safe: get help now',
+      call: 'Call {number}',
+      pinned: 'Latest urgent instruction',
+      enlarge: 'Enlarge',
       saveOrPrint: 'Save or print',
       summaryTitle: 'Your summary',
       summaryHint: 'Print it or save it to take to your appointment. It is made on this device: nothing is sent anywhere.',
@@ -84,6 +93,15 @@
       image: "Image envoyée par l'assistant",
       newWindow: '(ouvre une nouvelle fenêtre)',
       important: 'Important :',
+      alertIcon: 'Avertissement',
+      alertEmergency: 'Urgence : appelez le {number} maintenant',
+      alertEmergencyNoNumber: "Urgence : demandez de l'aide maintenant",
+      alertUrgent: "Urgent : faites-vous examiner aujourd'hui",
+      alertCrisis: "Si vous n'êtes pas en sécurité : appelez le {number} maintenant",
+      alertCrisisNoNumber: "Si vous n'êtes pas en sécurité : demandez de l'aide maintenant",
+      call: 'Appeler le {number}',
+      pinned: 'Dernière consigne urgente',
+      enlarge: 'Agrandir',
       saveOrPrint: 'Enregistrer ou imprimer',
       summaryTitle: 'Votre résumé',
       summaryHint: "Imprimez-le ou enregistrez-le pour votre rendez-vous. Il est créé sur cet appareil : rien n'est envoyé.",
@@ -118,8 +136,26 @@
     var kind = message && message.metadata && message.metadata.kind;
     return KINDS.indexOf(kind) >= 0 ? kind : '';
   }
-  // Announced assertively and put at the top of the summary.
+  // Marked as important in the log and put at the top of the summary.
   function isEscalation(kind) { return kind === 'emergency' || kind === 'urgent' || kind === 'reminder' || kind === 'crisis'; }
+  // Shown as an alert card (heading, icon, tap-to-call link), the latest one pinned on top.
+  function isAlert(kind) { return kind === 'emergency' || kind === 'urgent' || kind === 'crisis'; }
+
+  // The number to call that comes with an alert (metadata.call, from the server's
+  // EMERGENCY_NUMBER / URGENT_CARE_NUMBER): only what a phone can dial makes a tel: link.
+  function callOf(message) {
+    return checkedCall(message && message.metadata && message.metadata.call);
+  }
+  /** {number, route?} from a message's metadata.call or a stored entry, or null. */
+  function checkedCall(call) {
+    if (!call || typeof call.number !== 'string') return null;
+    var number = call.number.trim();
+    if (!/^\+?[0-9]{2,15}$/.test(dialled(number))) return null;
+    var found = { number: number };
+    if (typeof call.route === 'string' && call.route) found.route = call.route;
+    return found;
+  }
+  function dialled(number) { return String(number).replace(/[\s().-]/g, ''); }
 
   // ---------------------------------------------------------------- options
   var script = document.currentScript || (function () {
@@ -183,6 +219,7 @@
   var SESSION_KEY = prefix + 'session';
   var OPEN_KEY = prefix + 'open';
   var FORGET_KEY = prefix + 'forget';
+  var LARGE_KEY = prefix + 'large';
   function historyKey(id) { return prefix + 'history:' + id; }
 
   function safeSet(s, key, value) {
@@ -250,13 +287,19 @@
     return node;
   }
 
-  function svg(path) {
+  /** An icon: decorative (hidden from screen readers) unless given a text alternative. */
+  function svg(path, alt) {
     var ns = 'http://www.w3.org/2000/svg';
     var icon = document.createElementNS(ns, 'svg');
     icon.setAttribute('viewBox', '0 0 24 24');
     icon.setAttribute('width', '22');
     icon.setAttribute('height', '22');
-    icon.setAttribute('aria-hidden', 'true');
+    if (alt) {
+      icon.setAttribute('role', 'img');
+      icon.setAttribute('aria-label', alt);
+    } else {
+      icon.setAttribute('aria-hidden', 'true');
+    }
     icon.setAttribute('focusable', 'false');
     var p = document.createElementNS(ns, 'path');
     p.setAttribute('d', path);
@@ -268,6 +311,10 @@
   var ICON_CLOSE = 'M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z';
   var ICON_DOWN = 'M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6z';
   var ICON_RESTART = 'M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z';
+  var ICON_ENLARGE = 'M4 4h6v2H7.4l4.3 4.3-1.4 1.4L6 7.4V10H4V4zm16 16h-6v-2h2.6l-4.3-4.3 1.4-1.4 4.3 4.3V14h2v6z';
+  var ICON_SHRINK = 'M11 11H5V9h2.6L3.3 4.7l1.4-1.4L9 7.6V5h2v6zm2 2h6v2h-2.6l4.3 4.3-1.4 1.4-4.3-4.3V19h-2v-6z';
+  var ICON_WARNING = 'M12 2 1 21h22L12 2zm1 15h-2v-2h2v2zm0-4h-2V9h2v4z';
+  var ICON_PHONE = 'M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1L6.6 10.8z';
   var ICON_PRINT = 'M19 8H5a3 3 0 0 0-3 3v6h4v4h12v-4h4v-6a3 3 0 0 0-3-3zm-3 11H8v-5h8v5zm3-7a1 1 0 1 1 0-2 1 1 0 0 1 0 2zM18 3H6v4h12V3z';
 
   /** Appends text to node: plain text nodes, http(s) URLs as links. Never parses HTML. */
@@ -378,11 +425,16 @@
     ui.launcherIcon = ui.launcher.querySelector('path');
 
     ui.title = el('h2', { id: 'bpw-title', class: 'bpw-title', text: options.title });
+    // Desktop only (hidden where the panel fills the screen): a larger panel, kept per tab.
+    ui.enlarge = el('button', {
+      type: 'button', class: 'bpw-icon-btn bpw-enlarge', 'aria-label': T.enlarge, title: T.enlarge, 'aria-pressed': 'false'
+    }, [svg(ICON_ENLARGE)]);
+    ui.enlargeIcon = ui.enlarge.querySelector('path');
     ui.restart = el('button', { type: 'button', class: 'bpw-icon-btn', 'aria-label': T.restart, title: T.restart }, [svg(ICON_RESTART)]);
     ui.close = el('button', { type: 'button', class: 'bpw-icon-btn', 'aria-label': T.closeChat, title: T.closeChat }, [svg(ICON_CLOSE)]);
     var header = el('div', { class: 'bpw-header' }, [
       el('div', { class: 'bpw-heading' }, [ui.title, el('p', { class: 'bpw-subtitle', text: T.subtitle })]),
-      ui.restart, ui.close
+      ui.enlarge, ui.restart, ui.close
     ]);
     var disclaimer = options.emergencyNumber
       ? T.disclaimerNumber.replace('{number}', options.emergencyNumber) : T.disclaimer;
@@ -397,8 +449,9 @@
     ui.intro = el('p', { class: 'bpw-intro', text: T.intro });
 
     ui.status = el('div', { class: 'bpw-status', role: 'status', 'aria-live': 'polite' });
-    // Escalation messages are also put here, to be announced at once rather than queued.
-    ui.alert = el('div', { class: 'bpw-sr', 'aria-live': 'assertive', 'aria-relevant': 'additions' });
+    // A compact copy of the latest alert, with its call link, above the conversation (never
+    // over it). Not a live region: the alert is announced once, by the log.
+    ui.pinned = el('section', { class: 'bpw-pinned', 'aria-label': T.pinned, hidden: true });
 
     ui.save = el('button', { type: 'button', class: 'bpw-save' }, [svg(ICON_PRINT), T.saveOrPrint]);
     ui.tools = el('div', { class: 'bpw-tools', hidden: true }, [ui.save]);
@@ -425,7 +478,7 @@
     ui.panel = el('div', {
       id: 'bpw-panel', class: 'bpw-panel', role: 'dialog', 'aria-labelledby': 'bpw-title',
       'aria-describedby': 'bpw-note', hidden: true
-    }, [header, ui.note, ui.log, ui.summary, ui.alert, ui.tools, ui.status, ui.form]);
+    }, [header, ui.note, ui.pinned, ui.log, ui.summary, el('div', { class: 'bpw-bar' }, [ui.tools, ui.status]), ui.form]);
 
     ui.root = el('div', { class: 'bpw-root' }, [ui.launcher, ui.panel]);
     root.appendChild(css);
@@ -435,6 +488,7 @@
     ui.launcher.addEventListener('click', function () { toggle(); });
     ui.close.addEventListener('click', function () { close(); });
     ui.restart.addEventListener('click', restart);
+    ui.enlarge.addEventListener('click', function () { setLarge(!ui.root.classList.contains('bpw-is-large')); });
     ui.save.addEventListener('click', showSummary);
     ui.print.addEventListener('click', function () { window.print(); });
     ui.download.addEventListener('click', downloadSummary);
@@ -448,6 +502,7 @@
     });
     ui.root.addEventListener('keydown', onKeydown);
 
+    setLarge(perTab.getItem(LARGE_KEY) === '1');
     renderHistory();
     document.body.appendChild(host);
   }
@@ -461,7 +516,7 @@
     // Full-screen on narrow screens: keep Tab inside the panel (it covers the page).
     if (event.key === 'Tab' && isOpen() && window.matchMedia && matchMedia(FULL_SCREEN).matches) {
       var focusable = Array.prototype.filter.call(
-        ui.panel.querySelectorAll('button:not([disabled]), input, [tabindex="0"]'),
+        ui.panel.querySelectorAll('button:not([disabled]), input, a[href], [tabindex="0"]'),
         function (node) { return node.offsetParent !== null; }
       );
       if (!focusable.length) return;
@@ -477,31 +532,136 @@
     ui.log.scrollTop = ui.log.scrollHeight;
   }
 
+  /**
+   * Shows the start of the latest reply (its first new bubble) rather than its end: an
+   * emergency instruction comes first and must not scroll away under the messages after it.
+   * When the whole reply fits, this is the end of the conversation.
+   */
+  function scrollToReply() {
+    var start = ui.replyStart;
+    if (!start || start.parentNode !== ui.log) { scrollToEnd(); return; }
+    var padding = parseFloat(getComputedStyle(ui.log).paddingTop) || 0;
+    // offsetTop (the log is the offsetParent): layout, not the entrance animation's transform.
+    ui.log.scrollTop = Math.min(start.offsetTop - padding, ui.log.scrollHeight - ui.log.clientHeight);
+  }
+
+  function alertHeading(kind, call) {
+    if (kind === 'urgent') return T.alertUrgent;
+    var template = kind === 'crisis' ? (call ? T.alertCrisis : T.alertCrisisNoNumber) : (call ? T.alertEmergency : T.alertEmergencyNoNumber);
+    return template.replace('{number}', call ? call.number : '');
+  }
+
+  function callLink(call, extraClass) {
+    return el('a', { class: 'bpw-call' + (extraClass ? ' ' + extraClass : ''), href: 'tel:' + dialled(call.number) },
+      [svg(ICON_PHONE), T.call.replace('{number}', call.number)]);
+  }
+
+  /**
+   * An emergency, urgent or crisis message as an alert card: a heading that says what to do
+   * (in words, not only in colour), a warning icon with a text alternative, the tap-to-call
+   * link, then the text. The messages of one reply with the same kind share one card.
+   */
+  function renderAlert(entry, live) {
+    var call = checkedCall(entry.call); // a stored entry is checked again
+    var card = ui.card && ui.card.kind === entry.kind ? ui.card : null;
+    if (!card) {
+      var node = el('div', {
+        class: 'bpw-msg bpw-msg--bot bpw-msg--alert bpw-alert bpw-alert--' + entry.kind + (live ? ' bpw-msg--new' : '')
+      });
+      node.appendChild(el('span', { class: 'bpw-sr', text: T.bot + ' ' }));
+      var heading = el('h3', { class: 'bpw-alert-heading' }, [svg(ICON_WARNING, T.alertIcon), el('span', { text: alertHeading(entry.kind, call) })]);
+      node.appendChild(heading);
+      card = ui.card = { kind: entry.kind, node: node, heading: heading.lastChild, call: null };
+      ui.log.appendChild(node);
+    }
+    if (call && !card.call) {
+      card.call = el('div', { class: 'bpw-alert-call' }, [callLink(call)]);
+      if (call.route) card.call.appendChild(el('p', { class: 'bpw-alert-route', text: call.route }));
+      card.node.insertBefore(card.call, card.node.querySelector('.bpw-alert-part'));
+      // Only when it changes: new text in the log is announced again.
+      var words = alertHeading(entry.kind, call);
+      if (card.heading.textContent !== words) card.heading.textContent = words;
+    }
+    var text = el('span', { class: 'bpw-text' });
+    appendText(text, entry.text);
+    card.node.appendChild(el('p', { class: 'bpw-alert-part' }, [text]));
+    return card.node;
+  }
+
   function renderMessage(entry, live) {
-    if (entry.from === 'user') removeQuickReplies();
     var isUser = entry.from === 'user';
-    var escalation = !isUser && isEscalation(entry.kind);
-    var bubble = el('div', {
-      class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') + (escalation ? ' bpw-msg--alert' : '') + (live ? ' bpw-msg--new' : '')
-    });
-    bubble.appendChild(el('span', { class: 'bpw-sr', text: (isUser ? T.you : T.bot) + ' ' }));
-    // Said in words, not only in colour (WCAG 1.4.1).
-    if (escalation) bubble.appendChild(el('strong', { class: 'bpw-msg-label', text: T.important + ' ' }));
-    if (escalation && live) ui.alert.appendChild(el('p', { text: T.important + ' ' + entry.text }));
-    if (entry.text) {
-      var text = el('span', { class: 'bpw-text' });
-      if (isUser) text.textContent = entry.text;
-      else appendText(text, entry.text);
-      bubble.appendChild(text);
+    if (isUser) {
+      removeQuickReplies();
+      ui.replyStart = null;
     }
-    if (entry.image) {
-      var src = httpUrl(entry.image);
-      if (src) bubble.appendChild(el('img', { class: 'bpw-image', src: src.href, alt: T.image }));
+    var first = null;
+    if (!isUser && isAlert(entry.kind) && entry.text) {
+      first = renderAlert(entry, live);
+    } else {
+      ui.card = null;
+      var escalation = !isUser && isEscalation(entry.kind);
+      var bubble = el('div', {
+        class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') + (escalation ? ' bpw-msg--alert' : '') + (live ? ' bpw-msg--new' : '')
+      });
+      bubble.appendChild(el('span', { class: 'bpw-sr', text: (isUser ? T.you : T.bot) + ' ' }));
+      // Said in words, not only in colour (WCAG 1.4.1).
+      if (escalation) bubble.appendChild(el('strong', { class: 'bpw-msg-label', text: T.important + ' ' }));
+      if (entry.text) {
+        var text = el('span', { class: 'bpw-text' });
+        if (isUser) text.textContent = entry.text;
+        else appendText(text, entry.text);
+        bubble.appendChild(text);
+      }
+      if (entry.image) {
+        var src = httpUrl(entry.image);
+        if (src) bubble.appendChild(el('img', { class: 'bpw-image', src: src.href, alt: T.image }));
+      }
+      if (entry.text || entry.image) {
+        ui.log.appendChild(bubble);
+        first = bubble;
+      }
     }
-    if (entry.text || entry.image) ui.log.appendChild(bubble);
-    if (!isUser && entry.quickReplies && entry.quickReplies.length) renderQuickReplies(entry.quickReplies);
+    if (!isUser && entry.quickReplies && entry.quickReplies.length) {
+      renderQuickReplies(entry.quickReplies);
+      first = first || ui.quickReplies;
+    }
     if (ui.intro.parentNode) ui.intro.remove();
-    scrollToEnd();
+    if (!isUser && !ui.replyStart) ui.replyStart = first;
+    if (isUser) scrollToEnd();
+    else scrollToReply();
+  }
+
+  /** The latest alert of the conversation, compact, above the log (or nothing). */
+  function updatePinned() {
+    var latest = null;
+    history.forEach(function (entry) {
+      if (entry.from === 'bot' && isAlert(entry.kind) && entry.text) {
+        var call = checkedCall(entry.call);
+        if (!latest || latest.kind !== entry.kind || latest.closed) latest = { kind: entry.kind, call: call };
+        else if (!latest.call && call) latest.call = call;
+      } else if (latest) {
+        latest.closed = true; // a later alert of the same kind starts a new one
+      }
+    });
+    var key = latest ? JSON.stringify([latest.kind, latest.call]) : '';
+    if (ui.pinnedKey === key) return;
+    ui.pinnedKey = key;
+    while (ui.pinned.firstChild) ui.pinned.removeChild(ui.pinned.firstChild);
+    ui.pinned.hidden = !latest;
+    ui.root.classList.toggle('bpw-has-pinned', Boolean(latest));
+    ui.pinned.className = 'bpw-pinned' + (latest ? ' bpw-pinned--' + latest.kind : '');
+    if (!latest) return;
+    ui.pinned.appendChild(el('p', { class: 'bpw-pinned-text' }, [svg(ICON_WARNING), el('strong', { text: alertHeading(latest.kind, latest.call) })]));
+    if (latest.call) ui.pinned.appendChild(callLink(latest.call, 'bpw-call--compact'));
+  }
+
+  function setLarge(on) {
+    ui.root.classList.toggle('bpw-is-large', on);
+    ui.enlarge.setAttribute('aria-pressed', on ? 'true' : 'false');
+    ui.enlargeIcon.setAttribute('d', on ? ICON_SHRINK : ICON_ENLARGE);
+    if (on) safeSet(perTab, LARGE_KEY, '1');
+    else perTab.removeItem(LARGE_KEY);
+    if (!ui.panel.hidden) scrollToReply();
   }
 
   function renderQuickReplies(replies) {
@@ -530,9 +690,12 @@
   function renderHistory() {
     while (ui.log.firstChild) ui.log.removeChild(ui.log.firstChild);
     ui.quickReplies = null;
+    ui.card = null;
+    ui.replyStart = null;
     if (!history.length) ui.log.appendChild(ui.intro);
     history.forEach(function (entry) { renderMessage(entry, false); });
     updateTools();
+    updatePinned();
   }
 
   function addMessage(entry) {
@@ -541,6 +704,7 @@
     saveHistory();
     renderMessage(entry, true);
     updateTools();
+    updatePinned();
   }
 
   // ---------------------------------------------------------------- status line
@@ -690,7 +854,6 @@
 
   /** Sends `payload` to the assistant and shows `label` as the person's message. */
   function sendMessage(payload, label, fromButton) {
-    while (ui.alert.firstChild) ui.alert.removeChild(ui.alert.firstChild);
     addMessage(fromButton ? { from: 'user', text: label, button: true } : { from: 'user', text: label });
     outbox.push(payload);
     setTyping(true);
@@ -704,6 +867,8 @@
     var entry = { from: 'bot', text: typeof message.text === 'string' ? message.text : '' };
     var kind = kindOf(message);
     if (kind) entry.kind = kind;
+    var call = isAlert(kind) ? callOf(message) : null;
+    if (call) entry.call = call;
     var quick = replies
       .filter(function (r) { return r && (r.title || r.payload); })
       .map(function (r) { return { title: String(r.title || r.payload), payload: String(r.payload || r.title) }; });
@@ -855,7 +1020,7 @@
     ui.launcher.setAttribute('aria-label', T.closeChat + ': ' + options.title);
     safeSet(perTab, OPEN_KEY, '1');
     connect();
-    scrollToEnd();
+    scrollToReply();
     if (opts.focus !== false) ui.input.focus();
   }
 

@@ -20,7 +20,14 @@ the platform calls. Compared with Rasa's built-in connectors these also
   ``mid``) is acknowledged and skipped,
 - pass every message through the channel guard (length, rate limit; ``addons/guard.py``),
 - answer a turn that fails (the conversation store unreachable, any error) with the
-  unavailable reply and the emergency number rather than silence (``answering_failures``).
+  unavailable reply and the emergency number rather than silence (``answering_failures``),
+- give the number to call with an emergency, urgent or crisis instruction where the
+  platform can make it tappable: the instruction is always the reply's first message, on
+  its own (no buttons), with the number in its text; on Messenger a call button
+  (``phone_number``, button template) follows it once per reply when the number is written
+  with its country code, which is all Messenger's call button accepts. Telegram's URL
+  buttons take only http(s) and tg:// links and Slack documents no phone links, so there
+  the number stays in the text (docs/channels.md).
 
 Environment variables (docs/channels.md):
     Telegram   TELEGRAM_ACCESS_TOKEN, TELEGRAM_WEBHOOK_URL [, TELEGRAM_WEBHOOK_SECRET]
@@ -55,6 +62,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from addons.channels.kinds import message_kind
 from addons.guard import answering_failures, guarded
 from bot.guard import RecentIds
 from bot.rendering import (
@@ -62,6 +70,7 @@ from bot.rendering import (
     SLACK,
     TELEGRAM,
     ChannelProfile,
+    call_for,
     keyboard_rows,
     neutralize_command,
     render,
@@ -78,6 +87,7 @@ SLACK_ENV = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 FACEBOOK_ENV = ("FACEBOOK_PAGE_ACCESS_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_VERIFY_TOKEN")
 
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+FACEBOOK_BUTTON_TITLE = 20  # characters, Messenger's limit for a button's title
 DEFAULT_GRAPH_API_VERSION = "21.0"
 
 
@@ -160,20 +170,26 @@ def _max_length(credentials: Dict[Text, Any]) -> Optional[int]:
 
 class RenderedOutput:
     """Every bot message goes through ``render`` for the platform's profile, then
-    ``_send_rendered`` makes the platform calls (mixed in before Rasa's output channel)."""
+    ``_send_rendered`` makes the platform calls (mixed in before Rasa's output channel);
+    after it, ``_send_call`` may add a way to call the number of an instruction."""
 
     profile: ChannelProfile
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self._send_rendered(recipient_id, text, None)
+        await self._send_call(recipient_id, message_kind(kwargs))
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
         await self._send_rendered(recipient_id, text, buttons)
+        await self._send_call(recipient_id, message_kind(kwargs))
 
     async def _send_rendered(self, recipient_id: Text, text: Text, buttons: Optional[List[Dict[Text, Any]]]) -> None:
         raise NotImplementedError
+
+    async def _send_call(self, recipient_id: Text, kind: Optional[Text]) -> None:
+        """Nothing by default: the instruction's text has the number (Telegram, Slack)."""
 
 
 class EnvironmentConfigured:
@@ -476,11 +492,35 @@ class FacebookOutputChannel(RenderedOutput, MessengerBot):
     def __init__(self, messenger_client: MessengerClient, profile: ChannelProfile = FACEBOOK) -> None:
         super().__init__(messenger_client)
         self.profile = profile
+        self.calls_sent: Set[Text] = set()  # one output channel per turn: a button once per reply
 
     async def send_quick_replies(
         self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
         await self._send_rendered(recipient_id, text, quick_replies)
+        await self._send_call(recipient_id, message_kind(kwargs))
+
+    async def _send_call(self, recipient_id: Text, kind: Optional[Text]) -> None:
+        """A call button after the first message of an instruction, when Messenger can dial
+        the number: its call button takes only "+<country code><number>"."""
+        call = call_for(kind)
+        if call is None or not call.international or call.dial in self.calls_sent:
+            return
+        self.calls_sent.add(call.dial)
+        title = call.label if len(call.label) <= FACEBOOK_BUTTON_TITLE else "Call now"
+        payload = {
+            "attachment": {
+                "type": "template",
+                "payload": {
+                    "template_type": "button",
+                    "text": f"Tap to call {call.number}.",
+                    "buttons": [{"type": "phone_number", "title": title, "payload": call.dial}],
+                },
+            }
+        }
+        result = await asyncio.to_thread(self.messenger_client.send, payload, recipient_id, "RESPONSE")
+        if isinstance(result, dict) and result.get("error"):
+            logger.error("Messenger: the Send API refused the call button: %s", result["error"])
 
     async def send_action(self, recipient_id: Text, sender_action: Text) -> None:
         await asyncio.to_thread(self.messenger_client.send_action, sender_action, recipient_id)

@@ -4,6 +4,12 @@ A response's kind is set in domain.yml (``metadata: {kind: ...}``) or by the act
 sends it (bot/replies.py ``Reply``); Rasa keeps it in the message but its REST and socket.io
 outputs drop it. These outputs pass it on, for every part of a message Rasa splits, and only
 the kinds of bot/contract.py MESSAGE_KINDS (docs/api.md).
+
+An emergency, urgent or crisis message also carries the number to call, from the settings
+(``bot.rendering.call_for``), as ``"metadata": {"kind": ..., "call": {"number": "999",
+"label": "Call 999"}}`` (an urgent one with ``"route"``, the same-day alternative), for a
+tap-to-call link: Rasa cannot fill a slot into a response's metadata, and the number is
+configuration (``EMERGENCY_NUMBER``, ``URGENT_CARE_NUMBER``), not content.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.channels.socketio import SocketIOOutput
 
 from bot.contract import MESSAGE_KINDS
+from bot.rendering import call_for
 
 
 def message_kind(message: Dict[Text, Any]) -> Optional[Text]:
@@ -34,8 +41,17 @@ class _KindMarking:
 
     def _marked(self, payload: Any) -> Any:
         if self._kind and isinstance(payload, dict):
-            return {**payload, "metadata": {"kind": self._kind}}
+            return {**payload, "metadata": message_metadata(self._kind)}
         return payload
+
+
+def message_metadata(kind: Text) -> Dict[Text, Any]:
+    """The metadata a message of this kind goes out with: its kind, and a number to call."""
+    metadata: Dict[Text, Any] = {"kind": kind}
+    call = call_for(kind)
+    if call is not None:
+        metadata["call"] = call.as_metadata()
+    return metadata
 
 
 class MarkedCollectingOutputChannel(_KindMarking, CollectingOutputChannel):

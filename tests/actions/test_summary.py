@@ -5,7 +5,7 @@ from datetime import date
 
 from actions.interview import ActionConcludeInterview
 from actions.summary import ActionSendSummary
-from bot.appointment import NOT_A_DIAGNOSIS, SEE_A_PROFESSIONAL, appointment_summary
+from bot.appointment import NOT_A_DIAGNOSIS, SEE_A_PROFESSIONAL, SEE_A_PROFESSIONAL_NOW, appointment_summary
 
 from .conftest import make_tracker, responses, texts
 
@@ -68,6 +68,8 @@ def test_an_urgent_or_emergency_instruction_comes_first():
         assert summary.startswith("IMPORTANT: ")
         assert summary.index("IMPORTANT") < summary.index("Summary of your chat")
         assert "22 November 2026" in summary
+        # The closing line is not the routine one after the instruction (issue 26).
+        assert summary.endswith(SEE_A_PROFESSIONAL_NOW) and SEE_A_PROFESSIONAL not in summary, summary
 
 
 def test_nothing_is_claimed_that_was_not_said():

@@ -885,6 +885,62 @@ async def test_a_turn_the_store_refuses_is_answered_with_the_emergency_number_no
     assert get_settings().emergency_number in sent[0]
 
 
+# --------------------------------------------------------------------------- instructions (issue 26)
+EMERGENCY = "I can't control my bladder and my bum is numb"
+URGENT = "i have a fever and back pain"
+ROUTINE_WORDING = ("few weeks", "isn't getting better")
+
+
+async def reply_on(platform: str, app, channels, platforms, text: str) -> List[Tuple[str, list]]:
+    """(text, buttons) of each message a new conversation on ``platform`` got for ``text``."""
+    if platform == "telegram":
+        chat = 700000000 + next(_ids)
+        assert (await telegram_say(app, platforms, chat, text)).status == 200
+        return telegram_sent(platforms, chat)
+    if platform == "slack":
+        user, channel = f"U{next(_ids):08d}", f"D{next(_ids):08d}"
+        assert (await slack_say(app, channels, platforms, user, channel, text)).status == 200
+        return slack_sent(platforms, channel)
+    psid = str(6000000000000000 + next(_ids))
+    assert (await fb_say(app, channels, platforms, psid, text)).status == 200
+    return fb_sent(platforms, psid)
+
+
+@pytest.mark.parametrize("platform", ["telegram", "slack", "facebook"])
+async def test_an_emergency_instruction_is_the_first_message_and_stands_alone(platform, served, platforms, agent):
+    app, channels = served
+    sent = await reply_on(platform, app, channels, platforms, EMERGENCY)
+    instruction = (await Mirror(agent).say(EMERGENCY))[0]["text"]
+    assert instruction.startswith("Please call 999 now"), instruction
+    # First, on its own: exactly the instruction, no buttons, nothing joined to it.
+    assert sent[0] == (instruction, []), sent
+    assert "999" in sent[0][0], "the number to call is in the text (tappable where the app detects it)"
+    assert not [text for text, _ in sent for words in ROUTINE_WORDING if words in text], sent
+    # 999 has no country code: Messenger's call button cannot dial it, so none is sent.
+    assert platform != "facebook" or all("attachment" not in b["message"] for b in platforms.graph_messages())
+
+
+async def test_messenger_adds_a_call_button_for_a_number_with_its_country_code(served, platforms, monkeypatch):
+    monkeypatch.setenv("URGENT_CARE_NUMBER", "+44 1632 960000")
+    app, channels = served
+    psid = str(6000000000000000 + next(_ids))
+    await fb_say(app, channels, platforms, psid, URGENT)
+    messages = [body["message"] for body in platforms.graph_messages()]
+    assert set(messages[0]) == {"text"} and messages[0]["text"].startswith("Please get checked today"), messages
+    assert messages[1] == {
+        "attachment": {
+            "type": "template",
+            "payload": {
+                "template_type": "button",
+                "text": "Tap to call +44 1632 960000.",
+                "buttons": [{"type": "phone_number", "title": "Call +44 1632 960000", "payload": "+441632960000"}],
+            },
+        }
+    }, messages
+    assert sum("attachment" in m for m in messages) == 1, "one call button per reply"
+    assert all(set(m) <= {"text", "quick_replies"} for m in messages[2:]), messages
+
+
 # --------------------------------------------------------------------------- configuration
 
 

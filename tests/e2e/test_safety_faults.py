@@ -129,6 +129,9 @@ def test_each_message_says_what_it_is_over_rest(stack):
     assert kinds[0] == "emergency" and messages[0]["text"].startswith(f"Please call {NUMBER} now"), messages
     assert kinds[-1] == "consult" and messages[-1]["text"] in consult_texts(), messages
     assert set(kinds) <= {"emergency", "told", "consult", None}, kinds
+    # The number to call goes with each emergency message, from the settings (issue 26).
+    calls = [(m.get("metadata") or {}).get("call") for m in messages]
+    assert calls == [{"number": NUMBER, "label": f"Call {NUMBER}"} if k == "emergency" else None for k in kinds]
 
 
 # --------------------------------------------------------------------------- typed commands

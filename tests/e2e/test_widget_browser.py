@@ -163,7 +163,8 @@ class Page:
         """Waits until no new message has arrived for quiet_ms (a reply can be several messages)."""
         last, since = -1, time.time()
         while time.time() - since < quiet_ms / 1000:
-            count = self.page.locator(".bpw-msg, .bpw-qr").count()
+            # .bpw-text too: the messages of one alert share a card (docs/widget.md).
+            count = self.page.locator(".bpw-msg, .bpw-qr, .bpw-text").count()
             if count != last:
                 last, since = count, time.time()
             self.page.wait_for_timeout(100)

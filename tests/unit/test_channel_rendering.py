@@ -15,6 +15,7 @@ from bot.rendering import (
     ChannelProfile,
     Choice,
     OutgoingMessage,
+    call_for,
     choices_from_buttons,
     fits_natively,
     keyboard_rows,
@@ -272,3 +273,42 @@ def test_native_choices_are_not_resolved():
 )
 def test_neutralize_command(typed, sent):
     assert neutralize_command(typed) == sent
+
+
+# --------------------------------------------------------------------------- calls (issue 26)
+@pytest.fixture
+def no_call_settings(monkeypatch):
+    for name in ("EMERGENCY_NUMBER", "URGENT_CARE_NUMBER", "GP_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_the_number_to_call_for_each_kind_of_message(no_call_settings):
+    emergency = call_for("emergency")
+    assert emergency.as_metadata() == {"number": "999", "label": "Call 999"} and emergency.dial == "999"
+    assert call_for("crisis") == emergency, "a crisis message gives the emergency number"
+    urgent = call_for("urgent")
+    assert urgent.as_metadata() == {
+        "number": "111",
+        "label": "Call 111",
+        "route": "Or contact your GP for an urgent same-day appointment.",
+    }
+    for kind in ("reminder", "told", "causes", "advice", "consult", None, "other"):
+        assert call_for(kind) is None, kind
+
+
+def test_the_numbers_come_from_the_settings(no_call_settings):
+    no_call_settings.setenv("EMERGENCY_NUMBER", "911")
+    no_call_settings.setenv("URGENT_CARE_NUMBER", "+1 (555) 010-0199")
+    no_call_settings.setenv("GP_NAME", "your doctor")
+    assert call_for("emergency").as_metadata() == {"number": "911", "label": "Call 911"}
+    urgent = call_for("urgent")
+    assert urgent.number == "+1 (555) 010-0199" and urgent.dial == "+15550100199" and urgent.international
+    assert urgent.route == "Or contact your doctor for an urgent same-day appointment."
+    assert not call_for("emergency").international
+
+
+@pytest.mark.parametrize("number", ["", "NHS 111", "9", "call 999", "1" * 16, "999; rm"])
+def test_no_call_link_for_what_a_phone_cannot_dial(no_call_settings, number):
+    no_call_settings.setenv("EMERGENCY_NUMBER", number)
+    assert call_for("emergency") is None

@@ -1,0 +1,116 @@
+"""The consult advice that ends every path takes its emergency or urgent form after an
+emergency or urgent instruction (issue 26): conditional variations of
+``utter_consult_professional`` in domain.yml on the slot ``triage_level``, chosen by Rasa's
+own response selection, through the trained assistant and the real action server.
+
+The routine wordings ("if the pain lasts more than a few weeks", "especially if it isn't
+getting better") must never follow an emergency or urgent instruction in the same reply.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import pytest
+
+from tests.conftest import CONSULT, Conversation
+
+EMERGENCY = "I can't control my bladder and my bum is numb"
+URGENT = "i have a fever and back pain"
+CRISIS = "i want to kill myself"
+ROUTINE_WORDING = ("few weeks", "getting better", "isn't getting better")
+DRAWS = 40  # Rasa picks among matching variations at random: enough draws to see any other
+
+
+def variations(agent) -> Dict[Optional[str], List[str]]:
+    """The consult advice's texts by the triage level of their condition (None: unconditional)."""
+    found: Dict[Optional[str], List[str]] = {}
+    for variant in agent.domain.responses[CONSULT]:
+        conditions = variant.get("condition") or []
+        levels = [c["value"] for c in conditions if c.get("name") == "triage_level"]
+        found.setdefault(levels[0] if levels else None, []).append(variant["text"])
+    return found
+
+
+async def turn(conversation: Conversation) -> List[Tuple[Optional[str], str]]:
+    """(response name, text) of the bot messages after the latest user message."""
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    events = list((await conversation.tracker()).events)
+    last_user = max(i for i, e in enumerate(events) if isinstance(e, UserUttered))
+    return [(e.metadata.get("utter_action"), e.text or "") for e in events[last_user:] if isinstance(e, BotUttered)]
+
+
+def test_the_domain_has_an_emergency_and_an_urgent_form_and_keeps_the_routine_ones(agent):
+    found = variations(agent)
+    assert set(found) == {"emergency", "urgent", None}, found
+    assert len(found["emergency"]) == 1 and len(found["urgent"]) == 1
+    assert any("few weeks" in text for text in found[None]), "the routine wordings are kept for routine paths"
+    for level in ("emergency", "urgent"):
+        assert not any(words in found[level][0] for words in ROUTINE_WORDING), found[level]
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent", "routine", None])
+def test_rasa_selects_the_variation_by_triage_level(agent, level):
+    """The trained model's own response generator (what every utterance goes through)."""
+    from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+
+    nlg = TemplatedNaturalLanguageGenerator(agent.domain.responses)
+    slots = {"triage_level": level, "place_gp": "your GP", "place_pharmacist": "a pharmacist"}
+    said = {nlg.generate_from_slots(CONSULT, slots, "socketio")["text"] for _ in range(DRAWS)}
+    found = variations(agent)
+    if level in ("emergency", "urgent"):
+        assert said == set(found[level]), said
+    else:
+        routine = {text.format(**slots) for text in found[None]}
+        assert said <= routine and said, said
+
+
+async def test_the_emergency_reply_ends_with_the_emergency_form(conversation):
+    await conversation.say(EMERGENCY)
+    said = await turn(conversation)
+    assert (await conversation.slots())["triage_level"] == "emergency"
+    assert said[0][0] == "utter_safety_emergency" and "call 999 now" in said[0][1], said
+    assert said[-1] == (CONSULT, variations(conversation.agent)["emergency"][0]), said
+    after = " ".join(text for _, text in said[1:])
+    assert not any(words in after for words in ROUTINE_WORDING), said
+
+
+async def test_the_urgent_reply_ends_its_consult_advice_in_the_urgent_form(conversation):
+    await conversation.say(URGENT)
+    said = await turn(conversation)
+    assert (await conversation.slots())["triage_level"] == "urgent"
+    assert said[0][0] == "utter_safety_urgent", said
+    consults = [text for name, text in said if name == CONSULT]
+    assert consults == variations(conversation.agent)["urgent"], said
+    after = " ".join(text for _, text in said[1:])
+    assert not any(words in after for words in ROUTINE_WORDING), said
+
+
+async def test_after_an_emergency_every_later_consult_advice_is_the_emergency_form(conversation):
+    # (An answer to a question asked after it, e.g. what sciatica is, keeps its own content,
+    # "see a GP if it is not getting better after a few weeks" included: only the consult
+    # advice is checked here.)
+    await conversation.say(EMERGENCY)
+    for text in ("what is sciatica", "my back still hurts", "bye"):
+        await conversation.say(text)
+        said = await turn(conversation)
+        consults = [t for name, t in said if name == CONSULT]
+        assert consults and set(consults) == set(variations(conversation.agent)["emergency"]), (text, said)
+
+
+async def test_a_crisis_reply_ends_with_the_emergency_form(conversation):
+    await conversation.say(CRISIS)
+    said = await turn(conversation)
+    assert said[0][0] == "utter_safety_crisis", said
+    assert said[-1] == (CONSULT, variations(conversation.agent)["emergency"][0]), said
+
+
+async def test_a_routine_path_keeps_the_routine_wordings(conversation):
+    await conversation.say("what is sciatica")
+    said = await turn(conversation)
+    assert said[-1][0] == CONSULT
+    routine = [
+        t.format(place_gp="your GP", place_pharmacist="a pharmacist") for t in variations(conversation.agent)[None]
+    ]
+    assert said[-1][1] in routine, said
