@@ -56,19 +56,25 @@ def test_development_statements_meet_the_targets(dev):
     assert len(same_day) <= 2 * len(routine) / 20, f"routine sent to same-day care:\n{_misses(same_day)}"
 
 
-# The sealed halves were run once (docs/evaluation.md has that score); since then they are
-# development data too, held at what they reached after. A fresh sealed set measures next.
-SPENT = sorted(HELDOUT.glob("redflags_*.sealed.yml"))
-SPENT_FLOORS = {"emergency_first_mention": 0.92, "silent_misses": 7, "routine_to_999": 0.06}
+# The sealed sets were each run once (docs/evaluation.md has those scores); since then they
+# are development data too, held here at what they reached. A fresh sealed set measures next.
+SPENT_FLOORS = {
+    # file: (emergencies on first mention, silent misses at most, routine sent to 999 at most)
+    "redflags_A.sealed.yml": (0.94, 5, 0.07),
+    "redflags_B.sealed.yml": (0.91, 2, 0.06),
+    "redflags_C.sealed.yml": (0.81, 21, 0.06),
+}
 
 
-def test_spent_sealed_statements_hold_what_they_reached():
-    scores = _scores(SPENT)
+@pytest.mark.parametrize("name", sorted(SPENT_FLOORS))
+def test_spent_sealed_statements_hold_what_they_reached(name):
+    first_floor, silent_most, to_999_most = SPENT_FLOORS[name]
+    scores = _scores([HELDOUT / name])
     emergencies = [o for o in scores.outcomes if o.expect == EMERGENCY]
     first = sum(o.escalated_first for o in emergencies) / len(emergencies)
     silent = [o for o in scores.outcomes if o.silent_miss]
     routine = [o for o in scores.outcomes if o.expect == ROUTINE]
     to_999 = sum(o.first in (EMERGENCY, CRISIS) for o in routine) / len(routine)
-    assert first >= SPENT_FLOORS["emergency_first_mention"], first
-    assert len(silent) <= SPENT_FLOORS["silent_misses"], _misses(silent)
-    assert to_999 <= SPENT_FLOORS["routine_to_999"], to_999
+    assert first >= first_floor, first
+    assert len(silent) <= silent_most, _misses(silent)
+    assert to_999 <= to_999_most, to_999
