@@ -807,7 +807,7 @@ def _load_checks(
             id=e["id"],
             mentions=tuple(_concept_ids(reader, concepts, e, "mentions", m) for m in mentions),
             about=reader.text(e, "about"),
-            question=reader.text(e, "question", placeholders=frozenset({"mentioned"})),
+            question=reader.text(e, "question", placeholders=frozenset({"mentioned"}) | SAFETY_PLACEHOLDERS),
             on_yes=reader.references(e, "on_yes", findings, "finding"),
             on_unsure=on_unsure,
             unless=_concept_ids(reader, concepts, e, "unless", e["unless"]) if "unless" in e else (),
