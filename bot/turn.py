@@ -137,6 +137,16 @@ def _escalation(
     return plan
 
 
+# Feelings said alongside the pain, the most pressing first (concepts.yml; dialogue feeling_*).
+FEELINGS = ("feeling_low", "feeling_worried", "feeling_frustrated")
+
+
+def _acknowledged(analysis: Analysis) -> List[Step]:
+    """ "8 its relly bad im scared": a short, human acknowledgement before the next question."""
+    feeling = next((f for f in FEELINGS if f in analysis.affirmed_concepts), None)
+    return [Step(SAFETY_RESPONSES["followup"], safety.dialogue(feeling))] if feeling else []
+
+
 def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active_loop: Optional[str]) -> TurnPlan:
     """The screen's part of the turn started by the message ``text``."""
     in_form = active_loop == SYMPTOM_FORM
@@ -190,7 +200,7 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
             plan.before.append(Step(CONSULT_PROFESSIONAL))
         plan.then = LISTEN
         return plan
-    plan.before = [_step(say) for say in result.say]
+    plan.before = _acknowledged(analysis) + [_step(say) for say in result.say]
     if intent in (REPORT_RED_FLAG, DESCRIBE_PAIN) and result.level == EMERGENCY:
         # After an emergency, symptoms said again get the instruction again, not an interview.
         plan.before.append(Step(CONSULT_PROFESSIONAL))

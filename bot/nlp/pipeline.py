@@ -183,6 +183,8 @@ class Analysis:
     concepts: Set[str] = field(default_factory=set)
     # The words as the rules read them (contractions expanded, typos corrected), lower case.
     normalised: str = ""
+    # Concepts said without a negation just before them ("scared", not "not scared").
+    affirmed_concepts: Set[str] = field(default_factory=set)
     severity: Optional[int] = None
     # A number on its own ("7"): a severity only as the answer to "how bad is it?".
     severity_bare: bool = False
@@ -482,6 +484,7 @@ class SymptomPipeline:
             made.append(Mention(span.label_, span.id_, span.text, span.start_char, span.end_char, status))
         # A concept said negated ("I do not diet") takes nothing back.
         standing = [h for h in hits if not {t.norm_ for t in doc[max(0, h.start - 3) : h.start]} & NEGATORS]
+        analysis.affirmed_concepts = {h.concept for h in standing}
         taken_back = self.concepts.suppressed(standing)
         if taken_back:
             # "Lost 8 kilos on purpose": the finding is said, and said not to be a worry.

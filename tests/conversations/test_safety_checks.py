@@ -156,3 +156,12 @@ async def test_should_i_go_to_a_and_e_gets_an_answer_not_the_menu(agent, state):
     assert not any(text.startswith("I can tell you about") for _, text, _ in said)
     await conversation.say("no")
     assert (await conversation.slots())["triage_level"] in ("routine", "urgent")
+
+
+async def test_fear_is_acknowledged_before_the_next_question(agent):
+    conversation = await reach(agent, "mid-interview")
+    question = (await conversation.slots())["requested_slot"]
+    await conversation.say("it really hurts and im scared")
+    said = await turn(conversation)
+    assert said[0][0] == "utter_safety_followup" and "frightening" in said[0][1], said
+    assert said[-1][0] and said[-1][0].startswith("utter_ask_"), f"the interview goes on after {question}: {said}"

@@ -291,3 +291,21 @@ def test_a_bare_age_answering_the_age_question_reaches_the_screen(answer, findin
 def test_a_bare_number_is_not_an_age_for_another_question():
     result = plan("67", "describe_pain", {"requested_slot": "pain_severity"}, FORM)
     assert "age_over_50" not in (result.slots.get("reported_findings") or [])
+
+
+@pytest.mark.parametrize(
+    "text,feeling",
+    [
+        ("8 its relly bad im scared", "frightening"),
+        ("im so fed up with this back", "frustrating"),
+        ("i feel hopeless, nothing works", "can't cope"),
+    ],
+)
+def test_feelings_are_acknowledged_before_the_next_question(text, feeling):
+    result = plan(text, "describe_pain")
+    assert result.before and result.before[0].action == "utter_safety_followup" and feeling in said(result)
+    assert result.then == RULES, "the interview goes on after the acknowledgement"
+
+
+def test_a_feeling_said_negated_is_not_acknowledged():
+    assert not plan("i'm not worried, just sore", "describe_pain").before
