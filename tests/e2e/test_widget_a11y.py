@@ -472,14 +472,7 @@ def test_widget_shows_each_kind_of_message_as_the_server_marks_it(visitor):
     entries = [{"from": "user", "text": "my back hurts"}] + [{"from": "bot", "text": t} for t in others]
     entries += [{"from": "bot", "text": t, "kind": k} for t, k in escalations + result if k]
     entries += [{"from": "bot", "text": CONSULT_TEXTS[1], "kind": "consult"}]
-    page.page.evaluate(
-        "e => sessionStorage.setItem('bpw:v1:' + window.BackpainWidget.options.serverUrl + ':history:' + "
-        "window.BackpainWidget.sessionId, JSON.stringify(e))",
-        entries,
-    )
-    page.page.reload()
-    page.page.wait_for_function("window.BackpainWidget !== undefined")
-    page.panel.wait_for(state="visible")
+    page.restore_history(entries)
     flagged = shadow(page, "return [...root.querySelectorAll('.bpw-msg--alert .bpw-text')].map(n => n.textContent);")
     assert flagged == [text for text, _ in escalations], flagged
     page.page.get_by_role("button", name="Save or print").click()

@@ -283,14 +283,7 @@ def test_alerts_restored_from_storage_are_checked_again(visitor):
         },
         {"from": "bot", "text": "Please see someone.", "kind": "consult"},
     ]
-    page.page.evaluate(
-        "e => sessionStorage.setItem('bpw:v1:' + window.BackpainWidget.options.serverUrl + ':history:' + "
-        "window.BackpainWidget.sessionId, JSON.stringify(e))",
-        entries,
-    )
-    page.page.reload()
-    page.page.wait_for_function("window.BackpainWidget !== undefined")
-    page.panel.wait_for(state="visible")
+    page.restore_history(entries)
     cards = shadow(
         page,
         """return [...root.querySelectorAll('.bpw-alert')].map(c => [c.querySelector('.bpw-alert-heading').textContent,

@@ -183,6 +183,17 @@ class Page:
     def session_id(self) -> str:
         return self.page.evaluate("window.BackpainWidget.sessionId")
 
+    def restore_history(self, entries: List[dict]) -> None:
+        """The widget's stored conversation replaced by ``entries``, then the page reloaded."""
+        self.page.evaluate(
+            "e => sessionStorage.setItem('bpw:v1:' + window.BackpainWidget.options.serverUrl + ':history:' + "
+            "window.BackpainWidget.sessionId, JSON.stringify(e))",
+            entries,
+        )
+        self.page.reload()
+        self.page.wait_for_function("window.BackpainWidget !== undefined")
+        self.panel.wait_for(state="visible")
+
     def shot(self, name: str) -> None:
         self.page.screenshot(path=str(ARTIFACTS / f"widget-{name}.png"))
 
