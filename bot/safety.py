@@ -28,6 +28,7 @@ from bot.contract import (
     DENY,
     DONT_KNOW,
     EMERGENCY,
+    GOODBYE,
     NEW_RED_FLAGS,
     PENDING_QUESTION,
     PENDING_RED_FLAGS,
@@ -38,7 +39,9 @@ from bot.contract import (
     SCREEN_CAUDA_EQUINA,
     SCREEN_SYSTEMIC,
     SCREENING_SLOTS,
+    STOP,
     SYMPTOM_SIDES,
+    THANK,
     TRIAGE_LEVEL,
     UNKNOWN,
     URGENT,
@@ -54,6 +57,8 @@ CRISIS = "crisis"
 NEW_OR_CHANGED = "new_or_changed"
 HAPPENING_NOW = "happening_now"
 CHECK_PREFIX = "check:"
+# Messages that end or close a topic: a goodbye or a stop is answered as one.
+CLOSING_INTENTS = frozenset({GOODBYE, STOP, THANK})
 # The concept of asking to wait or whether help is really needed (concepts.yml).
 DELAY_CONCEPT = "delay_care"
 RESUME_SEPARATOR = "|"
@@ -310,13 +315,14 @@ def screen(
         result.say = escalation(state.level, new_ids, analysis, findings, said)
         result.owns_turn = True
         return result
-    if state.level in (URGENT, EMERGENCY) and answered is None and DELAY_CONCEPT in analysis.concepts:
+    closing = intent in CLOSING_INTENTS
+    if state.level in (URGENT, EMERGENCY) and answered is None and DELAY_CONCEPT in analysis.concepts and not closing:
         key = "hold_the_line_emergency" if state.level == EMERGENCY else "hold_the_line_urgent"
         result.say = [Say("reminder", dialogue(key))]
         result.owns_turn = result.holds_line = True
         return result
     result.say = follow_ups + _unsure_follow_ups(analysis, new_answers or {})
-    asked = _ask_if_new(state, analysis, said) or _targeted_check(state, analysis, said, answered is not None)
+    asked = _ask_if_new(state, analysis, said) or _targeted_check(state, analysis, said, answered is not None, closing)
     if asked:
         result.say.append(asked)
         result.owns_turn = True
@@ -433,7 +439,9 @@ def _ask_if_new(state: SafetyState, analysis: Analysis, said: Set[str]) -> Optio
     return Say("question", dialogue("ask_if_new", _said(mentions, set(), set())))
 
 
-def _targeted_check(state: SafetyState, analysis: Analysis, said: Set[str], answering: bool) -> Optional[Say]:
+def _targeted_check(
+    state: SafetyState, analysis: Analysis, said: Set[str], answering: bool, closing: bool = False
+) -> Optional[Say]:
     """A red-flag concept mentioned but neither confirmed nor ruled out ("I keep needing
     the loo", "my foot looks a funny colour"): the check's targeted question, with Yes / No
     / Not sure, once per conversation. A question costs a turn; a silent miss costs more."""
@@ -441,7 +449,8 @@ def _targeted_check(state: SafetyState, analysis: Analysis, said: Set[str], answ
         return None  # after an emergency instruction, no more questions: it stands alone
     checks = get_content().concepts.checks
     mentioned: Dict[str, Optional[Mention]] = {m.id: m for m in analysis.checks if m.status in SCREENED_STATUSES}
-    for check_id in suspected_by_net(analysis, set(mentioned)):
+    # The net is a backstop for what people say about their symptoms, not for "I want to stop".
+    for check_id in [] if closing else suspected_by_net(analysis, set(mentioned)):
         mentioned.setdefault(check_id, None)
     for check in checks.values():
         if check.id not in mentioned or check.id in state.checks:
