@@ -57,6 +57,8 @@ CRISIS = "crisis"
 NEW_OR_CHANGED = "new_or_changed"
 HAPPENING_NOW = "happening_now"
 CHECK_PREFIX = "check:"
+# The net reads descriptions, not the short answers of the interview.
+NET_MIN_WORDS = 5
 # Messages that end or close a topic: a goodbye or a stop is answered as one.
 CLOSING_INTENTS = frozenset({GOODBYE, STOP, THANK})
 # The concept of asking to wait or whether help is really needed (concepts.yml).
@@ -477,6 +479,8 @@ def suspected_by_net(analysis: Analysis, mentioned: Set[str]) -> List[str]:
     concept as negated, someone else's or past: the net only ever asks."""
     if any(m.status == HYPOTHETICAL for m in analysis.mentions + analysis.checks):
         return []  # a general question gets "is this happening to you now?" instead
+    if len((analysis.text or "").split()) < NET_MIN_WORDS:
+        return []  # a short answer ("pins and needles") is the rules' to read
     ruled_out = {m.id for m in analysis.checks if m.status not in SCREENED_STATUSES}
     return [c for c in net.suspected_families(analysis.text) if c not in ruled_out and c not in mentioned]
 

@@ -106,7 +106,7 @@ async def check(conversation: Conversation, text: str, expected: str) -> None:
 # a past, cleared-up urinary infection said after back pain was recorded counts towards the
 # kidney-infection rule. As the first message it is read correctly; the states where it is
 # not are listed, each a strict expected failure until the screen tells it apart.
-OVER_TRIAGE_AFTER_MERGE = {"i had a uti last year, all cleared up": ("mid-interview", "after a result")}
+OVER_TRIAGE_AFTER_MERGE: dict = {}
 
 
 def _marks(text: str, state: str = ""):

@@ -51,6 +51,15 @@ QUESTION_FACTS: Dict[str, str] = {
     "age": "age",
     "screen_systemic": "systemic",
 }
+# The screen's targeted questions (concepts.yml `checks`) and the fact that answers each.
+CHECK_FACTS: Dict[str, str] = {
+    "bladder_bowel": "cauda_equina",
+    "saddle": "cauda_equina",
+    "fever": "systemic",
+    "cancer": "systemic",
+    "weight_loss": "systemic",
+    "fall_blow": "trauma",
+}
 # Questions that can ask for a second fact too, and the words that show they do:
 # "How did it start, and when?" is answered with how and how long.
 SECOND_FACTS: Dict[str, Tuple[str, Tuple[str, ...]]] = {
@@ -215,6 +224,20 @@ class ScriptedPatient:
             return correction["first_say"]
         return fact["say"] if attempt == 0 else fact["plain"]
 
+    def check_answer(self, check: str) -> str:
+        """The answer to one of the screen's targeted questions (Yes / No / Not sure), from
+        the facts that speak to it; "no" where the case says nothing of it."""
+        fact = self._fact(CHECK_FACTS.get(check, ""))
+        if check == "both_legs":
+            words = " ".join(f"{f['say']} {f['plain']}" for f in self.case.facts.values() if f).lower()
+            return "yes" if "both" in words else "no"
+        if not fact:
+            return "no"
+        plain = fact["plain"].lower().strip()
+        if plain.startswith(("not sure", "dunno", "don't know")):
+            return "not sure"
+        return "no" if plain.startswith(("no", "none", "nope", "nah")) else "yes"
+
     def interjection(self, questions_so_far: int) -> Optional[str]:
         """Something the person says before answering the open question, if it is time."""
         case = self.case
@@ -266,6 +289,11 @@ async def run_case(agent, case: Case) -> Outcome:
         last = outcome.turns[-1]
         if patient.said_goodbye:
             break
+        pending = str(outcome.slots.get("pending_question") or "")
+        if pending.startswith("check:") and last.bot and last.bot[-1][0] == "utter_safety_check":
+            # A person answers the safety question they were just asked first.
+            question = await say(patient.check_answer(pending[len("check:") :].split("|")[0]))
+            continue
         if question is None:
             offered = any((name or "").startswith("utter_offer") for name, _ in last.bot)
             if offered and not patient.accepted_offer:

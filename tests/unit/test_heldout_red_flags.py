@@ -62,7 +62,7 @@ SPENT_FLOORS = {
     # file: (emergencies on first mention, silent misses at most, routine sent to 999 at most)
     "redflags_A.sealed.yml": (0.94, 5, 0.07),
     "redflags_B.sealed.yml": (0.91, 2, 0.06),
-    "redflags_C.sealed.yml": (0.81, 21, 0.06),
+    "redflags_C.sealed.yml": (0.81, 22, 0.05),
 }
 
 
