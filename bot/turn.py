@@ -22,6 +22,7 @@ from bot.contract import (
     CONSULT_PROFESSIONAL,
     DESCRIBE_PAIN,
     EMERGENCY,
+    INTERVIEW_OFFERED,
     PENDING_QUESTION,
     POSSIBLE_CAUSES,
     QUESTION_INTENTS,
@@ -42,7 +43,7 @@ from bot.symptoms import SymptomRecord, is_correction
 
 RULES, LISTEN = "rules", "listen"
 DEACTIVATE_LOOP = "action_deactivate_loop"
-START_INTERVIEW = "action_start_interview"
+OFFER_INTERVIEW = "utter_offer_interview"
 
 
 @dataclass
@@ -195,7 +196,10 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
         # in front of, or the consult advice.
         plan.before = [_step(say) for say in result.say]
         if safety.resumes_interview(slots.get(PENDING_QUESTION)):
-            plan.before += [Step(START_INTERVIEW), Step(SYMPTOM_FORM)]
+            # The questions the check stood in front of: offered, and a "yes" starts them (a
+            # form started by this "no" would read it as the answer to its first question).
+            plan.before.append(Step(OFFER_INTERVIEW))
+            plan.slots[INTERVIEW_OFFERED] = True
         else:
             plan.before.append(Step(CONSULT_PROFESSIONAL))
         plan.then = LISTEN

@@ -84,13 +84,7 @@ KNOWN_LIMITS: Dict[Tuple[str, str], Tuple[str, Optional[Callable[[], bool]]]] = 
         "the lexicon does not know 'had my leg off' or 'the missing foot' (#10)",
         lambda: _not_found("had my leg off below the knee", "phantom_sensation"),
     ),
-    ("dvt_car_journey_33", "cause"): (
-        "found at the merge: the swollen-leg red flag (urgent) is raised, but the deep-vein clot is not among "
-        "the causes shown for this wording",
-        None,
-    ),
     ("cancer_history_breast_62", "cause"): SYSTEMIC,
-    ("prostate_cancer_upper_back_70", "cause"): SYSTEMIC,
     ("infection_after_back_op_47", "cause"): SYSTEMIC,
 }
 
@@ -99,6 +93,14 @@ KNOWN_LIMITS: Dict[Tuple[str, str], Tuple[str, Optional[Callable[[], bool]]]] = 
 # docs/safety.md lists ("Over-triage by choice"): the interview stops there, so there is no
 # summary and no cause to check. Strict: once a case is no longer escalated, its checks count.
 OVER_TRIAGED: Dict[str, str] = {
+    "fever_injecting_43": (
+        "a fever with a spinal-infection risk (injecting drugs) is an emergency since issue 22: NHS back pain "
+        "pathways send suspected spinal infection to A&E when the spinal team cannot see the person that day"
+    ),
+    "transplant_immune_55": (
+        "a fever with a weakened immune system is an emergency since issue 22 (suspected spinal infection, "
+        "as fever_injecting_43)"
+    ),
     "neuropathy_diabetic_71": (
         "over-triage by choice: numb, tingling 'both feet' count as both legs, a possible cauda equina "
         "sign, so the interview stops at the emergency instruction (docs/safety.md)"
