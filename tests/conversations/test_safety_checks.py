@@ -65,7 +65,9 @@ async def test_no_to_a_question_asked_before_the_interview_offers_the_interview(
     assert "reassuring" in said[0][1]
     await conversation.say("yes")
     slots = await conversation.slots()
-    assert slots["triage_level"] == "routine" and slots["requested_slot"] == "pain_location", slots["requested_slot"]
+    said = await turn(conversation)
+    assert slots["triage_level"] == "routine" and slots["requested_slot"], slots
+    assert said[-1][0] == f"utter_ask_{slots['requested_slot']}", said
 
 
 async def test_no_mid_interview_asks_the_same_question_again_and_records_nothing(agent):
