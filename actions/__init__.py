@@ -1,3 +1,3 @@
 """Custom actions: read the tracker, call bot/, speak. Nothing clinical lives here."""
 
-from actions import answers, interview, screening, summary  # noqa: F401  (registers the actions)
+from actions import answers, interview, offers, screening, summary  # noqa: F401  (registers the actions)

@@ -32,7 +32,7 @@ SCREEN_ANSWERED = "screen_answered"  # this message answered the screen's own qu
 SAFETY_TEXT = "safety_text"  # what the current utter_safety_* response says
 SAFETY_STEP = "safety_step"  # the step of the screen's plan for this turn (addons/safety.py)
 SAFETY_PLAN = "safety_plan"  # the screen's plan for this turn (bot/turn.py)
-PLACE_SLOTS = ("place_gp", "place_pharmacist")  # place names for utter_consult_professional
+PLACE_SLOTS = ("place_gp", "place_pharmacist", "clinic_name")  # place names the responses use
 
 # The interview's red-flag screening questions (yes / no / unknown; quickly / slowly).
 SCREEN_CAUDA_EQUINA = "screen_cauda_equina"
@@ -84,6 +84,17 @@ MAX_ASKS = 3
 # Age bands the red-flag rules use (new back pain over 50 or under 20): findings the
 # screen receives when the age is known.
 AGE_OVER_50, AGE_UNDER_20 = "age_over_50", "age_under_20"
+
+# After a result, one offer at a time (bot/offers.py): the offer awaiting an answer, those
+# made so far, the one answered by this message (for action_next_offer to act on) and the
+# answers kept. The contact details given after a yes to the hand-off are never a slot.
+PENDING_OFFER = "pending_offer"
+OFFERS_ASKED = "offers_asked"
+OFFER_ANSWERED = "offer_answered"
+HANDOFF_CONSENT = "handoff_consent"  # send the summary to the clinic (issue 27)
+CHECKIN_CONSENT = "checkin_consent"  # a check-in later (issue 29)
+FEEDBACK = "feedback"  # "Was this helpful?": yes / partly / no (issue 28)
+OFFER_SLOTS: Tuple[str, ...] = (PENDING_OFFER, OFFERS_ASKED, OFFER_ANSWERED, HANDOFF_CONSENT, CHECKIN_CONSENT, FEEDBACK)
 
 # --------------------------------------------------------------------------- intents
 GREET = "greet"

@@ -25,6 +25,9 @@ class Settings:
     pharmacist: str
     crisis_contacts: str
     action_timeout: float
+    clinic_name: str  # the clinic that deployed the assistant (issue 27)
+    handoff_fhir_url: str  # where a consented summary goes as FHIR; empty: no hand-off offered
+    checkins: bool  # offer a check-in after a result (issue 29)
 
     def placeholders(self) -> Dict[str, str]:
         """The values of the placeholders the safety wording may use."""
@@ -57,4 +60,7 @@ def get_settings() -> Settings:
         pharmacist=env("PHARMACIST_NAME", "a pharmacist"),
         crisis_contacts=env("CRISIS_CONTACTS", "Samaritans on 116 123 (free, day or night)"),
         action_timeout=_timeout(env("ACTION_TIMEOUT")),
+        clinic_name=env("CLINIC_NAME", "").strip(),
+        handoff_fhir_url=env("HANDOFF_FHIR_URL", "").strip(),
+        checkins=env("CHECKINS", "off").strip().lower() in ("1", "on", "true", "yes"),
     )

@@ -16,13 +16,15 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot import interview, safety
+from bot import interview, offers, safety
 from bot.contract import (
     AGE,
     CONSULT_PROFESSIONAL,
     DESCRIBE_PAIN,
     EMERGENCY,
     INTERVIEW_OFFERED,
+    OFFER_ANSWERED,
+    PENDING_OFFER,
     PENDING_QUESTION,
     POSSIBLE_CAUSES,
     QUESTION_INTENTS,
@@ -44,6 +46,7 @@ from bot.symptoms import SymptomRecord, is_correction
 RULES, LISTEN = "rules", "listen"
 DEACTIVATE_LOOP = "action_deactivate_loop"
 OFFER_INTERVIEW = "utter_offer_interview"
+NEXT_OFFER = "action_next_offer"
 
 
 @dataclass
@@ -76,7 +79,11 @@ class TurnPlan:
 
 def place_slots() -> Dict[str, str]:
     settings = get_settings()
-    return {"place_gp": settings.gp, "place_pharmacist": settings.pharmacist}
+    return {
+        "place_gp": settings.gp,
+        "place_pharmacist": settings.pharmacist,
+        "clinic_name": settings.clinic_name or "the clinic",
+    }
 
 
 def _record_update(
@@ -148,6 +155,23 @@ def _acknowledged(analysis: Analysis) -> List[Step]:
     return [Step(SAFETY_RESPONSES["followup"], safety.dialogue(feeling))] if feeling else []
 
 
+def _offer_answered(plan: TurnPlan, offer: offers.Offer, text: str, intent: Optional[str]) -> TurnPlan:
+    """The reply to an offer made after the result: kept (unless it is contact details,
+    which are never a slot), then acted on and the next offer made by action_next_offer.
+    A message of another kind (a question, more about the pain) counts as no, and the
+    dialogue answers it before the next offer."""
+    answer = offers.read_answer(offer, text, intent)
+    plan.slots[OFFER_ANSWERED] = offer.name
+    if offer.slot is not None and answer is not None:
+        plan.slots[offer.slot] = answer
+    if offers.is_direct_reply(offer, text, intent):
+        plan.before = [Step(NEXT_OFFER)]
+        plan.then = LISTEN
+    elif intent not in offers.CLOSING_INTENTS:  # after a goodbye nothing more is offered
+        plan.after = [Step(NEXT_OFFER)]
+    return plan
+
+
 def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active_loop: Optional[str]) -> TurnPlan:
     """The screen's part of the turn started by the message ``text``."""
     in_form = active_loop == SYMPTOM_FORM
@@ -155,9 +179,12 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
     state = safety.SafetyState.from_slots(slots)
     # "Yes" / "no" to the screen's own question answers it, not the interview's.
     answering_screen = safety.answer_to_pending(state, analysis.text, intent) is not None
+    # The reply to an offer made after the result (bot/offers.py) is not about the pain.
+    offer = offers.BY_NAME.get(slots.get(PENDING_OFFER) or "")
+    answering_offer = offer is not None and offers.is_direct_reply(offer, analysis.text, intent)
     values: Dict[str, Any] = {}
     answers: Dict[str, Any] = {}
-    if not answering_screen:
+    if not answering_screen and not answering_offer:
         values.update(_record_update(slots, analysis, intent, in_form))
         answers = _screening_answer(slots, analysis.text, intent, in_form)
         values.update(answers)
@@ -165,6 +192,8 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
     values.update(result.slots)
     values[SCREEN_ANSWERED] = True if result.answered else None
     values.update(place_slots())
+    if offer is not None:
+        values[PENDING_OFFER] = None
     changed = {k: v for k, v in values.items() if slots.get(k) != v}
     plan = TurnPlan(slots=changed)
 
@@ -181,6 +210,8 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
         plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
         plan.then = LISTEN
         return plan
+    if offer is not None and not result.owns_turn:
+        return _offer_answered(plan, offer, analysis.text, intent)
     if result.owns_turn:
         # The screen asked its own question ("is this new or has it changed?", a targeted
         # check): wait. A check asked instead of starting the interview remembers it.

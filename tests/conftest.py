@@ -21,6 +21,18 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 CONSULT = "utter_consult_professional"
+# What may follow the consult recommendation after a result (bot/offers.py): offers, not advice.
+OFFER_RESPONSES = frozenset(
+    {"utter_offer_handoff", "utter_offer_handoff_contact", "utter_offer_checkin", "utter_offer_feedback"}
+)
+
+
+def without_offers(responses: List[str]) -> List[str]:
+    """The responses with the offers made after a result left off the end."""
+    responses = list(responses)
+    while responses and responses[-1] in OFFER_RESPONSES:
+        responses.pop()
+    return responses
 
 
 # Lines a test wants shown at the end of the run (the explorer's coverage figures).
@@ -123,8 +135,9 @@ class Conversation:
         return [e.text or "" for e in await self.bot_events()]
 
     async def consult_after_last_answer(self) -> bool:
-        """The last bot message of the conversation so far is the consult recommendation."""
-        names = await self.responses()
+        """The last bot message of the conversation so far, before any offers made after a
+        result, is the consult recommendation."""
+        names = without_offers(await self.responses())
         return bool(names) and names[-1] == CONSULT
 
 

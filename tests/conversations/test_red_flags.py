@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 
-from tests.conftest import CONSULT, Conversation
+from tests.conftest import CONSULT, Conversation, without_offers
 from tests.support.safety_table import CRISIS, LEVELS, load_table
 from tests.unit.test_safety_table import ELSEWHERE, NOT_ASKED
 
@@ -229,7 +229,7 @@ async def test_yes_to_the_screening_question_escalates_in_the_rasa_process(conve
     assert slots["triage_level"] == "emergency"
     assert "cauda_equina_screen" in slots["red_flags"]
     assert (await conversation.tracker()).active_loop_name is None
-    assert (await conversation.responses())[-1] == CONSULT
+    assert without_offers(await conversation.responses())[-1] == CONSULT
 
 
 async def test_not_sure_to_the_screening_question_gets_a_safety_net_and_the_interview_goes_on(conversation):

@@ -150,9 +150,13 @@ class Outcome:
 
     @property
     def last_response(self) -> Optional[str]:
+        """The last response before the offers made after a result (bot/offers.py)."""
+        from tests.conftest import without_offers
+
         for turn in reversed(self.turns):
-            if turn.bot:
-                return turn.bot[-1][0]
+            names = without_offers([name for name, _ in turn.bot])
+            if names:
+                return names[-1]
         return None
 
     @property

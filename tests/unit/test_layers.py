@@ -43,7 +43,7 @@ LAYERS = [
     {"bot.content"},
     {"bot.nlp", "bot.triage", "bot.rendering", "bot.guard", "bot.redaction"},
     {"bot.symptoms", "bot.ranking"},
-    {"bot.replies", "bot.interview", "bot.safety"},
+    {"bot.replies", "bot.interview", "bot.safety", "bot.offers"},
     {"bot.turn", "bot.appointment"},
 ]
 

@@ -24,6 +24,7 @@ SETTLED = {
     "pending_question": None,
     "place_gp": "your GP",
     "place_pharmacist": "a pharmacist",
+    "clinic_name": "the clinic",
 }
 
 
