@@ -41,6 +41,8 @@ class ActionNextOffer(Action):
         # Always an event: a custom action that leaves none is taken for a failed one (addons/safety.py).
         events.append(SlotSet(OFFER_ANSWERED, None))
         if offer is None:
+            if answered and not dispatcher.messages:
+                dispatcher.utter_message(response="utter_offers_done")  # an answer is never met with silence
             return events + [SlotSet(PENDING_OFFER, None)]
         dispatcher.utter_message(response=offer.response)
         asked = list(slots.get(OFFERS_ASKED) or [])

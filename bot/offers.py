@@ -128,11 +128,15 @@ def is_direct_reply(offer: Offer, text: str, intent: Optional[str]) -> bool:
     """A reply to the offer itself ("yes", "no thanks", the contact details), not a message
     of another kind (a question, more about the pain), which the dialogue then answers."""
     lowered = _lowered(text)
-    plain_answer = bool(YES.match(lowered) or NO.match(lowered))
+    plain_answer = bool(
+        YES.match(lowered) or NO.match(lowered) or (offer.choices == FEEDBACK_ANSWERS and PARTLY.search(lowered))
+    )
     if intent in CLOSING_INTENTS:
         return plain_answer  # "no thanks" answers; "bye" and "thanks" are answered as such
     if not offer.choices:
-        return True
+        return bool(lowered)
     if intent in QUESTION_INTENTS or intent in (DESCRIBE_PAIN, REPORT_RED_FLAG):
-        return bool(YES.match(lowered) or NO.match(lowered)) and len(lowered.split()) <= SHORT_REPLY_WORDS
-    return len(lowered.split()) <= SHORT_REPLY_WORDS or bool(YES.match(lowered) or NO.match(lowered))
+        return plain_answer and len(lowered.split()) <= SHORT_REPLY_WORDS
+    # Anything else not understood as an answer ("hmm", "?") is answered by the dialogue
+    # (and counts as no): a turn is never silent.
+    return plain_answer or intent in (AFFIRM, DENY)

@@ -124,15 +124,19 @@ HAPPENING_NOW_CUES = re.compile(
     r"getting worse)\b"
 )
 PAST_CUES = re.compile(
-    r"\b(years? ago|months? ago|last (year|summer|winter|spring|autumn|month)|in (19|20)\d\d|when (he|she) was|used to)\b"
+    r"\b(years? ago|months? ago|last (year|summer|winter|spring|autumn|month)|in (19|20)\d\d|in the (19|20)?\d0 ?'?s|"
+    r"when (he|she|they) (was|were)|used to)\b"
 )
 RESOLVED_CUES = re.compile(
-    r"\b(recovered|fine now|better now|went away|passed away|died|had it for years|doing (well|fine|ok))\b"
+    r"\b(recovered|(made|make) a (full |good )?recovery|fine now|better now|went away|passed away|died|had it for years|"
+    r"doing (well|fine|ok|great))\b"
 )
 
 
+# A particular person, not people in general.
+SOMEONE_IN_PARTICULAR = re.compile(r"\b(he|she|him|his|her|hers|my \w+|our \w+)\b")
 # "My sister had cauda equina": their past, unless something is said as happening now.
-THEY_HAD = re.compile(r"\b(my|his|her|our)\s+\w+('s)?\s+(had|was|were|went)\b")
+THEY_HAD = re.compile(r"\b(my|his|her|our)\s+(?:[\w']+\s+){0,3}?(had|was|were|went|(?<!'s )got)\b")
 STRONG_NOW_CUES = re.compile(
     r"\b(now|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|at the moment|"
     r"right now|keeps?|lately|recently|last few|these days)\b"
@@ -143,12 +147,21 @@ HYPOTHETICAL_CUES = re.compile(
 )
 
 
-def _someone_elses_now(analysis: Analysis) -> Set[str]:
+def about_someone_else_now(analysis: Analysis) -> bool:
+    """Someone else's symptoms are told as they are now, unless the message places them in
+    the past, says they are over, or is a general question: a person typing for a relative
+    rarely says "now", and a missed emergency costs more than a question."""
     text = analysis.normalised or " ".join((analysis.text or "").lower().split())
+    if not SOMEONE_IN_PARTICULAR.search(text) or any(m.status == HYPOTHETICAL for m in analysis.mentions):
+        return False  # "do people with cauda equina lose feeling in their bum?" is a general question
     past = RESOLVED_CUES.search(text) or (
         (PAST_CUES.search(text) or THEY_HAD.search(text)) and not STRONG_NOW_CUES.search(text)
     )
-    if not HAPPENING_NOW_CUES.search(text) or past or HYPOTHETICAL_CUES.search(text):
+    return not (past or HYPOTHETICAL_CUES.search(text))
+
+
+def _someone_elses_now(analysis: Analysis) -> Set[str]:
+    if not about_someone_else_now(analysis):
         return set()
     findings = get_content().findings
     other = {m.id for m in analysis.mentions if m.status == OTHER and m.id in findings}
@@ -450,7 +463,8 @@ def _targeted_check(
     if answering or state.level == EMERGENCY:
         return None  # after an emergency instruction, no more questions: it stands alone
     checks = get_content().concepts.checks
-    mentioned: Dict[str, Optional[Mention]] = {m.id: m for m in analysis.checks if m.status in SCREENED_STATUSES}
+    asked_about = SCREENED_STATUSES + ((OTHER,) if about_someone_else_now(analysis) else ())
+    mentioned: Dict[str, Optional[Mention]] = {m.id: m for m in analysis.checks if m.status in asked_about}
     # The net is a backstop for what people say about their symptoms, not for "I want to stop".
     for check_id in [] if closing else suspected_by_net(analysis, set(mentioned)):
         mentioned.setdefault(check_id, None)

@@ -161,10 +161,10 @@ def _offer_answered(plan: TurnPlan, offer: offers.Offer, text: str, intent: Opti
     A message of another kind (a question, more about the pain) counts as no, and the
     dialogue answers it before the next offer."""
     answer = offers.read_answer(offer, text, intent)
-    plan.slots[OFFER_ANSWERED] = offer.name
     if offer.slot is not None and answer is not None:
         plan.slots[offer.slot] = answer
     if offers.is_direct_reply(offer, text, intent):
+        plan.slots[OFFER_ANSWERED] = offer.name  # acted on (and acknowledged) by action_next_offer
         plan.before = [Step(NEXT_OFFER)]
         plan.then = LISTEN
     elif intent not in offers.CLOSING_INTENTS:  # after a goodbye nothing more is offered

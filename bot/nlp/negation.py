@@ -464,6 +464,13 @@ OTHER_BEFORE = tuple(f"{whose} {who}" for who in RELATIVES for whose in ("my", "
 )
 # Look like a trigger but are not: "I didn't notice I'd wet myself" is a positive report.
 PSEUDO = (
+    # "They" is often the legs or feet: "both legs feel like they belong to someone else".
+    "like they",
+    "as if they",
+    "as though they",
+    "they feel",
+    "they felt",
+    "they keep",
     "not only",
     "no longer able",
     "didn't notice",
@@ -644,6 +651,8 @@ RECENT_PAIRS = frozenset(
     {"last night", "this morning", "this week", "this evening", "this afternoon", "since yesterday"}
 )
 RECENT_TIME = re.compile(r"^\d{1,2}(am|pm)$")
+# Words that place a question beside the asker's own state ("mine have been since Monday").
+TOLD_AS_NOW_WORDS = frozenset({"mine", "since", "started", "began", "now"})
 
 
 def context_vocabulary() -> Set[str]:
@@ -952,4 +961,19 @@ class NegationDetector:
         # "Is it normal to not feel the toilet paper when I wipe?", "Is it ok to have back pain
         # and a temp of 38.3? Should I just rest?": asking about themselves.
         opening = " ".join(doc[i].norm_ for i in range(opener, min(opener + 3, len(doc))))
-        return not (opening in SELF_QUESTION_OPENINGS and any(t.norm_ in FIRST_PERSON for t in doc))
+        if opening in SELF_QUESTION_OPENINGS and any(t.norm_ in FIRST_PERSON for t in doc):
+            return False
+        # "Can sciatica make your privates go numb? Mine have been since yesterday", "Does a
+        # numb taint mean anything? Back pain x 5 days": a question put beside the asker's own
+        # here and now is about the asker.
+        return not self._told_as_now(doc)
+
+    @staticmethod
+    def _told_as_now(doc: Doc) -> bool:
+        words = [t.norm_ for t in doc]
+        pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
+        duration = any(
+            words[i] in ("x", "for", "since", "past", "last", "at") and doc[i + 1].like_num
+            for i in range(len(words) - 1)
+        )
+        return bool(set(words) & (RECENT_WORDS | TOLD_AS_NOW_WORDS) or pairs & RECENT_PAIRS or duration)

@@ -307,6 +307,12 @@ class SymptomPipeline:
                     {"TEXT": {"REGEX": r"^\d{2,3}(\.\d)?$"}},
                     {"LOWER": {"IN": ["degrees", "°c", "°f", "celsius", "fahrenheit"]}},
                 ],
+                # "running 101.5", "the thermometer's saying 38.4": a reading without the word.
+                [
+                    {"LOWER": {"IN": ["running", "reads", "reading", "saying", "says", "showing", "shows", "spiked"]}},
+                    {"LOWER": {"IN": ["a", "at", "of", "about", "around", "over", "up", "to"]}, "OP": "*"},
+                    {"TEXT": {"REGEX": r"^\d{2,3}(\.\d)?(c|f|°c|°f)?$"}},
+                ],
             ],
         )
 

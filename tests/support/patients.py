@@ -299,7 +299,8 @@ async def run_case(agent, case: Case) -> Outcome:
             question = await say(patient.check_answer(pending[len("check:") :].split("|")[0]))
             continue
         if question is None:
-            offered = any((name or "").startswith("utter_offer") for name, _ in last.bot)
+            # The offer of the questions is taken; the offers after a result end the conversation.
+            offered = any(name == "utter_offer_interview" for name, _ in last.bot)
             if offered and not patient.accepted_offer:
                 patient.accepted_offer = True
                 question = await say("yes")

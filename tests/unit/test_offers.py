@@ -98,7 +98,7 @@ def test_a_question_instead_of_an_answer_is_answered_then_the_next_offer_is_made
     plan = plan_turn(
         {**SETTLED, "pending_offer": "checkin"}, "what exercises can I do for my back?", "ask_treatment", None
     )
-    assert plan.slots.get("checkin_consent") is False
+    assert plan.slots.get("checkin_consent") is False and "offer_answered" not in plan.slots
     assert plan.then == RULES and [s.action for s in plan.after] == [NEXT_OFFER]
 
 
