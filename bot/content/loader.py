@@ -240,6 +240,7 @@ class Combination:
     window: int = 8
     unless: Tuple[str, ...] = ()
     across_but: bool = False  # the concepts may stand on either side of "but" in one sentence
+    anywhere: bool = False  # the concepts may stand anywhere in the message (a state: "I'm 35 weeks pregnant")
 
 
 @dataclass(frozen=True)
@@ -738,7 +739,7 @@ def _load_dialogue(reader: _Reader) -> Dict[str, str]:
     return {key: reader.text(entry, key, placeholders=SAFETY_PLACEHOLDERS) for key in DIALOGUE_KEYS}
 
 
-MAX_WINDOW = 30
+MAX_WINDOW = 80  # words; a whole-message combination (`anywhere`) may need most of a long message
 
 
 def _concept_ids(reader: _Reader, concepts: Mapping[str, Concept], entry: Mapping[str, Any], name: str, value: Any):
@@ -790,6 +791,7 @@ def _load_combinations(
                 window=window,
                 unless=_concept_ids(reader, concepts, entry, "unless", entry["unless"]) if "unless" in entry else (),
                 across_but=reader.boolean(entry, "across_but"),
+                anywhere=reader.boolean(entry, "anywhere"),
             )
         )
     return tuple(combinations)

@@ -150,7 +150,7 @@ class ConceptMatcher:
         sentences = self.clause_of(doc, SENTENCE_ENDS)
         found: List[Tuple[Span, List[Hit]]] = []
         for combination in self.model.combinations:
-            scope = sentences if combination.across_but else clauses
+            scope = [0] * len(doc) if combination.anywhere else sentences if combination.across_but else clauses
             for start, end, parts in self._together(hits, combination.all, combination.window, scope):
                 if self._cancelled(hits, combination.unless, (start, end), clauses):
                     continue
