@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 import yaml
 
@@ -320,6 +320,34 @@ class Content:
         """The pattern:<id> features that a set of features makes up."""
         present = set(features)
         return {p.feature for p in self.patterns.values() if any(rule.matches(present) for rule in p.when_any)}
+
+    def spoken_texts(self) -> Iterator[Tuple[str, str]]:
+        """(where, text) for everything the content can say to a person (for the reading-grade check)."""
+        for flag in self.red_flags.values():
+            for text in (flag.advice, flag.explain):
+                if text:
+                    yield f"red flag {flag.id}", text
+        for key, text in self.dialogue.items():
+            yield f"dialogue {key}", text
+        for check in self.concepts.checks.values():
+            yield f"check {check.id}", check.question
+        for escalation in self.escalations.values():
+            for text in (*escalation.messages, escalation.reminder):
+                if text:
+                    yield f"escalation {escalation.level}", text
+        for condition in self.conditions.values():
+            yield f"condition {condition.id}", condition.summary
+            # self_care names treatments (said through their advice below); professional_care is text.
+            for text in condition.professional_care:
+                yield f"condition {condition.id} care", text
+        for treatment in self.treatments.values():
+            for text in (treatment.advice, *treatment.caveats):
+                yield f"treatment {treatment.id}", text
+        for topic in self.anatomy.values():
+            for text in topic.facts:
+                yield f"anatomy {topic.id}", text
+        for advice in self.routine_advice.values():
+            yield f"routine advice {advice.id}", advice.advice
 
     def fallback_condition(self) -> Condition:
         """The usual answer when nothing more specific fits (the loader requires one)."""
