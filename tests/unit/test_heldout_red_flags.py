@@ -63,6 +63,8 @@ SPENT_FLOORS = {
     "redflags_A.sealed.yml": (0.94, 5, 0.07),
     "redflags_B.sealed.yml": (0.91, 2, 0.06),
     "redflags_C.sealed.yml": (0.81, 22, 0.05),
+    # Set E, sealed until 2026-12-05: 94% emergencies first, 24 silent (3 emergency, 10 urgent, 11 crisis), 14% routine to 999.
+    "redflags_E.sealed.yml": (0.94, 24, 0.15),
 }
 
 
