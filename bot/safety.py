@@ -138,7 +138,8 @@ SOMEONE_IN_PARTICULAR = re.compile(r"\b(he|she|him|his|her|hers|my \w+|our \w+)\
 # "My sister had cauda equina": their past, unless something is said as happening now.
 THEY_HAD = re.compile(r"\b(my|his|her|our)\s+(?:[\w']+\s+){0,3}?(had|was|were|went|(?<!'s )got)\b")
 STRONG_NOW_CUES = re.compile(
-    r"\b(now|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|at the moment|"
+    # "and now I'm worried I'll get it" is the asker's now, not theirs.
+    r"\b(now(?!,? (i|i'm|im)\b)|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|at the moment|"
     r"right now|keeps?|lately|recently|last few|these days)\b"
 )
 HYPOTHETICAL_CUES = re.compile(

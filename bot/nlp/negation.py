@@ -121,6 +121,23 @@ NEGATION_AFTER = (
     "not an issue",
     "is good",
     "are good",
+    # A body part or function said to work as it should ("both legs are strong", "legs feel
+    # normal strength", "waterworks working fine").
+    "are strong",
+    "is strong",
+    "feel strong",
+    "feels strong",
+    "feel normal",
+    "feels normal",
+    "feel fine",
+    "feels fine",
+    "normal strength",
+    "full strength",
+    "working fine",
+    "working normally",
+    "work fine",
+    "works fine",
+    "as normal",
     "has been fine",
     "have been fine",
     "all good",
@@ -225,6 +242,13 @@ HYPOTHETICAL_BEFORE = (
     "read up on",
     "googled",
     "if i ever",
+    "if i did",
+    "if i had",
+    "if i lost",
+    "if i lose",
+    "if it ever",
+    "should i ever",
+    "were i to",
     "if i were",
     "if i was to",
     "if i develop",
@@ -457,6 +481,17 @@ OTHER_BEFORE = tuple(f"{whose} {who}" for who in RELATIVES for whose in ("my", "
     "shes",
     "they",
     "their",
+    "a woman who",
+    "a man who",
+    "a lady who",
+    "a guy who",
+    "a friend who",
+    "someone who",
+    "somebody who",
+    "people who",
+    "a patient who",
+    "a story about",
+    "news story about",
     "family history of",
     "runs in my family",
     "runs in the family",
@@ -653,6 +688,26 @@ RECENT_PAIRS = frozenset(
 RECENT_TIME = re.compile(r"^\d{1,2}(am|pm)$")
 # Words that place a question beside the asker's own state ("mine have been since Monday").
 TOLD_AS_NOW_WORDS = frozenset({"mine", "since", "started", "began", "now"})
+ANSWERED_NO = frozenset({"no", "nope", "nah"})
+
+
+def _between_words(doc: Doc, i: int) -> bool:
+    return 0 < i < len(doc) - 1 and doc[i - 1].is_alpha and doc[i + 1].is_alpha
+
+
+def _answered_no(doc: Doc, ent: Span) -> bool:
+    """ "Sciatica both legs? No, just the one": a question the person asks and answers no at once."""
+    end = ent.end
+    while end < len(doc) and doc[end].norm_ not in STRONG_BOUNDARIES:
+        end += 1
+    if end >= len(doc) - 1 or doc[end].norm_ != "?":
+        return False
+    start = ent.start
+    while start > 0 and doc[start - 1].norm_ not in STRONG_BOUNDARIES:
+        start -= 1
+    if any(doc[i].norm_ in QUESTION_WORDS for i in range(start, ent.start)):
+        return False  # "can sciatica affect both legs? no idea": a real question, not an echo
+    return doc[end + 1].norm_ in ANSWERED_NO
 
 
 def context_vocabulary() -> Set[str]:
@@ -746,6 +801,8 @@ class NegationDetector:
                 bounds.setdefault(i, "clause" if following in SUBJECTS else "comma")
             elif token.norm_ == "and" and following in SUBJECTS:
                 bounds.setdefault(i, "clause")
+            elif token.norm_ == "/" and _between_words(doc, i):
+                continue  # "no bladder/bowel issues": one list, read as "or"
             elif token.norm_ in ("-", "–", "—", "/") and i not in entity_tokens:
                 bounds.setdefault(i, "comma")
         return bounds
@@ -798,6 +855,8 @@ class NegationDetector:
                 found.add(status)
         if self._asked_in_general(doc, ent, bounds):
             found.add(HYPOTHETICAL)
+        if _answered_no(doc, ent):
+            found.add(ABSENT)
         return next((status for status in PRECEDENCE if status in found), PRESENT)
 
     def _modifies(self, doc: Doc, trigger: Trigger, ent: Span, bounds, entity_tokens) -> str:
