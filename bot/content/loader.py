@@ -335,6 +335,10 @@ class Content:
             for text in (*escalation.messages, escalation.reminder):
                 if text:
                     yield f"escalation {escalation.level}", text
+        yield from self._explanation_texts()
+
+    def _explanation_texts(self) -> Iterator[Tuple[str, str]]:
+        """The conditions', treatments', anatomy and routine advice texts (part of spoken_texts)."""
         for condition in self.conditions.values():
             yield f"condition {condition.id}", condition.summary
             # self_care names treatments (said through their advice below); professional_care is text.

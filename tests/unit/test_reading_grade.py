@@ -7,48 +7,16 @@ deployment usually puts there. Sentences stay under 25 words.
 
 from __future__ import annotations
 
-import re
 import statistics
-from pathlib import Path
-from typing import List, Tuple
 
 import pytest
 import textstat
-import yaml
 
-from bot.content import get_content
+from bot.content.reading import readable, replies, sentences
 
-ROOT = Path(__file__).resolve().parents[2]
 MAX_GRADE = 8.0
 MAX_SENTENCE_WORDS = 24
 MAX_MEDIAN_GRADE = 7.0
-PLACEHOLDER_WORDS = {
-    "emergency_number": "999",
-    "urgent_contact": "111",
-    "urgent_care_number": "111",
-    "emergency_department": "A&E",
-    "gp": "your GP",
-    "place_gp": "your GP",
-    "place_pharmacist": "a pharmacist",
-    "clinic_name": "the clinic",
-    "crisis_contacts": "Samaritans on 116 123",
-}
-
-
-def readable(text: str) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: PLACEHOLDER_WORDS.get(m.group(1), "it"), text)
-
-
-def sentences(text: str) -> List[str]:
-    return [s for s in re.split(r"(?<=[.!?:])\s+|\n+", readable(text)) if s.strip()]
-
-
-def replies() -> List[Tuple[str, str]]:
-    found = list(get_content().spoken_texts())
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    for name, variants in domain["responses"].items():
-        found.extend((f"response {name}", v["text"]) for v in variants if v.get("text"))
-    return found
 
 
 REPLIES = replies()
