@@ -6,7 +6,7 @@ is tried alone and after each of the table's prefixes.
 
 Usage: .venv/bin/python benchmarks/safety_table.py [--misses]
 
-Figures (docs/safety.md):
+Figures (docs/evaluation.md keeps them):
 - recall per level: the share of phrases whose screen reaches at least their level
   (crisis: the crisis reply is given);
 - false alarms: routine look-alikes that escalate; long-standing symptoms sent to the
