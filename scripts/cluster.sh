@@ -358,9 +358,9 @@ stop_nginx() {
 
 start_one() {
   case "$1" in
-    postgres) start_postgres ;;
-    redis) start_redis ;;
-    nginx) start_nginx ;;
+    postgres) start_postgres; check_owner postgres "$POSTGRES_PORT" ;;
+    redis) start_redis; check_owner redis "$REDIS_PORT" ;;
+    nginx) start_nginx; check_owner nginx "$CLUSTER_PORT"; check_owner nginx "$CLUSTER_ACTIONS_PORT" ;;
     rasa-*) start_rasa "${1#rasa-}"; wait_http "http://127.0.0.1:$(( CLUSTER_RASA_PORT + ${1#rasa-} - 1 ))/" "$1" "$1"
       check_owner "$1" $(( CLUSTER_RASA_PORT + ${1#rasa-} - 1 )) ;;
     actions-*) start_actions "${1#actions-}"; wait_http "http://127.0.0.1:$(( CLUSTER_ACTION_PORT + ${1#actions-} - 1 ))/health" "$1" "$1"

@@ -11,26 +11,21 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
-import os
 import re
-import shutil
-import subprocess
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
 import requests
-import yaml
 
 from benchmarks.load import LoadResult, run_load, script_for, severity_for
 from bot.settings import get_settings
 from tests.conftest import SUMMARY_LINES
 from tests.support.cluster import Cluster
-from tests.support.stack import ROOT, wait_until
+from tests.support.stack import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.cluster, pytest.mark.slow]
 

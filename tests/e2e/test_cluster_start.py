@@ -13,6 +13,7 @@ import sys
 import uuid
 
 import pytest
+
 from tests.support.cluster import Cluster
 from tests.support.stack import ROOT, wait_until
 
@@ -33,7 +34,9 @@ def test_a_taken_port_stops_up_with_a_message_before_anything_starts(trained_mod
         result = cluster.attempt("up", timeout=120)
     try:
         assert result.returncode != 0
-        assert f"port {port} (rasa-2, CLUSTER_RASA_PORT) is taken by another program (pid {os.getpid()}" in result.stderr
+        assert (
+            f"port {port} (rasa-2, CLUSTER_RASA_PORT) is taken by another program (pid {os.getpid()}" in result.stderr
+        )
         assert "nothing started" in result.stderr
         # Nothing was started: no state, no database, no process.
         assert not (cluster.workdir / "postgres").exists() and not list(cluster.workdir.glob("run/*.pid"))

@@ -61,10 +61,12 @@ def test_the_description_refuses_a_port_for_an_unknown_service(tmp_path):
 def test_cluster_sh_takes_its_services_and_ports_from_the_description(tmp_path):
     script = (ROOT / "scripts" / "cluster.sh").read_text()
     for setting, port in SPEC["local_ports"].items():
-        assert not re.search(rf"\b{port['port']}\b", script.split("set -euo pipefail", 1)[1]), (
-            f"{setting}'s default {port['port']} is written in cluster.sh instead of read from deploy/cluster.yml"
-        )
-    env = {k: v for k, v in os.environ.items() if k not in SPEC["local_ports"] and k not in ("REPLICAS", "RASA_API_TOKEN")}
+        assert not re.search(
+            rf"\b{port['port']}\b", script.split("set -euo pipefail", 1)[1]
+        ), f"{setting}'s default {port['port']} is written in cluster.sh instead of read from deploy/cluster.yml"
+    env = {
+        k: v for k, v in os.environ.items() if k not in SPEC["local_ports"] and k not in ("REPLICAS", "RASA_API_TOKEN")
+    }
     env.update(CLUSTER_DIR=str(tmp_path / "cluster"), VENV=str(Path(sys.executable).parent.parent))
     out = subprocess.run(
         [str(ROOT / "scripts" / "cluster.sh"), "status"], env=env, capture_output=True, text=True, check=True

@@ -32,7 +32,8 @@ import requests
 from tests.support.cluster import free_port_range
 from tests.support.stack import ROOT
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+# The first run installs the whole lock file (3-4 minutes measured here).
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 DEPLOY = ROOT / "deploy"
 APP = "/app"
@@ -103,7 +104,9 @@ def build(dockerfile: Path, venv: Path, app: Path) -> Tuple[Dict[str, str], List
                 shutil.copy2(ROOT / source, target)
         elif word == "RUN":
             result = subprocess.run(["bash", "-c", here], env=shell_env, cwd=app, capture_output=True, text=True)
-            assert result.returncode == 0, f"{dockerfile.name}: RUN {rest}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            assert (
+                result.returncode == 0
+            ), f"{dockerfile.name}: RUN {rest}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         elif word == "ENV":
             for item in shlex.split(here):
                 key, _, value = item.partition("=")
