@@ -58,7 +58,8 @@ def instructions(dockerfile: Path) -> List[Tuple[str, str]]:
 
 def copy_context(dockerfile: Path, app: Path) -> None:
     """What `COPY . /app` copies: the paths the allow-list (<Dockerfile>.dockerignore) names."""
-    patterns = (DEPLOY / f"{dockerfile.name}.dockerignore").read_text().split()
+    lines = (DEPLOY / f"{dockerfile.name}.dockerignore").read_text().splitlines()
+    patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     assert patterns[0] == "*", "the .dockerignore is an allow-list: it starts by leaving everything out"
     for pattern in patterns[1:]:
         if not pattern.startswith("!"):
@@ -107,6 +108,7 @@ def build(dockerfile: Path, venv: Path, app: Path) -> Tuple[Dict[str, str], List
             assert (
                 result.returncode == 0
             ), f"{dockerfile.name}: RUN {rest}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            (venv / ".installed").touch()  # installed: later runs keep this venv
         elif word == "ENV":
             for item in shlex.split(here):
                 key, _, value = item.partition("=")
@@ -119,7 +121,6 @@ def build(dockerfile: Path, venv: Path, app: Path) -> Tuple[Dict[str, str], List
             assert rest == APP
         else:
             assert word in ("FROM", "USER"), f"{dockerfile.name}: {word} is not simulated by this test"
-    (venv / ".installed").touch()
     return env, entrypoint + cmd
 
 
