@@ -1,11 +1,18 @@
-# The action server: the official rasa-sdk image plus spaCy and the project's actions and
-# bot/ package. No TensorFlow here, so spaCy stays light. Context: the repository root.
+# The action server: the official rasa-sdk image, the lock file installed unchanged (every
+# file pip downloads checked against its hash) and the project's actions, bot/ and the action
+# server launcher (addons/action_server.py keeps TensorFlow out of the process).
+# tests/e2e/test_deploy_images.py runs these RUN and ENTRYPOINT lines in a fresh venv.
+# Context: the repository root.
 FROM rasa/rasa-sdk:3.6.2
 USER root
-COPY requirements.txt /tmp/requirements.txt
-RUN grep -iE '^(spacy|pyspellchecker|pyyaml)==' /tmp/requirements.txt > /tmp/extra.txt \
- && pip install --no-cache-dir -r /tmp/extra.txt && rm /tmp/requirements.txt /tmp/extra.txt
+COPY requirements.txt /app/requirements.txt
+# /app/.venv: where scripts/env.sh looks for the Python to run (the image's own).
+RUN pip install --no-cache-dir --require-hashes -r /app/requirements.txt \
+ && ln -s "$(dirname "$(dirname "$(command -v python)")")" /app/.venv
+# actions.Dockerfile.dockerignore lists what is copied.
 COPY --chown=1001:0 . /app
-ENV PYTHONPATH=/app
+WORKDIR /app
+ENV ACTION_HOST=0.0.0.0 ACTION_PORT=5055
 USER 1001
-# The image's default command: start --actions actions
+ENTRYPOINT ["/app/scripts/server.sh"]
+CMD ["actions"]

@@ -12,11 +12,13 @@
 #                                         (the purger part runs it at start and then daily, as `make run` does)
 #
 # Settings (environment; `up` records them in CLUSTER_DIR/cluster.env for the other commands):
-#   REPLICAS=2 ACTION_SERVERS=1 SANIC_WORKERS=1 CLUSTER_PORT=8000 CLUSTER_RASA_PORT=5105
-#   CLUSTER_ACTION_PORT=5155 CLUSTER_ACTIONS_PORT=5150 POSTGRES_PORT=5433 REDIS_PORT=6380
+#   REPLICAS=2 ACTION_SERVERS=1 SANIC_WORKERS=1 and the ports of deploy/cluster.yml (CLUSTER_PORT=8000,
+#   CLUSTER_ACTIONS_PORT=5150, CLUSTER_RASA_PORT=5105, CLUSTER_ACTION_PORT=5155, POSTGRES_PORT=5433, REDIS_PORT=6380)
 #   CLUSTER_RATE_LIMIT=10 (requests/s per client address) RASA_API_TOKEN (generated if unset)
 #   RETENTION_DAYS=30 PURGE_INTERVAL_SECONDS=86400 (read when the purger starts)
 # None of the default ports is one of `make run`'s (5005, 5055, 8080): both can run at once.
+# `up` refuses, before starting anything, when another program holds one of its ports, and a
+# part counts as running only while the process listening on its port is the one started here.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -35,16 +37,11 @@ if [ -f "$STATE" ]; then
     source "$STATE"
   fi
 fi
-REPLICAS="${REPLICAS:-2}"
+# Services, ports and their defaults: deploy/cluster.yml, the one description of the cluster.
+eval "$("$VENV/bin/python" "$ROOT/scripts/cluster_spec.py" shell)"
 ACTION_SERVERS="${ACTION_SERVERS:-1}"
 SANIC_WORKERS="${SANIC_WORKERS:-1}"
-CLUSTER_PORT="${CLUSTER_PORT:-8000}"
-CLUSTER_RASA_PORT="${CLUSTER_RASA_PORT:-5105}"
-CLUSTER_ACTION_PORT="${CLUSTER_ACTION_PORT:-5155}"
-CLUSTER_ACTIONS_PORT="${CLUSTER_ACTIONS_PORT:-5150}"
 CLUSTER_RATE_LIMIT="${CLUSTER_RATE_LIMIT:-10}"
-POSTGRES_PORT="${POSTGRES_PORT:-5433}"
-REDIS_PORT="${REDIS_PORT:-6380}"
 RUN="$CLUSTER_DIR/run"
 LOG="$CLUSTER_DIR/log"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
@@ -80,10 +77,74 @@ install_packages() {
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+postgres_user() { id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /usr/sbin/nologin postgres; }
 pg_owner() {
   if [ "$(id -u)" -ne 0 ]; then return 0; fi
-  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /usr/sbin/nologin postgres
+  postgres_user
   chown -R postgres: "$@"
+}
+
+# Every part that listens: "part port setting", from deploy/cluster.yml's local_ports.
+part_ports() {
+  local setting service_var count_var count i
+  for setting in $PORT_SETTINGS; do
+    service_var="PORT_SERVICE_$setting"; count_var="PORT_COUNT_$setting"; count="${!count_var}"
+    if [ -n "$count" ]; then
+      for i in $(seq 1 "${!count}"); do echo "${!service_var}-$i $(( ${!setting} + i - 1 )) $setting"; done
+    else
+      echo "${!service_var} ${!setting} $setting"
+    fi
+  done
+}
+part_pid() {
+  if [ "$1" = postgres ]; then head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null || true; else cat "$RUN/$1.pid" 2>/dev/null || true; fi
+}
+part_started() { local pid; pid=$(part_pid "$1"); [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+# Whether the process listening on the port is the one started for this part (or its child).
+owns_port() { local pid; pid=$(part_pid "$1"); [ -n "$pid" ] && "$VENV/bin/python" "$ROOT/scripts/ports.py" owned "$pid" "$2" 2>/dev/null; }
+
+# Before anything starts: every port of a part not already running here must be free.
+check_ports() {
+  local part port setting wanted=() problems=() held pid command
+  declare -A part_of=() setting_of=()
+  while read -r part port setting; do
+    part_started "$part" && continue
+    wanted+=("$port"); part_of[$port]=$part; setting_of[$port]=$setting
+  done < <(part_ports)
+  [ "${#wanted[@]}" -gt 0 ] || return 0
+  held=$("$VENV/bin/python" "$ROOT/scripts/ports.py" taken "${wanted[@]}")
+  [ -n "$held" ] || return 0
+  while read -r port pid command; do
+    [ "$pid" = "?" ] && pid="a process this user cannot see" || pid="pid $pid: $command"
+    problems+=("port $port (${part_of[$port]}, ${setting_of[$port]}) is taken by another program ($pid)")
+  done <<< "$held"
+  printf 'cluster: %s\n' "${problems[@]}" >&2
+  die "nothing started. Stop that program, or choose other ports, e.g. ${setting_of[${held%% *}]}=$(( ${held%% *} + 1000 )) make cluster"
+}
+
+# The part answered on its port: make sure it is our process, not another program that took the port.
+check_owner() {  # part port
+  owns_port "$1" "$2" && return 0
+  local holders; holders=$("$VENV/bin/python" "$ROOT/scripts/ports.py" owned "$(part_pid "$1")" "$2" 2>&1 || true)
+  die "$1 did not start: port $2 is held by another program ($holders), not by the $1 started here (pid $(part_pid "$1")); stop it with \`make cluster-down\` and free the port"
+}
+
+# As root, PostgreSQL runs as the `postgres` user, which must be able to enter CLUSTER_DIR.
+# `make run` leaves var/ at 0700: directories of this checkout on the way get traverse-only
+# access (o+x; their files keep their own modes). Outside the checkout that is for you to decide.
+reachable_by_postgres() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  local dir="$CLUSTER_DIR" dirs=()
+  while [ "$dir" != / ]; do dirs=("$dir" "${dirs[@]}"); dir=$(dirname "$dir"); done
+  for dir in "${dirs[@]}"; do
+    runuser -u postgres -- test -x "$dir" && continue
+    if [ "$dir" = "$ROOT" ] || [[ "$dir" == "$ROOT"/* ]]; then
+      chmod o+x "$dir"
+      say "made $dir enterable (o+x) for PostgreSQL, which runs as the postgres user"
+    else
+      die "PostgreSQL runs as the postgres user, which cannot enter $dir: run \`chmod o+x $dir\` or set CLUSTER_DIR to a directory it can reach (e.g. CLUSTER_DIR=/var/lib/backpain-cluster)"
+    fi
+  done
 }
 
 secret() { "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24))'; }
@@ -91,6 +152,8 @@ secret() { "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24
 write_state() {
   mkdir -p "$CLUSTER_DIR" "$RUN" "$LOG"
   chmod 755 "$CLUSTER_DIR"
+  chmod go+x "$LOG"  # PostgreSQL (the postgres user, as root) writes its log there
+  if [ "$(id -u)" -eq 0 ]; then postgres_user; reachable_by_postgres; fi
   [ -n "${POSTGRES_PASSWORD:-}" ] || POSTGRES_PASSWORD=$(secret)
   [ -n "${POSTGRES_SUPERUSER_PASSWORD:-}" ] || POSTGRES_SUPERUSER_PASSWORD=$(secret)
   [ -n "${REDIS_PASSWORD:-}" ] || REDIS_PASSWORD=$(secret)
@@ -208,7 +271,9 @@ rasa_env() {
   # nginx sets X-Forwarded-For to the client's address; Sanic then reports it as remote_addr,
   # and the channel guard counts each client by it (TRUST_PROXY). nginx already limits each
   # client (10 requests/s); the guard's per-address limit stays as a second line.
-  export SANIC_PROXIES_COUNT=1 TRUST_PROXY=1
+  # shellcheck disable=SC2163,SC2086  # deploy/cluster.yml's env for Rasa: SANIC_PROXIES_COUNT=1 ...
+  export $SPEC_RASA_ENV
+  export TRUST_PROXY=1
   export RATE_LIMIT_PER_ADDRESS="${RATE_LIMIT_PER_ADDRESS:-600/60}"
 }
 
@@ -217,7 +282,7 @@ start_rasa() {  # replica number
   alive "$name" && return 0
   rasa_env
   # The one launcher (scripts/server.sh): the token stays out of the process list, logs are redacted.
-  RASA_API_TOKEN="$RASA_API_TOKEN" RASA_HOST=127.0.0.1 RASA_PORT="$port" ENDPOINTS="$ROOT/endpoints/cluster.yml" \
+  RASA_API_TOKEN="$RASA_API_TOKEN" RASA_HOST=127.0.0.1 RASA_PORT="$port" ENDPOINTS="$ROOT/$SPEC_ENDPOINTS" \
     spawn "$name" "$ROOT/scripts/server.sh" rasa
 }
 
@@ -293,11 +358,13 @@ stop_nginx() {
 
 start_one() {
   case "$1" in
-    postgres) start_postgres ;;
-    redis) start_redis ;;
-    nginx) start_nginx ;;
-    rasa-*) start_rasa "${1#rasa-}"; wait_http "http://127.0.0.1:$(( CLUSTER_RASA_PORT + ${1#rasa-} - 1 ))/" "$1" "$1" ;;
-    actions-*) start_actions "${1#actions-}"; wait_http "http://127.0.0.1:$(( CLUSTER_ACTION_PORT + ${1#actions-} - 1 ))/health" "$1" "$1" ;;
+    postgres) start_postgres; check_owner postgres "$POSTGRES_PORT" ;;
+    redis) start_redis; check_owner redis "$REDIS_PORT" ;;
+    nginx) start_nginx; check_owner nginx "$CLUSTER_PORT"; check_owner nginx "$CLUSTER_ACTIONS_PORT" ;;
+    rasa-*) start_rasa "${1#rasa-}"; wait_http "http://127.0.0.1:$(( CLUSTER_RASA_PORT + ${1#rasa-} - 1 ))/" "$1" "$1"
+      check_owner "$1" $(( CLUSTER_RASA_PORT + ${1#rasa-} - 1 )) ;;
+    actions-*) start_actions "${1#actions-}"; wait_http "http://127.0.0.1:$(( CLUSTER_ACTION_PORT + ${1#actions-} - 1 ))/health" "$1" "$1"
+      check_owner "$1" $(( CLUSTER_ACTION_PORT + ${1#actions-} - 1 )) ;;
     purger) start_purger ;;
     *) die "unknown part: $1 (postgres, redis, nginx, rasa-<i>, actions-<i>, purger)" ;;
   esac
@@ -315,6 +382,7 @@ up() {
   [ -f "$MODEL_DIR/$MODEL_NAME.tar.gz" ] || die "no trained model: run scripts/train.sh (or make train) first"
   [ "$SANIC_WORKERS" -ge 1 ] || die "SANIC_WORKERS must be 1 or more"
   local started; started=$(date +%s)
+  check_ports
   install_packages
   write_state
   start_postgres
@@ -327,6 +395,8 @@ up() {
   for i in $(seq 1 "$ACTION_SERVERS"); do wait_http "http://127.0.0.1:$(( CLUSTER_ACTION_PORT + i - 1 ))/health" "actions-$i" "actions-$i"; done
   for i in $(seq 1 "$REPLICAS"); do wait_http "http://127.0.0.1:$(( CLUSTER_RASA_PORT + i - 1 ))/" "rasa-$i" "rasa-$i"; done
   wait_http "http://127.0.0.1:$CLUSTER_PORT/" nginx-error nginx 30
+  local part port setting
+  while read -r part port setting; do check_owner "$part" "$port"; done < <(part_ports)
   start_purger
   say "up in $(( $(date +%s) - started ))s: $REPLICAS Rasa replica(s) x $SANIC_WORKERS worker(s), $ACTION_SERVERS action server(s)"
   status
@@ -344,7 +414,21 @@ down() {
 
 status() {
   local state
-  part() { if alive "$1" || { [ "$1" = postgres ] && [ -f "$PG_DATA/postmaster.pid" ]; }; then state=running; else state=stopped; fi; printf '  %-22s %-8s %s\n' "$1" "$state" "$2"; }
+  declare -A port_of=()
+  local name port setting
+  while read -r name port setting; do port_of[$name]="${port_of[$name]:-} $port"; done < <(part_ports)
+  # running: started here and, for a part with ports, listening on each of them itself.
+  part() {
+    state=stopped
+    if part_started "$1"; then
+      state=running
+      for port in ${port_of[$1]:-}; do
+        owns_port "$1" "$port" && continue
+        if [ -n "$("$VENV/bin/python" "$ROOT/scripts/ports.py" taken "$port")" ]; then state="CONFLICT(another program holds $port)"; else state=starting; fi
+      done
+    fi
+    printf '  %-22s %-8s %s\n' "$1" "$state" "$2"
+  }
   echo
   echo "  Chat in the browser:   http://127.0.0.1:$CLUSTER_PORT/?server=http://127.0.0.1:$CLUSTER_PORT"
   echo "  REST channel:          http://127.0.0.1:$CLUSTER_PORT/webhooks/rest/webhook"
@@ -366,6 +450,6 @@ case "${1:-}" in
   install) install_packages ;;
   start) [ -n "${2:-}" ] || die "start what?"; start_one "$2" ;;
   stop) [ -n "${2:-}" ] || die "stop what?"; stop_one "$2" ;;
-  purge) shift; rasa_env; ENDPOINTS="$ROOT/endpoints/cluster.yml" exec "$ROOT/scripts/purge.sh" "$@" ;;
+  purge) shift; rasa_env; ENDPOINTS="$ROOT/$SPEC_ENDPOINTS" exec "$ROOT/scripts/purge.sh" "$@" ;;
   *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

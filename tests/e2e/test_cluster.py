@@ -3,7 +3,7 @@ two Rasa replicas, the action server and nginx on loopback (tests/support/cluste
 
 Conversations are checked where they live: the events table in PostgreSQL, and each
 replica's internal HTTP API (with the token). The deployment files (docker-compose, Helm
-values) are checked at the end without a cluster. docs/deploy.md describes all of it.
+values) are checked in test_deploy_description.py. docs/deploy.md describes all of it.
 """
 
 from __future__ import annotations
@@ -11,26 +11,21 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
-import os
 import re
-import shutil
-import subprocess
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
 import requests
-import yaml
 
 from benchmarks.load import LoadResult, run_load, script_for, severity_for
 from bot.settings import get_settings
 from tests.conftest import SUMMARY_LINES
 from tests.support.cluster import Cluster
-from tests.support.stack import ROOT, wait_until
+from tests.support.stack import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.cluster, pytest.mark.slow]
 
@@ -569,107 +564,3 @@ def test_replica_killed_mid_conversation_continues_on_another(cluster):
     res = cluster.say(sender, "hello?")
     assert res.status_code == 503 and res.headers["Retry-After"] == "10"
     assert res.json()["error"] == "unavailable" and "emergency" in res.json()["message"]
-
-
-# --- deployment files (no cluster needed) ------------------------------------------------------
-
-DEPLOY = ROOT / "deploy"
-
-
-def compose_cli() -> List[str]:
-    """`docker compose` (the plugin) or Debian's `docker-compose`, whichever works here."""
-    for command in (["docker", "compose"], ["docker-compose"]):
-        if shutil.which(command[0]) and subprocess.run([*command, "version"], capture_output=True).returncode == 0:
-            return command
-    return []
-
-
-def test_docker_compose_file():
-    compose = DEPLOY / "docker-compose.yml"
-    command = compose_cli()
-    if command:
-        # `config` validates the file against the Compose schema and resolves it; no engine needed.
-        env = dict(os.environ, POSTGRES_PASSWORD="pw", REDIS_PASSWORD="pw", RASA_API_TOKEN="token")
-        result = subprocess.run([*command, "-f", str(compose), "config"], env=env, capture_output=True, text=True)
-        assert result.returncode == 0, result.stderr
-        config = yaml.safe_load(result.stdout)
-        SUMMARY_LINES.append(f"deploy/docker-compose.yml: valid for `{' '.join(command)} config`")
-    else:
-        config = yaml.safe_load(compose.read_text())
-        SUMMARY_LINES.append("deploy/docker-compose.yml: structure checked only (no docker compose here)")
-    services = config["services"]
-    assert set(services) == {"postgres", "redis", "actions", "rasa", "nginx"}
-    # The official images, extended only by the project's own packages and files.
-    assert (DEPLOY / "rasa.Dockerfile").read_text().count("FROM rasa/rasa:3.6.21-full") == 1
-    assert (DEPLOY / "actions.Dockerfile").read_text().count("FROM rasa/rasa-sdk:3.6.2") == 1
-    for service in ("actions", "rasa"):
-        dockerfile = DEPLOY / Path(services[service]["build"]["dockerfile"]).name
-        allowed = (DEPLOY / f"{dockerfile.name}.dockerignore").read_text().split()
-        for copied in re.findall(r"^COPY (?:--\S+ )*(\S+) ", dockerfile.read_text(), flags=re.M):
-            assert copied == "." or f"!{copied}" in allowed, (dockerfile.name, copied)
-    # Only nginx is reachable from outside; Rasa's HTTP API is not published.
-    assert [name for name, service in services.items() if service.get("ports")] == ["nginx"]
-    rasa = services["rasa"]
-    assert "endpoints/cluster.yml" in rasa["command"] and "--enable-api" in rasa["command"]
-    needed = set(re.findall(r"\$\{(\w+)\}", (ROOT / "endpoints" / "cluster.yml").read_text()))
-    assert needed <= set(rasa["environment"]), needed - set(rasa["environment"])
-    for volume in services["nginx"]["volumes"]:
-        source = volume["source"] if isinstance(volume, dict) else volume.split(":")[0]
-        assert (DEPLOY / source).resolve().exists(), source
-    conf = (DEPLOY / "nginx" / "compose.conf").read_text()
-    assert "hash $remote_addr consistent" in conf and "include /etc/nginx/backpain-locations.conf" in conf
-
-
-def chart_keys() -> Dict[str, str]:
-    lines = (ROOT / "tests" / "support" / "rasa_helm_chart_keys.txt").read_text().splitlines()
-    return dict(line.split() for line in lines if line and not line.startswith("#"))
-
-
-# The chart writes every key of these two into the endpoints file (a `range` in its template).
-CHART_PASSES_THROUGH = {"applicationSettings.endpoints.trackerStore", "applicationSettings.endpoints.lockStore"}
-
-
-def unknown_chart_keys(node: Dict[str, Any], keys: Dict[str, str], prefix: str = "") -> List[str]:
-    problems = []
-    for key, value in node.items():
-        path = prefix + key
-        kind = keys.get(path)
-        if kind is None:
-            if prefix.rstrip(".") not in CHART_PASSES_THROUGH or isinstance(value, (dict, list)):
-                problems.append(f"{path}: not a key of the chart")
-        elif kind == "map":
-            if not isinstance(value, dict):
-                problems.append(f"{path}: the chart expects a map")
-            else:
-                problems.extend(unknown_chart_keys(value, keys, path + "."))
-        elif kind == "scalar" and isinstance(value, (dict, list)):
-            problems.append(f"{path}: the chart expects a single value")
-        elif kind == "list" and not isinstance(value, list):
-            problems.append(f"{path}: the chart expects a list")
-        # ingress.extraPaths defaults to {} but the chart's template writes it out as a list of paths.
-        elif kind == "open-map" and not isinstance(value, dict) and path != "ingress.extraPaths":
-            problems.append(f"{path}: the chart expects a map")
-    return problems
-
-
-def test_helm_values_fit_rasas_chart():
-    """helm cannot be installed from the registries reachable here, nor the chart fetched: the
-    values are checked against the chart's own keys (tests/support/rasa_helm_chart_keys.txt)."""
-    values = yaml.safe_load((DEPLOY / "helm" / "values.yaml").read_text())
-    assert unknown_chart_keys(values, chart_keys()) == []
-    settings = values["applicationSettings"]
-    stores = yaml.safe_load((ROOT / "endpoints" / "cluster.yml").read_text())
-    assert settings["endpoints"]["trackerStore"]["enabled"] and settings["endpoints"]["lockStore"]["enabled"]
-    assert settings["endpoints"]["trackerStore"]["dialect"] == stores["tracker_store"]["dialect"] == "postgresql"
-    assert settings["endpoints"]["lockStore"]["type"] == stores["lock_store"]["type"] == "redis"
-    assert values["postgresql"]["install"] and values["redis"]["install"] and values["rasa-action-server"]["install"]
-    assert values["replicaCount"] >= 2
-    # The HTTP API stays inside: no proxy sidecar that forwards everything, and the ingress
-    # routes the two public prefixes only.
-    assert values["nginx"]["enabled"] is False
-    ingress = values["ingress"]
-    assert [ingress["path"]] + [p["path"] for p in ingress["extraPaths"]] == ["/webhooks/", "/socket.io/"]
-    assert ingress["annotations"]["nginx.ingress.kubernetes.io/affinity"] == "cookie"
-    # Channels named as in credentials.yml, so a renamed connector cannot be forgotten here.
-    channels = yaml.safe_load((ROOT / "credentials.yml").read_text())
-    assert set(settings["credentials"]["additionalChannelCredentials"]) <= set(channels)

@@ -81,18 +81,20 @@ class Cluster:
 
     # --- running the script -------------------------------------------------------------
     def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-        env = server_env(**self.settings)
-        for name in ("RASA_API_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "ACTION_ENDPOINT_URL"):
-            env.pop(name, None)
-        result = subprocess.run(
-            [str(SCRIPT), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-        )
+        result = self.attempt(*args, timeout=timeout)
         if result.returncode != 0:
             raise RuntimeError(
                 f"cluster.sh {' '.join(args)} failed ({result.returncode}):\n"
                 f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}\n{self.logs_tail()}"
             )
         return result
+
+    def attempt(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+        """cluster.sh with these arguments, whether it succeeds or not."""
+        env = server_env(**self.settings)
+        for name in ("RASA_API_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "ACTION_ENDPOINT_URL"):
+            env.pop(name, None)
+        return subprocess.run([str(SCRIPT), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
     def up(self) -> subprocess.CompletedProcess:
         return self.run("up")
