@@ -20,7 +20,12 @@ class ActionSendSummary(Action):
         return []
 
 
+def is_messaging(tracker: Tracker) -> bool:
+    """The person writes from a messaging channel (no cards, no print button)."""
+    return tracker.get_latest_input_channel() in MESSAGING_CHANNELS
+
+
 def offer_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """After a result on a messaging channel: offer the summary as one message to keep."""
-    if tracker.get_latest_input_channel() in MESSAGING_CHANNELS:
+    if is_messaging(tracker):
         dispatcher.utter_message(response="utter_offer_summary")
