@@ -8,11 +8,13 @@ A message a client may want to show or keep differently (an escalation, the caus
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from bot import safety
 from bot.content import get_content
 from bot.content.loader import Condition, Treatment
+from bot.nlp import analyse
 from bot.contract import (
     EMERGENCY,
     KIND_CAUSES,
@@ -379,15 +381,34 @@ def more_about(cause: RankedCause) -> List[str]:
     return said + condition_answer(cause.condition_id)
 
 
+@lru_cache(maxsize=None)
+def more_about_payload(condition_id: str) -> str:
+    """What a "More about <cause>" button sends: a question about the cause in words the
+    reader takes for that cause and the safety screen lets through unasked ("slipped disc"
+    would be asked about a fall): the first of its synonyms, then its name, that do."""
+    condition = get_content().conditions[condition_id]
+    named = []
+    for words in (*condition.synonyms, condition.name.lower()):
+        question = f"tell me more about {words}"
+        analysis = analyse(question)
+        if condition_id not in analysis.topics("condition"):
+            continue
+        screened = safety.screen(safety.SafetyState(), analysis)
+        if not (screened.say or screened.ask_after or screened.new_flags):
+            return question
+        named.append(question)
+    # Every name of a serious cause can be one the screen acts on ("fracture"): then the
+    # first that names it (its result was urgent already).
+    return named[0] if named else f"tell me more about {condition.name.lower()}"
+
+
 def more_about_buttons(causes: Sequence[RankedCause]) -> List[Dict[str, str]]:
     """A button per possible cause for a channel without cards: its payload is asked
-    like a question ("tell me more about slipped disc") and answered from the content."""
-    buttons = []
-    for cause in causes:
-        condition = get_content().conditions[cause.condition_id]
-        words = condition.synonyms[0] if condition.synonyms else condition.name
-        buttons.append({"title": f"More about {condition.name}", "payload": f"tell me more about {words}"})
-    return buttons
+    like a question and answered from the content (``more_about``)."""
+    return [
+        {"title": f"More about {get_content().conditions[c.condition_id].name}", "payload": more_about_payload(c.condition_id)}
+        for c in causes
+    ]
 
 
 # Pain or nerve symptoms down the leg: the safety net names the cauda equina signs.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import replies
+from bot import replies, safety
 from bot.content import get_content
 from bot.nlp import analyse
 from bot.ranking import RankedCause, most_urgent_timeframe, rank_causes
@@ -188,9 +188,24 @@ def test_more_about_a_cause_says_why_then_what_the_content_says():
     assert said[0] == f"Why {name} may fit what you told me:\n• it started after lifting"
     assert said[1:] == replies.condition_answer("muscle_strain")
     buttons = replies.more_about_buttons([ranked])
-    assert buttons == [
-        {"title": f"More about {name}", "payload": "tell me more about " + CONTENT.conditions["muscle_strain"].synonyms[0]}
-    ]
+    assert buttons == [{"title": f"More about {name}", "payload": replies.more_about_payload("muscle_strain")}]
+
+
+@pytest.mark.parametrize("condition_id", list(CONTENT.conditions))
+def test_a_more_about_payload_names_its_cause_and_the_safety_screen_lets_it_through(condition_id):
+    """'tell me more about slipped disc' was asked about a fall: each payload is read as a
+    question about its cause, and the screen neither asks nor escalates on it (an urgent
+    cause: at most the urgent instruction again)."""
+    payload = replies.more_about_payload(condition_id)
+    analysis = analyse(payload)
+    assert condition_id in analysis.topics("condition"), payload
+    screened = safety.screen(safety.SafetyState(), analysis)
+    if CONTENT.timeframes[CONTENT.conditions[condition_id].see_within].level == "urgent":
+        # Every name of a fracture says "fracture": an urgent cause may get the urgent reply
+        # again, never more.
+        assert {say.kind for say in screened.say} <= {"urgent"} and not screened.ask_after, (payload, screened.say)
+    else:
+        assert not (screened.say or screened.ask_after or screened.new_flags), (payload, screened.say)
 
 
 def test_crisis_contacts_are_filled_in_from_the_settings():
