@@ -668,13 +668,13 @@
    * advice open on request (a <details>: a button to keyboards and screen readers, with its
    * state). What to do about a serious cause is on the card itself, never folded away.
    */
-  function renderCauses(entry, live) {
+  function renderCauses(causes, live) {
     var bubble = el('div', { class: 'bpw-msg bpw-msg--bot' + (live ? ' bpw-msg--new' : '') }, [
       el('span', { class: 'bpw-sr', text: T.bot + ' ' }), el('span', { class: 'bpw-text', text: T.causesIntro })
     ]);
     ui.log.appendChild(bubble);
     var list = el('ul', { class: 'bpw-cards', 'aria-label': T.causesLabel });
-    entry.causes.forEach(function (card) {
+    causes.forEach(function (card) {
       var body = el('div', { class: 'bpw-card-body' });
       if (card.why.length) {
         body.appendChild(el('p', { class: 'bpw-card-head', text: T.whyFits }));
@@ -780,17 +780,18 @@
     var first = null;
     if (!isUser && isAlert(entry.kind) && entry.text) {
       first = renderAlert(entry, live);
-    } else if (!isUser && entry.kind === 'causes' && entry.causes && entry.causes.length) {
+    } else if (!isUser && entry.kind === 'causes' && cardsOf({ metadata: { causes: entry.causes } })) {
       ui.card = null;
-      first = renderCauses(entry, live);
+      first = renderCauses(cardsOf({ metadata: { causes: entry.causes } }), live); // a stored entry is checked again
     } else {
       ui.card = null;
       var escalation = !isUser && isEscalation(entry.kind);
-      var kindClass = !isUser && (entry.kind === 'lead' || entry.kind === 'plan') ? ' bpw-msg--' + entry.kind + (entry.kind === 'plan' ? ' bpw-plan' : '') : '';
+      var kindClass = !isUser && (entry.kind === 'lead' || entry.kind === 'plan') ? ' bpw-msg--' + entry.kind : '';
       var parts = entry.text ? (isUser ? [entry.text] : bubbleParts(entry.text)) : [''];
       parts.forEach(function (part, index) {
         var bubble = el('div', {
-          class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') + (escalation ? ' bpw-msg--alert' : '') + kindClass + (live ? ' bpw-msg--new' : '')
+          class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') + (escalation ? ' bpw-msg--alert' : '') + kindClass +
+            (index === 0 && entry.kind === 'plan' ? ' bpw-plan' : '') + (live ? ' bpw-msg--new' : '')
         });
         if (index === 0) {
           bubble.appendChild(el('span', { class: 'bpw-sr', text: (isUser ? T.you : T.bot) + ' ' }));
