@@ -615,8 +615,8 @@
   // ---------------------------------------------------------------- results on a phone
   // No bubble over about 8 lines on a 390 px phone: a longer text is shown as several
   // bubbles, cut between lines, then sentences, then clauses, then words (nothing hidden).
-  var BUBBLE_LINES = 7;
-  var LINE_CHARS = 36; // a conservative count for a 16 px font in a bubble about 310 px wide
+  var BUBBLE_LINES = 8;
+  var LINE_CHARS = 36; // a 16 px font in a bubble about 310 px wide (a wide font: DejaVu Sans)
 
   function estimatedLines(text) {
     return text.split('\n').reduce(function (sum, line) { return sum + Math.max(1, Math.ceil(line.length / LINE_CHARS)); }, 0);
