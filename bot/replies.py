@@ -8,13 +8,12 @@ A message a client may want to show or keep differently (an escalation, the caus
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from bot import safety
 from bot.content import get_content
 from bot.content.loader import Condition, Treatment
-from bot.nlp import analyse
 from bot.contract import (
     EMERGENCY,
     KIND_CAUSES,
@@ -30,6 +29,7 @@ from bot.contract import (
     UNKNOWN,
     YES,
 )
+from bot.nlp import analyse
 from bot.ranking import RankedCause, most_urgent_timeframe, with_patterns
 from bot.settings import get_settings
 from bot.symptoms import NERVE_UNSPECIFIED, SymptomRecord
@@ -381,7 +381,7 @@ def more_about(cause: RankedCause) -> List[str]:
     return said + condition_answer(cause.condition_id)
 
 
-@lru_cache(maxsize=None)
+@cache
 def more_about_payload(condition_id: str) -> str:
     """What a "More about <cause>" button sends: a question about the cause in words the
     reader takes for that cause and the safety screen lets through unasked ("slipped disc"
@@ -406,7 +406,10 @@ def more_about_buttons(causes: Sequence[RankedCause]) -> List[Dict[str, str]]:
     """A button per possible cause for a channel without cards: its payload is asked
     like a question and answered from the content (``more_about``)."""
     return [
-        {"title": f"More about {get_content().conditions[c.condition_id].name}", "payload": more_about_payload(c.condition_id)}
+        {
+            "title": f"More about {get_content().conditions[c.condition_id].name}",
+            "payload": more_about_payload(c.condition_id),
+        }
         for c in causes
     ]
 

@@ -175,7 +175,9 @@ def test_the_exercise_plan_button_brings_the_plan_into_view(visitor):
     """A result whose advice has an exercise plan (kind ``plan``) gets a button for it."""
     page = visitor(**PHONE).goto()
     page.open()
-    plan = "Your exercise plan:\n" + "\n".join(f"• Day {d}: walk for {5 * d} minutes, then stretch." for d in range(1, 15))
+    plan = "Your exercise plan:\n" + "\n".join(
+        f"• Day {d}: walk for {5 * d} minutes, then stretch." for d in range(1, 15)
+    )
     entries = [
         {"from": "user", "text": "my back hurts"},
         {"from": "bot", "kind": "lead", "text": "The best fit for what you described is Muscle strain."},
