@@ -733,7 +733,15 @@
     return button;
   }
 
-  /** The next-step buttons after a result (only the latest result has them). */
+  /** The Save or print button in view: the next step's after a result, else the bar's. */
+  function saveButton() {
+    return (ui.save.hidden && ui.log.querySelector('.bpw-next-save')) || ui.save;
+  }
+
+  /**
+   * The next-step buttons after a result (only the latest result has them). Their Save or
+   * print stands in for the bar's, hidden meanwhile (one button of that name at a time).
+   */
   function renderNextSteps() {
     Array.prototype.forEach.call(ui.log.querySelectorAll('.bpw-next'), function (old) { old.remove(); });
     var group = el('div', { class: 'bpw-next', role: 'group', 'aria-label': T.nextSteps }, [
@@ -743,6 +751,7 @@
     group.appendChild(nextStepButton(T.askQuestion, askQuestion, 'bpw-next-ask'));
     group.appendChild(nextStepButton(T.restart, restart, 'bpw-next-restart'));
     ui.log.appendChild(group);
+    ui.save.hidden = true;
     return group;
   }
 
@@ -887,6 +896,7 @@
     ui.card = null;
     ui.replyStart = null;
     ui.replyResult = false;
+    ui.save.hidden = false;
     if (!history.length) ui.log.appendChild(ui.intro);
     history.forEach(function (entry) { renderMessage(entry, false); });
     updateTools();
@@ -1190,7 +1200,7 @@
     ui.summary.hidden = true;
     ui.root.classList.remove('bpw-is-summary');
     pagePrintRule(false);
-    if (focusSave) ui.save.focus();
+    if (focusSave) saveButton().focus();
   }
 
   function downloadSummary() {

@@ -144,9 +144,11 @@ def test_the_result_leads_then_cards_then_next_steps_on_a_phone(visitor):
     # Next steps after the result: Save or print works.
     assert next_steps(page) == NEXT_STEPS, next_steps(page)
     steps = page.page.get_by_role("group", name="Next steps")
+    assert page.page.get_by_role("button", name="Save or print").count() == 1, "one Save or print at a time"
     steps.get_by_role("button", name="Save or print").click()
     page.page.get_by_role("heading", name="Your summary").wait_for()
     page.page.get_by_role("button", name="Back to the chat").click()
+    assert "bpw-next-save" in page.active_element_id(), "focus back on the button that opened it"
 
     # Ask a question: the message box, ready for it.
     steps.get_by_role("button", name="Ask a question").click()
