@@ -402,6 +402,13 @@ def more_about_payload(condition_id: str) -> str:
     return named[0] if named else f"tell me more about {condition.name.lower()}"
 
 
+def more_about_hint(causes: Sequence[RankedCause]) -> Reply:
+    """Where the "More about" buttons cannot be shown as buttons (Messenger's titles are
+    short): how to ask instead."""
+    example = more_about_payload(causes[0].condition_id)
+    return Reply(f"To hear more about one of these, ask me, for example: “{example}”.")
+
+
 def more_about_buttons(causes: Sequence[RankedCause]) -> List[Dict[str, str]]:
     """A button per possible cause for a channel without cards: its payload is asked
     like a question and answered from the content (``more_about``)."""
