@@ -186,6 +186,8 @@ async def test_the_more_about_buttons_only_where_the_platform_shows_them(dispatc
         assert not hint
     elif channel == "facebook":
         assert not listing.get("buttons")
-        assert hint == [f"To hear more about one of these, ask me, for example: \u201c{replies.more_about_payload(causes[0])}\u201d."]
+        assert hint == [
+            f"To hear more about one of these, ask me, for example: \u201c{replies.more_about_payload(causes[0])}\u201d."
+        ]
     else:
         assert not listing.get("buttons") and not hint
