@@ -295,9 +295,11 @@ def _self_care(conditions: Sequence[Condition], features: Iterable[str], level: 
     return advice_ids[:3]
 
 
-def _card(cause: RankedCause, self_care: Sequence[str]) -> Dict[str, Any]:
+def _card(cause: RankedCause, self_care: Sequence[str], escalated: bool) -> Dict[str, Any]:
     """One possible cause as data for a card: its name, for a serious cause what to do
-    (always shown), why it may fit, and the advice (when to be seen, what may help)."""
+    (always shown), why it may fit, and the advice (when to be seen, what may help). After
+    an escalation (``escalated``) a routine cause's "worth seeing a GP if it is not getting
+    better" is left out: nothing routine about timing follows an instruction."""
     content = get_content()
     condition = content.conditions[cause.condition_id]
     card: Dict[str, Any] = {"id": condition.id, "name": condition.name, "why": list(cause.reasons[:3])}
@@ -306,7 +308,7 @@ def _card(cause: RankedCause, self_care: Sequence[str]) -> Dict[str, Any]:
         card["advice"] = list(condition.professional_care[1:2])
     else:
         helps = [content.treatments[t].name for t in condition.self_care if t in self_care]
-        card["advice"] = list(condition.professional_care[:1])
+        card["advice"] = list(condition.professional_care[1:2] if escalated else condition.professional_care[:1])
         if helps:
             card["helps"] = helps
     return card
@@ -357,7 +359,7 @@ def result(
             "These are possible causes that fit what you described. They are not a diagnosis: only a professional who examines you can tell."
         ]
         lines += [_cause_line(number, cause) for number, cause in enumerate(causes, start=1)]
-        cards = [_card(cause, advice_ids) for cause in causes]
+        cards = [_card(cause, advice_ids, urgent or level != ROUTINE) for cause in causes]
         messages.append(Reply("\n".join(lines), KIND_CAUSES, cards))
     else:
         fallback = shown[0]

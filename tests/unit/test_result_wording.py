@@ -179,6 +179,11 @@ def test_the_causes_come_as_cards_with_why_and_advice():
     )
     card = replies.cards_of(clot)[0]
     assert card["when"].startswith("Get checked today") and "helps" not in card
+    # After an escalation, no routine "if it is not getting better" on any card.
+    mixed = replies.result([cause("muscle_strain", "a"), cause("deep_vein_thrombosis", "b")], record, "urgent")
+    strain = replies.cards_of(next(m for m in mixed if replies.kind_of(m) == "causes"))[0]
+    assert strain["advice"] == list(CONTENT.conditions["muscle_strain"].professional_care[1:2])
+    assert not any("few weeks" in line or "not getting better" in line for line in strain["advice"])
 
 
 def test_more_about_a_cause_says_why_then_what_the_content_says():
