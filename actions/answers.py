@@ -14,7 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.interview import offer_if_own_pain
 from actions.screening import latest_analysis, say
 from bot import replies
-from bot.contract import CONSULT_PROFESSIONAL, SYMPTOM_FORM
+from bot.contract import CONSULT_PROFESSIONAL, POSSIBLE_CAUSES, SYMPTOM_FORM
+from bot.ranking import rank_causes
+from bot.symptoms import SymptomRecord
 
 
 def _topic(tracker: Tracker, label: Text) -> Optional[Text]:
@@ -33,12 +35,16 @@ class _AnswerAction(Action, ABC):
     def answer(self, topic_id: Text) -> List[Text]:
         """The messages answering a question about ``topic_id``."""
 
+    def answer_for(self, topic_id: Text, tracker: Tracker) -> List[Text]:
+        """The answer for this conversation (by default the same for everyone)."""
+        return self.answer(topic_id)
+
     def not_found(self) -> List[Text]:
         return replies.topics_overview()
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         topic_id = _topic(tracker, self.label)
-        for message in self.answer(topic_id) if topic_id else self.not_found():
+        for message in self.answer_for(topic_id, tracker) if topic_id else self.not_found():
             say(dispatcher, message)
         if tracker.active_loop_name == SYMPTOM_FORM:
             return []
@@ -53,6 +59,16 @@ class ActionAnswerCondition(_AnswerAction):
 
     def answer(self, topic_id: Text) -> List[Text]:
         return replies.condition_answer(topic_id)
+
+    def answer_for(self, topic_id: Text, tracker: Tracker) -> List[Text]:
+        """One of the person's possible causes ("More about <cause>" after a result on a
+        messaging channel, or asked in words): first why it may fit what they said."""
+        if topic_id in (tracker.get_slot(POSSIBLE_CAUSES) or []):
+            record = SymptomRecord.from_slots(tracker.slots)
+            ranked = next((c for c in rank_causes(record.features()) if c.condition_id == topic_id), None)
+            if ranked is not None:
+                return replies.more_about(ranked)
+        return self.answer(topic_id)
 
 
 class ActionAnswerTreatment(_AnswerAction):

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.screening import changed_slots, latest_analysis, latest_intent, latest_text, say
-from actions.summary import offer_summary
+from actions.summary import is_messaging, native_buttons, offer_summary
 from bot import interview, replies
 from bot.contract import (
     EMERGENCY,
@@ -218,8 +218,15 @@ class ActionConcludeInterview(Action):
             dispatcher.utter_message(response=RESULT_UNCHANGED)
             say(dispatcher, replies.summary(record, tracker.slots))
         else:
+            # A messaging channel (no cards) gets a "More about <cause>" button per cause on
+            # the list of causes, asked like a question and answered from the content; where
+            # the platform cannot show them as buttons, how to ask instead.
+            messaging = is_messaging(tracker) and bool(causes)
+            more = native_buttons(tracker, replies.more_about_buttons(causes)) if messaging else None
             for message in replies.result(causes, record, level, tracker.slots):
-                say(dispatcher, message)
+                say(dispatcher, message, more if replies.cards_of(message) else None)
+                if messaging and not more and replies.cards_of(message):
+                    say(dispatcher, replies.more_about_hint(causes))
         offer_summary(dispatcher, tracker)
         return changed_slots(
             tracker,

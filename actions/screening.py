@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlp import Analysis, analyse
-from bot.replies import kind_of
+from bot.replies import cards_of, kind_of
 
 
 def latest_text(tracker: Tracker) -> Text:
@@ -32,10 +32,16 @@ def changed_slots(tracker: Tracker, values: Mapping[Text, Any]) -> List[Dict[Tex
     return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
 
 
-def say(dispatcher: CollectingDispatcher, message: Text) -> None:
-    """Sends a message; a reply with a kind (bot/replies.py) carries it as ``metadata.kind``."""
+def say(dispatcher: CollectingDispatcher, message: Text, buttons: Optional[List[Dict[Text, Any]]] = None) -> None:
+    """Sends a message; a reply with a kind (bot/replies.py) carries it as ``metadata.kind``,
+    and its cards (the possible causes) as ``metadata.causes``."""
     kind = kind_of(message)
+    extra: Dict[Text, Any] = {"buttons": buttons} if buttons else {}
     if kind:
-        dispatcher.utter_message(text=str(message), metadata={"kind": kind})
+        metadata: Dict[Text, Any] = {"kind": kind}
+        cards = cards_of(message)
+        if cards:
+            metadata["causes"] = cards
+        dispatcher.utter_message(text=str(message), metadata=metadata, **extra)
     else:
-        dispatcher.utter_message(text=str(message))
+        dispatcher.utter_message(text=str(message), **extra)

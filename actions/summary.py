@@ -1,11 +1,12 @@
 """The conversation's summary as one message (messaging channels; any channel on request)."""
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.appointment import appointment_summary
+from bot.rendering import PROFILES, choices_from_buttons, fits_natively
 
 # Channels where the person cannot print or save the chat as the web widget can.
 MESSAGING_CHANNELS = frozenset({"telegram", "slack", "facebook"})
@@ -20,7 +21,20 @@ class ActionSendSummary(Action):
         return []
 
 
+def is_messaging(tracker: Tracker) -> bool:
+    """The person writes from a messaging channel (no cards, no print button)."""
+    return tracker.get_latest_input_channel() in MESSAGING_CHANNELS
+
+
+def native_buttons(tracker: Tracker, buttons: List[Dict[Text, Any]]) -> Optional[List[Dict[Text, Any]]]:
+    """``buttons`` when the person's messaging channel shows them all as its own buttons,
+    else None (a numbered list in the middle of a reply would not be answerable by number:
+    the reply's last buttons are the ones a number picks)."""
+    profile = PROFILES.get(tracker.get_latest_input_channel() or "")
+    return buttons if profile is not None and fits_natively(choices_from_buttons(buttons), profile) else None
+
+
 def offer_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """After a result on a messaging channel: offer the summary as one message to keep."""
-    if tracker.get_latest_input_channel() in MESSAGING_CHANNELS:
+    if is_messaging(tracker):
         dispatcher.utter_message(response="utter_offer_summary")

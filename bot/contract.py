@@ -172,6 +172,7 @@ KIND_URGENT = URGENT  # an urgent instruction ("get checked today")
 KIND_REMINDER = "reminder"  # an earlier emergency or urgent instruction, repeated
 KIND_CRISIS = "crisis"  # the reply to thoughts of self-harm (crisis contacts)
 KIND_TOLD = "told"  # "You told me: ...", the summary of what the person said
+KIND_LEAD = "lead"  # the result in one or two sentences: the best fit and what to do
 KIND_CAUSES = "causes"  # the possible causes and why they fit
 KIND_SELF_CARE = "advice"  # what the person can do meanwhile
 KIND_CONSULT = "consult"  # the recommendation to see a health professional
@@ -181,6 +182,7 @@ MESSAGE_KINDS: Tuple[str, ...] = (
     KIND_REMINDER,
     KIND_CRISIS,
     KIND_TOLD,
+    KIND_LEAD,
     KIND_CAUSES,
     KIND_SELF_CARE,
     KIND_CONSULT,

@@ -83,6 +83,7 @@ SLACK = ChannelProfile("slack", 3000, max_choices=25, max_title=75, max_payload_
 FACEBOOK = ChannelProfile("facebook", 2000, max_choices=13, max_title=20, max_payload_bytes=1000)
 # A channel without buttons (e.g. SMS-like): options are always numbered.
 PLAIN = ChannelProfile("plain", 1600)
+PROFILES: Dict[str, ChannelProfile] = {p.name: p for p in (TELEGRAM, SLACK, FACEBOOK, PLAIN)}
 
 
 @dataclass(frozen=True)

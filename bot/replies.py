@@ -8,7 +8,8 @@ A message a client may want to show or keep differently (an escalation, the caus
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Mapping, Optional, Sequence
+from functools import cache
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from bot import safety
 from bot.content import get_content
@@ -16,6 +17,7 @@ from bot.content.loader import Condition, Treatment
 from bot.contract import (
     EMERGENCY,
     KIND_CAUSES,
+    KIND_LEAD,
     KIND_SELF_CARE,
     KIND_TOLD,
     NO,
@@ -27,24 +29,35 @@ from bot.contract import (
     UNKNOWN,
     YES,
 )
+from bot.nlp import analyse
 from bot.ranking import RankedCause, most_urgent_timeframe, with_patterns
 from bot.settings import get_settings
 from bot.symptoms import NERVE_UNSPECIFIED, SymptomRecord
 
 
 class Reply(str):
-    """A message's text and its kind (bot/contract.py MESSAGE_KINDS; None for a plain one)."""
+    """A message's text and its kind (bot/contract.py MESSAGE_KINDS; None for a plain one).
+
+    ``cards``: the same message as data a client can show as cards (the possible causes,
+    each with why and advice), sent as ``metadata.causes``; the text says it all for a
+    client that shows text only."""
 
     kind: Optional[str]
+    cards: Optional[List[Dict[str, Any]]]
 
-    def __new__(cls, text: str, kind: Optional[str] = None) -> "Reply":
+    def __new__(cls, text: str, kind: Optional[str] = None, cards: Optional[List[Dict[str, Any]]] = None) -> "Reply":
         reply = super().__new__(cls, text)
         reply.kind = kind
+        reply.cards = cards
         return reply
 
 
 def kind_of(message: str) -> Optional[str]:
     return getattr(message, "kind", None)
+
+
+def cards_of(message: str) -> Optional[List[Dict[str, Any]]]:
+    return getattr(message, "cards", None)
 
 
 def _fill(template: str) -> str:
@@ -282,53 +295,132 @@ def _self_care(conditions: Sequence[Condition], features: Iterable[str], level: 
     return advice_ids[:3]
 
 
+def _card(cause: RankedCause, self_care: Sequence[str], escalated: bool) -> Dict[str, Any]:
+    """One possible cause as data for a card: its name, for a serious cause what to do
+    (always shown), why it may fit, and the advice (when to be seen, what may help). After
+    an escalation (``escalated``) a routine cause's "worth seeing a GP if it is not getting
+    better" is left out: nothing routine about timing follows an instruction."""
+    content = get_content()
+    condition = content.conditions[cause.condition_id]
+    card: Dict[str, Any] = {"id": condition.id, "name": condition.name, "why": list(cause.reasons[:3])}
+    if _is_urgent(condition):
+        card["when"] = condition.professional_care[0]
+        card["advice"] = list(condition.professional_care[1:2])
+    else:
+        helps = [content.treatments[t].name for t in condition.self_care if t in self_care]
+        card["advice"] = list(condition.professional_care[1:2] if escalated else condition.professional_care[:1])
+        if helps:
+            card["helps"] = helps
+    return card
+
+
+def lead(causes: Sequence[RankedCause], what_to_do: Optional[str]) -> Reply:
+    """The result in one or two sentences: the best fit, and what to do (None when an
+    escalation has said it already, first)."""
+    if causes:
+        name = get_content().conditions[causes[0].condition_id].name
+        first = f"The best fit for what you described is {name}, but this is not a diagnosis."
+    else:
+        first = "What you described doesn't clearly point to one particular cause. That is common."
+    return Reply(first + (" " + what_to_do if what_to_do else ""), KIND_LEAD)
+
+
 def result(
     causes: Sequence[RankedCause],
     record: SymptomRecord,
     level: str = ROUTINE,
     screening: Optional[Mapping[str, Any]] = None,
 ) -> List[str]:
-    """Possible causes with reasons and when to get each checked, how soon to be seen,
-    routine advice, self-care meanwhile and the summary. ``level``: the triage level;
-    ``screening``: the conversation's slots, for what the summary may say of the safety answers."""
+    """The result, shortest first: one or two sentences (the best fit and what to do), the
+    possible causes with reasons (as cards in ``Reply.cards``), routine advice, the safety
+    net, self-care meanwhile and the summary. An urgent timeframe comes before all of it.
+    ``level``: the triage level; ``screening``: the conversation's slots, for what the
+    summary may say of the safety answers."""
     content = get_content()
     features = with_patterns(record.features(), content)
-    messages: List[str] = []
     if causes:
         shown = [content.conditions[c.condition_id] for c in causes]
         timeframe = most_urgent_timeframe(causes, content)
+    else:
+        # Nothing specific fits: the usual answer, said as what most back pain is.
+        shown = [content.fallback_condition()]
+        timeframe = content.timeframes[shown[0].see_within]
+    advice_ids = _self_care(shown, features, level)
+    messages: List[str] = []
+    urgent = timeframe.level != ROUTINE
+    if urgent:
+        # How soon to be seen, when it is today or now: an escalation, first.
+        messages.append(Reply(_fill(timeframe.advice), timeframe.level))
+    # After an escalation (here or before the result), what to do has been said: a routine
+    # "if it is not getting better" must not follow it.
+    messages.append(lead(causes, None if urgent or level != ROUTINE else _fill(timeframe.advice)))
+    if causes:
         lines = [
             "These are possible causes that fit what you described. They are not a diagnosis: only a professional who examines you can tell."
         ]
         lines += [_cause_line(number, cause) for number, cause in enumerate(causes, start=1)]
-        messages.append(Reply("\n".join(lines), KIND_CAUSES))
+        cards = [_card(cause, advice_ids, urgent or level != ROUTINE) for cause in causes]
+        messages.append(Reply("\n".join(lines), KIND_CAUSES, cards))
     else:
-        # Nothing specific fits: the usual answer, said as what most back pain is.
-        fallback = content.fallback_condition()
-        shown = [fallback]
-        timeframe = content.timeframes[fallback.see_within]
-        messages.append(
-            Reply(
-                "What you described doesn't clearly point to one particular cause. That is common. "
-                f"{fallback.name}: {fallback.summary}",
-                KIND_CAUSES,
-            )
-        )
-    # How soon to be seen: an escalation when it is today or now.
-    advice = Reply(_fill(timeframe.advice), timeframe.level if timeframe.level != ROUTINE else None)
-    # How soon to be seen: first when it is urgent, after the causes otherwise.
-    if timeframe.level != ROUTINE:
-        messages.insert(0, advice)
-    else:
-        messages.append(advice)
+        fallback = shown[0]
+        messages.append(Reply(f"{fallback.name}: {fallback.summary}", KIND_CAUSES))
     messages += [_fill(a.advice) for a in content.routine_advice.values() if a.applies(features)]
-    if level == ROUTINE and timeframe.level == ROUTINE:
+    if level == ROUTINE and not urgent:
         messages.append(Reply(_fill(content.dialogue[_safety_net_key(features)])))
-    tips = [_tip(content.treatments[t]) for t in _self_care(shown, features, level)]
+    tips = [_tip(content.treatments[t]) for t in advice_ids]
     if tips:
         messages.append(Reply("What you can do meanwhile:\n" + "\n".join(tips), KIND_SELF_CARE))
     messages.append(summary(record, screening))
     return messages
+
+
+def more_about(cause: RankedCause) -> List[str]:
+    """'Tell me more about <cause>' after a result: why it may fit what the person said,
+    then what the content says about it (``condition_answer``)."""
+    why = "\n".join(f"• {reason}" for reason in cause.reasons[:3])
+    name = get_content().conditions[cause.condition_id].name
+    said = [f"Why {name} may fit what you told me:\n{why}"] if why else []
+    return said + condition_answer(cause.condition_id)
+
+
+@cache
+def more_about_payload(condition_id: str) -> str:
+    """What a "More about <cause>" button sends: a question about the cause in words the
+    reader takes for that cause and the safety screen lets through unasked ("slipped disc"
+    would be asked about a fall): the first of its synonyms, then its name, that do."""
+    condition = get_content().conditions[condition_id]
+    named = []
+    for words in (*condition.synonyms, condition.name.lower()):
+        question = f"tell me more about {words}"
+        analysis = analyse(question)
+        if condition_id not in analysis.topics("condition"):
+            continue
+        screened = safety.screen(safety.SafetyState(), analysis)
+        if not (screened.say or screened.ask_after or screened.new_flags):
+            return question
+        named.append(question)
+    # Every name of a serious cause can be one the screen acts on ("fracture"): then the
+    # first that names it (its result was urgent already).
+    return named[0] if named else f"tell me more about {condition.name.lower()}"
+
+
+def more_about_hint(causes: Sequence[RankedCause]) -> Reply:
+    """Where the "More about" buttons cannot be shown as buttons (Messenger's titles are
+    short): how to ask instead."""
+    example = more_about_payload(causes[0].condition_id)
+    return Reply(f"To hear more about one of these, ask me, for example: “{example}”.")
+
+
+def more_about_buttons(causes: Sequence[RankedCause]) -> List[Dict[str, str]]:
+    """A button per possible cause for a channel without cards: its payload is asked
+    like a question and answered from the content (``more_about``)."""
+    return [
+        {
+            "title": f"More about {get_content().conditions[c.condition_id].name}",
+            "payload": more_about_payload(c.condition_id),
+        }
+        for c in causes
+    ]
 
 
 # Pain or nerve symptoms down the leg: the safety net names the cauda equina signs.

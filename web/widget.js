@@ -27,7 +27,6 @@
       disclaimer: "I'm not a doctor. In an emergency, call your local emergency number.",
       disclaimerNumber: "I'm not a doctor. In an emergency, call {number}.",
       conversation: 'Conversation',
-      intro: 'Say hello, or tell me where it hurts.',
       inputLabel: 'Your message',
       placeholder: 'Type your message…',
       send: 'Send',
@@ -66,7 +65,19 @@
       adviceHeading: 'Advice given',
       notDiagnosis: 'This is not a diagnosis. It is what you told a virtual assistant and the general information it gave you. Only a professional who examines you can tell what is causing your pain.',
       consultFallback: 'Please see a health professional, such as your GP or a physiotherapist, about your pain.',
-      fileName: 'back-pain-summary'
+      fileName: 'back-pain-summary',
+      greeting: "Hi, I'm a virtual assistant for back and leg pain. I'm not a doctor. Tell me where it hurts, or pick one of these:",
+      suggestCheck: 'Check my symptoms',
+      suggestAE: 'Should I go to A&E?',
+      suggestAsk: 'Ask a question',
+      causesIntro: 'Possible causes. Open one to see why it may fit and what may help.',
+      causesLabel: 'Possible causes',
+      whyFits: 'Why it may fit:',
+      whatHelps: 'What may help:',
+      nextSteps: 'Next steps',
+      exercisePlan: 'Your exercise plan',
+      askQuestion: 'Ask a question',
+      askPlaceholder: 'Type your question…'
     },
     fr: {
       title: 'Aide mal de dos',
@@ -78,7 +89,6 @@
       disclaimer: "Je ne suis pas médecin. En cas d'urgence, appelez le numéro d'urgence local.",
       disclaimerNumber: "Je ne suis pas médecin. En cas d'urgence, appelez le {number}.",
       conversation: 'Conversation',
-      intro: "Dites bonjour ou indiquez-moi où vous avez mal (l'assistant ne comprend que l'anglais pour l'instant).",
       inputLabel: 'Votre message',
       placeholder: 'Écrivez votre message…',
       send: 'Envoyer',
@@ -117,7 +127,19 @@
       adviceHeading: 'Conseils donnés',
       notDiagnosis: "Ceci n'est pas un diagnostic : c'est ce que vous avez dit à un assistant virtuel et les informations générales qu'il vous a données. Seul un professionnel qui vous examine peut dire d'où vient votre douleur.",
       consultFallback: 'Consultez un professionnel de santé, par exemple votre médecin ou un kinésithérapeute, au sujet de votre douleur.',
-      fileName: 'resume-mal-de-dos'
+      fileName: 'resume-mal-de-dos',
+      greeting: "Bonjour, je suis un assistant virtuel pour le mal de dos et de jambe. Je ne suis pas médecin. Dites-moi où vous avez mal (je ne comprends que l'anglais pour l'instant), ou choisissez :",
+      suggestCheck: 'Vérifier mes symptômes',
+      suggestAE: 'Dois-je aller aux urgences ?',
+      suggestAsk: 'Poser une question',
+      causesIntro: 'Causes possibles. Ouvrez-en une pour voir pourquoi elle peut correspondre et ce qui peut aider.',
+      causesLabel: 'Causes possibles',
+      whyFits: 'Pourquoi cela peut correspondre :',
+      whatHelps: 'Ce qui peut aider :',
+      nextSteps: 'Et maintenant',
+      exercisePlan: "Votre programme d'exercices",
+      askQuestion: 'Poser une question',
+      askPlaceholder: 'Écrivez votre question…'
     }
   };
 
@@ -131,7 +153,8 @@
   // What a bot message is comes with it from the server, as metadata.kind (docs/api.md,
   // bot/contract.py MESSAGE_KINDS): escalations are announced assertively and the summary is
   // built from the kinds, whatever the wording or language of the messages.
-  var KINDS = ['emergency', 'urgent', 'reminder', 'crisis', 'told', 'causes', 'advice', 'consult'];
+  // 'plan': the exercise plan, when the server sends one (the "Your exercise plan" button).
+  var KINDS = ['emergency', 'urgent', 'reminder', 'crisis', 'told', 'lead', 'causes', 'advice', 'consult', 'plan'];
   function kindOf(message) {
     var kind = message && message.metadata && message.metadata.kind;
     return KINDS.indexOf(kind) >= 0 ? kind : '';
@@ -446,7 +469,7 @@
       class: 'bpw-log', id: 'bpw-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
       'aria-label': T.conversation, tabindex: '0'
     });
-    ui.intro = el('p', { class: 'bpw-intro', text: T.intro });
+    ui.intro = buildGreeting();
 
     ui.status = el('div', { class: 'bpw-status', role: 'status', 'aria-live': 'polite' });
     // A compact copy of the latest alert, with its call link, above the conversation (never
@@ -498,6 +521,7 @@
       var text = ui.input.value.trim();
       if (!text) return;
       ui.input.value = '';
+      ui.input.setAttribute('placeholder', T.placeholder);
       sendMessage(text, text, false);
     });
     ui.root.addEventListener('keydown', onKeydown);
@@ -516,7 +540,7 @@
     // Full-screen on narrow screens: keep Tab inside the panel (it covers the page).
     if (event.key === 'Tab' && isOpen() && window.matchMedia && matchMedia(FULL_SCREEN).matches) {
       var focusable = Array.prototype.filter.call(
-        ui.panel.querySelectorAll('button:not([disabled]), input, a[href], [tabindex="0"]'),
+        ui.panel.querySelectorAll('button:not([disabled]), input, a[href], summary, [tabindex="0"]'),
         function (node) { return node.offsetParent !== null; }
       );
       if (!focusable.length) return;
@@ -588,6 +612,174 @@
     return card.node;
   }
 
+  // ---------------------------------------------------------------- results on a phone
+  // No bubble over about 8 lines on a 390 px phone: a longer text is shown as several
+  // bubbles, cut between lines, then sentences, then clauses, then words (nothing hidden).
+  var BUBBLE_LINES = 8;
+  var LINE_CHARS = 36; // a 16 px font in a bubble about 310 px wide (a wide font: DejaVu Sans)
+
+  function estimatedLines(text) {
+    return text.split('\n').reduce(function (sum, line) { return sum + Math.max(1, Math.ceil(line.length / LINE_CHARS)); }, 0);
+  }
+
+  function pieces(text, level) {
+    if (level === 0) return text.split('\n');
+    var pattern = level === 1 ? /[^.!?]+(?:[.!?]+["'\u201d)]*\s*|$)/g : level === 2 ? /[^;]+(?:;\s*|$)/g : /\S+\s*/g;
+    return text.match(pattern) || [text];
+  }
+
+  /** The parts of a text to show as bubbles of at most BUBBLE_LINES (estimated) each. */
+  function bubbleParts(text, level) {
+    level = level || 0;
+    if (estimatedLines(text) <= BUBBLE_LINES || level > 3) return [text];
+    var joiner = level === 0 ? '\n' : '';
+    var parts = [];
+    var current = '';
+    pieces(text, level).forEach(function (piece) {
+      bubbleParts(piece, level + 1).forEach(function (chunk) {
+        var joined = current ? current + joiner + chunk : chunk;
+        if (current && estimatedLines(joined.trim()) > BUBBLE_LINES) {
+          parts.push(current);
+          current = chunk;
+        } else {
+          current = joined;
+        }
+      });
+    });
+    if (current) parts.push(current);
+    return parts.map(function (part) { return part.trim(); }).filter(Boolean);
+  }
+
+  /** The possible causes of metadata.causes, checked: strings only, as the server sends them. */
+  function cardsOf(message) {
+    var raw = message && message.metadata && message.metadata.causes;
+    if (!Array.isArray(raw)) return null;
+    var texts = function (list) { return Array.isArray(list) ? list.filter(function (t) { return typeof t === 'string' && t; }).map(String) : []; };
+    var cards = raw.filter(function (c) { return c && typeof c.name === 'string' && c.name; }).map(function (c) {
+      var card = { name: c.name, why: texts(c.why), advice: texts(c.advice), helps: texts(c.helps) };
+      if (typeof c.when === 'string' && c.when) card.when = c.when;
+      return card;
+    });
+    return cards.length ? cards : null;
+  }
+
+  /**
+   * The possible causes as cards: a short bubble, then one card per cause whose "why" and
+   * advice open on request (a <details>: a button to keyboards and screen readers, with its
+   * state). What to do about a serious cause is on the card itself, never folded away.
+   */
+  function renderCauses(causes, live) {
+    var bubble = el('div', { class: 'bpw-msg bpw-msg--bot' + (live ? ' bpw-msg--new' : '') }, [
+      el('span', { class: 'bpw-sr', text: T.bot + ' ' }), el('span', { class: 'bpw-text', text: T.causesIntro })
+    ]);
+    ui.log.appendChild(bubble);
+    var list = el('ul', { class: 'bpw-cards', 'aria-label': T.causesLabel });
+    causes.forEach(function (card) {
+      var body = el('div', { class: 'bpw-card-body' });
+      if (card.why.length) {
+        body.appendChild(el('p', { class: 'bpw-card-head', text: T.whyFits }));
+        body.appendChild(el('ul', {}, card.why.map(function (why) { return el('li', { text: why }); })));
+      }
+      if (card.advice.length || card.helps.length) {
+        body.appendChild(el('p', { class: 'bpw-card-head', text: T.whatHelps }));
+        if (card.helps.length) body.appendChild(el('p', { text: card.helps.join(', ') + '.' }));
+        card.advice.forEach(function (line) { body.appendChild(el('p', { text: line })); });
+      }
+      var details = el('details', { class: 'bpw-card-more' }, [
+        el('summary', { class: 'bpw-card-name' }, [el('span', { text: card.name })]), body
+      ]);
+      var item = el('li', { class: 'bpw-card' + (card.when ? ' bpw-card--urgent' : '') }, [details]);
+      if (card.when) item.insertBefore(el('p', { class: 'bpw-card-when', text: card.when }), details);
+      list.appendChild(item);
+    });
+    ui.log.appendChild(list);
+    return bubble;
+  }
+
+  // ---------------------------------------------------------------- next steps after a result
+  // Buttons after the result's closing recommendation: save or print, the exercise plan (when
+  // the result has one: a message of kind 'plan'), ask a question, start over. Sending the
+  // summary to the clinic is the hand-off offer's own Yes / No (bot/offers.py), not repeated.
+  var SUGGESTIONS = [
+    { title: 'suggestCheck', payload: 'I have back pain' },
+    { title: 'suggestAE', payload: 'should I go to A&E?' },
+    { title: 'suggestAsk', payload: 'what can you do' }
+  ];
+
+  /** The latest exercise plan in the conversation (a node), or null. */
+  function exercisePlan() {
+    var plans = ui.log.querySelectorAll('.bpw-plan');
+    return plans.length ? plans[plans.length - 1] : null;
+  }
+
+  function showExercisePlan() {
+    var plan = exercisePlan();
+    if (!plan) return;
+    var folded = plan.querySelector('details');
+    if (folded) folded.open = true;
+    plan.setAttribute('tabindex', '-1');
+    ui.log.scrollTop = Math.max(0, plan.offsetTop - (parseFloat(getComputedStyle(ui.log).paddingTop) || 0));
+    plan.focus({ preventScroll: true });
+  }
+
+  function askQuestion() {
+    ui.input.setAttribute('placeholder', T.askPlaceholder);
+    ui.input.focus();
+  }
+
+  function nextStepButton(label, onClick, extraClass) {
+    var button = el('button', { type: 'button', class: 'bpw-chip bpw-next-btn' + (extraClass ? ' ' + extraClass : '') }, [label]);
+    button.addEventListener('click', onClick);
+    return button;
+  }
+
+  /** The Save or print button in view: the next step's after a result, else the bar's. */
+  function saveButton() {
+    return (ui.save.hidden && ui.log.querySelector('.bpw-next-save')) || ui.save;
+  }
+
+  /**
+   * The next-step buttons after a result (only the latest result has them). Their Save or
+   * print stands in for the bar's, hidden meanwhile (one button of that name at a time).
+   */
+  function renderNextSteps() {
+    Array.prototype.forEach.call(ui.log.querySelectorAll('.bpw-next'), function (old) { old.remove(); });
+    var group = el('div', { class: 'bpw-next', role: 'group', 'aria-label': T.nextSteps }, [
+      nextStepButton(T.saveOrPrint, showSummary, 'bpw-next-save')
+    ]);
+    if (exercisePlan()) group.appendChild(nextStepButton(T.exercisePlan, showExercisePlan, 'bpw-next-plan'));
+    group.appendChild(nextStepButton(T.askQuestion, askQuestion, 'bpw-next-ask'));
+    group.appendChild(nextStepButton(T.restart, restart, 'bpw-next-restart'));
+    ui.log.appendChild(group);
+    ui.save.hidden = true;
+    return group;
+  }
+
+  /** Whether a bot entry belongs to a result; the recommendation that closes it. */
+  function trackResult(entry) {
+    if (entry.from === 'user') { ui.replyResult = false; return null; }
+    if (entry.kind === 'lead' || entry.kind === 'causes') ui.replyResult = true;
+    if (entry.kind === 'consult' && ui.replyResult) { ui.replyResult = false; return renderNextSteps(); }
+    return null;
+  }
+
+  /** The greeting of an empty conversation (first open, after Start over), with suggestions. */
+  function buildGreeting() {
+    var chips = el('div', { class: 'bpw-qr', role: 'group', 'aria-label': T.suggestions });
+    SUGGESTIONS.forEach(function (suggestion) {
+      var title = T[suggestion.title];
+      var button = el('button', { type: 'button', class: 'bpw-chip' }, [title]);
+      button.addEventListener('click', function () {
+        sendMessage(suggestion.payload, title, true);
+        ui.input.focus();
+      });
+      chips.appendChild(button);
+    });
+    return el('div', { class: 'bpw-intro bpw-greeting' }, [
+      el('p', { class: 'bpw-greeting-text', text: T.greeting }), chips
+    ]);
+  }
+
   function renderMessage(entry, live) {
     var isUser = entry.from === 'user';
     if (isUser) {
@@ -597,30 +789,41 @@
     var first = null;
     if (!isUser && isAlert(entry.kind) && entry.text) {
       first = renderAlert(entry, live);
+    } else if (!isUser && entry.kind === 'causes' && cardsOf({ metadata: { causes: entry.causes } })) {
+      ui.card = null;
+      first = renderCauses(cardsOf({ metadata: { causes: entry.causes } }), live); // a stored entry is checked again
     } else {
       ui.card = null;
       var escalation = !isUser && isEscalation(entry.kind);
-      var bubble = el('div', {
-        class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') + (escalation ? ' bpw-msg--alert' : '') + (live ? ' bpw-msg--new' : '')
+      var kindClass = !isUser && (entry.kind === 'lead' || entry.kind === 'plan') ? ' bpw-msg--' + entry.kind : '';
+      var parts = entry.text ? (isUser ? [entry.text] : bubbleParts(entry.text)) : [''];
+      parts.forEach(function (part, index) {
+        var bubble = el('div', {
+          class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') + (escalation ? ' bpw-msg--alert' : '') + kindClass +
+            (index === 0 && entry.kind === 'plan' ? ' bpw-plan' : '') + (live ? ' bpw-msg--new' : '')
+        });
+        if (index === 0) {
+          bubble.appendChild(el('span', { class: 'bpw-sr', text: (isUser ? T.you : T.bot) + ' ' }));
+          // Said in words, not only in colour (WCAG 1.4.1).
+          if (escalation) bubble.appendChild(el('strong', { class: 'bpw-msg-label', text: T.important + ' ' }));
+        }
+        if (part) {
+          var text = el('span', { class: 'bpw-text' });
+          if (isUser) text.textContent = part;
+          else appendText(text, part);
+          bubble.appendChild(text);
+        }
+        if (entry.image && index === parts.length - 1) {
+          var src = httpUrl(entry.image);
+          if (src) bubble.appendChild(el('img', { class: 'bpw-image', src: src.href, alt: T.image }));
+        }
+        if (part || bubble.querySelector('img')) {
+          ui.log.appendChild(bubble);
+          first = first || bubble;
+        }
       });
-      bubble.appendChild(el('span', { class: 'bpw-sr', text: (isUser ? T.you : T.bot) + ' ' }));
-      // Said in words, not only in colour (WCAG 1.4.1).
-      if (escalation) bubble.appendChild(el('strong', { class: 'bpw-msg-label', text: T.important + ' ' }));
-      if (entry.text) {
-        var text = el('span', { class: 'bpw-text' });
-        if (isUser) text.textContent = entry.text;
-        else appendText(text, entry.text);
-        bubble.appendChild(text);
-      }
-      if (entry.image) {
-        var src = httpUrl(entry.image);
-        if (src) bubble.appendChild(el('img', { class: 'bpw-image', src: src.href, alt: T.image }));
-      }
-      if (entry.text || entry.image) {
-        ui.log.appendChild(bubble);
-        first = bubble;
-      }
     }
+    trackResult(entry);
     if (!isUser && entry.quickReplies && entry.quickReplies.length) {
       renderQuickReplies(entry.quickReplies);
       first = first || ui.quickReplies;
@@ -692,6 +895,8 @@
     ui.quickReplies = null;
     ui.card = null;
     ui.replyStart = null;
+    ui.replyResult = false;
+    ui.save.hidden = false;
     if (!history.length) ui.log.appendChild(ui.intro);
     history.forEach(function (entry) { renderMessage(entry, false); });
     updateTools();
@@ -869,6 +1074,8 @@
     if (kind) entry.kind = kind;
     var call = isAlert(kind) ? callOf(message) : null;
     if (call) entry.call = call;
+    var cards = kind === 'causes' ? cardsOf(message) : null;
+    if (cards) entry.causes = cards;
     var quick = replies
       .filter(function (r) { return r && (r.title || r.payload); })
       .map(function (r) { return { title: String(r.title || r.payload), payload: String(r.payload || r.title) }; });
@@ -993,7 +1200,7 @@
     ui.summary.hidden = true;
     ui.root.classList.remove('bpw-is-summary');
     pagePrintRule(false);
-    if (focusSave) ui.save.focus();
+    if (focusSave) saveButton().focus();
   }
 
   function downloadSummary() {

@@ -10,11 +10,14 @@ An emergency, urgent or crisis message also carries the number to call, from the
 "label": "Call 999"}}`` (an urgent one with ``"route"``, the same-day alternative), for a
 tap-to-call link: Rasa cannot fill a slot into a response's metadata, and the number is
 configuration (``EMERGENCY_NUMBER``, ``URGENT_CARE_NUMBER``), not content.
+
+The list of possible causes also carries them as data for cards (``"causes": [...]``,
+bot/replies.py ``Reply.cards``); a client that shows text only ignores it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.channels.socketio import SocketIOOutput
@@ -29,28 +32,39 @@ def message_kind(message: Dict[Text, Any]) -> Optional[Text]:
     return kind if kind in MESSAGE_KINDS else None
 
 
+def message_cards(message: Dict[Text, Any]) -> Optional[List[Any]]:
+    metadata = message.get("metadata")
+    cards = metadata.get("causes") if isinstance(metadata, dict) else None
+    return cards if isinstance(cards, list) and cards else None
+
+
 class _KindMarking:
     _kind: Optional[Text] = None
+    _cards: Optional[List[Any]] = None
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         self._kind = message_kind(message)
+        self._cards = message_cards(message) if self._kind else None
         try:
             await super().send_response(recipient_id, message)  # type: ignore[misc]
         finally:
-            self._kind = None
+            self._kind = self._cards = None
 
     def _marked(self, payload: Any) -> Any:
         if self._kind and isinstance(payload, dict):
-            return {**payload, "metadata": message_metadata(self._kind)}
+            return {**payload, "metadata": message_metadata(self._kind, self._cards)}
         return payload
 
 
-def message_metadata(kind: Text) -> Dict[Text, Any]:
-    """The metadata a message of this kind goes out with: its kind, and a number to call."""
+def message_metadata(kind: Text, cards: Optional[List[Any]] = None) -> Dict[Text, Any]:
+    """The metadata a message of this kind goes out with: its kind, a number to call, and
+    the possible causes as cards."""
     metadata: Dict[Text, Any] = {"kind": kind}
     call = call_for(kind)
     if call is not None:
         metadata["call"] = call.as_metadata()
+    if cards:
+        metadata["causes"] = cards
     return metadata
 
 

@@ -30,7 +30,8 @@ async def test_a_cause_to_be_seen_today_raises_the_level_and_leads_with_what_to_
     assert changes["triage_level"] == "urgent"
     said = texts(dispatcher)
     assert said[0].startswith("Please get checked today") and URGENT_CONTACT in said[0]
-    assert "1. A blood clot in a leg vein (deep vein thrombosis): Get checked today" in said[1]
+    assert said[1].startswith("The best fit for what you described is A blood clot")  # the lead, no routine timeframe
+    assert "1. A blood clot in a leg vein (deep vein thrombosis): Get checked today" in said[2]
     assert not any(t.startswith("What you can do meanwhile") for t in said)
 
 
@@ -39,12 +40,12 @@ async def test_the_level_is_never_lowered(dispatcher, domain):
     assert "triage_level" not in changes
 
 
-async def test_a_routine_cause_says_how_soon_after_the_causes(dispatcher, domain):
+async def test_a_routine_cause_says_how_soon_in_the_lead(dispatcher, domain):
     slots = {"pain_location": ["lower_back"], "pain_spreads": "no", "spread_to": [], "nerve_symptoms": []}
     changes = await conclude(dispatcher, domain, {**slots, "triage_level": "routine"})
     assert "triage_level" not in changes
     said = texts(dispatcher)
-    assert said[0].startswith("These are possible causes")
     advice = get_content().timeframes["if_not_better"].advice
-    assert said[1] == advice
+    assert said[0].startswith("The best fit for what you described is ") and said[0].endswith(advice)
+    assert said[1].startswith("These are possible causes")
     assert any(t.startswith("What you can do meanwhile") for t in said)

@@ -5,6 +5,7 @@ from rasa_sdk.executor import ActionExecutor
 
 from actions import interview as interview_actions
 from actions.interview import ActionConcludeInterview, ActionStopInterview
+from bot import replies
 from bot.ranking import rank_causes
 from bot.symptoms import SymptomRecord
 
@@ -66,9 +67,10 @@ async def test_disc_like_answers_give_a_slipped_disc_first(dispatcher, domain):
     assert causes == [c.condition_id for c in rank_causes(SymptomRecord.from_slots(DISC).features())]
     assert "triage_level" not in changes  # routine already
     said = texts(dispatcher)
-    assert "not a diagnosis" in said[0]
-    assert "1. Slipped (herniated) disc" in said[0]
-    assert "why:" in said[0]
+    assert said[0].startswith("The best fit for what you described is Slipped (herniated) disc")
+    assert "not a diagnosis" in said[1]
+    assert "1. Slipped (herniated) disc" in said[1]
+    assert "why:" in said[1]
     assert any(t.startswith("What you can do meanwhile:") for t in said)
     summary = [t for t in said if t.startswith("You told me:")]
     assert len(summary) == 1
@@ -165,3 +167,27 @@ async def test_the_same_result_at_urgent_level_still_starts_with_the_urgent_inst
     await conclude(dispatcher, domain, {**slots, "possible_causes": ranked})
     assert texts(dispatcher)[0] == URGENT_REMINDER
     assert responses(dispatcher) == [None, "utter_result_unchanged", None]
+
+
+@pytest.mark.parametrize("channel", ["telegram", "slack", "facebook", "socketio"])
+async def test_the_more_about_buttons_only_where_the_platform_shows_them(dispatcher, domain, channel):
+    """Telegram and Slack get a "More about <cause>" button per cause on the list of causes;
+    Messenger, whose button titles are at most 20 characters, is told how to ask instead (a
+    numbered list there could not be answered by number: a number picks from the reply's
+    last buttons); the web widget gets the cards' data only."""
+    tracker = make_tracker("8", "describe_pain", DISC)
+    tracker.events[-1]["input_channel"] = channel
+    await ActionConcludeInterview().run(dispatcher, tracker, domain)
+    listing = next(m for m in dispatcher.messages if (m.get("metadata") or {}).get("kind") == "causes")
+    causes = [card["id"] for card in listing["metadata"]["causes"]]
+    hint = [m["text"] for m in dispatcher.messages if (m.get("text") or "").startswith("To hear more about one")]
+    if channel in ("telegram", "slack"):
+        assert [b["payload"] for b in listing["buttons"]] == [replies.more_about_payload(c) for c in causes]
+        assert not hint
+    elif channel == "facebook":
+        assert not listing.get("buttons")
+        assert hint == [
+            f"To hear more about one of these, ask me, for example: \u201c{replies.more_about_payload(causes[0])}\u201d."
+        ]
+    else:
+        assert not listing.get("buttons") and not hint

@@ -145,6 +145,7 @@ RED_FLAGS = [(text, level) for text, level in PHRASINGS if level != ROUTINE]
 LOOK_ALIKES = [text for text, level in PHRASINGS if level == ROUTINE]
 ENDING_RESPONSES = {"utter_goodbye", "utter_out_of_scope", "utter_default"}
 ENDING_TEXT_STARTS = (
+    "The best fit for what you described",
     "These are possible causes",
     "What you described doesn't clearly",
     "Because of what you told me",

@@ -459,7 +459,7 @@ def test_widget_shows_each_kind_of_message_as_the_server_marks_it(visitor):
     condition = next(iter(content.conditions))
     result = [(m, replies.kind_of(m)) for m in replies.result([RankedCause(condition, 1.0, ("a reason",))], record)]
     kinds = {kind: text for text, kind in result if kind}
-    assert set(kinds) == {"causes", "advice", "told"}, result
+    assert set(kinds) == {"lead", "causes", "advice", "told"}, result
     # Everything else the bot can say, unmarked: the escalation wording in it must not count.
     others = [v["text"] for name, variants in RESPONSES.items() for v in variants if "text" in v]
     others += [safety.dialogue("safety_net")] + replies.topics_overview() + replies.treatments_overview()

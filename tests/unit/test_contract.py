@@ -105,11 +105,11 @@ def test_the_result_messages_carry_their_kinds():
     condition = next(iter(get_content().conditions))
     said = replies.result([RankedCause(condition, 1.0, ("a reason",))], record)
     kinds = [replies.kind_of(m) for m in said]
-    assert kinds[0] == contract.KIND_CAUSES and kinds[-1] == contract.KIND_TOLD
+    assert kinds[:2] == [contract.KIND_LEAD, contract.KIND_CAUSES] and kinds[-1] == contract.KIND_TOLD
     assert kinds.count(contract.KIND_SELF_CARE) == 1 and said[kinds.index(contract.KIND_SELF_CARE)].startswith(
         "What you can do meanwhile"
     )
-    assert replies.kind_of(replies.result([], record)[0]) == contract.KIND_CAUSES
+    assert [replies.kind_of(m) for m in replies.result([], record)[:2]] == [contract.KIND_LEAD, contract.KIND_CAUSES]
     assert replies.kind_of(replies.emergency_stop(record)[0]) == contract.KIND_EMERGENCY
     assert replies.kind_of(replies.reminder(contract.URGENT)) == contract.KIND_URGENT
     # A result with an urgent cause leads with the escalation.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import replies
+from bot import replies, safety
 from bot.content import get_content
 from bot.nlp import analyse
 from bot.ranking import RankedCause, most_urgent_timeframe, rank_causes
@@ -74,15 +74,20 @@ def test_each_cause_says_why_and_the_result_gives_one_timeframe():
     record = record_of("my lower back hurts and it shoots down my leg below the knee", "coughing makes it worse")
     causes = rank_causes(record.features())
     said = replies.result(causes, record)
-    listing = said[0]
+    listing = said[1]
     assert listing.startswith("These are possible causes")
     for number, ranked in enumerate(causes, start=1):
         condition = CONTENT.conditions[ranked.condition_id]
         line = next(line for line in listing.splitlines() if line.startswith(f"{number}. {condition.name}"))
         assert ranked.reasons[0] in line and condition.professional_care[0] not in line
-    # How soon to be seen, once, after the causes when nothing is urgent (issue 22: one
-    # timeframe, not one per cause).
-    assert said[1] == replies._fill(most_urgent_timeframe(causes).advice)
+    # The result leads with the best fit and how soon to be seen, once, when nothing is
+    # urgent (issue 22: one timeframe, not one per cause; issue 26: the lead first).
+    best = CONTENT.conditions[causes[0].condition_id].name
+    assert said[0] == (
+        f"The best fit for what you described is {best}, but this is not a diagnosis. "
+        + replies._fill(most_urgent_timeframe(causes).advice)
+    )
+    assert replies.kind_of(said[0]) == "lead"
     assert sum("few weeks" in text for text in said) == 1
     assert any(text.startswith(MEANWHILE) for text in said)
     assert said[-1].startswith("You told me:")
@@ -95,8 +100,10 @@ def test_a_serious_cause_leads_the_result_with_what_to_do():
     assert said[0].startswith("Please get checked today")
     assert "the out-of-hours line" in said[0] and "112" in said[0]
     clot = CONTENT.conditions["deep_vein_thrombosis"]
-    assert f"1. {clot.name}: Get checked today" in said[1]
-    assert said[1].index("Get checked today") < said[1].index("why it may fit")
+    # Then the lead, without a routine timeframe after the urgent one.
+    assert said[1] == f"The best fit for what you described is {clot.name}, but this is not a diagnosis."
+    assert f"1. {clot.name}: Get checked today" in said[2]
+    assert said[2].index("Get checked today") < said[2].index("why it may fit")
 
 
 def test_no_empty_self_care_heading_when_every_cause_is_urgent():
@@ -142,12 +149,68 @@ def test_nothing_specific_gives_the_usual_answer_and_its_self_care():
     record = record_of("it hurts")
     said = replies.result([], record)
     fallback = CONTENT.fallback_condition()
-    assert said[0].startswith("What you described doesn't clearly point to one particular cause")
-    assert fallback.summary in said[0]
-    assert said[1] == replies._fill(CONTENT.timeframes[fallback.see_within].advice)
+    assert said[0] == (
+        "What you described doesn't clearly point to one particular cause. That is common. "
+        + replies._fill(CONTENT.timeframes[fallback.see_within].advice)
+    )
+    assert said[1] == f"{fallback.name}: {fallback.summary}" and replies.kind_of(said[1]) == "causes"
     tips = next(text for text in said if text.startswith(MEANWHILE))
     for treatment_id in fallback.self_care[:3]:
         assert CONTENT.treatments[treatment_id].name in tips
+
+
+def test_the_causes_come_as_cards_with_why_and_advice():
+    """The list of causes also carries each cause as data for a card (issue 26): its name,
+    why it may fit, when to be seen and the self-care shown; a serious cause says what to do
+    on the card itself."""
+    record = record_of("my lower back hurts and it shoots down my leg below the knee", "coughing makes it worse")
+    causes = rank_causes(record.features())
+    listing = next(m for m in replies.result(causes, record) if replies.kind_of(m) == "causes")
+    cards = replies.cards_of(listing)
+    assert [c["id"] for c in cards] == [c.condition_id for c in causes]
+    first = CONTENT.conditions[causes[0].condition_id]
+    assert cards[0]["name"] == first.name and cards[0]["why"] == list(causes[0].reasons[:3])
+    assert cards[0]["advice"] == [first.professional_care[0]] and "when" not in cards[0]
+    assert cards[0]["helps"] and all(isinstance(h, str) for h in cards[0]["helps"])
+    clot = next(
+        m
+        for m in replies.result([cause("deep_vein_thrombosis", "a reason")], record_of("my calf is swollen"), "urgent")
+        if replies.kind_of(m) == "causes"
+    )
+    card = replies.cards_of(clot)[0]
+    assert card["when"].startswith("Get checked today") and "helps" not in card
+    # After an escalation, no routine "if it is not getting better" on any card.
+    mixed = replies.result([cause("muscle_strain", "a"), cause("deep_vein_thrombosis", "b")], record, "urgent")
+    strain = replies.cards_of(next(m for m in mixed if replies.kind_of(m) == "causes"))[0]
+    assert strain["advice"] == list(CONTENT.conditions["muscle_strain"].professional_care[1:2])
+    assert not any("few weeks" in line or "not getting better" in line for line in strain["advice"])
+
+
+def test_more_about_a_cause_says_why_then_what_the_content_says():
+    ranked = cause("muscle_strain", "it started after lifting")
+    said = replies.more_about(ranked)
+    name = CONTENT.conditions["muscle_strain"].name
+    assert said[0] == f"Why {name} may fit what you told me:\n• it started after lifting"
+    assert said[1:] == replies.condition_answer("muscle_strain")
+    buttons = replies.more_about_buttons([ranked])
+    assert buttons == [{"title": f"More about {name}", "payload": replies.more_about_payload("muscle_strain")}]
+
+
+@pytest.mark.parametrize("condition_id", list(CONTENT.conditions))
+def test_a_more_about_payload_names_its_cause_and_the_safety_screen_lets_it_through(condition_id):
+    """'tell me more about slipped disc' was asked about a fall: each payload is read as a
+    question about its cause, and the screen neither asks nor escalates on it (an urgent
+    cause: at most the urgent instruction again)."""
+    payload = replies.more_about_payload(condition_id)
+    analysis = analyse(payload)
+    assert condition_id in analysis.topics("condition"), payload
+    screened = safety.screen(safety.SafetyState(), analysis)
+    if CONTENT.timeframes[CONTENT.conditions[condition_id].see_within].level == "urgent":
+        # Every name of a fracture says "fracture": an urgent cause may get the urgent reply
+        # again, never more.
+        assert {say.kind for say in screened.say} <= {"urgent"} and not screened.ask_after, (payload, screened.say)
+    else:
+        assert not (screened.say or screened.ask_after or screened.new_flags), (payload, screened.say)
 
 
 def test_crisis_contacts_are_filled_in_from_the_settings():

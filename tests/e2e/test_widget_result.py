@@ -1,0 +1,212 @@
+"""The result on a phone, and the next steps after it (issue 26, items 2 and 5).
+
+Same harness as test_widget_browser.py (the real stack, Debian's Chromium driven by
+Playwright; its fixtures are imported from there, so this module starts its own stack),
+at 390x844 (a phone):
+
+- the whole interview by taps, as a person would: the result's first bubble is its lead
+  (the best fit and what to do); each possible cause is a card, collapsed, that opens on a
+  click and from the keyboard (Enter on its summary), with why it may fit and what may help;
+  no bubble is taller than about 8 lines; axe-core finds nothing serious;
+- after the result, next-step buttons: Save or print opens the summary, Ask a question
+  moves to the message box, Start over (confirmed) gives a greeting with suggestions that
+  work instead of a blank panel;
+- a result with an exercise plan (a message of kind ``plan``, restored from history: the
+  server does not send one yet) gets a "Your exercise plan" button that brings it into view.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List
+
+import pytest
+
+from tests.e2e.test_widget_a11y import CONSULT_TEXTS, history, run_axe, say_and_wait, shadow
+from tests.e2e.test_widget_browser import (  # noqa: F401  (browser, stack, visitor: fixtures)
+    BOT,
+    CHIPS,
+    RESPONSES,
+    Page,
+    browser,
+    stack,
+    visitor,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+MAX_LINES = 8
+NEXT_STEPS = ["Save or print", "Ask a question", "Start over"]
+SUGGESTIONS = ["Check my symptoms", "Should I go to A&E?", "Ask a question"]
+
+
+def interview_to_the_result(page: Page) -> None:
+    """Tells the pain, then answers every question by its buttons (no / none where offered)
+    until the consult recommendation has closed the result."""
+    say_and_wait(page, "my lower back hurts after lifting a box, it goes down my leg to the knee")
+    age_question = RESPONSES["utter_ask_age"][0]["text"]
+    for _ in range(16):
+        if any(e.get("kind") == "consult" for e in history(page)):
+            return
+        chips = page.chips()
+        before = page.page.locator(BOT).count()
+        if chips:
+            answer = next((c for c in chips if c.lower().startswith(("no", "none"))), chips[0])
+            page.page.locator(CHIPS).filter(has_text=re.compile(f"^{re.escape(answer)}$")).click()
+        elif page.bot_texts()[-1] == age_question:
+            answer = "45"
+            page.say(answer)
+        else:
+            break
+        page.wait_for_new_bot_message(before, f"to {answer!r}")
+        page.wait_until_quiet(1500)
+    assert any(e.get("kind") == "consult" for e in history(page)), f"no result; the bot said {page.bot_texts()}"
+
+
+def bubble_lines(page: Page) -> List[dict]:
+    """Every message bubble and card in the log: its height in lines of its own text."""
+    return shadow(
+        page,
+        """
+        const lines = n => { const s = getComputedStyle(n);
+            const pad = parseFloat(s.paddingTop) + parseFloat(s.paddingBottom)
+                      + parseFloat(s.borderTopWidth) + parseFloat(s.borderBottomWidth);
+            return (n.getBoundingClientRect().height - pad) / parseFloat(s.lineHeight); };
+        return [...root.querySelectorAll('.bpw-log .bpw-msg:not(.bpw-alert), .bpw-log .bpw-card')]
+            .map(n => ({text: n.textContent.slice(0, 60), lines: lines(n)}));""",
+    )
+
+
+def cards(page: Page) -> List[dict]:
+    return shadow(
+        page,
+        """
+        return [...root.querySelectorAll('.bpw-cards .bpw-card')].map(c => {
+            const d = c.querySelector('details'); const body = c.querySelector('.bpw-card-body');
+            return {name: c.querySelector('summary').textContent, open: d.open,
+                    bodyShown: body.checkVisibility(), body: body.textContent}; });""",
+    )
+
+
+def next_steps(page: Page) -> List[str]:
+    return page.page.get_by_role("group", name="Next steps").get_by_role("button").all_inner_texts()
+
+
+def test_the_result_leads_then_cards_then_next_steps_on_a_phone(visitor):
+    page = visitor(**PHONE).goto()
+    page.open()
+    interview_to_the_result(page)
+    entries = history(page)
+    kinds = [e.get("kind") for e in entries if e["from"] == "bot"]
+    assert "lead" in kinds and "causes" in kinds, [(e.get("kind"), e["text"][:70]) for e in entries]
+    lead = next(e for e in entries if e.get("kind") == "lead")
+    causes = next(e for e in entries if e.get("kind") == "causes")
+    assert lead["text"].startswith("The best fit for what you described is "), lead["text"]
+    assert causes.get("causes"), "the causes came without their card data"
+
+    # The reply with the result starts with the lead: the first bubble after the last answer.
+    first = shadow(
+        page,
+        """
+        const nodes = [...root.querySelectorAll('.bpw-log > *')];
+        const lastUser = nodes.map(n => n.classList.contains('bpw-msg--user')).lastIndexOf(true);
+        const after = nodes.slice(lastUser + 1).filter(n => n.classList.contains('bpw-msg'));
+        return after.length ? after[0].querySelector('.bpw-text').textContent : null;""",
+    )
+    assert first == lead["text"], first
+
+    # One card per cause, collapsed: the name shows, the why does not.
+    shown = cards(page)
+    assert [c["name"] for c in shown] == [c["name"] for c in causes["causes"]]
+    assert all(not c["open"] and not c["bodyShown"] for c in shown), shown
+    tall = [b for b in bubble_lines(page) if b["lines"] > MAX_LINES + 0.5]
+    assert not tall, f"bubbles over {MAX_LINES} lines at 390 px: {tall}"
+    page.shot("result-390")
+    run_axe(page, "result-390")
+
+    # A click opens the first card; Enter on the second card's summary opens it too.
+    summaries = page.page.locator(".bpw-card summary")
+    summaries.nth(0).click()
+    opened = cards(page)[0]
+    assert opened["open"] and opened["bodyShown"], opened
+    assert causes["causes"][0]["why"][0] in opened["body"]
+    assert "Why it may fit" in opened["body"] and "What may help" in opened["body"]
+    if summaries.count() > 1:
+        summaries.nth(1).focus()
+        page.page.keyboard.press("Enter")
+        assert cards(page)[1]["open"]
+        page.page.keyboard.press("Enter")
+        assert not cards(page)[1]["open"], "Enter closes it again"
+    page.shot("result-390-card-open")
+    run_axe(page, "result-390-card-open")
+
+    # Next steps after the result: Save or print works.
+    assert next_steps(page) == NEXT_STEPS, next_steps(page)
+    steps = page.page.get_by_role("group", name="Next steps")
+    assert page.page.get_by_role("button", name="Save or print").count() == 1, "one Save or print at a time"
+    steps.get_by_role("button", name="Save or print").click()
+    page.page.get_by_role("heading", name="Your summary").wait_for()
+    page.page.get_by_role("button", name="Back to the chat").click()
+    assert "bpw-next-save" in page.active_element_id(), "focus back on the button that opened it"
+
+    # Ask a question: the message box, ready for it.
+    steps.get_by_role("button", name="Ask a question").click()
+    assert page.active_element_id() == "bpw-input"
+    assert page.input.get_attribute("placeholder") == "Type your question…"
+
+    # Start over: a greeting with suggestions, not a blank panel, and a suggestion works.
+    old_session = page.session_id()
+    steps.get_by_role("button", name="Start over").click()
+    page.page.wait_for_function(f"window.BackpainWidget.sessionId !== '{old_session}'")
+    greeting = page.page.locator(".bpw-greeting")
+    greeting.wait_for(state="visible")
+    assert "virtual assistant for back and leg pain" in greeting.inner_text()
+    assert page.chips() == SUGGESTIONS
+    assert page.page.locator(".bpw-msg").count() == 0 and page.page.locator(".bpw-next").count() == 0
+    run_axe(page, "greeting-after-start-over")
+    page.shot("greeting-after-start-over-390")
+    before = page.page.locator(BOT).count()
+    page.page.locator(CHIPS).filter(has_text="Check my symptoms").click()
+    page.wait_for_new_bot_message(before, "to 'Check my symptoms'")
+    assert page.page.locator(".bpw-greeting").count() == 0
+    assert [e["text"] for e in history(page) if e["from"] == "user"] == ["Check my symptoms"]
+
+
+def test_the_exercise_plan_button_brings_the_plan_into_view(visitor):
+    """A result whose advice has an exercise plan (kind ``plan``) gets a button for it."""
+    page = visitor(**PHONE).goto()
+    page.open()
+    plan = "Your exercise plan:\n" + "\n".join(
+        f"• Day {d}: walk for {5 * d} minutes, then stretch." for d in range(1, 15)
+    )
+    entries = [
+        {"from": "user", "text": "my back hurts"},
+        {"from": "bot", "kind": "lead", "text": "The best fit for what you described is Muscle strain."},
+        {
+            "from": "bot",
+            "kind": "causes",
+            "text": "These are possible causes.\n1. Muscle strain (why: it started after lifting).",
+            "causes": [{"name": "Muscle strain", "why": ["it started after lifting"], "advice": [], "helps": []}],
+        },
+        {"from": "bot", "kind": "plan", "text": plan},
+        {"from": "bot", "kind": "told", "text": "You told me: pain in your lower back."},
+        {"from": "bot", "kind": "consult", "text": CONSULT_TEXTS[2]},
+    ]
+    page.restore_history(entries)
+    assert next_steps(page) == ["Save or print", "Your exercise plan", "Ask a question", "Start over"]
+    page.page.locator(".bpw-log").evaluate("log => { log.scrollTop = 0; }")
+    page.page.get_by_role("group", name="Next steps").get_by_role("button", name="Your exercise plan").click()
+    in_view = shadow(
+        page,
+        """
+        const log = root.querySelector('.bpw-log').getBoundingClientRect();
+        const plan = root.querySelector('.bpw-plan').getBoundingClientRect();
+        return plan.top >= log.top - 1 && plan.top < log.bottom;""",
+    )
+    assert in_view, "the plan's start is in the visible part of the conversation"
+    assert page.active_element_id().startswith("bpw-msg"), page.active_element_id()
+    # Long as it is, the plan is in bubbles of at most about 8 lines, all of it shown.
+    assert not [b for b in bubble_lines(page) if b["lines"] > MAX_LINES + 0.5]
+    shown = "".join(page.page.locator(".bpw-msg--plan .bpw-text").all_inner_texts())
+    assert "Day 14" in shown and "Day 1:" in shown
