@@ -56,7 +56,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from addons import patches
+from addons.channels import keys
 from bot.contract import CONVERSATION_DELETED_RESPONSE
+from bot.guard import metadata_problem
 from bot.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -68,15 +70,44 @@ DEFAULT_CACHE_SIZE = 500
 CACHE_SECONDS = 600.0
 
 
+# Keys whose values are names the store and Rasa need as they are (never a person's words).
+_STRUCTURAL_KEYS = frozenset(
+    "event name timestamp input_channel message_id policy action_name utter_action intent_name "
+    "kind confidence model_id assistant_id entity extractor processors role group "
+    "action_text hide_rule_turn e2e_text".split()
+)
+
+
+def redact_tree(value: Any, key: Optional[Text] = None) -> Any:
+    """Every string in a JSON value with personal details replaced (bot/redaction.py),
+    except under the structural keys; intents keep their names."""
+    if key in _STRUCTURAL_KEYS and not isinstance(value, (dict, list)):
+        return value
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: (v if k == "intent" and isinstance(v, dict) else redact_tree(v, k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_tree(item, key) for item in value]
+    return value
+
+
+def capped_metadata(data: Dict[Text, Any]) -> None:
+    """An event's metadata over the channels' cap is not stored (a backstop for the HTTP API)."""
+    metadata = data.get("metadata")
+    if metadata and metadata_problem(metadata):
+        data["metadata"] = {"dropped": "metadata over the size or depth cap"}
+
+
 def redacted_event_data(event: Event) -> Dict[Text, Any]:
-    """The event as stored: user text (and the parsed copy of it) without personal details."""
-    data = event.as_dict()
+    """The event as stored: every text in it (the user's message and its parsed copy, the
+    bot's messages, slot values, metadata) without personal details, metadata capped."""
+    data = redact_tree(event.as_dict())
+    capped_metadata(data)
     if isinstance(event, UserUttered):
-        if isinstance(data.get("text"), str):
-            data["text"] = redact(data["text"])
         parse_data = data.get("parse_data")
         if isinstance(parse_data, dict) and isinstance(parse_data.get("text"), str):
-            parse_data["text"] = data["text"]
+            parse_data["text"] = data.get("text")
     return data
 
 
@@ -174,6 +205,14 @@ class ConversationStore(SQLTrackerStore):
         database = self.engine.url.database
         if self.engine.url.get_backend_name() == "sqlite" and database and os.path.exists(database):
             os.chmod(database, 0o600)
+        self.migrate_channel_keys()
+
+    def migrate_channel_keys(self) -> int:
+        """Conversations stored before channel keys existed move to them (addons/channels/keys.py)."""
+        with self.session_scope() as session:
+            moved = keys.migrate(session, self.SQLEvent.__table__)
+            session.commit()
+        return moved
 
     def _test_pooled_connections(self) -> None:
         # After a database restart every pooled connection is dead, and the first turn to take
@@ -265,10 +304,7 @@ class ConversationStore(SQLTrackerStore):
     def _reads_back_unchanged(new_events: List[Event], rows: List[Dict[Text, Any]]) -> bool:
         if any(isinstance(event, SessionStarted) for event in new_events):
             return False
-        return all(
-            not isinstance(event, UserUttered) or json.loads(row["data"]).get("text") == event.text
-            for event, row in zip(new_events, rows, strict=True)
-        )
+        return all(row["data"] == json.dumps(event.as_dict()) for event, row in zip(new_events, rows, strict=True))
 
     @staticmethod
     def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:

@@ -62,6 +62,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from addons.channels.keys import PlatformRecipient, store_key
 from addons.channels.kinds import message_kind
 from addons.guard import answering_failures, guarded
 from bot.guard import RecentIds
@@ -153,9 +154,9 @@ async def resolve_reply(app: Sanic, sender_id: Text, text: Text, profile: Channe
     if not text or store is None:
         return text
     try:
-        tracker = await store.retrieve(sender_id)
+        tracker = await store.retrieve(store_key(profile.name, sender_id))
     except Exception:  # never lose the message over this convenience
-        logger.debug("Could not read the tracker of %s.", sender_id, exc_info=True)
+        logger.debug("Could not read a tracker for a numbered reply.", exc_info=True)
         return text
     if tracker is None:
         return text
@@ -221,7 +222,7 @@ def derived_telegram_secret(access_token: Text) -> Text:
     return hmac.new(access_token.encode(), b"telegram-webhook-secret", hashlib.sha256).hexdigest()
 
 
-class TelegramOutputChannel(RenderedOutput, TelegramOutput):
+class TelegramOutputChannel(PlatformRecipient, RenderedOutput, TelegramOutput):
     """Sends rendered messages; buttons as an inline keyboard."""
 
     def __init__(self, access_token: Optional[Text], profile: ChannelProfile = TELEGRAM) -> None:
@@ -362,7 +363,7 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
 # --------------------------------------------------------------------------- Slack
 
 
-class SlackOutputChannel(RenderedOutput, SlackBot):
+class SlackOutputChannel(PlatformRecipient, RenderedOutput, SlackBot):
     """Posts rendered messages as blocks; buttons as an actions block."""
 
     def __init__(
@@ -483,7 +484,7 @@ class SlackChannel(EnvironmentConfigured, SlackInput):
 # --------------------------------------------------------------------------- Messenger
 
 
-class FacebookOutputChannel(RenderedOutput, MessengerBot):
+class FacebookOutputChannel(PlatformRecipient, RenderedOutput, MessengerBot):
     """Sends rendered messages through the Send API; buttons as quick replies.
 
     fbmessenger's client is synchronous (requests): calls run in a worker thread so the

@@ -344,7 +344,7 @@ async def test_socketio_a_socket_cannot_write_into_or_read_another_session(serve
         await asyncio.sleep(1)
         assert stolen == [], "the attacker got replies for another session"
         assert len(victim.replies) == before, "replies to the attacker's message reached the victim"
-        res = api(server, "GET", f"/conversations/{victim.session_id}/tracker")
+        res = api(server, "GET", f"/conversations/socketio:{victim.session_id}/tracker")
         user_texts = [e["text"] for e in res.json()["events"] if e["event"] == "user"]
         assert user_texts == ["my lower back hurts"]
     finally:
@@ -359,7 +359,7 @@ async def test_socketio_delete_conversation_removes_it_from_the_server(server):
         session = user.session_id
         await user.client.emit("delete_conversation", {})
         await asyncio.wait_for(user.deleted.wait(), 20)
-        events = api(server, "GET", f"/conversations/{session}/tracker").json()["events"]
+        events = api(server, "GET", f"/conversations/socketio:{session}/tracker").json()["events"]
         assert not [e for e in events if e["event"] == "user"]
     finally:
         await user.close()

@@ -452,7 +452,7 @@ async def test_telegram_interview_question_and_button_tap(served, platforms, age
     assert len(answered) == 1 and answered[0]["callback_query_id"].startswith("43820")
     sent = telegram_sent(platforms, chat)
     assert sent == expected(agent, await mirror.say(payload), TELEGRAM, sent)
-    assert last_user_text(await agent.tracker_store.retrieve(str(chat))) == payload
+    assert last_user_text(await agent.tracker_store.retrieve(f"telegram:{chat}")) == payload
 
 
 async def test_telegram_long_answer_within_limit(served, served_small, platforms, agent):
@@ -652,7 +652,7 @@ async def test_slack_interview_question_and_button_click(served, platforms, agen
     assert res.status == 200
     sent = slack_sent(platforms, dm)
     assert sent == expected(agent, await mirror.say(payload), SLACK, sent)
-    assert last_user_text(await agent.tracker_store.retrieve(user)) == payload
+    assert last_user_text(await agent.tracker_store.retrieve(f"slack:{user}")) == payload
 
 
 async def test_slack_long_answer_within_limit(served, served_small, platforms, agent):
@@ -766,7 +766,7 @@ async def test_facebook_greeting_with_quick_replies_and_tap(served, platforms, a
     sent = fb_sent(platforms, psid)
     assert sent == expected(agent, await mirror.say("I have back pain"), FACEBOOK, sent)
     # The payload went to the assistant, not the title the person saw.
-    assert last_user_text(await agent.tracker_store.retrieve(psid)) == "I have back pain"
+    assert last_user_text(await agent.tracker_store.retrieve(f"facebook:{psid}")) == "I have back pain"
 
 
 async def test_facebook_numbered_options_and_a_reply_by_number(served, platforms, agent):
@@ -792,11 +792,11 @@ async def test_facebook_numbered_options_and_a_reply_by_number(served, platforms
         pytest.fail(f"no question with numbered options came up: {sent}")
     assert "\n1. " in text and "\n2. " in text and not quick
 
-    tracker = await agent.tracker_store.retrieve(psid)
+    tracker = await agent.tracker_store.retrieve(f"facebook:{psid}")
     second = last_turn_buttons(tracker.events)[1]
     assert f"\n2. {second['title']}\n" in text
     await fb_say(app, channels, platforms, psid, "2")
-    assert last_user_text(await agent.tracker_store.retrieve(psid)) == second["payload"]
+    assert last_user_text(await agent.tracker_store.retrieve(f"facebook:{psid}")) == second["payload"]
     sent = fb_sent(platforms, psid)
     assert sent == expected(agent, await mirror.say(second["payload"]), FACEBOOK, sent)
 

@@ -193,7 +193,7 @@ async def test_socketio_through_nginx_polling_and_websocket(cluster):
         assert event == "bot_uttered" and data["text"]
     # socket.io sends each reply as it is produced; the tracker is stored when the turn ends.
     deadline = time.monotonic() + 15
-    while cluster.tracker(session, replica=1)["slots"]["triage_level"] != "emergency":
+    while cluster.tracker(f"socketio:{session}", replica=1)["slots"]["triage_level"] != "emergency":
         assert time.monotonic() < deadline, "the emergency was not stored"
         await asyncio.sleep(0.2)
 
@@ -473,13 +473,13 @@ async def test_start_over_in_the_widget_deletes_the_conversation_from_postgres(c
     try:
         assert await person.say("my lower back hurts")
         deadline = time.monotonic() + 15  # socket.io sends each reply as it is produced; the turn is stored after
-        while stored_events(cluster, person.session) == 0:
+        while stored_events(cluster, f"socketio:{person.session}") == 0:
             assert time.monotonic() < deadline, "the turn was not stored"
             await asyncio.sleep(0.2)
         assert await person.start_over() == {"deleted": True}
     finally:
         await person.close()
-    assert stored_events(cluster, person.session) == 0
+    assert stored_events(cluster, f"socketio:{person.session}") == 0
 
 
 def age_by_31_days(cluster: Cluster, sender: str) -> None:

@@ -153,7 +153,7 @@ async def test_typed_commands_after_an_emergency_do_not_lower_the_level_over_soc
     assert_emergency_instruction(turns[0])
     for command, said in zip(COMMANDS, turns[1:], strict=True):
         assert said and said[0].startswith(f"Please don't wait: call {NUMBER} now"), (command, said)
-    current = slots(stack, session)
+    current = slots(stack, f"socketio:{session}")
     assert current["triage_level"] == "emergency" and "bladder_dysfunction" in current["red_flags"]
 
 
