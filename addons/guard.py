@@ -71,10 +71,7 @@ class MessageGuard:
                 logger.warning("Rate limit reached for a %s.", key.split(":", 1)[0])
                 return Verdict(reply=too_fast_reply(), reason="rate limited"), not first_refusal
         verdict = check_text(text, self.limits)
-        if verdict.reply is None:
-            privacy.remember_text(text if isinstance(text, str) else "")
-            privacy.remember_text(verdict.text)
-        else:
+        if verdict.reply is not None:
             logger.info("Message not passed on (%s).", verdict.reason)
         return verdict, False
 
@@ -275,16 +272,6 @@ def check_action_name(request: Request, name: str) -> Optional[str]:
     return None
 
 
-def _remember_api_text(request: Request) -> None:
-    """The text of an API message or parse request is a person's words too (for the log redaction)."""
-    try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return
-    if isinstance(body, dict) and isinstance(body.get("text"), str):
-        privacy.remember_text(body["text"])
-
-
 PUBLIC_API = ("/", "/version")
 
 
@@ -329,8 +316,6 @@ async def check_request(request: Request, limits: Limits) -> Optional[HTTPRespon
     problem = check_api_request(request, limits)
     if problem:
         return error(problem)
-    if request.method in ("POST", "PUT") and request.body:
-        _remember_api_text(request)
     return None
 
 

@@ -2,8 +2,8 @@
 
     python -m addons.retention [--days N] [--endpoints endpoints.yml]
 
-Default period: RETENTION_DAYS (30). A conversation goes when its *last* event is older
-than that, whole; ``0`` keeps everything. Works on the tracker store that endpoints.yml
+Default period: RETENTION_DAYS (30). Every stored event older than that goes, message by
+message, also from a conversation that is still going on; ``0`` keeps everything. Works on the tracker store that endpoints.yml
 names (``addons.tracker_store.ConversationStore``, SQLite or PostgreSQL).
 """
 
@@ -35,7 +35,7 @@ def main(argv: list) -> int:
         print(f"The tracker store in {args.endpoints} is not addons.tracker_store.ConversationStore.", file=sys.stderr)
         return 1
     deleted = store.purge(args.days)
-    print(f"Deleted {deleted} conversation(s) older than {args.days:g} days.")
+    print(f"Deleted the events older than {args.days:g} days from {deleted} conversation(s).")
     return 0
 
 

@@ -2,8 +2,12 @@
 
 Rasa's ``SQLTrackerStore`` (SQLite by default, PostgreSQL the same way) plus:
 
-- **redaction**: the text of every user message is stored with personal details
-  replaced (``bot/redaction.py``); the assistant has already read the original;
+- **redaction**: every stored event (the user's message, the bot's messages, slot values,
+  metadata) is stored with personal details replaced (``bot/redaction.py``,
+  ``redacted_event_data``); the assistant has already read the original; metadata over the
+  channels' cap is not stored;
+- **channel keys**: conversations stored before channel keys existed are moved to
+  ``<channel>:<id>`` at start (``migrate_channel_keys``, addons/channels/keys.py);
 - **a cap on events per session** (``max_events``): when a conversation's current
   session grows past it, a new session starts that carries over every slot and the
   running form, exactly like Rasa's own session start. Each turn loads only the latest
@@ -11,8 +15,10 @@ Rasa's ``SQLTrackerStore`` (SQLite by default, PostgreSQL the same way) plus:
 - **"delete my conversation"**: a turn in which the assistant said
   ``utter_conversation_deleted`` deletes every stored event of that conversation
   instead of saving it; ``delete`` does the same for the widget's "Start over";
-- **retention**: ``purge(days)`` deletes conversations whose last event is older
-  (``scripts/purge.sh``, ``make purge``);
+- **retention**: ``purge(days)`` deletes every event older than that, message by message,
+  also inside a conversation that goes on (``scripts/purge.sh``, ``make purge``);
+- **no copy left**: SQLite runs with ``secure_delete`` and its write-ahead log is
+  checkpointed and truncated after every deletion;
 - the SQLite file is made readable by its owner only;
 - **no silent fallback**: Rasa wraps every tracker store in a ``FailSafeTrackerStore``
   that, when the database fails, answers from an empty conversation and keeps the turn in
@@ -166,6 +172,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
     cursor.close()
 
 
@@ -326,27 +333,41 @@ class ConversationStore(SQLTrackerStore):
         with self.session_scope() as session:
             count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
+        self.leave_no_copy()
         logger.info("Deleted a conversation at its owner's request (%d events).", count)
         return count
 
+    def leave_no_copy(self) -> None:
+        """After a deletion: SQLite's write-ahead log still holds the deleted rows' pages until
+        a checkpoint; copy it into the database (where ``secure_delete`` zeroed them) and
+        truncate it. PostgreSQL: docs/security.md says what a clinic configures."""
+        if self.engine.url.get_backend_name() != "sqlite":
+            return
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sa.exc.SQLAlchemyError as error:  # a reader holding the log: the next checkpoint will
+            logger.warning("The write-ahead log could not be truncated after a deletion (%s).", type(error).__name__)
+
     def purge(self, days: float) -> int:
-        """Deletes the conversations whose last event is more than ``days`` old; returns how many."""
+        """Deletes every stored event (message, slot, ...) older than ``days``, whatever the age
+        of the rest of its conversation; returns how many conversations lost events."""
         cutoff = time.time() - days * 86400
+        table = self.SQLEvent.__table__
         with self.session_scope() as session:
-            old = (
-                session.query(self.SQLEvent.sender_id)
-                .group_by(self.SQLEvent.sender_id)
-                .having(sa.func.max(self.SQLEvent.timestamp) < cutoff)
-            )
-            senders = [sender for (sender,) in old.all()]
+            senders = [
+                sender
+                for (sender,) in session.execute(
+                    sa.select(table.c.sender_id).where(table.c.timestamp < cutoff).distinct()
+                )
+            ]
             for sender in senders:
                 self._cache.pop(sender, None)
-            for start in range(0, len(senders), 500):
-                batch = senders[start : start + 500]
-                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id.in_(batch)).delete(
-                    synchronize_session=False
-                )
+                self._handed_out.pop(sender, None)
+            session.execute(sa.delete(table).where(table.c.timestamp < cutoff))
             session.commit()
+        if senders:
+            self.leave_no_copy()
         return len(senders)
 
 

@@ -10,7 +10,7 @@ webhook answers 503, and the rest of the server (REST, socket.io) runs as usual.
 Everything that decides what a message looks like is in ``rendering.py``; here are only
 the platform calls. Compared with Rasa's built-in connectors these also
 - authenticate every webhook call: Telegram's secret-token header (registered with the
-  webhook), Slack's signing secret, Messenger's X-Hub-Signature(-256); a bad one gets a
+  webhook), Slack's signing secret, Messenger's X-Hub-Signature-256 (SHA-1 refused); a bad one gets a
   4xx and nothing is processed,
 - split long answers within each platform's limit and send buttons as the platform's
   own choices, or as a numbered list the person can answer with "2",
@@ -581,16 +581,12 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
 
     @staticmethod
     def signature_is_valid(app_secret: Text, body: bytes, headers: Any) -> bool:
-        """X-Hub-Signature-256 (sha256) if present, else X-Hub-Signature (sha1); nothing else."""
-        for header, algorithm in (("X-Hub-Signature-256", hashlib.sha256), ("X-Hub-Signature", hashlib.sha1)):
-            signature = headers.get(header)
-            if signature:
-                prefix = algorithm().name + "="
-                if not signature.startswith(prefix):
-                    return False
-                expected = hmac.new(app_secret.encode(), body or b"", algorithm).hexdigest()
-                return hmac.compare_digest(expected, signature[len(prefix) :])
-        return False
+        """X-Hub-Signature-256 (sha256) only: SHA-1 signatures are refused."""
+        signature = headers.get("X-Hub-Signature-256") or ""
+        if not signature.startswith("sha256="):
+            return False
+        expected = hmac.new(app_secret.encode(), body or b"", hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, signature[len("sha256=") :])
 
     @staticmethod
     def parse_event(event: Dict[Text, Any]) -> Optional[Tuple[Text, Text]]:

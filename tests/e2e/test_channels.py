@@ -710,7 +710,7 @@ def fb_entry(psid: str, text: Optional[str] = None, quick_reply: Optional[Tuple[
     }
 
 
-async def fb_say(app, channels, platforms, psid, text=None, quick_reply=None, sha256=False):
+async def fb_say(app, channels, platforms, psid, text=None, quick_reply=None, sha256=True):
     platforms.clear()
     body = json.dumps(fb_entry(psid, text, quick_reply)).encode()
     res = await client(app).post(
@@ -819,8 +819,9 @@ async def test_facebook_refuses_bad_signatures(served, platforms):
     for headers in (
         fb_signed(body, secret="not-the-app-secret"),
         fb_signed(body, sha256=True, secret="not-the-app-secret"),
+        fb_signed(body),  # a right SHA-1 signature: SHA-256 only
         {"X-Hub-Signature": "md5=" + hashlib.md5(FB_SECRET.encode() + body).hexdigest()},
-        fb_signed(b"another body"),
+        fb_signed(b"another body", sha256=True),
         {},
     ):
         platforms.clear()
