@@ -17,6 +17,9 @@ Rasa's ``SQLTrackerStore`` (SQLite by default, PostgreSQL the same way) plus:
   instead of saving it; ``delete`` does the same for the widget's "Start over";
 - **retention**: ``purge(days)`` deletes every event older than that, message by message,
   also inside a conversation that goes on (``scripts/purge.sh``, ``make purge``);
+- **encryption** (optional, ``TRACKER_ENCRYPTION_KEYS``; on in the cluster profile): the
+  fields of each event that can hold a person's words are stored encrypted
+  (addons/encryption.py); ``rotate_key`` re-encrypts every row with the first key;
 - **no copy left**: SQLite runs with ``secure_delete`` and its write-ahead log is
   checkpointed and truncated after every deletion;
 - the SQLite file is made readable by its owner only;
@@ -61,7 +64,7 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from addons import patches
+from addons import encryption, patches
 from addons.channels import keys
 from bot.contract import CONVERSATION_DELETED_RESPONSE
 from bot.guard import metadata_problem
@@ -216,6 +219,8 @@ class ConversationStore(SQLTrackerStore):
 
     def migrate_channel_keys(self) -> int:
         """Conversations stored before channel keys existed move to them (addons/channels/keys.py)."""
+        if not sa.inspect(self.engine).has_table(self.SQLEvent.__tablename__):
+            return 0  # a new in-memory database (each pooled connection has its own)
         with self.session_scope() as session:
             moved = keys.migrate(session, self.SQLEvent.__table__)
             session.commit()
@@ -297,7 +302,9 @@ class ConversationStore(SQLTrackerStore):
             new_events = list(tracker.events)[stored:]
             rows = [self._row(sender_id, event) for event in new_events]
             if rows:
-                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+                session.execute(
+                    sa.insert(self.SQLEvent.__table__), [{k: v for k, v in r.items() if k != "plain"} for r in rows]
+                )
             new_last_id = self._last_event_id(session, sender_id) if rows else last_id
             session.commit()
         # Keep only a tracker that is exactly what Rasa would read back: the latest session
@@ -311,11 +318,11 @@ class ConversationStore(SQLTrackerStore):
     def _reads_back_unchanged(new_events: List[Event], rows: List[Dict[Text, Any]]) -> bool:
         if any(isinstance(event, SessionStarted) for event in new_events):
             return False
-        return all(row["data"] == json.dumps(event.as_dict()) for event, row in zip(new_events, rows, strict=True))
+        return all(row["plain"] == json.dumps(event.as_dict()) for event, row in zip(new_events, rows, strict=True))
 
     @staticmethod
     def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
-        # The columns Rasa's SQLTrackerStore.save writes, with the text redacted.
+        # The columns Rasa's SQLTrackerStore.save writes, redacted (and encrypted when keys are set).
         data = redacted_event_data(event)
         return {
             "sender_id": sender_id,
@@ -323,8 +330,45 @@ class ConversationStore(SQLTrackerStore):
             "timestamp": data.get("timestamp"),
             "intent_name": (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
             "action_name": data.get("name"),
-            "data": json.dumps(data),
+            "data": encryption.stored_text(data),
+            "plain": json.dumps(data),  # not a column: what the row reads back as
         }
+
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        # Rasa's SQLTrackerStore._retrieve, reading each row through the decryption.
+        with self.session_scope() as session:
+            rows = self._event_query(
+                session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
+            ).all()
+            events = [encryption.read_text(row.data) for row in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
+    def rotate_key(self, batch: int = 500) -> int:
+        """Every stored event re-encrypted with the first key of TRACKER_ENCRYPTION_KEYS; returns how many."""
+        keys = encryption.cipher()
+        if keys is None:
+            raise encryption.KeyMissing("Set TRACKER_ENCRYPTION_KEYS (the new key first) to rotate.")
+        table = self.SQLEvent.__table__
+        done, last_id = 0, 0
+        with self.session_scope() as session:
+            while True:
+                rows = session.execute(
+                    sa.select(table.c.id, table.c.data).where(table.c.id > last_id).order_by(table.c.id).limit(batch)
+                ).all()
+                if not rows:
+                    break
+                for row_id, text in rows:
+                    again = encryption.reencrypt(text, keys)
+                    if again is not None:
+                        session.execute(sa.update(table).where(table.c.id == row_id).values(data=again))
+                        done += 1
+                    last_id = row_id
+                session.commit()
+        self._cache.clear()
+        self.leave_no_copy()  # the old ciphertexts out of SQLite's log
+        return done
 
     def delete(self, sender_id: Text) -> int:
         """Deletes every stored event of one conversation; returns how many."""

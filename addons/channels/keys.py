@@ -10,8 +10,8 @@ scoped id; a socket.io session id is secret but lives in the browser). So:
   and their output channels take it off again before calling the platform
   (``PlatformRecipient``);
 - REST ids are stored as given, but may not start with one of those prefixes, and must be
-  unguessable (``strong_rest_id``: at least 128 bits, 32 hex digits or 22 base64url
-  characters) unless the request carries the HTTP API token (addons/auth.py);
+  unguessable (``strong_rest_id``: at least 128 bits, 32 hex digits, a UUID or 22 random
+  base64url characters) unless the request carries the HTTP API token (addons/auth.py);
 - conversations stored before this existed are moved to their prefixed key once, when the
   store starts (``migrate``), by the channel their messages came in on.
 """
@@ -29,8 +29,16 @@ PREFIXED_CHANNELS = ("socketio", "telegram", "slack", "facebook")
 _PREFIXES = tuple(f"{channel}:" for channel in PREFIXED_CHANNELS)
 
 _HEX_128 = re.compile(r"[0-9a-fA-F]{32}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]{22,}")
-MIN_DISTINCT = 10  # a random 22-character base64url id has ~19 distinct characters; "aaaa..." has 1
+MIN_DISTINCT_HEX = 8  # a random 32-digit hex id has about 14 distinct digits; "0000..." has 1
+MIN_DISTINCT = 12  # a random 22-character base64url id has about 19 distinct characters
+
+
+def _random_looking(run: str) -> bool:
+    # Random base64url has both cases (all but ~1 in 100,000 ids of 22 characters); readable
+    # names ("load-test-conversation-1") rarely do and have few distinct characters.
+    return len(set(run)) >= MIN_DISTINCT and any(c.isupper() for c in run) and any(c.islower() for c in run)
 
 
 def store_key(channel: Optional[Text], platform_id: Text) -> Text:
@@ -54,10 +62,11 @@ def reserved(sender_id: Text) -> bool:
 
 
 def strong_rest_id(sender_id: Text) -> bool:
-    """At least 128 bits: 32 hex digits, or 22+ base64url characters that are not a pattern."""
-    if _HEX_128.search(sender_id) and len(set(sender_id.lower())) >= 8:
-        return True
-    return any(len(set(run)) >= MIN_DISTINCT for run in _BASE64URL.findall(sender_id))
+    """At least 128 bits: 32 hex digits (or a UUID), or 22+ base64url characters that look random."""
+    for match in list(_HEX_128.finditer(sender_id)) + list(_UUID.finditer(sender_id)):
+        if len(set(match.group(0).lower())) >= MIN_DISTINCT_HEX:
+            return True
+    return any(_random_looking(run) for run in _BASE64URL.findall(sender_id))
 
 
 class PlatformRecipient:

@@ -24,7 +24,18 @@ def test_unguessable_ids(sender):
     assert keys.strong_rest_id(sender)
 
 
-@pytest.mark.parametrize("sender", ["12345678", "user-1", "a" * 40, "0" * 32, "abababababababababababab", "deadbeef"])
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "12345678",
+        "user-1",
+        "a" * 40,
+        "0" * 32,
+        "abababababababababababab",
+        "deadbeef",
+        "postgres-outage-abc123-earlier-0",
+    ],
+)
 def test_guessable_ids(sender):
     assert not keys.strong_rest_id(sender)
 

@@ -215,12 +215,14 @@ async def test_fifty_concurrent_conversations_no_errors_no_cross_talk(cluster):
         # duplicated, none from another conversation.
         assert stored[sender] == script_for(index)[:20], sender
     rows = cluster.sql(
-        "SELECT DISTINCT ON (sender_id) sender_id, data::json->>'value' FROM events "
+        "SELECT DISTINCT ON (sender_id) sender_id, data FROM events "
         "WHERE type_name = 'slot' AND data::json->>'name' = 'pain_severity' "
         "AND sender_id = ANY(%s) ORDER BY sender_id, id DESC",
         senders,
     )
-    assert {s: float(v) for s, v in rows} == {s: severity_for(int(s.rsplit("-", 1)[1])) for s in senders}
+    assert {s: float(cluster.decrypted(d)["value"]) for s, d in rows} == {
+        s: severity_for(int(s.rsplit("-", 1)[1])) for s in senders
+    }
 
 
 # --- PostgreSQL or Redis restarted during traffic ---------------------------------------------
@@ -387,7 +389,7 @@ async def test_restart_recovers_without_restarting_rasa_and_loses_nothing_stored
     stored_texts: Dict[str, List[str]] = {}
     for _, sender, type_name, data in outage.after:
         if type_name == "user":
-            stored_texts.setdefault(sender, []).append(json.loads(data)["text"])
+            stored_texts.setdefault(sender, []).append(cluster.decrypted(data)["text"])
     assert stored_texts == {sender: [*EARLIER_TURNS, "no"] for sender in outage.recovered}, stored_texts
     # After the outage every conversation of the traffic answers normally again.
     assert set(outage.live_after.values()) == {200}, outage.live_after
