@@ -17,7 +17,8 @@ the platform calls. Compared with Rasa's built-in connectors these also
 - keep people from typing Rasa intents directly ("/greet"), and map "/start" to "hi",
 - process each delivery once: a retried or replayed webhook call (same Telegram
   ``update_id``, Slack ``event_id`` / interaction ``trigger_id``, Messenger message
-  ``mid``) is acknowledged and skipped,
+  ``mid``) is acknowledged and skipped, across replicas when Redis is configured
+  (addons/deliveries.py),
 - pass every message through the channel guard (length, rate limit; ``addons/guard.py``),
 - answer a turn that fails (the conversation store unreachable, any error) with the
   unavailable reply and the emergency number rather than silence (``answering_failures``),
@@ -63,9 +64,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from addons.channels.keys import PlatformRecipient, store_key
+from addons.deliveries import recent_ids
 from addons.channels.kinds import message_kind
 from addons.guard import answering_failures, guarded
-from bot.guard import RecentIds
 from bot.rendering import (
     FACEBOOK,
     SLACK,
@@ -269,7 +270,7 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
             raise RasaException("TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (1-256 characters).")
         self.profile = TELEGRAM.with_max_text(max_message_length)
         self.webhook_registered = False
-        self.deliveries = RecentIds()
+        self.deliveries = recent_ids(self.name())
 
     def get_output_channel(self) -> TelegramOutputChannel:
         # Unlike Rasa's TelegramInput, no network call here: the webhook is registered
@@ -423,7 +424,7 @@ class SlackChannel(EnvironmentConfigured, SlackInput):
     def __init__(self, *args: Any, max_message_length: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.profile = SLACK.with_max_text(max_message_length)
-        self.deliveries = RecentIds()
+        self.deliveries = recent_ids(self.name())
 
     @staticmethod
     def delivery_id(request: Request) -> Optional[Text]:
@@ -567,7 +568,7 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
         self.graph_api_version = str(graph_api_version).lstrip("v")
         self.profile = FACEBOOK.with_max_text(max_message_length)
         self._background_tasks: Set[asyncio.Task] = set()
-        self.deliveries = RecentIds()
+        self.deliveries = recent_ids(self.name())
 
     def first_delivery(self, event: Dict[Text, Any]) -> bool:
         """False for a messaging event whose message ``mid`` was processed already."""

@@ -833,6 +833,44 @@ async def test_facebook_refuses_bad_signatures(served, platforms):
         assert platforms.total == 0
 
 
+# --------------------------------------------------------------------------- channel isolation
+
+
+def user_texts_of(tracker) -> List[str]:
+    return [e.text for e in (tracker.events if tracker else []) if isinstance(e, UserUttered)]
+
+
+async def test_a_rest_caller_given_another_channels_id_gets_nothing_of_it(served, platforms, agent, monkeypatch):
+    """Telegram chat ids, Slack user ids and Messenger ids are not secret: their conversations are
+    stored under a channel prefix (addons/channels/keys.py), which REST cannot name, and a bare
+    platform id is too guessable for REST without the API token; with the token it is a REST
+    conversation of its own."""
+    from addons import auth
+
+    app, channels = served
+    chat, user, dm, psid = 700000000 + next(_ids), f"U{next(_ids):08d}", f"D{next(_ids):08d}", str(6000000000000000 + next(_ids))
+    await telegram_say(app, platforms, chat, "my lower back hurts")
+    await slack_say(app, channels, platforms, user, dm, "my lower back hurts")
+    await fb_say(app, channels, platforms, psid, "my lower back hurts")
+    await settle(channels["facebook"])
+    keys = {f"telegram:{chat}": str(chat), f"slack:{user}": user, f"facebook:{psid}": psid}
+    before = {key: user_texts_of(await agent.tracker_store.retrieve(key)) for key in keys}
+    assert all(texts == ["my lower back hurts"] for texts in before.values()), before
+
+    monkeypatch.setattr(auth, "_token", "t" * 40)
+    for key, bare in keys.items():
+        for sender in (key, bare):
+            res = await client(app).post("/webhooks/rest/webhook", json={"sender": sender, "message": "delete my conversation"})
+            assert res.status == 400, (sender, res.text)
+        res = await client(app).post(
+            "/webhooks/rest/webhook", params={"token": "t" * 40}, json={"sender": bare, "message": "what can you do"}
+        )
+        assert res.status == 200, res.text
+        assert user_texts_of(await agent.tracker_store.retrieve(bare)) == ["what can you do"]  # a conversation of its own
+    after = {key: user_texts_of(await agent.tracker_store.retrieve(key)) for key in keys}
+    assert after == before
+
+
 # --------------------------------------------------------------------------- the store down
 
 
