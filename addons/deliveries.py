@@ -48,7 +48,7 @@ def redis_client() -> Optional[Any]:
     host = (os.environ.get("REDIS_HOST") or "").strip()
     if not host:
         return None
-    import redis
+    import redis  # type: ignore[import-untyped]
 
     return redis.Redis(
         host=host,

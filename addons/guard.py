@@ -30,7 +30,7 @@ import rasa
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic, response
 from sanic.request import Request
-from sanic.response import HTTPResponse
+from sanic.response import BaseHTTPResponse, HTTPResponse
 
 from addons import auth, privacy
 from addons.channels.keys import store_key
@@ -319,7 +319,7 @@ async def check_request(request: Request, limits: Limits) -> Optional[HTTPRespon
     return None
 
 
-async def log_unauthorized(request: Request, res: HTTPResponse) -> None:
+async def log_unauthorized(request: Request, res: BaseHTTPResponse) -> None:
     if res is not None and res.status == 401 and auth.presented_token(request) is None:
         auth.failed_auth.failed(auth.rate_key(client_address(request)) or "unknown")
         logger.warning("401 %s %s from %s (no token).", request.method, request.path, client_address(request))

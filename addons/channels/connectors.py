@@ -64,8 +64,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from addons.channels.keys import PlatformRecipient, store_key
-from addons.deliveries import recent_ids
 from addons.channels.kinds import message_kind
+from addons.deliveries import recent_ids
 from addons.guard import answering_failures, guarded
 from bot.rendering import (
     FACEBOOK,

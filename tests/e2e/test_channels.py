@@ -848,7 +848,12 @@ async def test_a_rest_caller_given_another_channels_id_gets_nothing_of_it(served
     from addons import auth
 
     app, channels = served
-    chat, user, dm, psid = 700000000 + next(_ids), f"U{next(_ids):08d}", f"D{next(_ids):08d}", str(6000000000000000 + next(_ids))
+    chat, user, dm, psid = (
+        700000000 + next(_ids),
+        f"U{next(_ids):08d}",
+        f"D{next(_ids):08d}",
+        str(6000000000000000 + next(_ids)),
+    )
     await telegram_say(app, platforms, chat, "my lower back hurts")
     await slack_say(app, channels, platforms, user, dm, "my lower back hurts")
     await fb_say(app, channels, platforms, psid, "my lower back hurts")
@@ -860,13 +865,17 @@ async def test_a_rest_caller_given_another_channels_id_gets_nothing_of_it(served
     monkeypatch.setattr(auth, "_token", "t" * 40)
     for key, bare in keys.items():
         for sender in (key, bare):
-            res = await client(app).post("/webhooks/rest/webhook", json={"sender": sender, "message": "delete my conversation"})
+            res = await client(app).post(
+                "/webhooks/rest/webhook", json={"sender": sender, "message": "delete my conversation"}
+            )
             assert res.status == 400, (sender, res.text)
         res = await client(app).post(
             "/webhooks/rest/webhook", params={"token": "t" * 40}, json={"sender": bare, "message": "what can you do"}
         )
         assert res.status == 200, res.text
-        assert user_texts_of(await agent.tracker_store.retrieve(bare)) == ["what can you do"]  # a conversation of its own
+        assert user_texts_of(await agent.tracker_store.retrieve(bare)) == [
+            "what can you do"
+        ]  # a conversation of its own
     after = {key: user_texts_of(await agent.tracker_store.retrieve(key)) for key in keys}
     assert after == before
 
