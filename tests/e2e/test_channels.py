@@ -870,7 +870,7 @@ async def test_a_rest_caller_given_another_channels_id_gets_nothing_of_it(served
             )
             assert res.status == 400, (sender, res.text)
         res = await client(app).post(
-            "/webhooks/rest/webhook", params={"token": "t" * 40}, json={"sender": bare, "message": "what can you do"}
+            "/webhooks/rest/webhook?token=" + "t" * 40, json={"sender": bare, "message": "what can you do"}
         )
         assert res.status == 200, res.text
         assert user_texts_of(await agent.tracker_store.retrieve(bare)) == [

@@ -591,7 +591,9 @@ def test_docker_compose_file():
     command = compose_cli()
     if command:
         # `config` validates the file against the Compose schema and resolves it; no engine needed.
-        env = dict(os.environ, POSTGRES_PASSWORD="pw", REDIS_PASSWORD="pw", RASA_API_TOKEN="token")
+        env = dict(
+            os.environ, POSTGRES_PASSWORD="pw", REDIS_PASSWORD="pw", RASA_API_TOKEN="token", TRACKER_ENCRYPTION_KEYS="k"
+        )
         result = subprocess.run([*command, "-f", str(compose), "config"], env=env, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         config = yaml.safe_load(result.stdout)
