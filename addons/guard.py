@@ -11,11 +11,16 @@ Two hooks, both installed without changing how Rasa is started:
   conversation store unreachable, any error) is logged and answered with
   ``unavailable_reply()`` (send it again; the emergency number) instead of silence. REST
   answers 503 with the same text itself.
+- ``guarded`` also gives each message of socket.io, Telegram, Slack and Messenger its
+  channel's store key (``socketio:<id>``, ...; addons/channels/keys.py).
 - ``install(app)`` (from a ``before_server_start`` listener of the REST and socket.io
   channels, the only hook a channel connector has on the whole app) sets Sanic's request
-  size limit and adds a request middleware that answers a clean 400 to a malformed body
-  on the HTTP API, instead of Rasa's 500. A request without a token or JWT is left alone,
-  so Rasa still answers it 401 before looking at the body.
+  size limit and adds ``check_request`` before every route: a body nested too deeply gets
+  400 before anything parses it (every channel and the API); on the HTTP API an address
+  with too many failed token attempts gets 429, a wrong token (``?token=`` or
+  ``Authorization: Bearer``) 401 before the body is read, and a malformed body a clean
+  400 instead of Rasa's 500. A request without a token is left to Rasa's 401; every 401
+  is logged with the client's address and counted against it (addons/auth.py).
 """
 
 from __future__ import annotations

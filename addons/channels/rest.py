@@ -72,6 +72,8 @@ def read_body(request: Request, max_sender: int) -> tuple[Optional[Dict[Text, An
     problem = metadata_problem(body.get("metadata"))
     if problem:
         return None, problem
+    if body.get("input_channel") in keys.PREFIXED_CHANNELS:
+        return None, "'input_channel' may not name another channel (its conversations have their own keys)."
     if keys.reserved(sender):
         return None, "'sender' may not start with another channel's prefix (socketio:, telegram:, slack:, facebook:)."
     return body, None

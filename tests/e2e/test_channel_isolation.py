@@ -98,6 +98,12 @@ async def test_a_rest_caller_with_a_widget_session_id_gets_nothing_of_that_conve
     for key in (f"socketio:{session}", f"telegram:{session}", f"slack:U{session}", f"facebook:{session}"):
         res = rest(stack, key, "hello")
         assert res.status_code == 400 and "prefix" in res.json()["message"], res.text[:200]
+    res = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": session, "message": "hello", "input_channel": "socketio"},
+        timeout=TIMEOUT,
+    )
+    assert res.status_code == 400  # a REST conversation that would pass for the widget's
     assert user_texts(stack, f"socketio:{session}") == said
 
 
