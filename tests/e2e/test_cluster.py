@@ -515,7 +515,7 @@ def test_the_cluster_purges_by_itself_at_start_and_then_on_its_interval(cluster)
         assert wait_until(lambda: stored_events(cluster, later) == 0, 90), "not purged on the interval"
         assert stored_events(cluster, recent) > 0
         log = (cluster.workdir / "log" / "purger.log").read_text()
-        assert log.count("Deleted 1 conversation(s) older than 30 days.") >= 2, log
+        assert log.count("Deleted the events older than 30 days from 1 conversation(s).") >= 2, log
     finally:
         cluster.run("stop", "purger")
         del cluster.settings["PURGE_INTERVAL_SECONDS"]
@@ -533,7 +533,7 @@ def test_retention_purge_deletes_only_old_conversations_from_postgres(cluster):
         output = cluster.run("purge").stdout
     finally:
         cluster.run("start", "purger")
-    assert "Deleted 1 conversation(s) older than 30 days." in output, output
+    assert "Deleted the events older than 30 days from 1 conversation(s)." in output, output
     assert stored_events(cluster, old) == 0 and stored_events(cluster, recent) > 0
     # A replica that served the purged conversation does not bring it back.
     replies(cluster.say(old, "hi"))
