@@ -540,6 +540,42 @@ def test_retention_purge_deletes_only_old_conversations_from_postgres(cluster):
     assert cluster.user_messages([old])[old] == ["hi"]
 
 
+# --- nothing personal at rest on PostgreSQL (before the test that kills the replicas) ----------
+
+
+async def test_an_interview_with_personal_details_leaves_none_in_postgres_or_the_cluster_files(cluster):
+    """tests/e2e/test_privacy_at_rest.py on the cluster: the same answers over REST (through nginx)
+    and the widget; then the events table as stored (redacted, and encrypted in this profile), and
+    every file of the cluster (PostgreSQL's data directory with its WAL, the logs) hold none of them."""
+    from tests.e2e.test_privacy_at_rest import ANSWERS, CANARIES, OPENING, files_holding
+
+    sender = uuid.uuid4().hex
+    for text in OPENING:
+        replies(cluster.say(sender, text))
+    asked: List[str] = []
+    for _ in range(30):
+        question = cluster.tracker(sender)["slots"].get("requested_slot")
+        if question not in ANSWERS:
+            break
+        asked.append(question)
+        replies(cluster.say(sender, ANSWERS[question] if asked.count(question) == 1 else "no"))
+    assert {"age", "pain_onset", "pain_duration"} <= set(asked), asked
+    person = await SocketPerson(cluster).start()
+    try:
+        for text in [*OPENING, *ANSWERS.values()]:
+            await person.say(text)
+    finally:
+        await person.close()
+
+    stored = "\n".join(data for (data,) in cluster.sql("SELECT data FROM events"))
+    assert not [name for name, canary in CANARIES.items() if canary.lower() in stored.lower()]
+    assert "fernet:" in stored  # encrypted in this profile
+    decrypted = json.dumps([cluster.decrypted(data) for (data,) in cluster.sql("SELECT data FROM events")])
+    assert "[phone number]" in decrypted and "[name]" in decrypted  # stored, redacted
+    found = {name: files_holding(cluster.workdir, canary) for name, canary in CANARIES.items()}
+    assert not any(found.values()), {name: files for name, files in found.items() if files}
+
+
 # --- a replica crashes -------------------------------------------------------------------------
 
 
@@ -677,39 +713,3 @@ def test_helm_values_fit_rasas_chart():
     # Channels named as in credentials.yml, so a renamed connector cannot be forgotten here.
     channels = yaml.safe_load((ROOT / "credentials.yml").read_text())
     assert set(settings["credentials"]["additionalChannelCredentials"]) <= set(channels)
-
-
-# --- nothing personal at rest on PostgreSQL ----------------------------------------------------
-
-
-async def test_an_interview_with_personal_details_leaves_none_in_postgres_or_the_cluster_files(cluster):
-    """tests/e2e/test_privacy_at_rest.py on the cluster: the same answers over REST (through nginx)
-    and the widget; then the events table as stored (redacted, and encrypted in this profile), and
-    every file of the cluster (PostgreSQL's data directory with its WAL, the logs) hold none of them."""
-    from tests.e2e.test_privacy_at_rest import ANSWERS, CANARIES, OPENING, files_holding
-
-    sender = uuid.uuid4().hex
-    for text in OPENING:
-        replies(cluster.say(sender, text))
-    asked: List[str] = []
-    for _ in range(30):
-        question = cluster.tracker(sender)["slots"].get("requested_slot")
-        if question not in ANSWERS:
-            break
-        asked.append(question)
-        replies(cluster.say(sender, ANSWERS[question] if asked.count(question) == 1 else "no"))
-    assert {"age", "pain_onset", "pain_duration"} <= set(asked), asked
-    person = await SocketPerson(cluster).start()
-    try:
-        for text in [*OPENING, *ANSWERS.values()]:
-            await person.say(text)
-    finally:
-        await person.close()
-
-    stored = "\n".join(data for (data,) in cluster.sql("SELECT data FROM events"))
-    assert not [name for name, canary in CANARIES.items() if canary.lower() in stored.lower()]
-    assert "fernet:" in stored  # encrypted in this profile
-    decrypted = json.dumps([cluster.decrypted(data) for (data,) in cluster.sql("SELECT data FROM events")])
-    assert "[phone number]" in decrypted and "[name]" in decrypted  # stored, redacted
-    found = {name: files_holding(cluster.workdir, canary) for name, canary in CANARIES.items()}
-    assert not any(found.values()), {name: files for name, files in found.items() if files}
