@@ -21,7 +21,7 @@ with neither, Rasa's behaviour is unchanged. It also keeps one person's conversa
   and receive the replies of, any conversation; here a message naming another session
   is refused;
 - conversations are stored under ``socketio:<session id>`` (addons/channels/keys.py), so a
-  REST caller given the session id reaches nothing; a frame is at most ``MAX_FRAME_BYTES``
+  REST caller given the session id reaches nothing; a frame is at most ``MAX_REQUEST_BYTES``
   and metadata too deep or too large is dropped;
 - messages go through the channel guard (length, rate limits per session and per client
   address, kind replies; ``addons/guard.py``);
@@ -62,13 +62,12 @@ from addons.channels.keys import store_key
 from addons.channels.kinds import MarkedSocketIOOutput
 from addons.guard import answering_failures, client_address, guarded, install
 from addons.tracker_store import delete_conversation
-from bot.guard import metadata_problem
+from bot.guard import get_limits, metadata_problem
 
 logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
 DELETE_EVENT = "delete_conversation"
-MAX_FRAME_BYTES = 64 * 1024
 DELETED_EVENT = "conversation_deleted"
 
 
@@ -117,8 +116,10 @@ class SocketIOInput(RasaSocketIOInput):
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # One frame holds one message and its metadata: engine.io's default of 1 MB is far more.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=MAX_FRAME_BYTES)
+        # A frame is capped like an HTTP body (a long message still gets the kind "too long" reply).
+        sio = AsyncServer(
+            async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=get_limits().max_request_bytes
+        )
         if self.allowed_origins and "*" not in self.allowed_origins:
             # Both checked first against the engine.io they were written for (addons/patches.py).
             patches.install("engineio.base_server.BaseServer.cors_allowed_origins", sio.eio, self.allowed_origins)
