@@ -46,7 +46,7 @@ explore: setup train ## The dialogue explorer with a larger budget (EXPLORE_CONV
 lock: ## Re-pin requirements.txt and requirements-dev.txt (with hashes) from the .in files
 	scripts/lock.sh
 
-purge: setup ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
+purge: setup ## Delete stored messages older than RETENTION_DAYS (default 30) from the tracker store
 	scripts/purge.sh
 
 clean: ## Remove trained models, results and runtime data (not the venv)

@@ -11,11 +11,16 @@ Two hooks, both installed without changing how Rasa is started:
   conversation store unreachable, any error) is logged and answered with
   ``unavailable_reply()`` (send it again; the emergency number) instead of silence. REST
   answers 503 with the same text itself.
+- ``guarded`` also gives each message of socket.io, Telegram, Slack and Messenger its
+  channel's store key (``socketio:<id>``, ...; addons/channels/keys.py).
 - ``install(app)`` (from a ``before_server_start`` listener of the REST and socket.io
   channels, the only hook a channel connector has on the whole app) sets Sanic's request
-  size limit and adds a request middleware that answers a clean 400 to a malformed body
-  on the HTTP API, instead of Rasa's 500. A request without a token or JWT is left alone,
-  so Rasa still answers it 401 before looking at the body.
+  size limit and adds ``check_request`` before every route: a body nested too deeply gets
+  400 before anything parses it (every channel and the API); on the HTTP API an address
+  with too many failed token attempts gets 429, a wrong token (``?token=`` or
+  ``Authorization: Bearer``) 401 before the body is read, and a malformed body a clean
+  400 instead of Rasa's 500. A request without a token is left to Rasa's 401; every 401
+  is logged with the client's address and counted against it (addons/auth.py).
 """
 
 from __future__ import annotations
@@ -30,11 +35,22 @@ import rasa
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic, response
 from sanic.request import Request
-from sanic.response import HTTPResponse
+from sanic.response import BaseHTTPResponse, HTTPResponse
 
-from addons import privacy
+from addons import auth, privacy
+from addons.channels.keys import store_key
 from addons.tracker_store import StoreUnavailable
-from bot.guard import Limits, RateLimiter, Verdict, check_text, get_limits, too_fast_reply, unavailable_reply
+from bot.guard import (
+    MAX_JSON_DEPTH,
+    Limits,
+    RateLimiter,
+    Verdict,
+    check_text,
+    get_limits,
+    json_too_deep,
+    too_fast_reply,
+    unavailable_reply,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,17 +69,14 @@ class MessageGuard:
         """(verdict, silent): ``silent`` means drop without a reply (already told once)."""
         checks = [(self.senders, f"sender:{sender_id}")]
         if address:
-            checks.append((self.addresses, f"address:{address}"))
+            checks.append((self.addresses, f"address:{auth.rate_key(address)}"))
         for limiter, key in checks:
             allowed, first_refusal = limiter.hit(key)
             if not allowed:
                 logger.warning("Rate limit reached for a %s.", key.split(":", 1)[0])
                 return Verdict(reply=too_fast_reply(), reason="rate limited"), not first_refusal
         verdict = check_text(text, self.limits)
-        if verdict.reply is None:
-            privacy.remember_text(text if isinstance(text, str) else "")
-            privacy.remember_text(verdict.text)
-        else:
+        if verdict.reply is not None:
             logger.info("Message not passed on (%s).", verdict.reason)
         return verdict, False
 
@@ -82,6 +95,9 @@ def guarded(on_new_message: OnNewMessage, address: Optional[str] = None) -> OnNe
     """``on_new_message`` behind the checks: what reaches it is clean and within limits."""
 
     async def handler(message: UserMessage) -> Any:
+        # Stored under the channel's own key space (addons/channels/keys.py); the output
+        # channels take the prefix off again.
+        message.sender_id = store_key(message.input_channel, message.sender_id)
         verdict, silent = get_guard().screen(message.text, message.sender_id, address)
         if verdict.reply is not None:
             if not silent and message.output_channel is not None:
@@ -261,18 +277,57 @@ def check_action_name(request: Request, name: str) -> Optional[str]:
     return None
 
 
-def _remember_api_text(request: Request) -> None:
-    """The text of an API message or parse request is a person's words too (for the log redaction)."""
-    try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return
-    if isinstance(body, dict) and isinstance(body.get("text"), str):
-        privacy.remember_text(body["text"])
+PUBLIC_API = ("/", "/version")
 
 
-def _has_credentials(request: Request) -> bool:
-    return "token" in request.args or bool(request.headers.get("authorization"))
+def unauthorized(request: Request, why: str) -> HTTPResponse:
+    """A 401 in Rasa's shape, logged with the client's address (never the token)."""
+    key = auth.rate_key(client_address(request)) or "unknown"
+    auth.failed_auth.failed(key)
+    logger.warning("401 %s %s from %s (%s).", request.method, request.path, client_address(request), why)
+    body = {
+        "version": rasa.__version__,
+        "status": "failure",
+        "message": "User is not authenticated.",
+        "reason": "NotAuthenticated",
+        "details": {},
+        "help": None,
+        "code": 401,
+    }
+    return response.json(body, status=401)
+
+
+async def check_request(request: Request, limits: Limits) -> Optional[HTTPResponse]:
+    """Every request, before any other work: nesting (every channel and the API), then on the
+    API the token (throttled per address), then the body."""
+    if request.body and json_too_deep(request.body):
+        return error(f"The body nests more than {MAX_JSON_DEPTH} levels.")
+    if request.path.startswith(("/webhooks/", "/socket.io")) or request.path in PUBLIC_API:
+        return None
+    key = auth.rate_key(client_address(request)) or "unknown"
+    if auth.failed_auth.blocked(key):
+        logger.warning("429 %s %s from %s (too many failed token attempts).", request.method, request.path, key)
+        res = error("Too many failed attempts: try again later.", 429)
+        res.headers["Retry-After"] = str(auth.failed_auth.retry_after(key))
+        return res
+    presented = auth.presented_token(request)
+    if presented is None:
+        return None  # Rasa answers 401 itself (logged by ``log_unauthorized``)
+    if auth.is_api_token(presented):
+        if "token" not in request.args:  # Authorization: Bearer <the API token>
+            request.args["token"] = [presented]
+    elif not await auth.valid_jwt(request):
+        return unauthorized(request, "wrong token")
+    problem = check_api_request(request, limits)
+    if problem:
+        return error(problem)
+    return None
+
+
+async def log_unauthorized(request: Request, res: BaseHTTPResponse) -> None:
+    if res is not None and res.status == 401 and auth.presented_token(request) is None:
+        auth.failed_auth.failed(auth.rate_key(client_address(request)) or "unknown")
+        logger.warning("401 %s %s from %s (no token).", request.method, request.path, client_address(request))
 
 
 def install(app: Sanic) -> None:
@@ -284,17 +339,11 @@ def install(app: Sanic) -> None:
     app.config.REQUEST_MAX_SIZE = limits.max_request_bytes
     privacy.install()
 
-    async def validate_api_body(request: Request) -> Optional[HTTPResponse]:
-        if request.path.startswith(("/webhooks/", "/socket.io")) or not _has_credentials(request):
-            return None
-        problem = check_api_request(request, limits)
-        if problem:
-            return error(problem)
-        if request.method in ("POST", "PUT") and request.body:
-            _remember_api_text(request)
-        return None
+    async def validate_request(request: Request) -> Optional[HTTPResponse]:
+        return await check_request(request, limits)
 
-    app.register_middleware(validate_api_body, "request")
+    app.register_middleware(validate_request, "request")
+    app.register_middleware(log_unauthorized, "response")
 
 
 def install_on_start(blueprint: Any) -> None:

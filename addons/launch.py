@@ -37,7 +37,12 @@ def main(argv: List[str]) -> None:
         sys.exit("No HTTP API token: set RASA_API_TOKEN, or RASA_API_TOKEN_FILE to a file holding it.")
     os.environ.pop("RASA_API_TOKEN", None)  # not inherited by anything Rasa starts
 
-    from addons import patches, privacy, rasa_server
+    from addons import auth, patches, privacy, rasa_server
+
+    auth.set_api_token(token)  # for the REST channel's "carries the API token" (addons/auth.py)
+    refusal = auth.check_token_length(token)
+    if refusal:
+        sys.exit(refusal)
 
     try:
         patches.check("rasa")  # every patch of this server, before any is installed: all refusals at once

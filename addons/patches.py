@@ -293,6 +293,14 @@ PATCHES: List[Patch] = [
             "rasa.core.tracker_store.SQLTrackerStore.save",
         ),
     ),
+    Patch(
+        "rasa.core.tracker_store.SQLTrackerStore._retrieve",
+        RASA,
+        "b60acda8135611f799a60cdf25148cb0100e408c0aaffc9210f14b528a1a31c1",
+        "overridden: ConversationStore._retrieve is Rasa's, reading each row through the decryption "
+        "of addons/encryption.py",
+        "addons/tracker_store.py",
+    ),
     # The action server.
     Patch(
         "sys.modules['tensorflow']",

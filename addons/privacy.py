@@ -1,12 +1,18 @@
-"""No conversation text in the logs: a redaction step under every log line of the process.
+"""No conversation text in the logs: log lines hold ids, sizes, intents, levels and timings.
 
 ``install()`` (called once the server starts, and by ``addons.launch`` before Rasa
 configures logging) makes every log record, warning and exception trace of the process
-pass through ``redact_for_log`` before it is written anywhere:
+pass through ``redact_for_log`` before it is written anywhere. Nothing there depends on
+what people typed before (an earlier version blanked any earlier message wherever it
+appeared, so a message "User is not authenticated." hid the next 401):
 
-- the texts of recent messages (``remember_text``, called by the channel guard for each
-  message it passes on) are replaced by ``[message]``, wherever a log line quotes them,
-  e.g. Rasa's "Failed to parse arguments in line '/...'" warning;
+- the project's own log lines never include a message's text, only its size and ids;
+- a quoted string in any line that is not a name (``'my back hurts'``, ``"Sam"`` is kept
+  only as ``'[13 chars]'``) is withheld: Rasa and the libraries quote what they were given
+  ("Received user message '...'", "Failed to parse arguments in line '...'"); quoted
+  identifiers (intent, action and slot names) stay;
+- an exception's message (the ``ValueError: ...`` lines of a trace) is withheld the same
+  way; the frames, which are code, stay;
 - personal details (``bot.redaction``) and ``token=`` query values are replaced;
 - Rasa's structured logs drop the fields Rasa itself marks as user data (``text``,
   ``parse_data_text``, ``slot_values``, ...), and their exception traces are rendered
@@ -20,21 +26,19 @@ import re
 import threading
 import traceback
 import warnings
-from collections import deque
-from typing import Any, Deque, Dict, Set
+from typing import Any, Dict
 
 from addons import patches
 from bot.redaction import redact, warm_up
 
-MIN_REMEMBERED = 5  # shorter texts ("yes", "8") would blank out ordinary log words
-REMEMBERED = 2000
-_recent: Deque[str] = deque(maxlen=REMEMBERED)
-_recent_set: Set[str] = set()
-_lock = threading.Lock()
 _TOKEN = re.compile(r"(?i)(token=)[^&\s'\"]+")
+# A quoted string (opening quote not inside a word, so "owner's" is not a quote).
+_QUOTED = re.compile(r"""(?<![\w'"])(['"])([^\n]*?)\1(?![\w])""")
+_IDENTIFIER = re.compile(r"[\w./:-]{0,80}")
 # Rasa lines known to quote pieces of a message (not only the whole of it).
 _QUOTING = (re.compile(r"(Failed to parse arguments in line ).*", re.DOTALL),)
-MESSAGE = "[message]"
+# The message line of an exception in a trace: "ValueError: ...", "rasa.x.Error: ...".
+_EXCEPTION_LINE = re.compile(r"(?m)^([A-Za-z_][\w.]*(?:Error|Exception|Warning|Refused|Unavailable|Exit)\b:) (.+)$")
 
 # Rasa's own list of structured-log fields that carry user data (rasa/utils/log_utils.py).
 USER_DATA_FIELDS = frozenset(
@@ -45,16 +49,15 @@ USER_DATA_FIELDS = frozenset(
 )
 
 
-def remember_text(text: str) -> None:
-    """Marks ``text`` as a person's words: from now on a log line quoting it gets ``[message]``."""
-    text = (text or "").strip()
-    if len(text) < MIN_REMEMBERED or text in _recent_set:
-        return
-    with _lock:
-        if len(_recent) == _recent.maxlen:
-            _recent_set.discard(_recent[0])
-        _recent.append(text)
-        _recent_set.add(text)
+def withheld(text: str) -> str:
+    return f"[{len(text)} chars]"
+
+
+def _withhold_quoted(match: re.Match) -> str:
+    quote, inner = match.group(1), match.group(2)
+    if _IDENTIFIER.fullmatch(inner):
+        return match.group(0)
+    return f"{quote}{withheld(inner)}{quote}"
 
 
 _busy = threading.local()
@@ -73,10 +76,14 @@ def redact_for_log(line: str) -> str:
 def _redact_for_log(line: str) -> str:
     for pattern in _QUOTING:
         line = pattern.sub(r"\1[message] (the details would quote it)", line)
-    for text in sorted((t for t in list(_recent) if len(t) <= len(line)), key=len, reverse=True):
-        if text in line:
-            line = line.replace(text, MESSAGE)
+    line = _QUOTED.sub(_withhold_quoted, line)
     return redact(_TOKEN.sub(r"\1[redacted]", line))
+
+
+def redact_trace(text: str) -> str:
+    """A formatted exception trace: frames kept, each exception's message withheld."""
+    text = _EXCEPTION_LINE.sub(lambda m: f"{m.group(1)} {withheld(m.group(2))}", text)
+    return redact_for_log(text)
 
 
 class RedactedRecord(logging.LogRecord):
@@ -95,7 +102,7 @@ def _record_factory(base: Any) -> Any:
         if record.exc_info and record.exc_info[0] is not None:
             # Formatted now, redacted, so that no handler formats the raw one.
             text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
-            record.exc_text = redact_for_log(text)
+            record.exc_text = redact_trace(text)
         return record
 
     return factory

@@ -2,8 +2,12 @@
 
 Rasa's ``SQLTrackerStore`` (SQLite by default, PostgreSQL the same way) plus:
 
-- **redaction**: the text of every user message is stored with personal details
-  replaced (``bot/redaction.py``); the assistant has already read the original;
+- **redaction**: every stored event (the user's message, the bot's messages, slot values,
+  metadata) is stored with personal details replaced (``bot/redaction.py``,
+  ``redacted_event_data``); the assistant has already read the original; metadata over the
+  channels' cap is not stored;
+- **channel keys**: conversations stored before channel keys existed are moved to
+  ``<channel>:<id>`` at start (``migrate_channel_keys``, addons/channels/keys.py);
 - **a cap on events per session** (``max_events``): when a conversation's current
   session grows past it, a new session starts that carries over every slot and the
   running form, exactly like Rasa's own session start. Each turn loads only the latest
@@ -11,8 +15,13 @@ Rasa's ``SQLTrackerStore`` (SQLite by default, PostgreSQL the same way) plus:
 - **"delete my conversation"**: a turn in which the assistant said
   ``utter_conversation_deleted`` deletes every stored event of that conversation
   instead of saving it; ``delete`` does the same for the widget's "Start over";
-- **retention**: ``purge(days)`` deletes conversations whose last event is older
-  (``scripts/purge.sh``, ``make purge``);
+- **retention**: ``purge(days)`` deletes every event older than that, message by message,
+  also inside a conversation that goes on (``scripts/purge.sh``, ``make purge``);
+- **encryption** (optional, ``TRACKER_ENCRYPTION_KEYS``; on in the cluster profile): the
+  fields of each event that can hold a person's words are stored encrypted
+  (addons/encryption.py); ``rotate_key`` re-encrypts every row with the first key;
+- **no copy left**: SQLite runs with ``secure_delete`` and its write-ahead log is
+  checkpointed and truncated after every deletion;
 - the SQLite file is made readable by its owner only;
 - **no silent fallback**: Rasa wraps every tracker store in a ``FailSafeTrackerStore``
   that, when the database fails, answers from an empty conversation and keeps the turn in
@@ -55,8 +64,10 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from addons import patches
+from addons import encryption, patches
+from addons.channels import keys
 from bot.contract import CONVERSATION_DELETED_RESPONSE
+from bot.guard import metadata_problem
 from bot.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -68,15 +79,44 @@ DEFAULT_CACHE_SIZE = 500
 CACHE_SECONDS = 600.0
 
 
+# Keys whose values are names the store and Rasa need as they are (never a person's words).
+_STRUCTURAL_KEYS = frozenset(
+    "event name timestamp input_channel message_id policy action_name utter_action intent_name "
+    "kind confidence model_id assistant_id entity extractor processors role group "
+    "action_text hide_rule_turn e2e_text".split()
+)
+
+
+def redact_tree(value: Any, key: Optional[Text] = None) -> Any:
+    """Every string in a JSON value with personal details replaced (bot/redaction.py),
+    except under the structural keys; intents keep their names."""
+    if key in _STRUCTURAL_KEYS and not isinstance(value, (dict, list)):
+        return value
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: (v if k == "intent" and isinstance(v, dict) else redact_tree(v, k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_tree(item, key) for item in value]
+    return value
+
+
+def capped_metadata(data: Dict[Text, Any]) -> None:
+    """An event's metadata over the channels' cap is not stored (a backstop for the HTTP API)."""
+    metadata = data.get("metadata")
+    if metadata and metadata_problem(metadata):
+        data["metadata"] = {"dropped": "metadata over the size or depth cap"}
+
+
 def redacted_event_data(event: Event) -> Dict[Text, Any]:
-    """The event as stored: user text (and the parsed copy of it) without personal details."""
-    data = event.as_dict()
+    """The event as stored: every text in it (the user's message and its parsed copy, the
+    bot's messages, slot values, metadata) without personal details, metadata capped."""
+    data = redact_tree(event.as_dict())
+    capped_metadata(data)
     if isinstance(event, UserUttered):
-        if isinstance(data.get("text"), str):
-            data["text"] = redact(data["text"])
         parse_data = data.get("parse_data")
         if isinstance(parse_data, dict) and isinstance(parse_data.get("text"), str):
-            parse_data["text"] = data["text"]
+            parse_data["text"] = data.get("text")
     return data
 
 
@@ -135,6 +175,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
     cursor.close()
 
 
@@ -174,6 +215,16 @@ class ConversationStore(SQLTrackerStore):
         database = self.engine.url.database
         if self.engine.url.get_backend_name() == "sqlite" and database and os.path.exists(database):
             os.chmod(database, 0o600)
+        self.migrate_channel_keys()
+
+    def migrate_channel_keys(self) -> int:
+        """Conversations stored before channel keys existed move to them (addons/channels/keys.py)."""
+        if not sa.inspect(self.engine).has_table(self.SQLEvent.__tablename__):
+            return 0  # a new in-memory database (each pooled connection has its own)
+        with self.session_scope() as session:
+            moved = keys.migrate(session, self.SQLEvent.__table__)
+            session.commit()
+        return moved
 
     def _test_pooled_connections(self) -> None:
         # After a database restart every pooled connection is dead, and the first turn to take
@@ -251,7 +302,9 @@ class ConversationStore(SQLTrackerStore):
             new_events = list(tracker.events)[stored:]
             rows = [self._row(sender_id, event) for event in new_events]
             if rows:
-                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+                session.execute(
+                    sa.insert(self.SQLEvent.__table__), [{k: v for k, v in r.items() if k != "plain"} for r in rows]
+                )
             new_last_id = self._last_event_id(session, sender_id) if rows else last_id
             session.commit()
         # Keep only a tracker that is exactly what Rasa would read back: the latest session
@@ -265,14 +318,11 @@ class ConversationStore(SQLTrackerStore):
     def _reads_back_unchanged(new_events: List[Event], rows: List[Dict[Text, Any]]) -> bool:
         if any(isinstance(event, SessionStarted) for event in new_events):
             return False
-        return all(
-            not isinstance(event, UserUttered) or json.loads(row["data"]).get("text") == event.text
-            for event, row in zip(new_events, rows, strict=True)
-        )
+        return all(row["plain"] == json.dumps(event.as_dict()) for event, row in zip(new_events, rows, strict=True))
 
     @staticmethod
     def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
-        # The columns Rasa's SQLTrackerStore.save writes, with the text redacted.
+        # The columns Rasa's SQLTrackerStore.save writes, redacted (and encrypted when keys are set).
         data = redacted_event_data(event)
         return {
             "sender_id": sender_id,
@@ -280,8 +330,45 @@ class ConversationStore(SQLTrackerStore):
             "timestamp": data.get("timestamp"),
             "intent_name": (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
             "action_name": data.get("name"),
-            "data": json.dumps(data),
+            "data": encryption.stored_text(data),
+            "plain": json.dumps(data),  # not a column: what the row reads back as
         }
+
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        # Rasa's SQLTrackerStore._retrieve, reading each row through the decryption.
+        with self.session_scope() as session:
+            rows = self._event_query(
+                session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
+            ).all()
+            events = [encryption.read_text(row.data) for row in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
+    def rotate_key(self, batch: int = 500) -> int:
+        """Every stored event re-encrypted with the first key of TRACKER_ENCRYPTION_KEYS; returns how many."""
+        keys = encryption.cipher()
+        if keys is None:
+            raise encryption.KeyMissing("Set TRACKER_ENCRYPTION_KEYS (the new key first) to rotate.")
+        table = self.SQLEvent.__table__
+        done, last_id = 0, 0
+        with self.session_scope() as session:
+            while True:
+                rows = session.execute(
+                    sa.select(table.c.id, table.c.data).where(table.c.id > last_id).order_by(table.c.id).limit(batch)
+                ).all()
+                if not rows:
+                    break
+                for row_id, text in rows:
+                    again = encryption.reencrypt(text, keys)
+                    if again is not None:
+                        session.execute(sa.update(table).where(table.c.id == row_id).values(data=again))
+                        done += 1
+                    last_id = row_id
+                session.commit()
+        self._cache.clear()
+        self.leave_no_copy()  # the old ciphertexts out of SQLite's log
+        return done
 
     def delete(self, sender_id: Text) -> int:
         """Deletes every stored event of one conversation; returns how many."""
@@ -290,27 +377,41 @@ class ConversationStore(SQLTrackerStore):
         with self.session_scope() as session:
             count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
+        self.leave_no_copy()
         logger.info("Deleted a conversation at its owner's request (%d events).", count)
         return count
 
+    def leave_no_copy(self) -> None:
+        """After a deletion: SQLite's write-ahead log still holds the deleted rows' pages until
+        a checkpoint; copy it into the database (where ``secure_delete`` zeroed them) and
+        truncate it. PostgreSQL: docs/security.md says what a clinic configures."""
+        if self.engine.url.get_backend_name() != "sqlite":
+            return
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sa.exc.SQLAlchemyError as error:  # a reader holding the log: the next checkpoint will
+            logger.warning("The write-ahead log could not be truncated after a deletion (%s).", type(error).__name__)
+
     def purge(self, days: float) -> int:
-        """Deletes the conversations whose last event is more than ``days`` old; returns how many."""
+        """Deletes every stored event (message, slot, ...) older than ``days``, whatever the age
+        of the rest of its conversation; returns how many conversations lost events."""
         cutoff = time.time() - days * 86400
+        table = self.SQLEvent.__table__
         with self.session_scope() as session:
-            old = (
-                session.query(self.SQLEvent.sender_id)
-                .group_by(self.SQLEvent.sender_id)
-                .having(sa.func.max(self.SQLEvent.timestamp) < cutoff)
-            )
-            senders = [sender for (sender,) in old.all()]
+            senders = [
+                sender
+                for (sender,) in session.execute(
+                    sa.select(table.c.sender_id).where(table.c.timestamp < cutoff).distinct()
+                )
+            ]
             for sender in senders:
                 self._cache.pop(sender, None)
-            for start in range(0, len(senders), 500):
-                batch = senders[start : start + 500]
-                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id.in_(batch)).delete(
-                    synchronize_session=False
-                )
+                self._handed_out.pop(sender, None)
+            session.execute(sa.delete(table).where(table.c.timestamp < cutoff))
             session.commit()
+        if senders:
+            self.leave_no_copy()
         return len(senders)
 
 

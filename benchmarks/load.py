@@ -221,8 +221,8 @@ async def run_load(
 ) -> LoadResult:
     """``senders`` conversations at once, ``messages`` messages each, through the REST channel.
 
-    ``sender_prefix`` names the conversations ``<prefix>-<index>`` (random by default, so runs
-    never continue each other's conversations). ``warm_up`` first sends one untimed message in
+    ``sender_prefix`` names the conversations ``<prefix>-<32 random hex digits>-<index>`` (so runs
+    never continue each other's conversations, and the ids are unguessable as REST requires). ``warm_up`` first sends one untimed message in
     a conversation of its own, so the first timed turn does not pay for lazy start-up.
     ``error_backoff`` is how long a sender waits after an error before its next message (as a
     person would), so that an outage does not turn the run into a retry storm.
@@ -231,7 +231,8 @@ async def run_load(
     if senders < 1 or messages < 1:
         raise ValueError("senders and messages must be at least 1")
     base_url = base_url.rstrip("/")
-    prefix = sender_prefix or f"load-{uuid.uuid4().hex[:8]}"
+    # REST ids must be unguessable (at least 128 bits, addons/channels/keys.py): a random part in each.
+    prefix = f"{sender_prefix or 'load'}-{uuid.uuid4().hex}"
     if warm_up:
         async with (
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session,

@@ -13,6 +13,7 @@ Limits come from the environment (docs/security.md lists them with their default
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -218,3 +219,54 @@ DELETION_WORDS = re.compile(r"\b(delete|deleting|erase|remove|forget|wipe|clear|
 
 def asks_for_deletion(text: str) -> bool:
     return bool(DELETION_WORDS.search(text or ""))
+
+
+# ------------------------------------------------------------------ nesting and metadata
+
+MAX_JSON_DEPTH = 32  # a real request nests a few levels; Python's parser fails near 1,000
+MAX_METADATA_BYTES = 4096
+MAX_METADATA_DEPTH = 8
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def json_too_deep(raw: object, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when a JSON text nests more than ``limit`` levels (read without parsing it)."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
+    if not isinstance(raw, (bytes, bytearray)) or raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    depth = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b'""', bytes(raw))):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def depth_of(value: object) -> int:
+    """How deeply a decoded JSON value nests (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
+
+
+def metadata_problem(metadata: object) -> Optional[str]:
+    """What is wrong with a message's metadata (too deep, too large), if anything."""
+    if metadata is None:
+        return None
+    if depth_of(metadata) > MAX_METADATA_DEPTH:
+        return f"'metadata' nests more than {MAX_METADATA_DEPTH} levels."
+    try:
+        size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    except (TypeError, ValueError):
+        return "'metadata' must be JSON."
+    if size > MAX_METADATA_BYTES:
+        return f"'metadata' is larger than {MAX_METADATA_BYTES} bytes."
+    return None

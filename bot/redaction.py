@@ -17,12 +17,13 @@ postcode recogniser and its email recogniser looks domains up on the internet.
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from typing import Any, Iterable, List, Tuple
 
 Span = Tuple[int, int, str]
 
-NAME, PHONE, EMAIL, DATE, NHS, NINO, POSTCODE = (
+NAME, PHONE, EMAIL, DATE, NHS, NINO, POSTCODE, ADDRESS, CARD = (
     "[name]",
     "[phone number]",
     "[email]",
@@ -30,6 +31,8 @@ NAME, PHONE, EMAIL, DATE, NHS, NINO, POSTCODE = (
     "[NHS number]",
     "[NI number]",
     "[postcode]",
+    "[address]",
+    "[card number]",
 )
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
@@ -45,24 +48,61 @@ _MONTH = (
 )
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _DATES = (
-    re.compile(r"\b[0-3]?\d[/.-][01]?\d[/.-](?:\d{4}|\d{2})\b"),  # 03/03/1975, 3.3.75
-    re.compile(r"\b\d{4}-[01]\d-[0-3]\d\b"),  # 1975-03-03
-    re.compile(rf"(?i)\b{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:\d{{4}}|'\d{{2}})\b"),  # 3rd March 1975
-    re.compile(rf"(?i)\b{_MONTH}\.?\s+{_DAY},?\s+\d{{4}}\b"),  # March 3, 1975
+    # 03/03/1975, 12/31/1980 (US order), 3-3-75: slashes and dashes, any order of day and month
+    re.compile(r"(?<![\w/.-])(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?![\w/.-]|\.\d)"),
+    # dotted only as dd.mm.yy(yy) or d.m.yyyy: "3.6.21" is a version number
+    re.compile(r"(?<![\w/.-])(\d{2})\.(\d{2})\.(\d{4}|\d{2})(?![\w/.-]|\.\d)"),
+    re.compile(r"(?<![\w/.-])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\w/.-]|\.\d)"),
+    re.compile(r"\b(\d{4})-[01]\d-[0-3]\d\b"),  # 1975-03-03
+    re.compile(rf"(?i)\b{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+(\d{{4}}|'\d{{2}})\b"),  # 3rd March 1975
+    re.compile(rf"(?i)\b{_MONTH}\.?\s+{_DAY},?\s+(\d{{4}})\b"),  # March 3, 1975
 )
+# A date whose year is this many years back or more may be a birth date: redacted. A recent one
+# is kept, since it dates the symptoms ("since 03/03/2024"); a birthday is redacted whatever its year.
+SYMPTOM_DATE_YEARS = 2
 _BIRTHDAY = re.compile(
-    rf"(?i)\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth|birthday)\s*(?:is|was|:)?\s*"
-    rf"((?:{_DAY}\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+{_DAY}|[0-3]?\d[/.-][01]?\d)(?:[/.,\s-]+(?:\d{{4}}|'?\d{{2}}))?)"
+    rf"(?i)\b(?:born(?:\s+(?:on|in))?|d\.?o\.?b\.?|date\s+of\s+birth|birthday|birth\s+date)\s*(?:is|was|:|-)?\s*"
+    rf"((?:{_DAY}\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+{_DAY}|\d{{1,2}}[/.-]\d{{1,2}}|{_MONTH}|\d{{4}})"
+    rf"(?:[/.,\s-]+(?:\d{{4}}|'?\d{{2}}\b))?)"
+)
+_US_PHONE = re.compile(r"(?<![\w.+/-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w.-]|\.\d)")
+_CARD = re.compile(r"(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d.-])")
+_STREET_TYPES = (
+    "street|st|road|rd|avenue|ave|lane|ln|close|drive|way|court|ct|crescent|cres|place|pl|terrace|"
+    "gardens|gdns|grove|boulevard|blvd|hill|square|sq|mews|row|walk|parade|green|rise|view|vale"
+)
+# Words that do not name a street: "walked 2 miles round the park".
+_NOT_STREET_WORD = frozenset(
+    "the a an in on at of to my for and or days weeks months years hours minutes times miles km metres meters "
+    "mg ml steps flights stairs".split()
+)
+_ADDRESS = re.compile(
+    rf"(?i)(?<![\w/.-])(?:flat\s+\d+\w?,?\s+)?\d{{1,5}}[a-z]?,?\s+((?:[a-z][a-z'-]*\s+){{1,3}})(?:{_STREET_TYPES})\b\.?"
 )
 _NAME_WORD = r"[A-Za-z][A-Za-z'-]*"
+_CAP_WORD = r"[A-Z][a-z][A-Za-z'-]*"
 _NAME_INTRO = re.compile(
-    rf"(?i)\b(?:my\s+name\s+is|my\s+name's|name\s*:|i\s+am\s+called|i'm\s+called|call\s+me|"
+    rf"(?i)\b(?:my\s+name\s+is|my\s+name's|name\s*[:-]|i\s+am\s+called|i'm\s+called|call\s+me|"
+    rf"(?:mr|mrs|ms|miss|mx|dr)\.?|"
     rf"(?:hi|hello|hey)[,!.]?\s+(?:i'm|i\s+am|it's|this\s+is))\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
+)
+# Without a greeting, a name is told by its capitals: "I'm Priya Shah", "this is Ade", "Sam here",
+# a signature ("thanks, Sam"). Lower-case words there are too often not names ("I'm sore").
+_NAME_CAPITALISED = re.compile(
+    rf"(?:\b(?:[Ii]'m|I\s+am|[Tt]his\s+is|[Ii]t's|[Ss]igned|[Rr]egards|[Tt]hanks|[Cc]heers|[Ff]rom)[,:]?\s+"
+    rf"({_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})\b)"
+    rf"|(?:^\s*({_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})\s+here\b)"
 )
 # Words that end a name ("my name is Sam and my back hurts" -> "Sam").
 _NOT_NAME = frozenset(
     "and but or so my i im i'm is am was with from in at on of the a an my back leg pain it its "
-    "have has had got been not no yes hurts hurt aged age years old".split()
+    "have has had got been not no yes hurts hurt aged age years old here".split()
+)
+# Capitalised words that follow "I'm" without being a name ("I'm Worried", "I'm English").
+_NOT_A_NAME_CAPITALISED = frozenset(
+    "i not in on at so very really just still also feeling having getting going trying worried scared sorry fine "
+    "ok okay good well sure unsure afraid about a the my english british scottish welsh irish over under nearly "
+    "almost here there now back pregnant diabetic".split()
 )
 
 
@@ -76,6 +116,55 @@ def _name_spans(text: str) -> Iterable[Span]:
             end = start + word.end()
         if end > start:
             yield start, end, NAME
+    for match in _NAME_CAPITALISED.finditer(text):
+        group = 1 if match.group(1) else 2
+        start = match.start(group)
+        end = start
+        for word in re.finditer(_NAME_WORD, match.group(group)):
+            folded = word.group(0).casefold()
+            if folded in _NOT_NAME or folded in _NOT_A_NAME_CAPITALISED:
+                break
+            end = start + word.end()
+        if end > start:
+            yield start, end, NAME
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _card_spans(text: str) -> Iterable[Span]:
+    for match in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            yield match.start(), match.end(), CARD
+
+
+def _address_spans(text: str) -> Iterable[Span]:
+    for match in _ADDRESS.finditer(text):
+        if not any(word.casefold() in _NOT_STREET_WORD for word in match.group(1).split()):
+            yield match.start(), match.end(), ADDRESS
+
+
+def _full_year(year: str) -> int:
+    value = int(year.lstrip("'"))
+    if len(year.lstrip("'")) == 2:
+        this_year = date.today().year
+        value += 2000 if value <= this_year % 100 else 1900
+    return value
+
+
+def _date_spans(text: str) -> Iterable[Span]:
+    recent = date.today().year - SYMPTOM_DATE_YEARS
+    for pattern in _DATES:
+        for match in pattern.finditer(text):
+            year = match.groups()[-1]
+            if _full_year(year) <= recent:
+                yield match.start(), match.end(), DATE
 
 
 @lru_cache(maxsize=1)
@@ -107,11 +196,13 @@ def find(text: str) -> List[Span]:
     spans += [(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)]
     spans += [(m.start(1), m.end(1), NHS) for m in _NHS_CONTEXT.finditer(text)]
     spans += list(_library_spans(text))
+    spans += list(_card_spans(text))
     spans += [(m.start(), m.end(), PHONE) for m in _UK_PHONE.finditer(text)]
+    spans += [(m.start(), m.end(), PHONE) for m in _US_PHONE.finditer(text)]
     spans += [(m.start(1), m.end(1), DATE) for m in _BIRTHDAY.finditer(text)]
-    for pattern in _DATES:
-        spans += [(m.start(), m.end(), DATE) for m in pattern.finditer(text)]
+    spans += list(_date_spans(text))
     spans += [(m.start(), m.end(), POSTCODE) for m in _POSTCODE.finditer(text)]
+    spans += list(_address_spans(text))
     spans += list(_name_spans(text))
     chosen: List[Span] = []
     # Earliest first, longest first among those; a span overlapping a chosen one is dropped.
@@ -124,7 +215,13 @@ def find(text: str) -> List[Span]:
 
 
 def redact(text: str) -> str:
-    if not text or not any(char.isdigit() or char in "@:" for char in text) and not _NAME_INTRO.search(text):
+    if (
+        not text
+        or not any(char.isdigit() or char in "@:" for char in text)
+        and not _NAME_INTRO.search(text)
+        and not _NAME_CAPITALISED.search(text)
+        and not _BIRTHDAY.search(text)
+    ):
         return text  # nothing that could be a detail: the common case, kept cheap
     out, last = [], 0
     for start, end, label in find(text):

@@ -31,7 +31,7 @@ STATE="$CLUSTER_DIR/cluster.env"
 if [ -f "$STATE" ]; then
   if [ "${1:-}" = up ]; then
     caller_token="${RASA_API_TOKEN:-}"
-    eval "$(grep -E '^(POSTGRES_PASSWORD|POSTGRES_SUPERUSER_PASSWORD|REDIS_PASSWORD|RASA_API_TOKEN)=' "$STATE")"
+    eval "$(grep -E '^(POSTGRES_PASSWORD|POSTGRES_SUPERUSER_PASSWORD|REDIS_PASSWORD|RASA_API_TOKEN|TRACKER_ENCRYPTION_KEYS)=' "$STATE")"
     RASA_API_TOKEN="${caller_token:-$RASA_API_TOKEN}"
   else
     source "$STATE"
@@ -158,6 +158,9 @@ write_state() {
   [ -n "${POSTGRES_SUPERUSER_PASSWORD:-}" ] || POSTGRES_SUPERUSER_PASSWORD=$(secret)
   [ -n "${REDIS_PASSWORD:-}" ] || REDIS_PASSWORD=$(secret)
   [ -n "${RASA_API_TOKEN:-}" ] || RASA_API_TOKEN=$(secret)
+  # The stored conversations' text is encrypted in this profile (addons/encryption.py); the key
+  # is kept with the passwords: without it the database cannot be read.
+  [ -n "${TRACKER_ENCRYPTION_KEYS:-}" ] || TRACKER_ENCRYPTION_KEYS=$("$VENV/bin/python" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
   (umask 077; cat > "$STATE" <<EOF
 # Written by scripts/cluster.sh up; read by its other commands and by the tests.
 REPLICAS=$REPLICAS
@@ -174,6 +177,7 @@ POSTGRES_SUPERUSER_PASSWORD=$POSTGRES_SUPERUSER_PASSWORD
 REDIS_PORT=$REDIS_PORT
 REDIS_PASSWORD=$REDIS_PASSWORD
 RASA_API_TOKEN=$RASA_API_TOKEN
+TRACKER_ENCRYPTION_KEYS=$TRACKER_ENCRYPTION_KEYS
 EOF
   )
 }
@@ -266,7 +270,7 @@ rasa_env() {
   export ACTION_ENDPOINT_URL="http://127.0.0.1:$CLUSTER_ACTIONS_PORT/webhook"
   export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT POSTGRES_DB=rasa POSTGRES_USER=rasa POSTGRES_PASSWORD
   export REDIS_HOST=127.0.0.1 REDIS_PORT REDIS_DB=0 REDIS_PASSWORD
-  export SANIC_WORKERS
+  export SANIC_WORKERS TRACKER_ENCRYPTION_KEYS PROFILE=cluster
   export CORS_ORIGINS="http://127.0.0.1:$CLUSTER_PORT http://localhost:$CLUSTER_PORT"
   # nginx sets X-Forwarded-For to the client's address; Sanic then reports it as remote_addr,
   # and the channel guard counts each client by it (TRUST_PROXY). nginx already limits each

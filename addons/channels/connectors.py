@@ -10,14 +10,15 @@ webhook answers 503, and the rest of the server (REST, socket.io) runs as usual.
 Everything that decides what a message looks like is in ``rendering.py``; here are only
 the platform calls. Compared with Rasa's built-in connectors these also
 - authenticate every webhook call: Telegram's secret-token header (registered with the
-  webhook), Slack's signing secret, Messenger's X-Hub-Signature(-256); a bad one gets a
+  webhook), Slack's signing secret, Messenger's X-Hub-Signature-256 (SHA-1 refused); a bad one gets a
   4xx and nothing is processed,
 - split long answers within each platform's limit and send buttons as the platform's
   own choices, or as a numbered list the person can answer with "2",
 - keep people from typing Rasa intents directly ("/greet"), and map "/start" to "hi",
 - process each delivery once: a retried or replayed webhook call (same Telegram
   ``update_id``, Slack ``event_id`` / interaction ``trigger_id``, Messenger message
-  ``mid``) is acknowledged and skipped,
+  ``mid``) is acknowledged and skipped, across replicas when Redis is configured
+  (addons/deliveries.py),
 - pass every message through the channel guard (length, rate limit; ``addons/guard.py``),
 - answer a turn that fails (the conversation store unreachable, any error) with the
   unavailable reply and the emergency number rather than silence (``answering_failures``),
@@ -62,9 +63,10 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from addons.channels.keys import PlatformRecipient, store_key
 from addons.channels.kinds import message_kind
+from addons.deliveries import recent_ids
 from addons.guard import answering_failures, guarded
-from bot.guard import RecentIds
 from bot.rendering import (
     FACEBOOK,
     SLACK,
@@ -153,9 +155,9 @@ async def resolve_reply(app: Sanic, sender_id: Text, text: Text, profile: Channe
     if not text or store is None:
         return text
     try:
-        tracker = await store.retrieve(sender_id)
+        tracker = await store.retrieve(store_key(profile.name, sender_id))
     except Exception:  # never lose the message over this convenience
-        logger.debug("Could not read the tracker of %s.", sender_id, exc_info=True)
+        logger.debug("Could not read a tracker for a numbered reply.", exc_info=True)
         return text
     if tracker is None:
         return text
@@ -221,7 +223,7 @@ def derived_telegram_secret(access_token: Text) -> Text:
     return hmac.new(access_token.encode(), b"telegram-webhook-secret", hashlib.sha256).hexdigest()
 
 
-class TelegramOutputChannel(RenderedOutput, TelegramOutput):
+class TelegramOutputChannel(PlatformRecipient, RenderedOutput, TelegramOutput):
     """Sends rendered messages; buttons as an inline keyboard."""
 
     def __init__(self, access_token: Optional[Text], profile: ChannelProfile = TELEGRAM) -> None:
@@ -268,7 +270,7 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
             raise RasaException("TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (1-256 characters).")
         self.profile = TELEGRAM.with_max_text(max_message_length)
         self.webhook_registered = False
-        self.deliveries = RecentIds()
+        self.deliveries = recent_ids(self.name())
 
     def get_output_channel(self) -> TelegramOutputChannel:
         # Unlike Rasa's TelegramInput, no network call here: the webhook is registered
@@ -362,7 +364,7 @@ class TelegramChannel(EnvironmentConfigured, TelegramInput):
 # --------------------------------------------------------------------------- Slack
 
 
-class SlackOutputChannel(RenderedOutput, SlackBot):
+class SlackOutputChannel(PlatformRecipient, RenderedOutput, SlackBot):
     """Posts rendered messages as blocks; buttons as an actions block."""
 
     def __init__(
@@ -422,7 +424,7 @@ class SlackChannel(EnvironmentConfigured, SlackInput):
     def __init__(self, *args: Any, max_message_length: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.profile = SLACK.with_max_text(max_message_length)
-        self.deliveries = RecentIds()
+        self.deliveries = recent_ids(self.name())
 
     @staticmethod
     def delivery_id(request: Request) -> Optional[Text]:
@@ -483,7 +485,7 @@ class SlackChannel(EnvironmentConfigured, SlackInput):
 # --------------------------------------------------------------------------- Messenger
 
 
-class FacebookOutputChannel(RenderedOutput, MessengerBot):
+class FacebookOutputChannel(PlatformRecipient, RenderedOutput, MessengerBot):
     """Sends rendered messages through the Send API; buttons as quick replies.
 
     fbmessenger's client is synchronous (requests): calls run in a worker thread so the
@@ -566,7 +568,7 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
         self.graph_api_version = str(graph_api_version).lstrip("v")
         self.profile = FACEBOOK.with_max_text(max_message_length)
         self._background_tasks: Set[asyncio.Task] = set()
-        self.deliveries = RecentIds()
+        self.deliveries = recent_ids(self.name())
 
     def first_delivery(self, event: Dict[Text, Any]) -> bool:
         """False for a messaging event whose message ``mid`` was processed already."""
@@ -580,16 +582,12 @@ class FacebookChannel(EnvironmentConfigured, FacebookInput):
 
     @staticmethod
     def signature_is_valid(app_secret: Text, body: bytes, headers: Any) -> bool:
-        """X-Hub-Signature-256 (sha256) if present, else X-Hub-Signature (sha1); nothing else."""
-        for header, algorithm in (("X-Hub-Signature-256", hashlib.sha256), ("X-Hub-Signature", hashlib.sha1)):
-            signature = headers.get(header)
-            if signature:
-                prefix = algorithm().name + "="
-                if not signature.startswith(prefix):
-                    return False
-                expected = hmac.new(app_secret.encode(), body or b"", algorithm).hexdigest()
-                return hmac.compare_digest(expected, signature[len(prefix) :])
-        return False
+        """X-Hub-Signature-256 (sha256) only: SHA-1 signatures are refused."""
+        signature = headers.get("X-Hub-Signature-256") or ""
+        if not signature.startswith("sha256="):
+            return False
+        expected = hmac.new(app_secret.encode(), body or b"", hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, signature[len("sha256=") :])
 
     @staticmethod
     def parse_event(event: Dict[Text, Any]) -> Optional[Tuple[Text, Text]]:

@@ -22,6 +22,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.channels.socketio import SocketIOOutput
 
+from addons.channels.keys import PlatformRecipient
 from bot.contract import MESSAGE_KINDS
 from bot.rendering import call_for
 
@@ -73,6 +74,6 @@ class MarkedCollectingOutputChannel(_KindMarking, CollectingOutputChannel):
         await super()._persist_message(self._marked(message))
 
 
-class MarkedSocketIOOutput(_KindMarking, SocketIOOutput):
+class MarkedSocketIOOutput(PlatformRecipient, _KindMarking, SocketIOOutput):
     async def _send_message(self, socket_id: Text, response: Any) -> None:
         await super()._send_message(socket_id, self._marked(response))

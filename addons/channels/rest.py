@@ -19,7 +19,10 @@ with ``{"sender": ..., "message": ...}``, a JSON list of replies), and also:
   message's text.
 
 The sender id is the conversation's only key: anyone who knows it can continue that
-conversation here. Treat it as a secret (docs/api.md).
+conversation here. So it must be unguessable (at least 128 bits: 32 hex digits or 22
+base64url characters) unless the request carries the API token, and it may not name
+another channel's conversation (``socketio:...``; addons/channels/keys.py). Metadata is
+capped in size and depth (``bot.guard.metadata_problem``): 400 over it.
 """
 
 from __future__ import annotations
@@ -35,10 +38,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from addons import auth
+from addons.channels import keys
 from addons.channels.kinds import MarkedCollectingOutputChannel
 from addons.guard import client_address, error, get_guard, install_on_start
 from addons.tracker_store import StoreUnavailable
-from bot.guard import unavailable_reply
+from bot.guard import metadata_problem, unavailable_reply
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +69,20 @@ def read_body(request: Request, max_sender: int) -> tuple[Optional[Dict[Text, An
         return None, "'metadata' must be an object."
     if body.get("input_channel") is not None and not isinstance(body["input_channel"], str):
         return None, "'input_channel' must be a string."
+    problem = metadata_problem(body.get("metadata"))
+    if problem:
+        return None, problem
+    if body.get("input_channel") in keys.PREFIXED_CHANNELS:
+        return None, "'input_channel' may not name another channel (its conversations have their own keys)."
+    if keys.reserved(sender):
+        return None, "'sender' may not start with another channel's prefix (socketio:, telegram:, slack:, facebook:)."
     return body, None
+
+
+WEAK_SENDER = (
+    "'sender' must be unguessable: at least 128 random bits, e.g. 32 hex digits or 22 base64url "
+    "characters (docs/api.md), unless the request carries the API token."
+)
 
 
 RETRY_AFTER_SECONDS = 10
@@ -99,6 +117,8 @@ class RestInput(RasaRestInput):
             if body is None:
                 return error(problem or "Bad request.")
             sender_id = body["sender"]
+            if not keys.strong_rest_id(sender_id) and not await auth.carries_api_token(request):
+                return error(WEAK_SENDER)
             verdict, _silent = guard.screen(body.get("message") or "", sender_id, client_address(request))
             if verdict.reason == "rate limited":
                 retry = guard.senders.retry_after(f"sender:{sender_id}")

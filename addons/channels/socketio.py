@@ -20,6 +20,9 @@ with neither, Rasa's behaviour is unchanged. It also keeps one person's conversa
   ``session_id`` of every ``user_uttered`` at face value, so one socket could write into,
   and receive the replies of, any conversation; here a message naming another session
   is refused;
+- conversations are stored under ``socketio:<session id>`` (addons/channels/keys.py), so a
+  REST caller given the session id reaches nothing; a frame is at most ``MAX_REQUEST_BYTES``
+  and metadata too deep or too large is dropped;
 - messages go through the channel guard (length, rate limits per session and per client
   address, kind replies; ``addons/guard.py``);
 - a message that could not be handled (the conversation store or Redis unreachable) gets
@@ -55,9 +58,11 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from addons import patches
+from addons.channels.keys import store_key
 from addons.channels.kinds import MarkedSocketIOOutput
 from addons.guard import answering_failures, client_address, guarded, install
 from addons.tracker_store import delete_conversation
+from bot.guard import get_limits, metadata_problem
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +116,10 @@ class SocketIOInput(RasaSocketIOInput):
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        # A frame is capped like an HTTP body (a long message still gets the kind "too long" reply).
+        sio = AsyncServer(
+            async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=get_limits().max_request_bytes
+        )
         if self.allowed_origins and "*" not in self.allowed_origins:
             # Both checked first against the engine.io they were written for (addons/patches.py).
             patches.install("engineio.base_server.BaseServer.cors_allowed_origins", sio.eio, self.allowed_origins)
@@ -184,12 +192,16 @@ class SocketIOInput(RasaSocketIOInput):
             else:
                 sender_id = sid
             metadata = data.get(self.metadata_key)
+            if not isinstance(metadata, dict) or metadata_problem(metadata):
+                if metadata is not None:
+                    logger.warning("socket.io: dropped a message's metadata (not an object, too deep or too large).")
+                metadata = None
             message = UserMessage(
                 data.get("message") if isinstance(data.get("message"), str) else "",
                 output_channel,
                 sender_id,
                 input_channel=self.name(),
-                metadata=metadata if isinstance(metadata, dict) else None,
+                metadata=metadata,
             )
             await answering_failures(guarded(on_new_message, addresses.get(sid)), "socket.io")(message)
 
@@ -201,7 +213,7 @@ class SocketIOInput(RasaSocketIOInput):
             deleted = False
             if sender_id and agent is not None:
                 try:
-                    deleted = await delete_conversation(agent, sender_id)
+                    deleted = await delete_conversation(agent, store_key(self.name(), sender_id))
                 except Exception:  # a store down: say so ("deleted": false) rather than nothing
                     logger.exception("socket.io: could not delete a conversation.")
             if sender_id:

@@ -112,6 +112,19 @@ TEMPERATURE_WORDS = frozenset(
     }
 )
 TEMPERATURE_WINDOW = 8
+# "12 Acacia Avenue": a number a street's name and type follow is a house number, not an age.
+STREET_TYPES = frozenset(
+    "street st road rd avenue ave lane ln close drive way court crescent place terrace gardens grove "
+    "boulevard hill square mews row walk parade".split()
+)
+
+
+def _house_number(doc: Doc, end: int) -> bool:
+    return any(token.lower_ in STREET_TYPES for token in doc[end : end + 4]) and (
+        end < len(doc) and doc[end].is_alpha and doc[end].lower_ not in {"years", "yrs", "year", "yo", "old"}
+    )
+
+
 # "at 38 weeks", "at 10 pm", "at 39 degrees": numbers after "at" that are not an age.
 NOT_AN_AGE_AFTER = frozenset(
     [
@@ -572,6 +585,8 @@ class SymptomPipeline:
                 continue  # "I feel like I'm 80" is not an age
             if label == "AGE" and doc[start].lower_ == "at" and end < len(doc) and doc[end].lower_ in NOT_AN_AGE_AFTER:
                 continue
+            if label == "AGE" and _house_number(doc, end):
+                continue  # "I live at 12 Acacia Avenue"
             if label == "AGE" and analysis.age is None:
                 age = int(re.sub(r"\D.*", "", next(t.text for t in span if t.text[:1].isdigit())))
                 if 10 <= age <= 110:

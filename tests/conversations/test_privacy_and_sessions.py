@@ -117,12 +117,15 @@ def age_conversation(db: Path, sender: str, seconds: float) -> None:
             )
 
 
-async def test_retention_purge_deletes_only_old_conversations(store_agent, tmp_path):
+async def test_retention_purge_deletes_each_message_by_its_age(store_agent, tmp_path):
     agent, db = store_agent
-    old, recent = uuid.uuid4().hex, uuid.uuid4().hex
+    old, recent, going_on = uuid.uuid4().hex, uuid.uuid4().hex, uuid.uuid4().hex
     await say(agent, old, "hi")
     await say(agent, recent, "hi")
+    await say(agent, going_on, "my lower back hurts")
     age_conversation(db, old, 31 * 86400)
+    age_conversation(db, going_on, 31 * 86400)
+    await say(agent, going_on, "what can you do")  # the conversation goes on: its old messages still go
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text((ROOT / "endpoints.yml").read_text())
     env = server_env(ENDPOINTS=str(endpoints), TRACKER_DB=str(db))
@@ -130,8 +133,10 @@ async def test_retention_purge_deletes_only_old_conversations(store_agent, tmp_p
         [str(ROOT / "scripts" / "purge.sh")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "Deleted 1 conversation" in result.stdout
+    assert "from 2 conversation(s)" in result.stdout
     assert rows(db, old) == [] and rows(db, recent)
+    texts = [row.get("text") for row in rows(db, going_on) if row["event"] == "user"]
+    assert texts == ["what can you do"]
 
 
 async def test_after_an_hour_a_new_session_starts_and_keeps_the_safety_state(store_agent):

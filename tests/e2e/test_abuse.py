@@ -27,6 +27,7 @@ pytestmark = pytest.mark.e2e
 
 TOKEN = f"abuse-{uuid.uuid4().hex}"
 PER_SENDER, PER_ADDRESS = 8, 40
+AUTH_FAILURES = 5
 TIMEOUT = 60
 MAX_MESSAGE = 2000  # MAX_MESSAGE_CHARS default
 
@@ -40,6 +41,7 @@ def server(trained_model, tmp_path_factory):
             "TRUST_PROXY": "1",
             "RATE_LIMIT_PER_SENDER": f"{PER_SENDER}/60",
             "RATE_LIMIT_PER_ADDRESS": f"{PER_ADDRESS}/60",
+            "AUTH_FAILURES_PER_ADDRESS": str(AUTH_FAILURES),
         },
     )
     stack.start(with_web=False)
@@ -344,7 +346,7 @@ async def test_socketio_a_socket_cannot_write_into_or_read_another_session(serve
         await asyncio.sleep(1)
         assert stolen == [], "the attacker got replies for another session"
         assert len(victim.replies) == before, "replies to the attacker's message reached the victim"
-        res = api(server, "GET", f"/conversations/{victim.session_id}/tracker")
+        res = api(server, "GET", f"/conversations/socketio:{victim.session_id}/tracker")
         user_texts = [e["text"] for e in res.json()["events"] if e["event"] == "user"]
         assert user_texts == ["my lower back hurts"]
     finally:
@@ -359,7 +361,7 @@ async def test_socketio_delete_conversation_removes_it_from_the_server(server):
         session = user.session_id
         await user.client.emit("delete_conversation", {})
         await asyncio.wait_for(user.deleted.wait(), 20)
-        events = api(server, "GET", f"/conversations/{session}/tracker").json()["events"]
+        events = api(server, "GET", f"/conversations/socketio:{session}/tracker").json()["events"]
         assert not [e for e in events if e["event"] == "user"]
     finally:
         await user.close()
@@ -425,3 +427,68 @@ def test_bad_input_mid_interview_loses_nothing(server):
     assert after["slots"] == before["slots"]
     assert after["active_loop"] == before["active_loop"]
     assert len(after["events"]) == len(before["events"]), "refused messages must not be stored"
+
+
+# --------------------------------------------------------------------------- nesting, token, addresses
+
+DEEP = (
+    b'{"sender": "' + uuid.uuid4().hex.encode() + b'", "message": "hi", "metadata": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+)
+
+
+def test_deep_nesting_is_a_400_on_rest_and_on_the_api_with_or_without_a_token(server):
+    assert rest_raw(server, DEEP).status_code == 400
+    assert api(server, "POST", "/model/parse", raw=b'{"text": ' + b"[" * 5000 + b"]" * 5000 + b"}").status_code == 400
+    res = requests.post(server.rasa_url + "/model/parse", data=b"[" * 5000, timeout=TIMEOUT)
+    assert res.status_code == 400, res.text[:200]
+
+
+@pytest.mark.parametrize(
+    "metadata", [{"a": "x" * 5000}, {"a": [[[[[[[[[["deep"]]]]]]]]]]}], ids=["too large", "too deep"]
+)
+def test_rest_metadata_over_the_cap_is_a_400(server, metadata):
+    res = rest(server, {"sender": new_sender(), "message": "hi", "metadata": metadata})
+    assert res.status_code == 400 and "metadata" in res.json()["message"]
+
+
+def test_a_wrong_token_is_a_401_before_the_body_is_read(server):
+    address = new_address()
+    res = requests.post(
+        server.rasa_url + "/model/parse",
+        params={"token": "wrong"},
+        json={"text": True},
+        headers={"X-Forwarded-For": address},
+        timeout=TIMEOUT,
+    )
+    assert res.status_code == 401, res.text[:200]  # not the 400 that would show the token was read as right
+
+
+def test_the_api_token_is_accepted_as_a_bearer_token(server):
+    res = requests.get(server.rasa_url + "/status", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=TIMEOUT)
+    assert res.status_code == 200, res.text[:200]
+    res = requests.get(server.rasa_url + "/status", headers={"Authorization": "Bearer nope"}, timeout=TIMEOUT)
+    assert res.status_code == 401
+
+
+def test_failed_token_attempts_are_throttled_per_address(server):
+    guesser, other = new_address(), new_address()
+    statuses = [
+        requests.get(
+            server.rasa_url + "/status", params={"token": f"guess{n}"}, headers={"X-Forwarded-For": guesser}
+        ).status_code
+        for n in range(AUTH_FAILURES + 1)
+    ]
+    assert statuses[:AUTH_FAILURES] == [401] * AUTH_FAILURES and statuses[-1] == 429, statuses
+    right = requests.get(server.rasa_url + "/status", params={"token": TOKEN}, headers={"X-Forwarded-For": guesser})
+    assert right.status_code == 429 and right.headers.get("Retry-After")  # no oracle while throttled
+    elsewhere = requests.get(server.rasa_url + "/status", params={"token": TOKEN}, headers={"X-Forwarded-For": other})
+    assert elsewhere.status_code == 200
+
+
+def test_the_address_rate_limit_counts_an_ipv6_64_as_one_address(server):
+    statuses = [
+        rest(server, {"sender": new_sender(), "message": ""}, address=f"2001:db8:0:7::{n + 1:x}").status_code
+        for n in range(PER_ADDRESS + 1)
+    ]
+    assert statuses[:PER_ADDRESS] == [200] * PER_ADDRESS and statuses[-1] == 429, statuses
+    assert rest(server, {"sender": new_sender(), "message": ""}, address="2001:db8:0:8::1").status_code == 200

@@ -452,7 +452,7 @@ async def test_telegram_interview_question_and_button_tap(served, platforms, age
     assert len(answered) == 1 and answered[0]["callback_query_id"].startswith("43820")
     sent = telegram_sent(platforms, chat)
     assert sent == expected(agent, await mirror.say(payload), TELEGRAM, sent)
-    assert last_user_text(await agent.tracker_store.retrieve(str(chat))) == payload
+    assert last_user_text(await agent.tracker_store.retrieve(f"telegram:{chat}")) == payload
 
 
 async def test_telegram_long_answer_within_limit(served, served_small, platforms, agent):
@@ -652,7 +652,7 @@ async def test_slack_interview_question_and_button_click(served, platforms, agen
     assert res.status == 200
     sent = slack_sent(platforms, dm)
     assert sent == expected(agent, await mirror.say(payload), SLACK, sent)
-    assert last_user_text(await agent.tracker_store.retrieve(user)) == payload
+    assert last_user_text(await agent.tracker_store.retrieve(f"slack:{user}")) == payload
 
 
 async def test_slack_long_answer_within_limit(served, served_small, platforms, agent):
@@ -685,7 +685,7 @@ async def test_slack_refuses_bad_signatures(served, platforms):
 # --------------------------------------------------------------------------- Messenger
 
 
-def fb_signed(body: bytes, sha256: bool = False, secret: str = FB_SECRET) -> Dict[str, str]:
+def fb_signed(body: bytes, sha256: bool = True, secret: str = FB_SECRET) -> Dict[str, str]:
     if sha256:
         return {"X-Hub-Signature-256": "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()}
     return {"X-Hub-Signature": "sha1=" + hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()}
@@ -710,7 +710,7 @@ def fb_entry(psid: str, text: Optional[str] = None, quick_reply: Optional[Tuple[
     }
 
 
-async def fb_say(app, channels, platforms, psid, text=None, quick_reply=None, sha256=False):
+async def fb_say(app, channels, platforms, psid, text=None, quick_reply=None, sha256=True):
     platforms.clear()
     body = json.dumps(fb_entry(psid, text, quick_reply)).encode()
     res = await client(app).post(
@@ -766,7 +766,7 @@ async def test_facebook_greeting_with_quick_replies_and_tap(served, platforms, a
     sent = fb_sent(platforms, psid)
     assert sent == expected(agent, await mirror.say("I have back pain"), FACEBOOK, sent)
     # The payload went to the assistant, not the title the person saw.
-    assert last_user_text(await agent.tracker_store.retrieve(psid)) == "I have back pain"
+    assert last_user_text(await agent.tracker_store.retrieve(f"facebook:{psid}")) == "I have back pain"
 
 
 async def test_facebook_numbered_options_and_a_reply_by_number(served, platforms, agent):
@@ -792,11 +792,11 @@ async def test_facebook_numbered_options_and_a_reply_by_number(served, platforms
         pytest.fail(f"no question with numbered options came up: {sent}")
     assert "\n1. " in text and "\n2. " in text and not quick
 
-    tracker = await agent.tracker_store.retrieve(psid)
+    tracker = await agent.tracker_store.retrieve(f"facebook:{psid}")
     second = last_turn_buttons(tracker.events)[1]
     assert f"\n2. {second['title']}\n" in text
     await fb_say(app, channels, platforms, psid, "2")
-    assert last_user_text(await agent.tracker_store.retrieve(psid)) == second["payload"]
+    assert last_user_text(await agent.tracker_store.retrieve(f"facebook:{psid}")) == second["payload"]
     sent = fb_sent(platforms, psid)
     assert sent == expected(agent, await mirror.say(second["payload"]), FACEBOOK, sent)
 
@@ -817,10 +817,11 @@ async def test_facebook_refuses_bad_signatures(served, platforms):
     app, channels = served
     body = json.dumps(fb_entry("6000000000000999", "hi")).encode()
     for headers in (
+        fb_signed(body, sha256=False, secret="not-the-app-secret"),
         fb_signed(body, secret="not-the-app-secret"),
-        fb_signed(body, sha256=True, secret="not-the-app-secret"),
+        fb_signed(body, sha256=False),  # a right SHA-1 signature: SHA-256 only
         {"X-Hub-Signature": "md5=" + hashlib.md5(FB_SECRET.encode() + body).hexdigest()},
-        fb_signed(b"another body"),
+        fb_signed(b"another body", sha256=True),
         {},
     ):
         platforms.clear()
@@ -830,6 +831,53 @@ async def test_facebook_refuses_bad_signatures(served, platforms):
         await settle(channels["facebook"])
         assert res.status == 403
         assert platforms.total == 0
+
+
+# --------------------------------------------------------------------------- channel isolation
+
+
+def user_texts_of(tracker) -> List[str]:
+    return [e.text for e in (tracker.events if tracker else []) if isinstance(e, UserUttered)]
+
+
+async def test_a_rest_caller_given_another_channels_id_gets_nothing_of_it(served, platforms, agent, monkeypatch):
+    """Telegram chat ids, Slack user ids and Messenger ids are not secret: their conversations are
+    stored under a channel prefix (addons/channels/keys.py), which REST cannot name, and a bare
+    platform id is too guessable for REST without the API token; with the token it is a REST
+    conversation of its own."""
+    from addons import auth
+
+    app, channels = served
+    chat, user, dm, psid = (
+        700000000 + next(_ids),
+        f"U{next(_ids):08d}",
+        f"D{next(_ids):08d}",
+        str(6000000000000000 + next(_ids)),
+    )
+    await telegram_say(app, platforms, chat, "my lower back hurts")
+    await slack_say(app, channels, platforms, user, dm, "my lower back hurts")
+    await fb_say(app, channels, platforms, psid, "my lower back hurts")
+    await settle(channels["facebook"])
+    keys = {f"telegram:{chat}": str(chat), f"slack:{user}": user, f"facebook:{psid}": psid}
+    before = {key: user_texts_of(await agent.tracker_store.retrieve(key)) for key in keys}
+    assert all(texts == ["my lower back hurts"] for texts in before.values()), before
+
+    monkeypatch.setattr(auth, "_token", "t" * 40)
+    for key, bare in keys.items():
+        for sender in (key, bare):
+            res = await client(app).post(
+                "/webhooks/rest/webhook", json={"sender": sender, "message": "delete my conversation"}
+            )
+            assert res.status == 400, (sender, res.text)
+        res = await client(app).post(
+            "/webhooks/rest/webhook?token=" + "t" * 40, json={"sender": bare, "message": "what can you do"}
+        )
+        assert res.status == 200, res.text
+        assert user_texts_of(await agent.tracker_store.retrieve(bare)) == [
+            "what can you do"
+        ]  # a conversation of its own
+    after = {key: user_texts_of(await agent.tracker_store.retrieve(key)) for key in keys}
+    assert after == before
 
 
 # --------------------------------------------------------------------------- the store down

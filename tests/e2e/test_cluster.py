@@ -188,7 +188,7 @@ async def test_socketio_through_nginx_polling_and_websocket(cluster):
         assert event == "bot_uttered" and data["text"]
     # socket.io sends each reply as it is produced; the tracker is stored when the turn ends.
     deadline = time.monotonic() + 15
-    while cluster.tracker(session, replica=1)["slots"]["triage_level"] != "emergency":
+    while cluster.tracker(f"socketio:{session}", replica=1)["slots"]["triage_level"] != "emergency":
         assert time.monotonic() < deadline, "the emergency was not stored"
         await asyncio.sleep(0.2)
 
@@ -210,12 +210,14 @@ async def test_fifty_concurrent_conversations_no_errors_no_cross_talk(cluster):
         # duplicated, none from another conversation.
         assert stored[sender] == script_for(index)[:20], sender
     rows = cluster.sql(
-        "SELECT DISTINCT ON (sender_id) sender_id, data::json->>'value' FROM events "
+        "SELECT DISTINCT ON (sender_id) sender_id, data FROM events "
         "WHERE type_name = 'slot' AND data::json->>'name' = 'pain_severity' "
         "AND sender_id = ANY(%s) ORDER BY sender_id, id DESC",
         senders,
     )
-    assert {s: float(v) for s, v in rows} == {s: severity_for(int(s.rsplit("-", 1)[1])) for s in senders}
+    assert {s: float(cluster.decrypted(d)["value"]) for s, d in rows} == {
+        s: severity_for(int(s.rsplit("-", 1)[1])) for s in senders
+    }
 
 
 # --- PostgreSQL or Redis restarted during traffic ---------------------------------------------
@@ -382,7 +384,7 @@ async def test_restart_recovers_without_restarting_rasa_and_loses_nothing_stored
     stored_texts: Dict[str, List[str]] = {}
     for _, sender, type_name, data in outage.after:
         if type_name == "user":
-            stored_texts.setdefault(sender, []).append(json.loads(data)["text"])
+            stored_texts.setdefault(sender, []).append(cluster.decrypted(data)["text"])
     assert stored_texts == {sender: [*EARLIER_TURNS, "no"] for sender in outage.recovered}, stored_texts
     # After the outage every conversation of the traffic answers normally again.
     assert set(outage.live_after.values()) == {200}, outage.live_after
@@ -468,13 +470,13 @@ async def test_start_over_in_the_widget_deletes_the_conversation_from_postgres(c
     try:
         assert await person.say("my lower back hurts")
         deadline = time.monotonic() + 15  # socket.io sends each reply as it is produced; the turn is stored after
-        while stored_events(cluster, person.session) == 0:
+        while stored_events(cluster, f"socketio:{person.session}") == 0:
             assert time.monotonic() < deadline, "the turn was not stored"
             await asyncio.sleep(0.2)
         assert await person.start_over() == {"deleted": True}
     finally:
         await person.close()
-    assert stored_events(cluster, person.session) == 0
+    assert stored_events(cluster, f"socketio:{person.session}") == 0
 
 
 def age_by_31_days(cluster: Cluster, sender: str) -> None:
@@ -508,7 +510,7 @@ def test_the_cluster_purges_by_itself_at_start_and_then_on_its_interval(cluster)
         assert wait_until(lambda: stored_events(cluster, later) == 0, 90), "not purged on the interval"
         assert stored_events(cluster, recent) > 0
         log = (cluster.workdir / "log" / "purger.log").read_text()
-        assert log.count("Deleted 1 conversation(s) older than 30 days.") >= 2, log
+        assert log.count("Deleted the events older than 30 days from 1 conversation(s).") >= 2, log
     finally:
         cluster.run("stop", "purger")
         del cluster.settings["PURGE_INTERVAL_SECONDS"]
@@ -526,11 +528,47 @@ def test_retention_purge_deletes_only_old_conversations_from_postgres(cluster):
         output = cluster.run("purge").stdout
     finally:
         cluster.run("start", "purger")
-    assert "Deleted 1 conversation(s) older than 30 days." in output, output
+    assert "Deleted the events older than 30 days from 1 conversation(s)." in output, output
     assert stored_events(cluster, old) == 0 and stored_events(cluster, recent) > 0
     # A replica that served the purged conversation does not bring it back.
     replies(cluster.say(old, "hi"))
     assert cluster.user_messages([old])[old] == ["hi"]
+
+
+# --- nothing personal at rest on PostgreSQL (before the test that kills the replicas) ----------
+
+
+async def test_an_interview_with_personal_details_leaves_none_in_postgres_or_the_cluster_files(cluster):
+    """tests/e2e/test_privacy_at_rest.py on the cluster: the same answers over REST (through nginx)
+    and the widget; then the events table as stored (redacted, and encrypted in this profile), and
+    every file of the cluster (PostgreSQL's data directory with its WAL, the logs) hold none of them."""
+    from tests.e2e.test_privacy_at_rest import ANSWERS, CANARIES, OPENING, files_holding
+
+    sender = uuid.uuid4().hex
+    for text in OPENING:
+        replies(cluster.say(sender, text))
+    asked: List[str] = []
+    for _ in range(30):
+        question = cluster.tracker(sender)["slots"].get("requested_slot")
+        if question not in ANSWERS:
+            break
+        asked.append(question)
+        replies(cluster.say(sender, ANSWERS[question] if asked.count(question) == 1 else "no"))
+    assert {"age", "pain_onset", "pain_duration"} <= set(asked), asked
+    person = await SocketPerson(cluster).start()
+    try:
+        for text in [*OPENING, *ANSWERS.values()]:
+            await person.say(text)
+    finally:
+        await person.close()
+
+    stored = "\n".join(data for (data,) in cluster.sql("SELECT data FROM events"))
+    assert not [name for name, canary in CANARIES.items() if canary.lower() in stored.lower()]
+    assert "fernet:" in stored  # encrypted in this profile
+    decrypted = json.dumps([cluster.decrypted(data) for (data,) in cluster.sql("SELECT data FROM events")])
+    assert "[phone number]" in decrypted and "[name]" in decrypted  # stored, redacted
+    found = {name: files_holding(cluster.workdir, canary) for name, canary in CANARIES.items()}
+    assert not any(found.values()), {name: files for name, files in found.items() if files}
 
 
 # --- a replica crashes -------------------------------------------------------------------------

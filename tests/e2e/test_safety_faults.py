@@ -153,7 +153,7 @@ async def test_typed_commands_after_an_emergency_do_not_lower_the_level_over_soc
     assert_emergency_instruction(turns[0])
     for command, said in zip(COMMANDS, turns[1:], strict=True):
         assert said and said[0].startswith(f"Please don't wait: call {NUMBER} now"), (command, said)
-    current = slots(stack, session)
+    current = slots(stack, f"socketio:{session}")
     assert current["triage_level"] == "emergency" and "bladder_dysfunction" in current["red_flags"]
 
 
@@ -183,7 +183,7 @@ async def test_emergency_with_the_action_server_down_over_socketio(actions_down)
     session = uuid.uuid4().hex  # socket.io session ids are 32 hex digits (docs/security.md)
     (said,) = await socketio_say(actions_down, [EMERGENCY], session=session)
     assert_emergency_instruction(said)
-    assert slots(actions_down, session)["triage_level"] == "emergency"
+    assert slots(actions_down, f"socketio:{session}")["triage_level"] == "emergency"
 
 
 def test_a_targeted_safety_question_and_its_yes_need_no_action_server(actions_down):
@@ -327,12 +327,12 @@ async def test_a_socket_that_joins_its_new_conversation_while_the_delete_waits_i
         assert await asyncio.wait_for(deleted, 60) == {"deleted": True}
         await client.emit("user_uttered", {"message": "what is a slipped disc?", "session_id": new})
         deadline = time.monotonic() + 60
-        while not user_texts(actions_slow, new) and time.monotonic() < deadline:
+        while not user_texts(actions_slow, f"socketio:{new}") and time.monotonic() < deadline:
             await asyncio.sleep(0.5)
-        assert user_texts(actions_slow, new) == [
+        assert user_texts(actions_slow, f"socketio:{new}") == [
             "what is a slipped disc?"
         ], "the new conversation's message was refused"
-        assert user_texts(actions_slow, old) == []
+        assert user_texts(actions_slow, f"socketio:{old}") == []
     finally:
         await client.disconnect()
 

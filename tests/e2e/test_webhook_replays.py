@@ -47,7 +47,7 @@ async def test_telegram_update_delivered_twice_is_answered_once(served, platform
             "/webhooks/telegram/webhook", json=update, headers={TELEGRAM_SECRET_HEADER: TELEGRAM_SECRET}
         )
         assert res.status == 200
-    assert await user_turns(agent, str(chat)) == 1
+    assert await user_turns(agent, f"telegram:{chat}") == 1
     greetings = [c for c in platforms.telegram_calls("sendMessage") if c["text"].startswith("Hi")]
     assert len(greetings) == 1
     # A new update from the same chat is still answered.
@@ -56,7 +56,7 @@ async def test_telegram_update_delivered_twice_is_answered_once(served, platform
         json=telegram_update(chat, "hello"),
         headers={TELEGRAM_SECRET_HEADER: TELEGRAM_SECRET},
     )
-    assert await user_turns(agent, str(chat)) == 2
+    assert await user_turns(agent, f"telegram:{chat}") == 2
 
 
 async def test_slack_event_retried_is_answered_once(served, platforms, agent):  # noqa: F811 (fixtures)
@@ -66,13 +66,13 @@ async def test_slack_event_retried_is_answered_once(served, platforms, agent):  
     for _ in range(2):
         res = await slack_post(app, channels["slack"], body, "application/json", slack_signed(body))
         assert res.status == 200
-    assert await user_turns(agent, user) == 1
+    assert await user_turns(agent, f"slack:{user}") == 1
     click = urlencode({"payload": json.dumps(slack_click(user, channel, "Ask a question", "what can you do"))})
     for _ in range(2):
         await slack_post(
             app, channels["slack"], click.encode(), "application/x-www-form-urlencoded", slack_signed(click.encode())
         )
-    assert await user_turns(agent, user) == 2
+    assert await user_turns(agent, f"slack:{user}") == 2
 
 
 async def test_messenger_message_redelivered_is_answered_once(served, platforms, agent):  # noqa: F811 (fixtures)
@@ -85,4 +85,4 @@ async def test_messenger_message_redelivered_is_answered_once(served, platforms,
         )
         assert res.status == 200
         await settle(channels["facebook"])
-    assert await user_turns(agent, psid) == 1
+    assert await user_turns(agent, f"facebook:{psid}") == 1

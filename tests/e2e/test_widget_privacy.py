@@ -70,7 +70,9 @@ def say(tab, text: str) -> None:
 
 
 def user_texts(stack: Stack, conversation: str) -> List[str]:
-    res = requests.get(f"{stack.rasa_url}/conversations/{conversation}/tracker", params={"token": TOKEN}, timeout=30)
+    res = requests.get(
+        f"{stack.rasa_url}/conversations/socketio:{conversation}/tracker", params={"token": TOKEN}, timeout=30
+    )
     return [e["text"] for e in res.json()["events"] if e["event"] == "user"]
 
 

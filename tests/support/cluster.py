@@ -6,6 +6,7 @@ Each ``Cluster`` gets its own directory and free loopback ports, so tests never 
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -165,9 +166,13 @@ class Cluster:
 
     # --- talking to it --------------------------------------------------------------------
     def say(self, sender: str, text: str, base_url: Optional[str] = None, **kwargs: Any) -> requests.Response:
+        # With the API token (as a back office would): the tests name conversations readably,
+        # and REST ids without the token must be unguessable (addons/channels/keys.py).
+        headers = {"Authorization": f"Bearer {self.state['RASA_API_TOKEN']}", **kwargs.pop("headers", {})}
         return requests.post(
             f"{base_url or self.url}/webhooks/rest/webhook",
             json={"sender": sender, "message": text},
+            headers=headers,
             timeout=kwargs.pop("timeout", 60),
             **kwargs,
         )
@@ -217,11 +222,16 @@ class Cluster:
     def user_messages(self, senders: Sequence[str]) -> Dict[str, List[str]]:
         """Every stored user message of these conversations, in order, straight from PostgreSQL."""
         rows = self.sql(
-            "SELECT sender_id, data::json->>'text' FROM events WHERE type_name = 'user' "
-            "AND sender_id = ANY(%s) ORDER BY id",
+            "SELECT sender_id, data FROM events WHERE type_name = 'user' AND sender_id = ANY(%s) ORDER BY id",
             list(senders),
         )
         stored: Dict[str, List[str]] = {sender: [] for sender in senders}
-        for sender, text in rows:
-            stored[sender].append(text)
+        for sender, data in rows:
+            stored[sender].append(self.decrypted(data).get("text"))
         return stored
+
+    def decrypted(self, data: str) -> Dict[str, Any]:
+        """A stored event's data, its text decrypted with the cluster's key (addons/encryption.py)."""
+        from addons.encryption import decrypt_event, parse_keys
+
+        return decrypt_event(json.loads(data), parse_keys(self.state.get("TRACKER_ENCRYPTION_KEYS")))

@@ -128,6 +128,11 @@ def test_age(sentence, age):
     assert analyse(sentence).age == age
 
 
+@pytest.mark.parametrize("sentence", ["I live at 12 Acacia Avenue", "i'm at 27 marmalade crescent, my back hurts"])
+def test_a_house_number_is_not_an_age(sentence):
+    assert analyse(sentence).age is None
+
+
 def test_numbers_are_not_read_from_nowhere():
     analysis = analyse("my lower back hurts")
     assert (analysis.severity, analysis.duration_days, analysis.age) == (None, None, None)

@@ -1,5 +1,7 @@
 """Personal details in UK formats are redacted; what the interview needs is left alone."""
 
+from datetime import date
+
 import pytest
 
 from bot.redaction import redact
@@ -53,4 +55,48 @@ def test_uk_personal_details_are_redacted(text, detail, placeholder):
     ],
 )
 def test_what_the_interview_needs_is_left_alone(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, detail, placeholder",
+    [
+        ("I'm Priya Shah and my back hurts", "Priya Shah", "[name]"),
+        ("Sam Okafor here, my back is killing me", "Sam Okafor", "[name]"),
+        ("this is Ade", "Ade", "[name]"),
+        ("thanks, Tamsin", "Tamsin", "[name]"),
+        ("Mrs jones here", "jones", "[name]"),
+        ("call (555) 123-4567 tonight", "(555) 123-4567", "[phone number]"),
+        ("cell 555.123.4567", "555.123.4567", "[phone number]"),
+        ("+1 555 123 4567", "555 123 4567", "[phone number]"),
+        ("I live at 12 Acacia Avenue", "12 Acacia Avenue", "[address]"),
+        ("address: 4b high street, leeds", "4b high street", "[address]"),
+        ("my card is 4111 1111 1111 1111", "4111 1111 1111 1111", "[card number]"),
+        ("5500-0000-0000-0004 expires soon", "5500-0000-0000-0004", "[card number]"),
+        ("DOB 12/31/1980", "12/31/1980", "[date]"),
+        ("DOB 12/31/1980", "1980", "[date]"),
+        ("born in 1980", "1980", "[date]"),
+        ("it started on 3/4/1990", "3/4/1990", "[date]"),
+    ],
+)
+def test_details_said_in_other_ways_are_redacted(text, detail, placeholder):
+    redacted = redact(text)
+    assert detail not in redacted and placeholder in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rasa 3.6.21, sanic 21.12.2, tensorflow 2.12.0",
+        "/venv/lib/python3.10/site-packages/rasa-3.6.21/rasa/core/processor.py line 12",
+        "my blood pressure was 120/80 and my temperature 37.5",
+        "I'm 5ft 10 and 80kg, I walked 2 miles round the park",
+        f"it started on {date.today():%d/%m/%Y} when I lifted a box",  # a recent date dates the symptoms
+        "I'm Worried it's something serious",
+        "I'm English and I'm In agony",
+        "the number 4111 1111 1111 1112 fails its check digit",
+        "I've had it 12 days",
+    ],
+)
+def test_versions_measurements_and_symptom_dates_are_left_alone(text):
     assert redact(text) == text

@@ -1,0 +1,75 @@
+"""addons/channels/keys.py and addons/auth.py: conversation keys per channel, unguessable REST ids,
+IPv6 rate-limit keys and the failed-token throttle (pure functions, no server)."""
+
+import uuid
+
+import pytest
+
+from addons import auth
+from addons.channels import keys
+from bot.guard import depth_of, json_too_deep, metadata_problem
+
+
+def test_other_channels_get_a_prefix_and_lose_it_again():
+    assert keys.store_key("socketio", "ab12") == "socketio:ab12"
+    assert keys.store_key("telegram", "12345") == "telegram:12345"
+    assert keys.store_key("telegram", "telegram:12345") == "telegram:12345"  # applied once
+    assert keys.store_key("rest", "ab12") == "ab12" and keys.store_key(None, "ab12") == "ab12"
+    assert keys.platform_id("slack:U123") == "U123" and keys.platform_id("U123") == "U123"
+    assert keys.reserved("facebook:1") and not keys.reserved("visit-facebook:1")
+
+
+@pytest.mark.parametrize("sender", [uuid.uuid4().hex, "Zk3_q9-TbXw1LmA0pR7sYc", f"visit-{uuid.uuid4()}"])
+def test_unguessable_ids(sender):
+    assert keys.strong_rest_id(sender)
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "12345678",
+        "user-1",
+        "a" * 40,
+        "0" * 32,
+        "abababababababababababab",
+        "deadbeef",
+        "postgres-outage-abc123-earlier-0",
+    ],
+)
+def test_guessable_ids(sender):
+    assert not keys.strong_rest_id(sender)
+
+
+def test_rate_keys_count_an_ipv6_64_as_one_address():
+    assert auth.rate_key("2001:db8:0:7::1") == auth.rate_key("2001:db8:0:7:ffff::2") == "2001:db8:0:7::/64"
+    assert auth.rate_key("2001:db8:0:8::1") != auth.rate_key("2001:db8:0:7::1")
+    assert auth.rate_key("203.0.113.9") == "203.0.113.9" == auth.rate_key("::ffff:203.0.113.9")
+    assert auth.rate_key("unknown") == "unknown"
+
+
+def test_failed_token_attempts_block_the_address_until_the_window_ends():
+    now = [0.0]
+    throttle = auth.FailedAuth(3, 60, clock=lambda: now[0])
+    for _ in range(3):
+        assert not throttle.blocked("a")
+        throttle.failed("a")
+    assert throttle.blocked("a") and not throttle.blocked("b")
+    now[0] = 61
+    assert not throttle.blocked("a")
+
+
+def test_nesting_is_measured_without_parsing():
+    assert json_too_deep(b"[" * 33 + b"]" * 33) and not json_too_deep(b"[" * 32 + b"]" * 32)
+    assert not json_too_deep(b'{"text": "' + b"[" * 100 + b'"}')  # brackets inside a string
+    assert depth_of({"a": [{"b": 1}]}) == 3
+    assert metadata_problem({"a": "x" * 5000}) and metadata_problem({"a": [[[[[[[[["x"]]]]]]]]]})
+    assert metadata_problem({"utm": "widget", "page": "/help"}) is None
+
+
+def test_a_short_api_token_is_refused_in_the_cluster_profile_only(monkeypatch):
+    monkeypatch.delenv("PROFILE", raising=False)
+    monkeypatch.setenv("ENDPOINTS", "endpoints.yml")
+    assert auth.check_token_length("short") is None
+    monkeypatch.setenv("ENDPOINTS", "/x/endpoints/cluster.yml")
+    assert "refuses" in auth.check_token_length("short")
+    assert auth.check_token_length("x" * 32) is None
