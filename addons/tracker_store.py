@@ -163,8 +163,9 @@ class ConversationStore(SQLTrackerStore):
         self.max_events = int(max_events or os.environ.get("TRACKER_MAX_EVENTS") or DEFAULT_MAX_EVENTS)
         if cache_size is None:
             cache_size = int(os.environ.get("TRACKER_CACHE_SIZE") or DEFAULT_CACHE_SIZE)
-        # An event broker reads trackers back on its own: keep Rasa's plain behaviour then.
-        self.cache_size = 0 if self.event_broker is not None else cache_size
+        # An event broker is handed each turn's new events by save (not Rasa's
+        # stream_events, which reads the tracker back), so the cache works with one too.
+        self.cache_size = cache_size
         self._cache: "OrderedDict[Text, _Cached]" = OrderedDict()
         self._handed_out: Dict[Text, _HandedOut] = {}
         if self.engine.url.get_backend_name() == "sqlite":
@@ -247,19 +248,37 @@ class ConversationStore(SQLTrackerStore):
                 return
             if len(tracker.events) > self.max_events:
                 tracker.update_with_events(rollover_events(tracker), self.domain)
-            await self.stream_events(tracker)
             new_events = list(tracker.events)[stored:]
             rows = [self._row(sender_id, event) for event in new_events]
             if rows:
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
             new_last_id = self._last_event_id(session, sender_id) if rows else last_id
             session.commit()
+        self._publish(sender_id, rows)
         # Keep only a tracker that is exactly what Rasa would read back: the latest session
         # as read before this turn plus this turn's events, unchanged by redaction.
         if known and self.cache_size and self._reads_back_unchanged(new_events, rows):
             self._cache[sender_id] = _Cached(tracker, new_last_id, time.monotonic())
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
+
+    def _publish(self, sender_id: Text, rows: List[Dict[Text, Any]]) -> None:
+        """Hands the event broker (the console's feed, addons/event_feed.py) the events
+        just stored, redacted as stored."""
+        if self.event_broker is None:
+            return
+        bodies = [{"sender_id": sender_id, **json.loads(row["data"])} for row in rows]
+        publish_redacted = getattr(self.event_broker, "publish_redacted", None)
+        if publish_redacted is not None:
+            publish_redacted(bodies)
+        else:
+            for body in bodies:
+                self.event_broker.publish(body)
+
+    def _forget(self, sender_ids: List[Text]) -> None:
+        delete = getattr(self.event_broker, "delete", None)
+        if delete is not None and sender_ids:
+            delete(sender_ids)
 
     @staticmethod
     def _reads_back_unchanged(new_events: List[Event], rows: List[Dict[Text, Any]]) -> bool:
@@ -290,6 +309,7 @@ class ConversationStore(SQLTrackerStore):
         with self.session_scope() as session:
             count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
+        self._forget([sender_id])
         logger.info("Deleted a conversation at its owner's request (%d events).", count)
         return count
 
@@ -311,6 +331,7 @@ class ConversationStore(SQLTrackerStore):
                     synchronize_session=False
                 )
             session.commit()
+        self._forget(senders)
         return len(senders)
 
 

@@ -153,7 +153,7 @@ start_postgres() {
     || { tail -n 20 "$LOG/postgres.log" >&2; die "PostgreSQL did not start"; }
   if [ -n "${fresh:-}" ]; then
     PGPASSWORD="$POSTGRES_SUPERUSER_PASSWORD" psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres \
-      -c "CREATE ROLE rasa LOGIN PASSWORD '$POSTGRES_PASSWORD'" -c "CREATE DATABASE rasa OWNER rasa" >/dev/null
+      -c "CREATE ROLE rasa LOGIN PASSWORD '$POSTGRES_PASSWORD'" -c "CREATE DATABASE rasa OWNER rasa" -c "CREATE DATABASE rasa_events OWNER rasa" >/dev/null
   fi
 }
 stop_postgres() {
@@ -201,7 +201,7 @@ stop_pid() {  # name...: TERM each process group, then KILL what is left after 3
 
 rasa_env() {
   export ACTION_ENDPOINT_URL="http://127.0.0.1:$CLUSTER_ACTIONS_PORT/webhook"
-  export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT POSTGRES_DB=rasa POSTGRES_USER=rasa POSTGRES_PASSWORD
+  export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT POSTGRES_DB=rasa EVENTS_POSTGRES_DB=rasa_events POSTGRES_USER=rasa POSTGRES_PASSWORD
   export REDIS_HOST=127.0.0.1 REDIS_PORT REDIS_DB=0 REDIS_PASSWORD
   export SANIC_WORKERS
   export CORS_ORIGINS="http://127.0.0.1:$CLUSTER_PORT http://localhost:$CLUSTER_PORT"

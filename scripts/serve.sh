@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 umask 077
-mkdir -p "$(dirname "$TRACKER_DB")" "$LOG_DIR" "$RUN_DIR"
+mkdir -p "$(dirname "$TRACKER_DB")" "$(dirname "$EVENTS_DB")" "$LOG_DIR" "$RUN_DIR"
 
 if [ -z "${RASA_API_TOKEN:-}" ] && [ ! -s "$RASA_API_TOKEN_FILE" ]; then
   mkdir -p "$(dirname "$RASA_API_TOKEN_FILE")"
