@@ -48,6 +48,8 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 class RedactingSQLEventBroker(SQLEventBroker):
     """Rasa's SQL broker: redacted events, a private SQLite file, deletion on request."""
 
+    engine: Any  # made by SQLEventBroker; remade below for SQLite (WAL, shared across threads)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.url.get_backend_name() == "sqlite":

@@ -55,8 +55,8 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from addons import patches
-from bot.contract import CONVERSATION_DELETED_RESPONSE
+from addons import metrics, patches
+from bot.contract import CONVERSATION_DELETED_RESPONSE, TRIAGE_LEVEL, TRIAGE_LEVELS
 from bot.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -101,11 +101,20 @@ def rollover_events(tracker: DialogueStateTracker) -> List[Event]:
     return events
 
 
+def _level_before(tracker: DialogueStateTracker, stored: int) -> Optional[str]:
+    """The triage level the stored events had set (for counting a raised level)."""
+    for event in reversed(list(tracker.events)[:stored]):
+        if isinstance(event, SlotSet) and event.key == TRIAGE_LEVEL:
+            return event.value
+    return None
+
+
 class StoreUnavailable(Exception):
     """The conversation store could not be read or written: the turn was refused."""
 
 
 def refuse_turn(error: Exception) -> None:
+    metrics.store_error()
     raise StoreUnavailable(f"The conversation store failed ({type(error).__name__}).") from error
 
 
@@ -255,6 +264,7 @@ class ConversationStore(SQLTrackerStore):
             new_last_id = self._last_event_id(session, sender_id) if rows else last_id
             session.commit()
         self._publish(sender_id, rows)
+        metrics.turn_stored(new_events, _level_before(tracker, stored), TRIAGE_LEVELS)
         # Keep only a tracker that is exactly what Rasa would read back: the latest session
         # as read before this turn plus this turn's events, unchanged by redaction.
         if known and self.cache_size and self._reads_back_unchanged(new_events, rows):

@@ -1,8 +1,8 @@
 """The clinic console's commands (docs/console.md).
 
-    python -m console serve                 # CONSOLE_HOST:CONSOLE_PORT (127.0.0.1:8090)
-    python -m console user NAME ROLE        # password: the first line of standard input;
-                                            # empty: one is generated and printed once
+python -m console serve                 # CONSOLE_HOST:CONSOLE_PORT (127.0.0.1:8090)
+python -m console user NAME ROLE        # password: the first line of standard input;
+                                        # empty: one is generated and printed once
 """
 
 from __future__ import annotations

@@ -81,7 +81,9 @@ def _session(request: web.Request) -> Session:
 
 def _require(request: web.Request, *roles: str) -> None:
     if _session(request).role not in roles:
-        raise web.HTTPForbidden(text=json.dumps({"error": "not allowed for this role"}), content_type="application/json")
+        raise web.HTTPForbidden(
+            text=json.dumps({"error": "not allowed for this role"}), content_type="application/json"
+        )
 
 
 def _range(request: web.Request) -> Tuple[date, date]:
@@ -89,7 +91,9 @@ def _range(request: web.Request) -> Tuple[date, date]:
         end = date.fromisoformat(request.query["to"]) if request.query.get("to") else date.today()
         start = date.fromisoformat(request.query["from"]) if request.query.get("from") else end - timedelta(days=29)
     except ValueError:
-        raise web.HTTPBadRequest(text=json.dumps({"error": "dates are YYYY-MM-DD"}), content_type="application/json")
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "dates are YYYY-MM-DD"}), content_type="application/json"
+        ) from None
     if start > end:
         raise web.HTTPBadRequest(text=json.dumps({"error": "'from' is after 'to'"}), content_type="application/json")
     return start, end
@@ -239,4 +243,3 @@ def make_app(accounts: Optional[Accounts] = None, feed: Optional[Feed] = None) -
     app.router.add_get("/console/api/transcript/{conversation}", transcript)
     app.router.add_get("/console/api/audit", audit)
     return app
-

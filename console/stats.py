@@ -103,13 +103,14 @@ def summarise(conversations: Iterable[Conversation], start: date, end: date) -> 
     stopped: Counter = Counter()
     feedback = {answer: 0 for answer in FEEDBACK_ANSWERS}
     for c in chosen:
-        row = days.setdefault(c.day.isoformat(), {"conversations": 0, "finished": 0, EMERGENCY: 0, URGENT: 0, ROUTINE: 0})  # type: ignore[union-attr]
+        day_name = str(c.day)  # chosen conversations have a day (YYYY-MM-DD)
+        row = days.setdefault(day_name, {"conversations": 0, "finished": 0, EMERGENCY: 0, URGENT: 0, ROUTINE: 0})
         row["conversations"] += 1
         row["finished"] += c.finished
         row[c.level_name] += 1
         by_level[c.level_name] += 1
         for flag in c.red_flags:
-            flags.setdefault(flag, Counter())[c.day.isoformat()] += 1  # type: ignore[union-attr]
+            flags.setdefault(flag, Counter())[day_name] += 1
         causes.update(set(c.causes))
         topics.update(set(c.topics))
         if c.started and not c.finished and c.level_name != EMERGENCY and c.last_question:
