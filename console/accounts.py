@@ -24,8 +24,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 ROLES = ("viewer", "clinician", "admin")
 SESSION_SECONDS = int(os.environ.get("CONSOLE_SESSION_MINUTES") or 480) * 60
-# Failed logins: this many within the window blocks further tries for that name or address.
-MAX_FAILURES, FAILURE_WINDOW = 5, 15 * 60
+# Failed logins within the window that block further tries for a name, or from an address.
+MAX_FAILURES = {"name": 5, "address": 20}
+FAILURE_WINDOW = 15 * 60
 
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so both cases take the same time.
@@ -91,7 +92,7 @@ class Accounts:
             tries = self.failures[key]
             while tries and now - tries[0] > FAILURE_WINDOW:
                 tries.popleft()
-            if len(tries) >= MAX_FAILURES:
+            if len(tries) >= MAX_FAILURES[key.split(":", 1)[0]]:
                 return True
         return False
 
