@@ -37,7 +37,8 @@ def prepare_multiprocess() -> None:
     """With several Sanic workers: a fresh directory for their metric files (before import)."""
     if int(os.environ.get("SANIC_WORKERS") or 1) <= 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         return
-    folder = Path(os.environ.get("RUN_DIR") or "var/run") / "metrics"
+    # One directory per server (several replicas may share RUN_DIR on one machine).
+    folder = Path(os.environ.get("RUN_DIR") or "var/run") / f"metrics-{os.environ.get('METRICS_PORT') or 0}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(folder))  # read by prometheus_client at import
@@ -140,9 +141,13 @@ def serve(port_variable: str) -> Optional[int]:
 
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-    if registry is not None:
-        start_http_server(port, addr="127.0.0.1", registry=registry)
-    else:
-        start_http_server(port, addr="127.0.0.1")
+    try:
+        if registry is not None:
+            start_http_server(port, addr="127.0.0.1", registry=registry)
+        else:
+            start_http_server(port, addr="127.0.0.1")
+    except OSError as error:  # the assistant serves on without its metrics
+        logger.error("The metrics endpoint could not listen on 127.0.0.1:%d (%s).", port, error)
+        return None
     logger.info("Metrics at http://127.0.0.1:%d/metrics", port)
     return port

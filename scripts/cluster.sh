@@ -217,8 +217,10 @@ start_rasa() {  # replica number
   alive "$name" && return 0
   rasa_env
   # The one launcher (scripts/server.sh): the token stays out of the process list, logs are redacted.
+  # Metrics (addons/metrics.py): replica i on METRICS_PORT + 2(i-1), action server i on
+  # ACTION_METRICS_PORT + 2(i-1) (9105, 9107, ... and 9106, 9108, ...), loopback only.
   RASA_API_TOKEN="$RASA_API_TOKEN" RASA_HOST=127.0.0.1 RASA_PORT="$port" ENDPOINTS="$ROOT/endpoints/cluster.yml" \
-    spawn "$name" "$ROOT/scripts/server.sh" rasa
+    METRICS_PORT=$(( ${METRICS_PORT:-9105} + 2 * ($1 - 1) )) spawn "$name" "$ROOT/scripts/server.sh" rasa
 }
 
 # The retention purge at start and then daily, as `make run` does (scripts/serve.sh). A failed
@@ -237,7 +239,8 @@ start_purger() {
 start_actions() {  # action server number
   local name="actions-$1" port=$(( CLUSTER_ACTION_PORT + $1 - 1 ))
   alive "$name" && return 0
-  ACTION_HOST=127.0.0.1 ACTION_PORT="$port" spawn "$name" "$ROOT/scripts/server.sh" actions
+  ACTION_HOST=127.0.0.1 ACTION_PORT="$port" ACTION_METRICS_PORT=$(( ${ACTION_METRICS_PORT:-9106} + 2 * ($1 - 1) )) \
+    spawn "$name" "$ROOT/scripts/server.sh" actions
 }
 
 render_nginx() {
