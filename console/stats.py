@@ -179,8 +179,9 @@ class Feed:
 
     def refresh(self) -> Dict[str, Conversation]:
         with self.lock, self.engine.connect() as connection:
-            count, top = connection.execute(sa.select(sa.func.count(), sa.func.max(self.table.c.id))).one()
-            if count < self.rows or (top or 0) < self.last_id:
+            # Rows already read that are gone (a deletion or a purge): read everything again.
+            read = sa.select(sa.func.count()).select_from(self.table).where(self.table.c.id <= self.last_id)
+            if connection.execute(read).scalar() != self.rows:
                 self.conversations, self.last_id, self.rows = {}, 0, 0
             query = sa.select(self.table).where(self.table.c.id > self.last_id).order_by(self.table.c.id)
             for row in connection.execute(query):
