@@ -430,3 +430,45 @@ def test_the_page_in_a_browser(stack, scripted, tmp_path):
             assert not errors, errors
         finally:
             browser.close()
+
+
+# --------------------------------------------------------------------------- several workers
+@pytest.fixture
+def redis_port(tmp_path) -> Iterator[int]:
+    from tests.support.stack import free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_with_several_sanic_workers_the_metrics_count_every_worker(trained_model, tmp_path, redis_port):
+    """SANIC_WORKERS=2 (endpoints/workers.yml): each worker writes its numbers to the
+    multiprocess directory and the launcher's endpoint serves their sum."""
+    stack = Stack(
+        workdir=tmp_path / "workers",
+        extra_env={
+            "SANIC_WORKERS": "2",
+            "ENDPOINTS": str(ROOT / "endpoints" / "workers.yml"),
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": str(redis_port),
+            "RUN_DIR": str(tmp_path / "run"),
+        },
+    )
+    try:
+        stack.start(with_web=False)
+        for n in range(6):
+            Patient(stack, f"worker{n}").say("hello")
+        text = requests.get(f"http://127.0.0.1:{stack.metrics_port}/metrics", timeout=10).text
+        assert metric(text, "backpain_messages_total") == 6, text[:2000]
+        assert list((tmp_path / "run").glob("metrics-*/*.db")), "no multiprocess files"
+    finally:
+        stack.stop()
