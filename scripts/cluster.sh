@@ -153,7 +153,14 @@ start_postgres() {
     || { tail -n 20 "$LOG/postgres.log" >&2; die "PostgreSQL did not start"; }
   if [ -n "${fresh:-}" ]; then
     PGPASSWORD="$POSTGRES_SUPERUSER_PASSWORD" psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres \
-      -c "CREATE ROLE rasa LOGIN PASSWORD '$POSTGRES_PASSWORD'" -c "CREATE DATABASE rasa OWNER rasa" -c "CREATE DATABASE rasa_events OWNER rasa" >/dev/null
+      -c "CREATE ROLE rasa LOGIN PASSWORD '$POSTGRES_PASSWORD'" -c "CREATE DATABASE rasa OWNER rasa" >/dev/null
+  fi
+  # The clinic console's feed (addons/event_feed.py): its own database, also in a cluster made
+  # before it existed.
+  if ! PGPASSWORD="$POSTGRES_SUPERUSER_PASSWORD" psql -qtA -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres \
+      -c "SELECT 1 FROM pg_database WHERE datname = 'rasa_events'" | grep -q 1; then
+    PGPASSWORD="$POSTGRES_SUPERUSER_PASSWORD" psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres \
+      -c "CREATE DATABASE rasa_events OWNER rasa" >/dev/null
   fi
 }
 stop_postgres() {
