@@ -58,6 +58,13 @@ cluster: setup train ## Scale-out on this machine: PostgreSQL, Redis, REPLICAS=2
 cluster-down: ## Stop everything `make cluster` started (conversations stay in var/cluster)
 	scripts/cluster.sh down
 
+.PHONY: console-user vendor-chartjs
+console-user: setup ## A clinic console account: make console-user NAME=<login> ROLE=viewer|clinician|admin (password: first line of stdin; empty: generated)
+	@$(ENV) .venv/bin/python -m console user "$(NAME)" "$(ROLE)"
+
+vendor-chartjs: ## Refresh the console's vendored Chart.js from npm (version pinned in the script)
+	scripts/vendor-chartjs.sh
+
 .PHONY: bench
 bench: setup ## Benchmark against a stock `rasa init` bot, side by side; rewrites docs/performance.md (not part of `make test`)
 	$(ENV) .venv/bin/python benchmarks/bench.py --docs $${BENCH_ARGS:---runs 3 --workers 2}

@@ -37,6 +37,10 @@ def main() -> None:
     from rasa_sdk.__main__ import main as rasa_sdk_main
 
     patches.install("rasa_sdk.executor.ActionExecutor.register_package")
+    patches.install("rasa_sdk.executor.ActionExecutor.run")  # counted (addons/metrics.py)
+    from addons import metrics
+
+    metrics.serve("ACTION_METRICS_PORT")  # 127.0.0.1 only
     rasa_sdk_main()
 
 

@@ -37,6 +37,9 @@ def main(argv: List[str]) -> None:
         sys.exit("No HTTP API token: set RASA_API_TOKEN, or RASA_API_TOKEN_FILE to a file holding it.")
     os.environ.pop("RASA_API_TOKEN", None)  # not inherited by anything Rasa starts
 
+    from addons import metrics
+
+    metrics.prepare_multiprocess()  # before anything imports prometheus_client
     from addons import auth, patches, privacy, rasa_server
 
     auth.set_api_token(token)  # for the REST channel's "carries the API token" (addons/auth.py)
@@ -50,6 +53,7 @@ def main(argv: List[str]) -> None:
         rasa_server.prepare()
     except patches.PatchRefused as refused:
         sys.exit(str(refused))
+    metrics.serve("METRICS_PORT")  # 127.0.0.1 only (addons/metrics.py)
     sys.argv = ["rasa", "run", *argv, "--auth-token", token]
     from rasa.__main__ import main as rasa_main
 

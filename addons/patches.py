@@ -325,6 +325,16 @@ PATCHES: List[Patch] = [
         sites=("addons.collector.freeze_after",),
     ),
     Patch(
+        "rasa_sdk.executor.ActionExecutor.run",
+        RASA_SDK,
+        "402679bf7a6ae566ac42f76b0c607c192a3de43694bf096cd9caa86f2a5691ec",
+        "each custom action's call, errors and time counted for the operators' metrics; the call "
+        "itself is rasa_sdk's, unchanged",
+        "addons/metrics.py",
+        Installer("addons.metrics", "count_actions"),
+        process="actions",
+    ),
+    Patch(
         "rasa_sdk.forms.FormValidationAction._extract_validation_events",
         RASA_SDK,
         "f25f4a3511db452132dc7f5692fef443fd2dc5f5dcfdab7d5b73c3380ebadfdd",

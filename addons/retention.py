@@ -11,6 +11,7 @@ names (``addons.tracker_store.ConversationStore``, SQLite or PostgreSQL).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 
@@ -29,13 +30,16 @@ def main(argv: list) -> int:
         print("RETENTION_DAYS is 0: conversations are kept.")
         return 0
 
+    from rasa.core.brokers.broker import EventBroker
     from rasa.core.tracker_store import TrackerStore
     from rasa.core.utils import AvailableEndpoints
 
     from addons.tracker_store import ConversationStore
 
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
-    store = TrackerStore.create(endpoints.tracker_store)
+    # The console's feed (addons/event_feed.py) forgets the purged conversations too.
+    broker = asyncio.run(EventBroker.create(endpoints.event_broker)) if endpoints.event_broker else None
+    store = TrackerStore.create(endpoints.tracker_store, event_broker=broker)
     store = getattr(store, "_tracker_store", store)
     if not isinstance(store, ConversationStore):
         print(f"The tracker store in {args.endpoints} is not addons.tracker_store.ConversationStore.", file=sys.stderr)

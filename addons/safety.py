@@ -35,6 +35,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from addons import metrics
 from bot.contract import CONSULT_PROFESSIONAL, SAFETY_PLAN, SAFETY_STEP, SAFETY_TEXT
 from bot.settings import get_settings
 from bot.turn import LISTEN, Step, TurnPlan, fallback_step, plan_turn
@@ -168,6 +169,7 @@ class SafetyPolicy(RulePolicy):
         silent = not any(isinstance(e, BotUttered) for e in turn)
         if (silent or failed) and FALLBACK_BASE not in done and not replayed:
             logger.warning("A turn of %s lost its reply (%s); sending the safe fallback.", tracker.sender_id, failed)
+            metrics.action_failures(len(failed))
             return self._step(fallback_step(), FALLBACK_BASE, domain)
         if FALLBACK_BASE in done and FALLBACK_BASE + 1 not in done:
             return self._step(Step(CONSULT_PROFESSIONAL), FALLBACK_BASE + 1, domain)

@@ -64,9 +64,9 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from addons import encryption, patches
+from addons import encryption, metrics, patches
 from addons.channels import keys
-from bot.contract import CONVERSATION_DELETED_RESPONSE
+from bot.contract import CONVERSATION_DELETED_RESPONSE, TRIAGE_LEVEL, TRIAGE_LEVELS
 from bot.guard import metadata_problem
 from bot.redaction import redact
 
@@ -141,11 +141,20 @@ def rollover_events(tracker: DialogueStateTracker) -> List[Event]:
     return events
 
 
+def _level_before(tracker: DialogueStateTracker, stored: int) -> Optional[str]:
+    """The triage level the stored events had set (for counting a raised level)."""
+    for event in reversed(list(tracker.events)[:stored]):
+        if isinstance(event, SlotSet) and event.key == TRIAGE_LEVEL:
+            return event.value
+    return None
+
+
 class StoreUnavailable(Exception):
     """The conversation store could not be read or written: the turn was refused."""
 
 
 def refuse_turn(error: Exception) -> None:
+    metrics.store_error()
     raise StoreUnavailable(f"The conversation store failed ({type(error).__name__}).") from error
 
 
@@ -204,8 +213,9 @@ class ConversationStore(SQLTrackerStore):
         self.max_events = int(max_events or os.environ.get("TRACKER_MAX_EVENTS") or DEFAULT_MAX_EVENTS)
         if cache_size is None:
             cache_size = int(os.environ.get("TRACKER_CACHE_SIZE") or DEFAULT_CACHE_SIZE)
-        # An event broker reads trackers back on its own: keep Rasa's plain behaviour then.
-        self.cache_size = 0 if self.event_broker is not None else cache_size
+        # An event broker is handed each turn's new events by save (not Rasa's
+        # stream_events, which reads the tracker back), so the cache works with one too.
+        self.cache_size = cache_size
         self._cache: "OrderedDict[Text, _Cached]" = OrderedDict()
         self._handed_out: Dict[Text, _HandedOut] = {}
         if self.engine.url.get_backend_name() == "sqlite":
@@ -298,7 +308,6 @@ class ConversationStore(SQLTrackerStore):
                 return
             if len(tracker.events) > self.max_events:
                 tracker.update_with_events(rollover_events(tracker), self.domain)
-            await self.stream_events(tracker)
             new_events = list(tracker.events)[stored:]
             rows = [self._row(sender_id, event) for event in new_events]
             if rows:
@@ -307,12 +316,32 @@ class ConversationStore(SQLTrackerStore):
                 )
             new_last_id = self._last_event_id(session, sender_id) if rows else last_id
             session.commit()
+        self._publish(sender_id, rows)
+        metrics.turn_stored(new_events, _level_before(tracker, stored), TRIAGE_LEVELS)
         # Keep only a tracker that is exactly what Rasa would read back: the latest session
         # as read before this turn plus this turn's events, unchanged by redaction.
         if known and self.cache_size and self._reads_back_unchanged(new_events, rows):
             self._cache[sender_id] = _Cached(tracker, new_last_id, time.monotonic())
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
+
+    def _publish(self, sender_id: Text, rows: List[Dict[Text, Any]]) -> None:
+        """Hands the event broker (the console's feed, addons/event_feed.py) the events
+        just stored, redacted as stored."""
+        if self.event_broker is None:
+            return
+        bodies = [{"sender_id": sender_id, **json.loads(row["plain"])} for row in rows]  # redacted, not encrypted
+        publish_redacted = getattr(self.event_broker, "publish_redacted", None)
+        if publish_redacted is not None:
+            publish_redacted(bodies)
+        else:
+            for body in bodies:
+                self.event_broker.publish(body)
+
+    def _forget(self, sender_ids: List[Text]) -> None:
+        delete = getattr(self.event_broker, "delete", None)
+        if delete is not None and sender_ids:
+            delete(sender_ids)
 
     @staticmethod
     def _reads_back_unchanged(new_events: List[Event], rows: List[Dict[Text, Any]]) -> bool:
@@ -377,6 +406,7 @@ class ConversationStore(SQLTrackerStore):
         with self.session_scope() as session:
             count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
+        self._forget([sender_id])
         self.leave_no_copy()
         logger.info("Deleted a conversation at its owner's request (%d events).", count)
         return count
@@ -410,6 +440,7 @@ class ConversationStore(SQLTrackerStore):
                 self._handed_out.pop(sender, None)
             session.execute(sa.delete(table).where(table.c.timestamp < cutoff))
             session.commit()
+        self._forget(senders)
         if senders:
             self.leave_no_copy()
         return len(senders)

@@ -222,6 +222,13 @@ start_postgres() {
     PGPASSWORD="$POSTGRES_SUPERUSER_PASSWORD" psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres \
       -c "CREATE ROLE rasa LOGIN PASSWORD '$POSTGRES_PASSWORD'" -c "CREATE DATABASE rasa OWNER rasa" >/dev/null
   fi
+  # The clinic console's feed (addons/event_feed.py): its own database, also in a cluster made
+  # before it existed.
+  if ! PGPASSWORD="$POSTGRES_SUPERUSER_PASSWORD" psql -qtA -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres \
+      -c "SELECT 1 FROM pg_database WHERE datname = 'rasa_events'" | grep -q 1; then
+    PGPASSWORD="$POSTGRES_SUPERUSER_PASSWORD" psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres -d postgres \
+      -c "CREATE DATABASE rasa_events OWNER rasa" >/dev/null
+  fi
 }
 stop_postgres() {
   [ -f "$PG_DATA/postmaster.pid" ] || return 0
@@ -268,7 +275,7 @@ stop_pid() {  # name...: TERM each process group, then KILL what is left after 3
 
 rasa_env() {
   export ACTION_ENDPOINT_URL="http://127.0.0.1:$CLUSTER_ACTIONS_PORT/webhook"
-  export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT POSTGRES_DB=rasa POSTGRES_USER=rasa POSTGRES_PASSWORD
+  export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT POSTGRES_DB=rasa EVENTS_POSTGRES_DB=rasa_events POSTGRES_USER=rasa POSTGRES_PASSWORD
   export REDIS_HOST=127.0.0.1 REDIS_PORT REDIS_DB=0 REDIS_PASSWORD
   export SANIC_WORKERS TRACKER_ENCRYPTION_KEYS PROFILE=cluster
   export CORS_ORIGINS="http://127.0.0.1:$CLUSTER_PORT http://localhost:$CLUSTER_PORT"
@@ -286,8 +293,10 @@ start_rasa() {  # replica number
   alive "$name" && return 0
   rasa_env
   # The one launcher (scripts/server.sh): the token stays out of the process list, logs are redacted.
+  # Metrics (addons/metrics.py): replica i on METRICS_PORT + 2(i-1), action server i on
+  # ACTION_METRICS_PORT + 2(i-1) (9105, 9107, ... and 9106, 9108, ...), loopback only.
   RASA_API_TOKEN="$RASA_API_TOKEN" RASA_HOST=127.0.0.1 RASA_PORT="$port" ENDPOINTS="$ROOT/$SPEC_ENDPOINTS" \
-    spawn "$name" "$ROOT/scripts/server.sh" rasa
+    METRICS_PORT=$(( ${METRICS_PORT:-9105} + 2 * ($1 - 1) )) spawn "$name" "$ROOT/scripts/server.sh" rasa
 }
 
 # The retention purge at start and then daily, as `make run` does (scripts/serve.sh). A failed
@@ -306,7 +315,8 @@ start_purger() {
 start_actions() {  # action server number
   local name="actions-$1" port=$(( CLUSTER_ACTION_PORT + $1 - 1 ))
   alive "$name" && return 0
-  ACTION_HOST=127.0.0.1 ACTION_PORT="$port" spawn "$name" "$ROOT/scripts/server.sh" actions
+  ACTION_HOST=127.0.0.1 ACTION_PORT="$port" ACTION_METRICS_PORT=$(( ${ACTION_METRICS_PORT:-9106} + 2 * ($1 - 1) )) \
+    spawn "$name" "$ROOT/scripts/server.sh" actions
 }
 
 render_nginx() {

@@ -31,3 +31,12 @@ export CREDENTIALS="${CREDENTIALS:-$ROOT/credentials.yml}"
 export ENDPOINTS="${ENDPOINTS:-$ROOT/endpoints.yml}"
 MODEL_DIR="${MODEL_DIR:-$ROOT/models}"
 MODEL_NAME="${MODEL_NAME:-backpain}"
+# The clinic console (console/, docs/console.md): its feed, Rasa's SQL event broker, writes
+# to a database of its own; the console and the staff accounts' database, loopback only.
+export EVENTS_DB="${EVENTS_DB:-$ROOT/var/events.db}"
+export CONSOLE_DB="${CONSOLE_DB:-$ROOT/var/console.db}"
+export CONSOLE_HOST="${CONSOLE_HOST:-127.0.0.1}"
+export CONSOLE_PORT="${CONSOLE_PORT:-8090}"
+# Prometheus metrics (addons/metrics.py), loopback only, never behind the public proxy.
+export METRICS_PORT="${METRICS_PORT:-9105}"
+export ACTION_METRICS_PORT="${ACTION_METRICS_PORT:-9106}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the action server, the Rasa server and the demo web page, and keeps them running:
+# Starts the action server, the Rasa server, the demo web page and the clinic console, and keeps them running:
 # a server that stops is logged and started again (after 1 s, then up to 30 s between
 # tries while it keeps failing), and the others go on serving meanwhile. Conversations
 # live in the tracker database, so one continues when its server is back. Ctrl+C stops all.
@@ -8,14 +8,14 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 umask 077
-mkdir -p "$(dirname "$TRACKER_DB")" "$LOG_DIR" "$RUN_DIR"
+mkdir -p "$(dirname "$TRACKER_DB")" "$(dirname "$EVENTS_DB")" "$LOG_DIR" "$RUN_DIR"
 
 if [ -z "${RASA_API_TOKEN:-}" ] && [ ! -s "$RASA_API_TOKEN_FILE" ]; then
   mkdir -p "$(dirname "$RASA_API_TOKEN_FILE")"
   "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))' > "$RASA_API_TOKEN_FILE"
 fi
 
-servers=(actions rasa web)
+servers=(actions rasa web console)
 declare -A pids=() failures=() started=()
 say() { echo "$(date -u +%FT%TZ) $*" | tee -a "$LOG_DIR/supervisor.log" >&2; }
 
@@ -61,6 +61,8 @@ echo "  Chat in the browser:  http://localhost:$WEB_PORT/"
 echo "  REST channel:         http://localhost:$RASA_PORT/webhooks/rest/webhook"
 echo "  HTTP API:             http://localhost:$RASA_PORT/  (token $token_note)"
 echo "  Action server:        http://localhost:$ACTION_PORT/"
+echo "  Clinic console:       http://localhost:$CONSOLE_PORT/  (accounts: make console-user NAME=<login> ROLE=viewer|clinician|admin)"
+echo "  Metrics (Prometheus): http://127.0.0.1:$METRICS_PORT/metrics and http://127.0.0.1:$ACTION_METRICS_PORT/metrics"
 echo "Press Ctrl+C to stop."
 
 last_purge=0

@@ -2,7 +2,7 @@
 # Runs one of the assistant's servers in the foreground with the project's settings
 # (scripts/env.sh). The one place that says how each server is launched: scripts/serve.sh,
 # `make shell` and the tests (tests/support/stack.py) all call it.
-#   scripts/server.sh actions|rasa|web [extra arguments for that server]
+#   scripts/server.sh actions|rasa|web|console [extra arguments for that server]
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -24,8 +24,11 @@ case "$server" in
     exec "$VENV/bin/python" -m addons.launch --model "$MODEL_DIR/$MODEL_NAME.tar.gz" \
       --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --cors $CORS_ORIGINS \
       --credentials "$CREDENTIALS" --endpoints "$ENDPOINTS" "$@" ;;
+  console)
+    # The clinic console (console/, docs/console.md), on CONSOLE_HOST:CONSOLE_PORT (loopback).
+    exec "$VENV/bin/python" -m console serve "$@" ;;
   web)
     exec "$VENV/bin/python" -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory "$ROOT/web" "$@" ;;
   *)
-    echo "unknown server '$server' (actions, rasa or web)" >&2; exit 2 ;;
+    echo "unknown server '$server' (actions, rasa, web or console)" >&2; exit 2 ;;
 esac

@@ -111,3 +111,33 @@ async def test_a_message_stored_redacted_is_read_back_redacted(trained_model, ac
     assert sender not in agent.tracker_store._cache
     tracker = await agent.tracker_store.retrieve(sender)
     assert "07700 900123" not in " ".join(e.text or "" for e in tracker.events if hasattr(e, "text") and e.text)
+
+
+async def test_with_the_console_feed_trackers_are_still_kept_and_the_feed_holds_what_is_stored(
+    trained_model, action_server, tmp_path
+):
+    """The event broker (addons/event_feed.py) gets each turn's events as stored (redacted),
+    without the store giving up its kept trackers; a deletion empties the feed too."""
+    import sqlalchemy as sa
+
+    from addons.event_feed import RedactingSQLEventBroker
+
+    agent = make_agent(trained_model, action_server.action_url, tmp_path / "fed.db")
+    store = agent.tracker_store
+    store.event_broker = RedactingSQLEventBroker(db=str(tmp_path / "events.db"))
+    sender = uuid.uuid4().hex
+    for text in ("hi", "what can you do", "my lower back hurts, call me on 07700 900123", *SCRIPT[1:4]):
+        await agent.handle_text(text, sender_id=sender)
+    assert sender in store._cache, "the tracker was kept with a broker configured"
+
+    def rows(engine: Any, table: Any) -> List[Dict[str, Any]]:
+        with engine.connect() as connection:
+            query = sa.select(table.c.data).where(table.c.sender_id == sender).order_by(table.c.id)
+            return [json.loads(data) for (data,) in connection.execute(query)]
+
+    stored = rows(store.engine, store.SQLEvent.__table__)
+    fed = rows(store.event_broker.engine, store.event_broker.SQLBrokerEvent.__table__)
+    assert [{k: v for k, v in event.items() if k != "sender_id"} for event in fed] == stored
+    assert "07700 900123" not in json.dumps(fed) and "[phone number]" in json.dumps(fed)
+    store.delete(sender)
+    assert rows(store.event_broker.engine, store.event_broker.SQLBrokerEvent.__table__) == []

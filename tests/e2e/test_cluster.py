@@ -446,8 +446,8 @@ def test_first_message_after_a_quiet_postgres_restart_is_answered(cluster):
 # --- retention and "delete my conversation" on PostgreSQL (issue 12) -------------------------
 
 
-def stored_events(cluster: Cluster, sender: str) -> int:
-    return cluster.sql("SELECT count(*) FROM events WHERE sender_id = %s", sender)[0][0]
+def stored_events(cluster: Cluster, sender: str, database: str = "rasa") -> int:
+    return cluster.sql("SELECT count(*) FROM events WHERE sender_id = %s", sender, database=database)[0][0]
 
 
 def test_delete_my_conversation_in_the_chat_erases_it_from_postgres(cluster):
@@ -455,9 +455,12 @@ def test_delete_my_conversation_in_the_chat_erases_it_from_postgres(cluster):
     for text in ("my lower back hurts", "it goes down below the knee"):
         replies(cluster.say(sender, text))
     assert stored_events(cluster, sender) > 0
+    # The console's feed (its own PostgreSQL database) holds exactly what the store holds.
+    assert stored_events(cluster, sender, "rasa_events") == stored_events(cluster, sender)
     answer = replies(cluster.say(sender, "please delete my conversation"))
     assert any("deleted our conversation" in (reply.get("text") or "") for reply in answer), answer
     assert stored_events(cluster, sender) == 0
+    assert stored_events(cluster, sender, "rasa_events") == 0
     # Whichever replica takes the next message, the person starts again from nothing.
     for replica in (1, 2):
         replies(cluster.say(sender, "hi", base_url=cluster.replica_url(replica)))

@@ -28,7 +28,10 @@ PERSONAL = "my name is Tamsin Quarrendon, 07700 900461, tamsin.q@example.org, bo
 class Run:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
-        self.ports = {name: free_port() for name in ("RASA_PORT", "ACTION_PORT", "WEB_PORT")}
+        self.ports = {
+            name: free_port()
+            for name in ("RASA_PORT", "ACTION_PORT", "WEB_PORT", "CONSOLE_PORT", "METRICS_PORT", "ACTION_METRICS_PORT")
+        }
         self.var = tmp / "var"
         self.env = server_env(
             **{k: str(v) for k, v in self.ports.items()},
@@ -105,6 +108,9 @@ def run(trained_model, tmp_path_factory):
     started = Run(tmp_path_factory.mktemp("serve"))
     yield started
     started.stop()
+    # Everything make run started stops with it (the console and the metrics endpoints too).
+    for name, port in started.ports.items():
+        assert not listening_addresses(port), f"{name} still listening after make run stopped"
 
 
 def listening_addresses(port: int) -> List[str]:
@@ -120,9 +126,18 @@ def listening_addresses(port: int) -> List[str]:
 
 
 def test_servers_listen_on_the_loopback_interface_only(run):
-    for name in ("RASA_PORT", "ACTION_PORT"):
+    for name in ("RASA_PORT", "ACTION_PORT", "CONSOLE_PORT", "METRICS_PORT", "ACTION_METRICS_PORT"):
         addresses = listening_addresses(run.ports[name])
         assert addresses == ["0100007F"], (name, addresses)  # 127.0.0.1, nothing else
+
+
+def test_make_run_starts_the_clinic_console_and_the_metrics(run):
+    console = f"http://127.0.0.1:{run.ports['CONSOLE_PORT']}"
+    assert requests.get(f"{console}/console/api/stats", timeout=10).status_code == 401
+    run.say("ops-metrics", "hello")
+    metrics = requests.get(f"http://127.0.0.1:{run.ports['METRICS_PORT']}/metrics", timeout=10).text
+    assert "backpain_messages_total" in metrics
+    assert (run.var / "events.db").exists()  # the console's feed, beside the tracker database
 
 
 def test_the_token_is_in_a_private_file_never_printed_nor_in_the_process_list(run):
@@ -142,9 +157,10 @@ def test_the_token_is_in_a_private_file_never_printed_nor_in_the_process_list(ru
 
 def test_conversation_data_and_logs_are_private(run):
     run.say(f"perm-{uuid.uuid4().hex}", "hi")
-    assert stat.S_IMODE((run.var / "tracker.db").stat().st_mode) == 0o600
+    for database in ("tracker.db", "events.db", "console.db"):
+        assert stat.S_IMODE((run.var / database).stat().st_mode) == 0o600, database
     logs = list((run.var / "log").glob("*.log"))
-    assert {p.name for p in logs} >= {"rasa.log", "actions.log", "web.log"}
+    assert {p.name for p in logs} >= {"rasa.log", "actions.log", "web.log", "console.log"}
     for path in logs:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 

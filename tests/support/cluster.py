@@ -187,21 +187,22 @@ class Cluster:
         res.raise_for_status()
         return res.json()
 
-    def _connect(self) -> Any:
+    def _connect(self, database: str = "rasa") -> Any:
         import psycopg2
 
         state = self.state
         return psycopg2.connect(
             host="127.0.0.1",
             port=state["POSTGRES_PORT"],
-            dbname="rasa",
+            dbname=database,
             user="rasa",
             password=state["POSTGRES_PASSWORD"],
             connect_timeout=5,
         )
 
-    def sql(self, query: str, *params: Any) -> List[tuple]:
-        connection = self._connect()
+    def sql(self, query: str, *params: Any, database: str = "rasa") -> List[tuple]:
+        """``database``: "rasa" (the tracker store) or "rasa_events" (the console's feed)."""
+        connection = self._connect(database)
         try:
             with connection.cursor() as cursor:
                 cursor.execute(query, params)
