@@ -37,7 +37,14 @@ def main() -> None:
     from rasa_sdk.__main__ import main as rasa_sdk_main
 
     patches.install("rasa_sdk.executor.ActionExecutor.register_package")
-    rasa_sdk_main()
+    from addons import handoff
+    from bot.handoff.outbox import HandoffConfigError
+
+    handoff.register()  # the hand-off's Questionnaire route and outbox worker (rasa_sdk's plug-in hook)
+    try:
+        rasa_sdk_main()
+    except HandoffConfigError as error:
+        sys.exit(str(error))
 
 
 if __name__ == "__main__":
