@@ -461,7 +461,7 @@
     // The PDF is made by the server from the conversation and comes back over its own socket
     // (the 'summary_pdf' event's reply): no URL holds the conversation id (docs/handoff.md).
     ui.pdf = el('button', { type: 'button', class: 'bpw-save bpw-pdf' }, [T.downloadPdf]);
-    ui.tools = el('div', { class: 'bpw-tools', hidden: true }, [ui.save, ui.pdf]);
+    ui.tools = el('div', { class: 'bpw-tools', hidden: true }, [ui.pdf, ui.save]);
 
     ui.summaryTitle = el('h3', { id: 'bpw-summary-title', class: 'bpw-summary-title', tabindex: '-1', text: T.summaryTitle });
     ui.doc = el('div', { class: 'bpw-doc' });

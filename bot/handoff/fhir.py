@@ -242,13 +242,41 @@ def bundle(
     }
 
 
+EXAMPLE_FILE = DOCS_COPY.parent / "Bundle-example.json"
+EXAMPLE_SLOTS = {
+    "pain_location": ["lower_back"],
+    "pain_spreads": "thigh",
+    "screen_cauda_equina": "no",
+    "age": 45.0,
+    "pain_severity": 6.0,
+    "pain_duration": "unknown",
+    "triage_level": "urgent",
+    "red_flags": ["fever_with_back_pain"],
+}
+
+
+def example_json() -> str:
+    """The Bundle docs/handoff.md shows (made by this code, checked by the tests)."""
+    at = 1764921600.0  # 2025-12-05T08:00:00Z
+    example = bundle(
+        EXAMPLE_SLOTS,
+        consent_id("example-conversation", at),
+        at,
+        "07700 900461, weekday evenings",
+        "IMPORTANT: ... (the summary the person was shown, in full)",
+        {"fever_with_back_pain": "Back pain with a fever"},
+        {},
+    )
+    return json.dumps(example, indent=1, ensure_ascii=False) + "\n"
+
+
 def main() -> None:
-    """Writes questionnaire.json and the docs copy from domain.yml."""
+    """Writes questionnaire.json, its docs copy and the example Bundle, from domain.yml."""
     domain = yaml.safe_load((HERE.parents[1] / "domain.yml").read_text(encoding="utf-8"))
     text = questionnaire_json(domain)
-    for path in (QUESTIONNAIRE_FILE, DOCS_COPY):
+    for path, content in ((QUESTIONNAIRE_FILE, text), (DOCS_COPY, text), (EXAMPLE_FILE, example_json())):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(content, encoding="utf-8")
         print(f"wrote {path}")
 
 

@@ -56,6 +56,8 @@ def test_questionnaire_is_generated_from_the_interview_and_shipped_as_generated(
     assert first["repeats"] is True
     assert {i["linkId"]: i["type"] for i in questionnaire["item"]}["age"] == "decimal"
     Questionnaire.parse_obj(questionnaire)
+    assert fhir.EXAMPLE_FILE.read_text(encoding="utf-8") == fhir.example_json(), "run: python -m bot.handoff.fhir"
+    Bundle.parse_obj(json.loads(fhir.example_json()))
 
 
 def test_bundle_is_a_valid_r4_transaction_with_the_answers_as_recorded():
