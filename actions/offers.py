@@ -6,7 +6,8 @@ named the offer in ``offer_answered``; each offer's effect is a function in ``EF
 """
 
 import asyncio
-from typing import Any, Callable, Dict, List, Optional, Text
+import inspect
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -17,7 +18,8 @@ from bot.contract import FEEDBACK, HANDOFF_CONSENT, OFFER_ANSWERED, OFFERS_ASKED
 from bot.handoff import delivery
 from bot.settings import get_settings
 
-Effect = Callable[[CollectingDispatcher, Tracker], List[Dict[Text, Any]]]
+Events = List[Dict[Text, Any]]
+Effect = Callable[[CollectingDispatcher, Tracker], Union[Events, Awaitable[Events]]]
 
 
 def _feedback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -46,7 +48,7 @@ async def _handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     return []
 
 
-EFFECTS: Dict[Text, Effect] = {offers.HANDOFF_CONTACT: _handoff, offers.FEEDBACK_OFFER: _feedback}  # type: ignore[dict-item]
+EFFECTS: Dict[Text, Effect] = {offers.HANDOFF_CONTACT: _handoff, offers.FEEDBACK_OFFER: _feedback}
 
 
 class ActionNextOffer(Action):
@@ -58,7 +60,7 @@ class ActionNextOffer(Action):
         answered = tracker.get_slot(OFFER_ANSWERED)
         if answered in EFFECTS:
             done = EFFECTS[answered](dispatcher, tracker)
-            events += await done if asyncio.iscoroutine(done) else done
+            events += await done if inspect.isawaitable(done) else done
         slots = {**tracker.current_slot_values(), **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
         offer = offers.next_offer(slots, offers.available(get_settings()))
         # Always an event: a custom action that leaves none is taken for a failed one (addons/safety.py).

@@ -32,9 +32,14 @@ WORKER_SECONDS = float(os.environ.get("HANDOFF_WORKER_SECONDS") or 5.0)
 
 async def questionnaire(_: Request, questionnaire_id: str) -> HTTPResponse:
     if questionnaire_id != fhir.QUESTIONNAIRE_ID:
-        return response.json({"resourceType": "OperationOutcome", "issue": [
-            {"severity": "error", "code": "not-found", "diagnostics": "Unknown Questionnaire"}]},
-            status=404, content_type=FHIR_JSON)
+        return response.json(
+            {
+                "resourceType": "OperationOutcome",
+                "issue": [{"severity": "error", "code": "not-found", "diagnostics": "Unknown Questionnaire"}],
+            },
+            status=404,
+            content_type=FHIR_JSON,
+        )
     return response.json(fhir.load_questionnaire(), content_type=FHIR_JSON)
 
 

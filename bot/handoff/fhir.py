@@ -191,7 +191,9 @@ def risk_assessment(
         "status": "final",
         "subject": {"reference": patient_ref},
         "occurrenceDateTime": occurrence,
-        "method": {"text": "Rule-based red-flag screen of a conversation (back and leg pain assistant); not a diagnosis"},
+        "method": {
+            "text": "Rule-based red-flag screen of a conversation (back and leg pain assistant); not a diagnosis"
+        },
         "basis": [{"reference": response_ref}],
         "prediction": [
             {

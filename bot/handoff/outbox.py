@@ -78,7 +78,9 @@ class Config:
 
     def check(self) -> None:
         if self.url and not self.clinic_name:
-            raise HandoffConfigError("HANDOFF_FHIR_URL is set but CLINIC_NAME is not: the person must be told who gets it.")
+            raise HandoffConfigError(
+                "HANDOFF_FHIR_URL is set but CLINIC_NAME is not: the person must be told who gets it."
+            )
         if self.url and not self.url.startswith("https://") and not _is_local(self.url):
             logger.warning("HANDOFF_FHIR_URL is not https: the summary would cross the network unencrypted.")
 
@@ -203,7 +205,13 @@ class Outbox:
                     "UPDATE handoff_outbox SET attempts = :attempts, next_attempt = :next, last_status = :code, "
                     "lease_until = NULL WHERE consent_id = :id AND claimed_by = :me"
                 ),
-                {"attempts": attempts, "next": now + retry_delay(attempts), "code": last_status, "id": consent, "me": self.worker},
+                {
+                    "attempts": attempts,
+                    "next": now + retry_delay(attempts),
+                    "code": last_status,
+                    "id": consent,
+                    "me": self.worker,
+                },
             )
         return PENDING
 

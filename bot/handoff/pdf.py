@@ -16,9 +16,7 @@ from fpdf import FPDF
 
 from bot.appointment import appointment_summary
 
-PLAIN = str.maketrans(
-    {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "•": "-", "…": "...", "\u00a0": " "}
-)
+PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "•": "-", "…": "...", "\u00a0": " "})
 TITLE = "Your back and leg pain chat: summary"
 IMPORTANT = "IMPORTANT: "
 

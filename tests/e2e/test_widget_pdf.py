@@ -12,7 +12,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.test_widget_browser import BOT, ARTIFACTS, Page, browser, stack, visitor  # noqa: F401
+from tests.e2e.test_widget_browser import ARTIFACTS, BOT, Page, browser, stack, visitor  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
