@@ -15,7 +15,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import offers
 from bot.contract import FEEDBACK, HANDOFF_CONSENT, OFFER_ANSWERED, OFFERS_ASKED, PENDING_OFFER
-from bot.handoff import delivery
 from bot.settings import get_settings
 
 Events = List[Dict[Text, Any]]
@@ -39,6 +38,9 @@ async def _handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     message = _contact_message(tracker)
     if tracker.get_slot(HANDOFF_CONSENT) is not True or message is None:
         return []
+    # Imported here: a deployment without a hand-off needs none of the outbox's dependencies.
+    from bot.handoff import delivery
+
     contact = offers.read_answer(offers.BY_NAME[offers.HANDOFF_CONTACT], message.get("text") or "", None)
     consented_at = float(message.get("timestamp") or 0.0)
     told = await asyncio.to_thread(
