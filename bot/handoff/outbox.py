@@ -124,13 +124,13 @@ CREATE TABLE IF NOT EXISTS handoff_outbox (
     consent_id VARCHAR(64) PRIMARY KEY,
     payload TEXT,
     status VARCHAR(16) NOT NULL,
-    created REAL NOT NULL,
+    created DOUBLE PRECISION NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt REAL NOT NULL,
-    lease_until REAL,
+    next_attempt DOUBLE PRECISION NOT NULL,
+    lease_until DOUBLE PRECISION,
     claimed_by VARCHAR(64),
     last_status INTEGER,
-    finished REAL
+    finished DOUBLE PRECISION
 )
 """
 
