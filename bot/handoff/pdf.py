@@ -18,6 +18,15 @@ from bot.appointment import appointment_summary
 
 PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "•": "-", "…": "...", "\u00a0": " "})
 TITLE = "Your back and leg pain chat: summary"
+# A bot message whose custom payload has this key carries the PDF (base64) for a messaging
+# channel that takes documents (actions/summary.py -> addons/channels/connectors.py).
+DOCUMENT_KEY = "summary_pdf"
+
+
+def file_name(today: Optional[date] = None) -> str:
+    return f"back-pain-summary-{(today or date.today()):%Y-%m-%d}.pdf"
+
+
 IMPORTANT = "IMPORTANT: "
 
 
