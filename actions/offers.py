@@ -5,17 +5,20 @@ named the offer in ``offer_answered``; each offer's effect is a function in ``EF
 (issue 27: the hand-off; issue 29: the check-in; issue 28: the feedback).
 """
 
-from typing import Any, Callable, Dict, List, Text
+import asyncio
+import inspect
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import offers
-from bot.contract import FEEDBACK, OFFER_ANSWERED, OFFERS_ASKED, PENDING_OFFER
+from bot.contract import FEEDBACK, HANDOFF_CONSENT, OFFER_ANSWERED, OFFERS_ASKED, PENDING_OFFER
 from bot.settings import get_settings
 
-Effect = Callable[[CollectingDispatcher, Tracker], List[Dict[Text, Any]]]
+Events = List[Dict[Text, Any]]
+Effect = Callable[[CollectingDispatcher, Tracker], Union[Events, Awaitable[Events]]]
 
 
 def _feedback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -24,7 +27,30 @@ def _feedback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[T
     return []
 
 
-EFFECTS: Dict[Text, Effect] = {offers.FEEDBACK_OFFER: _feedback}
+def _contact_message(tracker: Tracker) -> Optional[Dict[Text, Any]]:
+    return next((e for e in reversed(tracker.events) if e.get("event") == "user"), None)
+
+
+async def _handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """After the contact question (asked only after a yes): the summary goes to the outbox
+    and is tried once now; the person is told sent, queued or refused. The contact text is
+    read from this message only (never a slot; the store keeps "[contact details]")."""
+    message = _contact_message(tracker)
+    if tracker.get_slot(HANDOFF_CONSENT) is not True or message is None:
+        return []
+    # Imported here: a deployment without a hand-off needs none of the outbox's dependencies.
+    from bot.handoff import delivery
+
+    contact = offers.read_answer(offers.BY_NAME[offers.HANDOFF_CONTACT], message.get("text") or "", None)
+    consented_at = float(message.get("timestamp") or 0.0)
+    told = await asyncio.to_thread(
+        delivery.hand_off, tracker.sender_id, consented_at, tracker.current_slot_values(), contact
+    )
+    dispatcher.utter_message(response=delivery.RESPONSES[told])
+    return []
+
+
+EFFECTS: Dict[Text, Effect] = {offers.HANDOFF_CONTACT: _handoff, offers.FEEDBACK_OFFER: _feedback}
 
 
 class ActionNextOffer(Action):
@@ -35,7 +61,8 @@ class ActionNextOffer(Action):
         events: List[Dict[Text, Any]] = []
         answered = tracker.get_slot(OFFER_ANSWERED)
         if answered in EFFECTS:
-            events += EFFECTS[answered](dispatcher, tracker)
+            done = EFFECTS[answered](dispatcher, tracker)
+            events += await done if inspect.isawaitable(done) else done
         slots = {**tracker.current_slot_values(), **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
         offer = offers.next_offer(slots, offers.available(get_settings()))
         # Always an event: a custom action that leaves none is taken for a failed one (addons/safety.py).

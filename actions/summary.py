@@ -1,5 +1,6 @@
 """The conversation's summary as one message (messaging channels; any channel on request)."""
 
+import base64
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -7,9 +8,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.appointment import appointment_summary
 from bot.rendering import PROFILES, choices_from_buttons, fits_natively
+from bot.settings import get_settings
 
 # Channels where the person cannot print or save the chat as the web widget can.
 MESSAGING_CHANNELS = frozenset({"telegram", "slack", "facebook"})
+# Channels that also get the summary as a PDF document (issue 27; Slack and Messenger not yet).
+DOCUMENT_CHANNELS = frozenset({"telegram"})
 
 
 class ActionSendSummary(Action):
@@ -17,7 +21,15 @@ class ActionSendSummary(Action):
         return "action_send_summary"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        dispatcher.utter_message(text=appointment_summary(tracker.current_slot_values()))
+        slots = tracker.current_slot_values()
+        dispatcher.utter_message(text=appointment_summary(slots))
+        if tracker.get_latest_input_channel() in DOCUMENT_CHANNELS:
+            from bot.handoff.pdf import DOCUMENT_KEY, file_name, summary_pdf
+
+            pdf = summary_pdf(slots, get_settings().clinic_name)
+            dispatcher.utter_message(
+                json_message={DOCUMENT_KEY: base64.b64encode(pdf).decode(), "filename": file_name()}
+            )
         return []
 
 

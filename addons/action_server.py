@@ -38,10 +38,15 @@ def main() -> None:
 
     patches.install("rasa_sdk.executor.ActionExecutor.register_package")
     patches.install("rasa_sdk.executor.ActionExecutor.run")  # counted (addons/metrics.py)
-    from addons import metrics
+    from addons import handoff, metrics
+    from bot.handoff.outbox import HandoffConfigError
 
     metrics.serve("ACTION_METRICS_PORT")  # 127.0.0.1 only
-    rasa_sdk_main()
+    handoff.register()  # the hand-off's Questionnaire route and outbox worker (rasa_sdk's plug-in hook)
+    try:
+        rasa_sdk_main()
+    except HandoffConfigError as error:
+        sys.exit(str(error))
 
 
 if __name__ == "__main__":

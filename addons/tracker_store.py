@@ -66,8 +66,9 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from addons import encryption, metrics, patches
 from addons.channels import keys
-from bot.contract import CONVERSATION_DELETED_RESPONSE, TRIAGE_LEVEL, TRIAGE_LEVELS
+from bot.contract import CONVERSATION_DELETED_RESPONSE, PENDING_OFFER, TRIAGE_LEVEL, TRIAGE_LEVELS
 from bot.guard import metadata_problem
+from bot.offers import HANDOFF_CONTACT as HANDOFF_CONTACT_OFFER
 from bot.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,34 @@ def redacted_event_data(event: Event) -> Dict[Text, Any]:
         parse_data = data.get("parse_data")
         if isinstance(parse_data, dict) and isinstance(parse_data.get("text"), str):
             parse_data["text"] = data.get("text")
+    return data
+
+
+CONTACT_DETAILS = "[contact details]"
+
+
+def contact_replies(events: List[Event]) -> set:
+    """The ids of the user messages that answer the hand-off's contact question (issue 27):
+    stored as ``[contact details]``, never as said (the action server has read them)."""
+    pending: Any = None
+    replies = set()
+    for event in events:
+        if isinstance(event, SlotSet) and event.key == PENDING_OFFER:
+            pending = event.value
+        elif isinstance(event, SessionStarted):
+            pending = None
+        elif isinstance(event, UserUttered) and pending == HANDOFF_CONTACT_OFFER:
+            replies.add(id(event))
+    return replies
+
+
+def without_contact_details(data: Dict[Text, Any]) -> Dict[Text, Any]:
+    data["text"] = CONTACT_DETAILS
+    parse_data = data.get("parse_data")
+    if isinstance(parse_data, dict):
+        parse_data["text"] = CONTACT_DETAILS
+        parse_data["entities"] = []
+    data.pop("entities", None)
     return data
 
 
@@ -309,7 +338,8 @@ class ConversationStore(SQLTrackerStore):
             if len(tracker.events) > self.max_events:
                 tracker.update_with_events(rollover_events(tracker), self.domain)
             new_events = list(tracker.events)[stored:]
-            rows = [self._row(sender_id, event) for event in new_events]
+            contact = contact_replies(list(tracker.events))
+            rows = [self._row(sender_id, event, id(event) in contact) for event in new_events]
             if rows:
                 session.execute(
                     sa.insert(self.SQLEvent.__table__), [{k: v for k, v in r.items() if k != "plain"} for r in rows]
@@ -350,9 +380,11 @@ class ConversationStore(SQLTrackerStore):
         return all(row["plain"] == json.dumps(event.as_dict()) for event, row in zip(new_events, rows, strict=True))
 
     @staticmethod
-    def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
+    def _row(sender_id: Text, event: Event, contact_details: bool = False) -> Dict[Text, Any]:
         # The columns Rasa's SQLTrackerStore.save writes, redacted (and encrypted when keys are set).
         data = redacted_event_data(event)
+        if contact_details:
+            data = without_contact_details(data)
         return {
             "sender_id": sender_id,
             "type_name": event.type_name,

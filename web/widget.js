@@ -51,6 +51,8 @@
       pinned: 'Latest urgent instruction',
       enlarge: 'Enlarge',
       saveOrPrint: 'Save or print',
+      downloadPdf: 'Download PDF',
+      pdfUnavailable: 'The PDF could not be made just now. Please try again in a moment.',
       summaryTitle: 'Your summary',
       summaryHint: 'Print it or save it to take to your appointment. It is made on this device: nothing is sent anywhere.',
       print: 'Print',
@@ -113,6 +115,8 @@
       pinned: 'Dernière consigne urgente',
       enlarge: 'Agrandir',
       saveOrPrint: 'Enregistrer ou imprimer',
+      downloadPdf: 'Télécharger le PDF',
+      pdfUnavailable: "Le PDF n'a pas pu être créé. Veuillez réessayer dans un instant.",
       summaryTitle: 'Votre résumé',
       summaryHint: "Imprimez-le ou enregistrez-le pour votre rendez-vous. Il est créé sur cet appareil : rien n'est envoyé.",
       print: 'Imprimer',
@@ -477,7 +481,10 @@
     ui.pinned = el('section', { class: 'bpw-pinned', 'aria-label': T.pinned, hidden: true });
 
     ui.save = el('button', { type: 'button', class: 'bpw-save' }, [svg(ICON_PRINT), T.saveOrPrint]);
-    ui.tools = el('div', { class: 'bpw-tools', hidden: true }, [ui.save]);
+    // The PDF is made by the server from the conversation and comes back over its own socket
+    // (the 'summary_pdf' event's reply): no URL holds the conversation id (docs/handoff.md).
+    ui.pdf = el('button', { type: 'button', class: 'bpw-save bpw-pdf' }, [T.downloadPdf]);
+    ui.tools = el('div', { class: 'bpw-tools', hidden: true }, [ui.pdf, ui.save]);
 
     ui.summaryTitle = el('h3', { id: 'bpw-summary-title', class: 'bpw-summary-title', tabindex: '-1', text: T.summaryTitle });
     ui.doc = el('div', { class: 'bpw-doc' });
@@ -513,6 +520,7 @@
     ui.restart.addEventListener('click', restart);
     ui.enlarge.addEventListener('click', function () { setLarge(!ui.root.classList.contains('bpw-is-large')); });
     ui.save.addEventListener('click', showSummary);
+    ui.pdf.addEventListener('click', downloadPdf);
     ui.print.addEventListener('click', function () { window.print(); });
     ui.download.addEventListener('click', downloadSummary);
     ui.back.addEventListener('click', function () { hideSummary(true); });
@@ -913,7 +921,7 @@
   }
 
   // ---------------------------------------------------------------- status line
-  var statusState = { typing: false, connection: 'idle', timedOut: false, notForgotten: false };
+  var statusState = { typing: false, connection: 'idle', timedOut: false, notForgotten: false, pdfFailed: false };
   function updateStatus() {
     var text = '';
     var typing = false;
@@ -922,6 +930,7 @@
     else if (statusState.typing) { text = T.typing; typing = true; }
     else if (statusState.timedOut) text = T.timeout;
     else if (statusState.notForgotten) text = T.notForgotten;
+    else if (statusState.pdfFailed) text = T.pdfUnavailable;
     if (ui.status.textContent !== text) ui.status.textContent = text;
     ui.status.classList.toggle('bpw-status--typing', typing);
     ui.status.classList.toggle('bpw-status--empty', !text);
@@ -1212,6 +1221,24 @@
     link.click();
     link.remove();
     setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  }
+
+  function downloadPdf() {
+    function failed(yes) { statusState.pdfFailed = yes; updateStatus(); }
+    if (!socket || !socket.connected) { failed(true); return; }
+    socket.timeout(20000).emit('summary_pdf', {}, function (error, data) {
+      var bytes = !error && data && (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) ? data : null;
+      failed(!bytes);
+      if (!bytes) return;
+      var date = new Date();
+      var day = date.getFullYear() + '-' + ('0' + (date.getMonth() + 1)).slice(-2) + '-' + ('0' + date.getDate()).slice(-2);
+      var url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+      var link = el('a', { href: url, download: T.fileName + '-' + day + '.pdf', hidden: true });
+      ui.root.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+    });
   }
 
   // ---------------------------------------------------------------- open / close

@@ -42,15 +42,17 @@ channel, lowers the platform's limit), ``use_threads`` and ``conversation_granul
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
+import io
 import json
 import logging
 import os
 import re
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, Text, Tuple
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from aiogram.utils.exceptions import ValidationError as TelegramTokenError
 from fbmessenger import MessengerClient
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -241,6 +243,17 @@ class TelegramOutputChannel(PlatformRecipient, RenderedOutput, TelegramOutput):
                     ]
                 )
             await self.send_message(recipient_id, message.text, reply_markup=markup)
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """The summary PDF (actions/summary.py) as a document; anything else as Rasa does."""
+        from bot.handoff.pdf import DOCUMENT_KEY
+
+        if DOCUMENT_KEY in json_message:
+            data = base64.b64decode(json_message[DOCUMENT_KEY])
+            filename = str(json_message.get("filename") or "back-pain-summary.pdf")
+            await self.send_document(recipient_id, InputFile(io.BytesIO(data), filename=filename))
+            return
+        await super().send_custom_json(recipient_id, json_message, **kwargs)
 
 
 class TelegramChannel(EnvironmentConfigured, TelegramInput):

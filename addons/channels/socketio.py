@@ -60,6 +60,7 @@ from socketio import AsyncServer
 from addons import patches
 from addons.channels.keys import store_key
 from addons.channels.kinds import MarkedSocketIOOutput
+from addons.channels.pdf import register_summary_pdf
 from addons.guard import answering_failures, client_address, guarded, install
 from addons.tracker_store import delete_conversation
 from bot.guard import get_limits, metadata_problem
@@ -141,6 +142,7 @@ class SocketIOInput(RasaSocketIOInput):
 
         self._connection_handlers(sio, sessions, addresses)
         self._message_handlers(sio, on_new_message, sessions, addresses, state)
+        register_summary_pdf(sio, self.namespace, sessions, state)  # "Download PDF" (addons/channels/pdf.py)
         return blueprint
 
     def _connection_handlers(self, sio: AsyncServer, sessions: Dict[Text, Text], addresses: Dict[Text, Text]) -> None:

@@ -37,7 +37,7 @@ def test_the_check_sees_a_framework_import(tmp_path):
 
 # Lower layers never import higher ones (content at the bottom, then the language layer,
 # the symptom record and ranking, then replies, the interview and the screen, and on top
-# the per-message turn plan that the Rasa policy runs).
+# the per-message turn plan that the Rasa policy runs, and the hand-off built on the summary).
 LAYERS = [
     {"bot.contract", "bot.settings"},
     {"bot.content"},
@@ -45,6 +45,7 @@ LAYERS = [
     {"bot.symptoms", "bot.ranking"},
     {"bot.replies", "bot.interview", "bot.safety", "bot.offers"},
     {"bot.turn", "bot.appointment"},
+    {"bot.handoff"},  # the hand-off: the summary as FHIR and PDF, the outbox (issue 27)
 ]
 
 
