@@ -42,7 +42,7 @@ LAYERS = [
     {"bot.contract", "bot.settings"},
     {"bot.content"},
     {"bot.nlp", "bot.triage", "bot.rendering", "bot.guard", "bot.redaction"},
-    {"bot.symptoms", "bot.ranking"},
+    {"bot.symptoms", "bot.ranking", "bot.plan"},
     {"bot.replies", "bot.interview", "bot.safety", "bot.offers"},
     {"bot.turn", "bot.appointment"},
 ]
