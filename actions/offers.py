@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import offers
-from bot.contract import FEEDBACK, OFFER_ANSWERED, OFFERS_ASKED, PENDING_OFFER
+from bot.contract import CHECKIN_CONSENT, FEEDBACK, OFFER_ANSWERED, OFFERS_ASKED, PENDING_OFFER
 from bot.settings import get_settings
 
 Effect = Callable[[CollectingDispatcher, Tracker], List[Dict[Text, Any]]]
@@ -24,7 +24,14 @@ def _feedback(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[T
     return []
 
 
-EFFECTS: Dict[Text, Effect] = {offers.FEEDBACK_OFFER: _feedback}
+def _checkin(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    # The Rasa process keeps the check-in (addons/checkins.py, from the slot): only said here.
+    if tracker.get_slot(CHECKIN_CONSENT) is True:
+        dispatcher.utter_message(response="utter_checkin_set")
+    return []
+
+
+EFFECTS: Dict[Text, Effect] = {offers.CHECKIN: _checkin, offers.FEEDBACK_OFFER: _feedback}
 
 
 class ActionNextOffer(Action):

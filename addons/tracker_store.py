@@ -55,7 +55,7 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from addons import patches
+from addons import checkins, patches
 from bot.contract import CONVERSATION_DELETED_RESPONSE
 from bot.redaction import redact
 
@@ -171,6 +171,7 @@ class ConversationStore(SQLTrackerStore):
             self._use_wal_on_pooled_connections()
         elif self.engine.url.get_backend_name() == "postgresql":
             self._test_pooled_connections()
+        checkins.create_table(self.engine)  # check-ins live beside the conversations (addons/checkins.py)
         database = self.engine.url.database
         if self.engine.url.get_backend_name() == "sqlite" and database and os.path.exists(database):
             os.chmod(database, 0o600)
@@ -252,6 +253,9 @@ class ConversationStore(SQLTrackerStore):
             rows = [self._row(sender_id, event) for event in new_events]
             if rows:
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
+            checkins.record(
+                session, sender_id, tracker.get_latest_input_channel(), new_events, tracker.current_slot_values()
+            )
             new_last_id = self._last_event_id(session, sender_id) if rows else last_id
             session.commit()
         # Keep only a tracker that is exactly what Rasa would read back: the latest session
@@ -289,6 +293,7 @@ class ConversationStore(SQLTrackerStore):
         self._handed_out.pop(sender_id, None)
         with self.session_scope() as session:
             count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            checkins.forget(session, [sender_id])
             session.commit()
         logger.info("Deleted a conversation at its owner's request (%d events).", count)
         return count
@@ -310,6 +315,7 @@ class ConversationStore(SQLTrackerStore):
                 session.query(self.SQLEvent).filter(self.SQLEvent.sender_id.in_(batch)).delete(
                     synchronize_session=False
                 )
+                checkins.forget(session, batch)
             session.commit()
         return len(senders)
 

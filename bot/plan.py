@@ -54,7 +54,5 @@ def messages(plan: ActivityPlan, content: Optional[Content] = None) -> List[str]
     sources = [content.sources[s] for s in plan_sources(plan, content)]
     cited = [f"• {s.title}: {s.url}" for s in sources]
     licences = sorted({s.licence for s in sources if s.licence})
-    note = " ".join(
-        f"Adapted from NHS content under {LICENCE_NAMES.get(licence, licence)}." for licence in licences
-    )
+    note = " ".join(f"Adapted from NHS content under {LICENCE_NAMES.get(licence, licence)}." for licence in licences)
     return ["\n".join(lines), "Where this plan comes from:\n" + "\n".join(cited) + (f"\n{note}" if note else "")]

@@ -65,6 +65,13 @@ DIALOGUE_KEYS = (
     "closing",
     "stop_questions",
     "fallback",
+    # the check-in a person asked for after a result (bot/checkins.py, issue 29)
+    "checkin_question",
+    "checkin_better",
+    "checkin_same",
+    "checkin_worse",
+    "checkin_not_read",
+    "checkins_stopped",
 )
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
