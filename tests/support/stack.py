@@ -68,6 +68,7 @@ class Stack:
     credentials: Optional[Path] = None
     extra_env: dict = field(default_factory=dict)
     processes: List[subprocess.Popen] = field(default_factory=list)
+    _rasa_env: dict = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -114,12 +115,25 @@ class Stack:
             MODEL_DIR=str(MODEL.parent),
             **self.extra_env,
         )
+        self._rasa_env = env
         process = self._spawn("rasa", [str(SERVER), "rasa"], env)
         wait_for(f"{self.rasa_url}/", process, self.workdir / "rasa.log")
         if with_web:
             web = self._spawn("web", [str(SERVER), "web"], env)
             wait_for(f"{self.web_url}/", web, self.workdir / "web.log")
         return self
+
+    def restart_rasa(self) -> None:
+        """Stops the Rasa server (started second) and starts it again on the same port and database."""
+        old = self.processes[1]
+        old.terminate()
+        try:
+            old.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            old.kill()
+        process = self._spawn("rasa-restarted", [str(SERVER), "rasa"], self._rasa_env)
+        self.processes[1] = self.processes.pop()
+        wait_for(f"{self.rasa_url}/", process, self.workdir / "rasa-restarted.log")
 
     def stop_actions(self) -> None:
         """Stops the action server alone (the first server started), as if it had crashed."""
