@@ -60,8 +60,9 @@ def stack(trained_model, tmp_path_factory):
 class Widget:
     """The widget's socket.io events, with the replies as they arrive."""
 
-    def __init__(self, stack: Stack, session: str) -> None:
-        self.stack = stack
+    def __init__(self, url: str, session: str, origin: str = "") -> None:
+        self.url = url
+        self.origin = origin
         self.session = session
         self.client = socketio.AsyncClient(reconnection=False)
         self.replies: List[Dict[str, Any]] = []
@@ -75,7 +76,8 @@ class Widget:
         self.arrived.set()
 
     async def open(self) -> "Widget":
-        await self.client.connect(self.stack.rasa_url, socketio_path="/socket.io", transports=["polling"])
+        headers = {"Origin": self.origin} if self.origin else {}
+        await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"], headers=headers)
         await self.client.emit("session_request", {"session_id": self.session})
         await asyncio.wait_for(self.confirmed.wait(), 30)
         return self
@@ -119,7 +121,7 @@ def count(texts: List[str], part: str) -> int:
 
 
 async def test_yes_gets_exactly_one_check_in_and_a_red_flag_there_gets_the_emergency_instruction(stack):
-    yes, no = Widget(stack, uuid.uuid4().hex), Widget(stack, uuid.uuid4().hex)
+    yes, no = Widget(stack.rasa_url, uuid.uuid4().hex), Widget(stack.rasa_url, uuid.uuid4().hex)
     await yes.open()
     await no.open()
     await asyncio.gather(to_the_check_in_offer(yes), to_the_check_in_offer(no))
@@ -144,12 +146,12 @@ async def test_yes_gets_exactly_one_check_in_and_a_red_flag_there_gets_the_emerg
 
 
 async def test_better_at_the_check_in_after_a_restart_of_the_rasa_server(stack):
-    widget = await Widget(stack, uuid.uuid4().hex).open()
+    widget = await Widget(stack.rasa_url, uuid.uuid4().hex).open()
     await to_the_check_in_offer(widget)
     await widget.say("yes")
     await widget.close()
     stack.restart_rasa()  # between the yes and the check-in: nothing kept in the old process
-    widget = await Widget(stack, widget.session).open()
+    widget = await Widget(stack.rasa_url, widget.session).open()
     await widget.quiet(first=DELAY + 15)
     await asyncio.sleep(3)
     assert count(widget.texts(), QUESTION) == 1, widget.texts()
@@ -159,12 +161,12 @@ async def test_better_at_the_check_in_after_a_restart_of_the_rasa_server(stack):
 
 
 async def test_a_widget_closed_when_the_check_in_went_out_gets_it_on_its_next_visit(stack):
-    widget = await Widget(stack, uuid.uuid4().hex).open()
+    widget = await Widget(stack.rasa_url, uuid.uuid4().hex).open()
     await to_the_check_in_offer(widget)
     await widget.say("yes")
     await widget.close()
     await asyncio.sleep(DELAY + 10)  # sent while no socket was there
-    widget = await Widget(stack, widget.session).open()
+    widget = await Widget(stack.rasa_url, widget.session).open()
     await widget.quiet(first=10)
     assert count(widget.texts(), QUESTION) == 1, widget.texts()
     said = await widget.say("stop check-ins")
