@@ -14,7 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import offers
-from bot.contract import FEEDBACK, HANDOFF_CONSENT, OFFER_ANSWERED, OFFERS_ASKED, PENDING_OFFER
+from bot.contract import CHECKIN_CONSENT, FEEDBACK, HANDOFF_CONSENT, OFFER_ANSWERED, OFFERS_ASKED, PENDING_OFFER
 from bot.settings import get_settings
 
 Events = List[Dict[Text, Any]]
@@ -50,7 +50,19 @@ async def _handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     return []
 
 
-EFFECTS: Dict[Text, Effect] = {offers.HANDOFF_CONTACT: _handoff, offers.FEEDBACK_OFFER: _feedback}
+
+def _checkin(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    # The Rasa process keeps the check-in (addons/checkins.py, from the slot): only said here.
+    if tracker.get_slot(CHECKIN_CONSENT) is True:
+        dispatcher.utter_message(response="utter_checkin_set")
+    return []
+
+
+EFFECTS: Dict[Text, Effect] = {
+    offers.HANDOFF_CONTACT: _handoff,
+    offers.CHECKIN: _checkin,
+    offers.FEEDBACK_OFFER: _feedback,
+}
 
 
 class ActionNextOffer(Action):

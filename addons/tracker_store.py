@@ -64,7 +64,7 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Even
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from addons import encryption, metrics, patches
+from addons import checkins, encryption, metrics, patches
 from addons.channels import keys
 from bot.contract import CONVERSATION_DELETED_RESPONSE, PENDING_OFFER, TRIAGE_LEVEL, TRIAGE_LEVELS
 from bot.guard import metadata_problem
@@ -251,6 +251,7 @@ class ConversationStore(SQLTrackerStore):
             self._use_wal_on_pooled_connections()
         elif self.engine.url.get_backend_name() == "postgresql":
             self._test_pooled_connections()
+        checkins.create_table(self.engine)  # check-ins live beside the conversations (addons/checkins.py)
         database = self.engine.url.database
         if self.engine.url.get_backend_name() == "sqlite" and database and os.path.exists(database):
             os.chmod(database, 0o600)
@@ -344,6 +345,9 @@ class ConversationStore(SQLTrackerStore):
                 session.execute(
                     sa.insert(self.SQLEvent.__table__), [{k: v for k, v in r.items() if k != "plain"} for r in rows]
                 )
+            checkins.record(
+                session, sender_id, tracker.get_latest_input_channel(), new_events, tracker.current_slot_values()
+            )
             new_last_id = self._last_event_id(session, sender_id) if rows else last_id
             session.commit()
         self._publish(sender_id, rows)
@@ -437,6 +441,7 @@ class ConversationStore(SQLTrackerStore):
         self._handed_out.pop(sender_id, None)
         with self.session_scope() as session:
             count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            checkins.forget(session, [sender_id])
             session.commit()
         self._forget([sender_id])
         self.leave_no_copy()
@@ -471,6 +476,9 @@ class ConversationStore(SQLTrackerStore):
                 self._cache.pop(sender, None)
                 self._handed_out.pop(sender, None)
             session.execute(sa.delete(table).where(table.c.timestamp < cutoff))
+            # A conversation with nothing left keeps no check-in either.
+            remaining = {s for (s,) in session.execute(sa.select(table.c.sender_id).where(table.c.sender_id.in_(senders)).distinct())} if senders else set()
+            checkins.forget(session, [s for s in senders if s not in remaining])
             session.commit()
         self._forget(senders)
         if senders:

@@ -114,6 +114,9 @@ ASK_ANATOMY = "ask_anatomy"
 REPORT_RED_FLAG = "report_red_flag"
 DELETE_CONVERSATION = "delete_conversation"  # the person asks for their conversation to be erased
 REQUEST_SUMMARY = "request_summary"  # the person asks for the summary as one message (bot/appointment.py)
+# Triggered by the Rasa process, never said: the check-in is due (addons/checkins.py, issue 29).
+EXTERNAL_CHECKIN = "EXTERNAL_checkin"
+EXTERNAL_INTENTS: Tuple[str, ...] = (EXTERNAL_CHECKIN,)
 INTENTS: Tuple[str, ...] = (
     GREET,
     GOODBYE,

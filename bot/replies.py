@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
+from bot import plan as activity
 from bot import safety
 from bot.content import get_content
 from bot.content.loader import Condition, Treatment
@@ -282,12 +283,16 @@ def _cause_line(number: int, cause: RankedCause) -> str:
     return f"{number}. {condition.name}" + (f" (why: {why})" if why else "") + "."
 
 
-def _self_care(conditions: Sequence[Condition], features: Iterable[str], level: str) -> List[str]:
-    """Treatment ids to suggest meanwhile. None when the triage level or any cause shown
-    means getting checked soon, or a cause's `withhold_self_care_if` is present: self-care
-    tips would suggest there is time to wait."""
+def _self_care_withheld(conditions: Sequence[Condition], features: Iterable[str], level: str) -> bool:
+    """When the triage level or any cause shown means getting checked soon, or a cause's
+    `withhold_self_care_if` is present: self-care would suggest there is time to wait."""
     present = set(features)
-    if level != ROUTINE or any(_is_urgent(c) or present & set(c.withhold_self_care_if) for c in conditions):
+    return level != ROUTINE or any(_is_urgent(c) or present & set(c.withhold_self_care_if) for c in conditions)
+
+
+def _self_care(conditions: Sequence[Condition], features: Iterable[str], level: str) -> List[str]:
+    """Treatment ids to suggest meanwhile; none when self-care is withheld."""
+    if _self_care_withheld(conditions, features, level):
         return []
     advice_ids: List[str] = []
     for condition in conditions[:2]:
@@ -370,6 +375,9 @@ def result(
     tips = [_tip(content.treatments[t]) for t in advice_ids]
     if tips:
         messages.append(Reply("What you can do meanwhile:\n" + "\n".join(tips), KIND_SELF_CARE))
+    if not _self_care_withheld(shown, features, level):
+        chosen = activity.choose(features, level, content)
+        messages += [Reply(m, KIND_SELF_CARE) for m in activity.messages(chosen, content)] if chosen else []
     messages.append(summary(record, screening))
     return messages
 

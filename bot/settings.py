@@ -13,6 +13,7 @@ from typing import Dict
 # Seconds Rasa waits for the action server before giving up on an action (Rasa's own
 # default is 300 s); the turn then ends with a safe fallback reply (addons/safety.py).
 DEFAULT_ACTION_TIMEOUT = 10.0
+DEFAULT_CHECKIN_DELAY = 604800  # a week, in seconds (issue 29)
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ class Settings:
     action_timeout: float
     clinic_name: str  # the clinic that deployed the assistant (issue 27)
     handoff_fhir_url: str  # where a consented summary goes as FHIR; empty: no hand-off offered
-    checkins: bool  # offer a check-in after a result (issue 29)
+    checkins: bool  # offer a check-in after a result (issue 29); on unless CHECKINS=off
+    checkin_delay: int  # seconds from the yes to the check-in (CHECKIN_DELAY, a week)
 
     def placeholders(self) -> Dict[str, str]:
         """The values of the placeholders the safety wording may use."""
@@ -49,6 +51,14 @@ def _timeout(value: str | None) -> float:
     return seconds if seconds > 0 else DEFAULT_ACTION_TIMEOUT
 
 
+def _seconds(value: str | None, default: int) -> int:
+    try:
+        seconds = int(value) if value else default
+    except ValueError:
+        return default
+    return seconds if seconds > 0 else default
+
+
 def get_settings() -> Settings:
     env = os.environ.get
     return Settings(
@@ -62,5 +72,6 @@ def get_settings() -> Settings:
         action_timeout=_timeout(env("ACTION_TIMEOUT")),
         clinic_name=env("CLINIC_NAME", "").strip(),
         handoff_fhir_url=env("HANDOFF_FHIR_URL", "").strip(),
-        checkins=env("CHECKINS", "off").strip().lower() in ("1", "on", "true", "yes"),
+        checkins=env("CHECKINS", "on").strip().lower() not in ("0", "off", "false", "no"),
+        checkin_delay=_seconds(env("CHECKIN_DELAY"), DEFAULT_CHECKIN_DELAY),
     )

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot import interview, offers, safety
+from bot import checkins, interview, offers, safety
 from bot.contract import (
     AGE,
+    CHECKIN_CONSENT,
     CONSULT_PROFESSIONAL,
     DESCRIBE_PAIN,
     EMERGENCY,
@@ -172,8 +173,48 @@ def _offer_answered(plan: TurnPlan, offer: offers.Offer, text: str, intent: Opti
     return plan
 
 
+def _checkin_due(slots: Mapping[str, Any]) -> TurnPlan:
+    """The check-in the person asked for is due (intent EXTERNAL_checkin, never said by a
+    person): its question, and the next message is its reply. Nothing after an emergency
+    instruction, the crisis reply, or a "stop check-ins" that came after the poller took it."""
+    if not checkins.may_check_in(slots):
+        return TurnPlan(slots={}, then=LISTEN)
+    plan = TurnPlan(slots={PENDING_OFFER: checkins.CHECKIN_REPLY} if not checkins.awaiting_reply(slots) else {})
+    plan.before = [Step(SAFETY_RESPONSES["followup"], safety.dialogue("checkin_question"))]
+    plan.then = LISTEN
+    return plan
+
+
+def _checkins_stopped(slots: Mapping[str, Any]) -> TurnPlan:
+    plan = TurnPlan(slots={k: v for k, v in {CHECKIN_CONSENT: False, PENDING_OFFER: None}.items() if slots.get(k) != v})
+    plan.before = [Step(SAFETY_RESPONSES["followup"], safety.dialogue("checkins_stopped"))]
+    plan.then = LISTEN
+    return plan
+
+
+def _checkin_answered(plan: TurnPlan, slots: Mapping[str, Any], text: str, result_say: List[Step]) -> TurnPlan:
+    """The reply to the check-in question, screened already and with no red flag in it:
+    compared with the pain recorded, advice, and the consult recommendation."""
+    verdict = checkins.compare(checkins.read_reply(text), slots.get(checkins.RECORDED_PAIN))
+    plan.before = result_say + [
+        Step(SAFETY_RESPONSES["followup"], safety.dialogue(checkins.advice_key(verdict))),
+        Step(CONSULT_PROFESSIONAL),
+    ]
+    plan.then = LISTEN
+    return plan
+
+
 def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active_loop: Optional[str]) -> TurnPlan:
     """The screen's part of the turn started by the message ``text``."""
+    if intent == checkins.CHECKIN_INTENT:
+        return _checkin_due(slots)
+    if slots.get(CHECKIN_CONSENT) is True and checkins.wants_to_stop(text or ""):
+        return _checkins_stopped(slots)
+    return _screened_turn(slots, text, intent, active_loop)
+
+
+def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active_loop: Optional[str]) -> TurnPlan:
+    answering_checkin = checkins.awaiting_reply(slots)
     in_form = active_loop == SYMPTOM_FORM
     analysis = _with_bare_age(slots, analyse(text or ""), in_form)
     state = safety.SafetyState.from_slots(slots)
@@ -192,7 +233,7 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
     values.update(result.slots)
     values[SCREEN_ANSWERED] = True if result.answered else None
     values.update(place_slots())
-    if offer is not None:
+    if offer is not None or answering_checkin:
         values[PENDING_OFFER] = None
     changed = {k: v for k, v in values.items() if slots.get(k) != v}
     plan = TurnPlan(slots=changed)
@@ -212,6 +253,8 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
         return plan
     if offer is not None and not result.owns_turn:
         return _offer_answered(plan, offer, analysis.text, intent)
+    if answering_checkin and not result.owns_turn and not in_form:
+        return _checkin_answered(plan, slots, analysis.text, _acknowledged(analysis) + [_step(s) for s in result.say])
     if result.owns_turn:
         # The screen asked its own question ("is this new or has it changed?", a targeted
         # check): wait. A check asked instead of starting the interview remembers it.

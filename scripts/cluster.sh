@@ -277,6 +277,8 @@ rasa_env() {
   export ACTION_ENDPOINT_URL="http://127.0.0.1:$CLUSTER_ACTIONS_PORT/webhook"
   export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT POSTGRES_DB=rasa EVENTS_POSTGRES_DB=rasa_events POSTGRES_USER=rasa POSTGRES_PASSWORD
   export REDIS_HOST=127.0.0.1 REDIS_PORT REDIS_DB=0 REDIS_PASSWORD
+  # socket.io emits (a check-in for a socket another replica holds) go through Redis (addons/channels/socketio.py).
+  export SOCKETIO_REDIS_URL="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/0"
   export SANIC_WORKERS TRACKER_ENCRYPTION_KEYS PROFILE=cluster
   export CORS_ORIGINS="http://127.0.0.1:$CLUSTER_PORT http://localhost:$CLUSTER_PORT"
   # nginx sets X-Forwarded-For to the client's address; Sanic then reports it as remote_addr,

@@ -29,7 +29,11 @@ with neither, Rasa's behaviour is unchanged. It also keeps one person's conversa
   a kind reply saying to send it again and, for an emergency, which number to call:
   Rasa's channel says nothing at all (socket.io has no status code to carry it);
 - ``delete_conversation`` (the widget's "Start over") deletes the socket's conversation
-  from the tracker store and answers ``conversation_deleted``.
+  from the tracker store and answers ``conversation_deleted``;
+- a check-in (addons/checkins.py) reaches the session's room from any replica: with
+  ``SOCKETIO_REDIS_URL`` set (the cluster), python-socketio's Redis manager carries every
+  emit to the replica holding the socket; a check-in question still unanswered is sent
+  again when the session is confirmed (the widget's next visit).
 
 Use it in credentials.yml as::
 
@@ -49,20 +53,22 @@ import secrets
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, TypeGuard, Union
 
 from engineio import AsyncServer as EngineIOServer
-from rasa.core.channels.channel import InputChannel, UserMessage, decode_bearer_token
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage, decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
-from addons import patches
+from addons import checkins, patches
 from addons.channels.keys import store_key
 from addons.channels.kinds import MarkedSocketIOOutput
 from addons.channels.pdf import register_summary_pdf
 from addons.guard import answering_failures, client_address, guarded, install
 from addons.tracker_store import delete_conversation
+from bot import checkins as checkin_rules
+from bot import safety
 from bot.guard import get_limits, metadata_problem
 
 logger = logging.getLogger(__name__)
@@ -116,10 +122,20 @@ class SocketIOInput(RasaSocketIOInput):
         channel.allowed_origins = parse_origins(configured)
         return channel
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        # What a check-in is sent through (addons/checkins.py): Rasa's would drop the kinds.
+        sio = getattr(self, "sio", None)
+        return MarkedSocketIOOutput(sio, self.bot_message_evt) if sio is not None else None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # A frame is capped like an HTTP body (a long message still gets the kind "too long" reply).
+        redis_url = os.environ.get("SOCKETIO_REDIS_URL", "").strip()
+        manager = AsyncRedisManager(redis_url, channel="backpain-socketio") if redis_url else None
         sio = AsyncServer(
-            async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=get_limits().max_request_bytes
+            async_mode="sanic",
+            cors_allowed_origins=[],
+            client_manager=manager,
+            max_http_buffer_size=get_limits().max_request_bytes,
         )
         if self.allowed_origins and "*" not in self.allowed_origins:
             # Both checked first against the engine.io they were written for (addons/patches.py).
@@ -140,12 +156,14 @@ class SocketIOInput(RasaSocketIOInput):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        self._connection_handlers(sio, sessions, addresses)
+        self._connection_handlers(sio, sessions, addresses, state)
         self._message_handlers(sio, on_new_message, sessions, addresses, state)
         register_summary_pdf(sio, self.namespace, sessions, state)  # "Download PDF" (addons/channels/pdf.py)
         return blueprint
 
-    def _connection_handlers(self, sio: AsyncServer, sessions: Dict[Text, Text], addresses: Dict[Text, Text]) -> None:
+    def _connection_handlers(
+        self, sio: AsyncServer, sessions: Dict[Text, Text], addresses: Dict[Text, Text], state: Dict[Text, Any]
+    ) -> None:
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict]) -> bool:
             request = environ.get("sanic.request")
@@ -172,6 +190,25 @@ class SocketIOInput(RasaSocketIOInput):
             if self.session_persistence:
                 await _maybe_await(sio.enter_room(sid, session_id, namespace=self.namespace))
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+            if requested == session_id:
+                await self._unanswered_checkin(sio, sid, session_id, state)
+
+    async def _unanswered_checkin(self, sio: AsyncServer, sid: Text, session_id: Text, state: Dict[Text, Any]) -> None:
+        """A check-in sent while the widget was closed: asked again on its next visit."""
+        app = state.get("app")
+        agent = getattr(getattr(app, "ctx", None), "agent", None) if app else None
+        store = checkins.conversation_store(agent) if agent is not None else None
+        try:
+            if store is None or not checkins.was_sent(store.engine, session_id):
+                return
+            tracker = await store.retrieve(session_id)
+            if tracker is None or not checkin_rules.awaiting_reply(tracker.current_slot_values()):
+                return
+        except Exception:  # the store away: the question waits for the next visit
+            logger.exception("socket.io: could not look for an unanswered check-in.")
+            return
+        text = safety.dialogue("checkin_question")
+        await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
 
     def _message_handlers(
         self,

@@ -65,6 +65,13 @@ DIALOGUE_KEYS = (
     "closing",
     "stop_questions",
     "fallback",
+    # the check-in a person asked for after a result (bot/checkins.py, issue 29)
+    "checkin_question",
+    "checkin_better",
+    "checkin_same",
+    "checkin_worse",
+    "checkin_not_read",
+    "checkins_stopped",
 )
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -96,6 +103,7 @@ class Source:
     title: str
     url: str
     note: str = ""
+    licence: str = ""  # set when the content adapts the source's text (SOURCE_LICENCES)
 
 
 @dataclass(frozen=True)
@@ -290,6 +298,35 @@ class Escalation:
 
 
 @dataclass(frozen=True)
+class Exercise:
+    """One exercise of an activity plan (activity.yml)."""
+
+    id: str
+    name: str
+    how: str
+    how_often: str
+    should_feel: str
+    stop_if: str
+    sources: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActivityPlan:
+    """An activity and exercise plan; ``when_any`` empty: the default (the last plan)."""
+
+    id: str
+    title: str
+    intro: str
+    when_any: Tuple[Rule, ...]
+    exercises: Tuple[str, ...]
+    sources: Tuple[str, ...]
+
+    def matches(self, features: Iterable[str]) -> bool:
+        present = set(features)
+        return not self.when_any or any(rule.matches(present) for rule in self.when_any)
+
+
+@dataclass(frozen=True)
 class Content:
     sources: Mapping[str, Source]
     findings: Mapping[str, Finding]
@@ -307,6 +344,9 @@ class Content:
     dialogue: Mapping[str, str] = field(default_factory=dict)
     # How red flags are read (concepts.yml): concepts, their combinations, the safety checks.
     concepts: ConceptModel = field(default_factory=ConceptModel)
+    # The activity and exercise plans (activity.yml), in the order they are tried.
+    exercises: Mapping[str, Exercise] = field(default_factory=dict)
+    plans: Tuple[ActivityPlan, ...] = ()
 
     def ranking_features(self) -> Tuple[str, ...]:
         features = list(DERIVED_FEATURES)
@@ -499,9 +539,64 @@ def _load_sources(directory: Path) -> Dict[str, Source]:
             title=reader.text(e, "title"),
             url=reader.text(e, "url"),
             note=reader.text(e, "note", required=False),
+            licence=_licence(reader, e),
         )
         for e in reader.entries()
     }
+
+
+# Licences a source may carry: its text may be adapted with attribution.
+SOURCE_LICENCES = ("OGL-3.0",)
+
+
+def _licence(reader: _Reader, entry: Mapping[str, Any]) -> str:
+    if entry.get("licence") is None:
+        return ""
+    return reader.choice(entry, "licence", SOURCE_LICENCES)
+
+
+def _load_activity(
+    directory: Path, sources: Mapping[str, Source], features: Tuple[str, ...]
+) -> Tuple[Dict[str, Exercise], Tuple[ActivityPlan, ...]]:
+    """activity.yml: exercises adapted from licensed sources, and plans made of them."""
+    reader = _Reader(directory, "activity.yml", "plans")
+    exercises: Dict[str, Exercise] = {}
+    for e in reader.entries("exercises"):
+        refs = reader.references(e, "sources", sources, "source")
+        if not any(sources[ref].licence for ref in refs):
+            raise ContentError(reader.file, e["id"], "adapted text needs a source with a 'licence' (sources.yml)")
+        exercises[e["id"]] = Exercise(
+            id=e["id"],
+            name=reader.text(e, "name"),
+            how=reader.text(e, "how"),
+            how_often=reader.text(e, "how_often"),
+            should_feel=reader.text(e, "should_feel"),
+            stop_if=reader.text(e, "stop_if"),
+            sources=refs,
+        )
+    plans = []
+    entries = reader.entries()
+    for index, e in enumerate(entries):
+        last = index == len(entries) - 1
+        if last and "when_any" in e:
+            raise ContentError(reader.file, e["id"], "the last plan is the default: it has no 'when_any'")
+        if not last and "when_any" not in e:
+            raise ContentError(reader.file, e["id"], "only the last plan may leave out 'when_any'")
+        plans.append(
+            ActivityPlan(
+                id=e["id"],
+                title=reader.text(e, "title"),
+                intro=reader.text(e, "intro"),
+                when_any=reader.rules(e, "when_any", features) if not last else (),
+                exercises=reader.references(e, "exercises", exercises, "exercise"),
+                sources=reader.references(e, "sources", sources, "source"),
+            )
+        )
+    used = {name for plan in plans for name in plan.exercises}
+    unused = sorted(set(exercises) - used)
+    if unused:
+        raise ContentError(reader.file, None, f"exercises in no plan: {', '.join(unused)}")
+    return exercises, tuple(plans)
 
 
 def _load_findings(directory: Path) -> Tuple[Dict[str, Finding], Tuple[str, ...]]:
@@ -919,6 +1014,7 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
     routine_advice = _load_routine_advice(flags_reader, sources, features)
     dialogue = _load_dialogue(flags_reader)
     concepts = _load_concepts(directory, findings, dialogue)
+    exercises, plans = _load_activity(directory, sources, features)
     _check_synonyms_unique(
         directory,
         {"conditions.yml": conditions, "treatments.yml": treatments, "anatomy.yml": anatomy},
@@ -937,6 +1033,8 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
         onset_order=onset_order,
         dialogue=dialogue,
         concepts=concepts,
+        exercises=exercises,
+        plans=plans,
     )
 
 

@@ -87,6 +87,7 @@ class Stack:
     credentials: Optional[Path] = None
     extra_env: dict = field(default_factory=dict)
     processes: List[subprocess.Popen] = field(default_factory=list)
+    _rasa_env: dict = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -143,6 +144,7 @@ class Stack:
             MODEL_DIR=str(MODEL.parent),
             **self.extra_env,
         )
+        self._rasa_env = env
         process = self._spawn("rasa", [str(SERVER), "rasa"], env)
         wait_for(f"{self.rasa_url}/", process, self.workdir / "rasa.log")
         if with_web:
@@ -165,6 +167,18 @@ class Stack:
         process = self._spawn("console", [str(SERVER), "console"], env)
         # Nothing answers without a login: a 401 means it is up.
         wait_for(f"{self.console_url}/console/api/stats", process, self.workdir / "console.log", answers=401)
+
+    def restart_rasa(self) -> None:
+        """Stops the Rasa server (started second) and starts it again on the same port and database."""
+        old = self.processes[1]
+        old.terminate()
+        try:
+            old.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            old.kill()
+        process = self._spawn("rasa-restarted", [str(SERVER), "rasa"], self._rasa_env)
+        self.processes[1] = self.processes.pop()
+        wait_for(f"{self.rasa_url}/", process, self.workdir / "rasa-restarted.log")
 
     def stop_actions(self) -> None:
         """Stops the action server alone (the first server started), as if it had crashed."""

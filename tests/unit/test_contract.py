@@ -14,7 +14,7 @@ DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def test_intents_are_the_domains():
-    assert set(contract.INTENTS) == set(DOMAIN["intents"])
+    assert set(contract.INTENTS) | set(contract.EXTERNAL_INTENTS) == set(DOMAIN["intents"])
 
 
 def test_slots_exist_in_the_domain():
@@ -106,9 +106,13 @@ def test_the_result_messages_carry_their_kinds():
     said = replies.result([RankedCause(condition, 1.0, ("a reason",))], record)
     kinds = [replies.kind_of(m) for m in said]
     assert kinds[:2] == [contract.KIND_LEAD, contract.KIND_CAUSES] and kinds[-1] == contract.KIND_TOLD
-    assert kinds.count(contract.KIND_SELF_CARE) == 1 and said[kinds.index(contract.KIND_SELF_CARE)].startswith(
-        "What you can do meanwhile"
-    )
+    # Self-care: the tips, the activity plan and the plan's sources (bot/plan.py).
+    advice = [m for m, kind in zip(said, kinds, strict=True) if kind == contract.KIND_SELF_CARE]
+    assert [m.split(":")[0] for m in advice] == [
+        "What you can do meanwhile",
+        "Your activity plan",
+        "Where this plan comes from",
+    ]
     assert [replies.kind_of(m) for m in replies.result([], record)[:2]] == [contract.KIND_LEAD, contract.KIND_CAUSES]
     assert replies.kind_of(replies.emergency_stop(record)[0]) == contract.KIND_EMERGENCY
     assert replies.kind_of(replies.reminder(contract.URGENT)) == contract.KIND_URGENT

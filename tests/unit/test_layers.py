@@ -42,8 +42,8 @@ LAYERS = [
     {"bot.contract", "bot.settings"},
     {"bot.content"},
     {"bot.nlp", "bot.triage", "bot.rendering", "bot.guard", "bot.redaction"},
-    {"bot.symptoms", "bot.ranking"},
-    {"bot.replies", "bot.interview", "bot.safety", "bot.offers"},
+    {"bot.symptoms", "bot.ranking", "bot.plan"},
+    {"bot.replies", "bot.interview", "bot.safety", "bot.offers", "bot.checkins"},
     {"bot.turn", "bot.appointment"},
     {"bot.handoff"},  # the hand-off: the summary as FHIR and PDF, the outbox (issue 27)
 ]

@@ -22,9 +22,11 @@ SETTLED = {
 EVERY = frozenset({offers.HANDOFF, offers.HANDOFF_CONTACT, offers.CHECKIN, offers.FEEDBACK_OFFER})
 
 
-def test_only_feedback_is_offered_by_a_deployment_that_configures_nothing(monkeypatch):
+def test_a_deployment_that_configures_nothing_offers_the_check_in_and_feedback(monkeypatch):
     for name in ("HANDOFF_FHIR_URL", "CHECKINS"):
         monkeypatch.delenv(name, raising=False)
+    assert offers.available(get_settings()) == {offers.CHECKIN, offers.FEEDBACK_OFFER}
+    monkeypatch.setenv("CHECKINS", "off")
     assert offers.available(get_settings()) == {offers.FEEDBACK_OFFER}
     monkeypatch.setenv("HANDOFF_FHIR_URL", "https://clinic.example/fhir")
     monkeypatch.setenv("CHECKINS", "on")
