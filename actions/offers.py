@@ -50,7 +50,6 @@ async def _handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     return []
 
 
-
 def _checkin(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     # The Rasa process keeps the check-in (addons/checkins.py, from the slot): only said here.
     if tracker.get_slot(CHECKIN_CONSENT) is True:

@@ -477,7 +477,16 @@ class ConversationStore(SQLTrackerStore):
                 self._handed_out.pop(sender, None)
             session.execute(sa.delete(table).where(table.c.timestamp < cutoff))
             # A conversation with nothing left keeps no check-in either.
-            remaining = {s for (s,) in session.execute(sa.select(table.c.sender_id).where(table.c.sender_id.in_(senders)).distinct())} if senders else set()
+            remaining = (
+                {
+                    s
+                    for (s,) in session.execute(
+                        sa.select(table.c.sender_id).where(table.c.sender_id.in_(senders)).distinct()
+                    )
+                }
+                if senders
+                else set()
+            )
             checkins.forget(session, [s for s in senders if s not in remaining])
             session.commit()
         self._forget(senders)
