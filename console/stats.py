@@ -112,7 +112,7 @@ def summarise(conversations: Iterable[Conversation], start: date, end: date) -> 
         for flag in c.red_flags:
             flags.setdefault(flag, Counter())[day_name] += 1
         causes.update(set(c.causes))
-        topics.update(set(c.topics))
+        topics.update(list(dict.fromkeys(c.topics)))  # once per conversation, in the order asked
         if c.started and not c.finished and c.level_name != EMERGENCY and c.last_question:
             stopped[c.last_question] += 1
         if c.feedback:

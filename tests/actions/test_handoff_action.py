@@ -42,7 +42,8 @@ def clinic(monkeypatch, tmp_path):
 async def test_the_person_is_told_what_became_of_it(clinic, dispatcher, status, told):
     clinic.status = status
     await ActionNextOffer().run(dispatcher, make_tracker(CONTACT, "inform", SLOTS), {})
-    assert responses(dispatcher) == [told, "utter_offer_feedback"]
+    # Then the next offer in the issues' order: the check-in (on by default), before feedback.
+    assert responses(dispatcher) == [told, "utter_offer_checkin"]
     (got,) = clinic.received
     answers = {i["linkId"]: i["answer"] for i in got["body"]["entry"][1]["resource"]["item"]}
     assert answers["contact"] == [{"valueString": CONTACT}]
