@@ -11,6 +11,7 @@ their licence as the attribution. No Rasa here.
 from __future__ import annotations
 
 from typing import Iterable, List, Optional
+from urllib.parse import urlsplit
 
 from bot.content import get_content
 from bot.content.loader import ActivityPlan, Content
@@ -52,7 +53,9 @@ def messages(plan: ActivityPlan, content: Optional[Content] = None) -> List[str]
             f"When to stop: {exercise.stop_if}",
         ]
     sources = [content.sources[s] for s in plan_sources(plan, content)]
-    cited = [f"• {s.title}: {s.url}" for s in sources]
+    # The site, not the whole address: a long address cannot wrap on a phone or in the PDF;
+    # the full addresses are in sources.yml and docs/content.md.
+    cited = [f"• {s.title} ({urlsplit(s.url).netloc.removeprefix('www.')})" for s in sources]
     licences = sorted({s.licence for s in sources if s.licence})
     note = " ".join(f"Adapted from NHS content under {LICENCE_NAMES.get(licence, licence)}." for licence in licences)
     return ["\n".join(lines), "Where this plan comes from:\n" + "\n".join(cited) + (f"\n{note}" if note else "")]
