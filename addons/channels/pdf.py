@@ -11,6 +11,7 @@ from typing import Any, Dict, Optional, Text
 
 from socketio import AsyncServer
 
+from addons.channels.keys import store_key
 from bot.handoff.pdf import summary_pdf
 from bot.settings import get_settings
 
@@ -34,7 +35,8 @@ def register_summary_pdf(sio: AsyncServer, namespace: Optional[Text], sessions: 
         if not sender_id or agent is None:
             return {"error": "no conversation"}
         try:
-            made = await conversation_pdf(agent, sender_id)
+            # The store keys widget conversations by channel (addons/channels/keys.py).
+            made = await conversation_pdf(agent, store_key("socketio", sender_id))
         except Exception:  # the store down: say so rather than nothing
             logger.exception("socket.io: could not make the summary PDF.")
             return {"error": "unavailable"}

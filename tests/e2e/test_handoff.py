@@ -133,7 +133,7 @@ def outbox_statuses(stack: Stack) -> List[str]:
 
 def test_yes_delivers_one_valid_bundle_once_the_clinic_is_back_and_no_delivers_nothing(handoff):
     stack, receiver = handoff
-    yes, no = f"yes-{uuid.uuid4().hex[:8]}", f"no-{uuid.uuid4().hex[:8]}"
+    yes, no = uuid.uuid4().hex, uuid.uuid4().hex  # REST ids are 128-bit secrets (docs/api.md)
 
     to_the_offer(stack, no)
     say(stack, no, "no")
