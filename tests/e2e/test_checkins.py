@@ -187,7 +187,7 @@ def bot_texts(stack: Stack, sender: str) -> List[str]:
 
 
 def test_rest_the_check_in_is_in_the_conversation_and_the_next_message_answers_it(stack):
-    sender = f"rest-{uuid.uuid4().hex[:8]}"
+    sender = uuid.uuid4().hex  # REST ids are 128-bit secrets (docs/api.md)
     said: List[str] = []
     for text in INTERVIEW:
         said = rest(stack, sender, text)

@@ -77,7 +77,8 @@ class Console:
 class Patient:
     def __init__(self, stack: Stack, prefix: str) -> None:
         self.stack = stack
-        self.sender = f"{prefix}-{uuid.uuid4().hex[:8]}"
+        self.sender = uuid.uuid4().hex  # REST ids are 128-bit secrets (docs/api.md); prefix names it in failures
+        self.prefix = prefix
         self.sent = 0
 
     def say(self, text: str) -> List[dict]:
