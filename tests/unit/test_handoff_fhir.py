@@ -101,10 +101,11 @@ def test_codes_come_only_from_the_checked_map(tmp_path):
 
 
 def _r4b_python() -> Path:
-    python = R4B_VENV / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(R4B_VENV)], check=True)
+    python, ready = R4B_VENV / "bin" / "python", R4B_VENV / "installed"
+    if not (python.exists() and ready.exists()):  # none yet, or left half-made (or its base Python gone)
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(R4B_VENV)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", f"fhir.resources=={R4B_RELEASE}"], check=True)
+        ready.touch()
     return python
 
 
