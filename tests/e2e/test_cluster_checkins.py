@@ -43,7 +43,8 @@ def polling(cluster: Cluster, replica: int) -> bool:
 
 
 def states(cluster: Cluster, session: str):
-    return [row[0] for row in cluster.sql("SELECT state FROM checkins WHERE recipient = %s", session)]
+    recipient = f"socketio:{session}"  # the conversation's store key (addons/channels/keys.py)
+    return [row[0] for row in cluster.sql("SELECT state FROM checkins WHERE recipient = %s", recipient)]
 
 
 async def test_two_replicas_polling_send_exactly_one_check_in(cluster):

@@ -134,7 +134,7 @@ def test_servers_listen_on_the_loopback_interface_only(run):
 def test_make_run_starts_the_clinic_console_and_the_metrics(run):
     console = f"http://127.0.0.1:{run.ports['CONSOLE_PORT']}"
     assert requests.get(f"{console}/console/api/stats", timeout=10).status_code == 401
-    run.say("ops-metrics", "hello")
+    run.say(f"ops-metrics-{uuid.uuid4().hex}", "hello")
     metrics = requests.get(f"http://127.0.0.1:{run.ports['METRICS_PORT']}/metrics", timeout=10).text
     assert "backpain_messages_total" in metrics
     assert (run.var / "events.db").exists()  # the console's feed, beside the tracker database
