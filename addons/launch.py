@@ -54,7 +54,9 @@ def main(argv: List[str]) -> None:
     except patches.PatchRefused as refused:
         sys.exit(str(refused))
     metrics.serve("METRICS_PORT")  # 127.0.0.1 only (addons/metrics.py)
-    sys.argv = ["rasa", "run", *argv, "--auth-token", token]
+    # One argument, not two: a token_urlsafe() token starts with "-" one time in 64, and
+    # argparse then reads it as an option and refuses to start.
+    sys.argv = ["rasa", "run", *argv, f"--auth-token={token}"]
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

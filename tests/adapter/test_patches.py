@@ -300,3 +300,27 @@ def test_a_patched_target_is_not_hashed_as_the_original():
         addons.rasa_server.install_event_lookup()
         with pytest.raises(LookupError, match="already replaced"):
             patches.source_of("rasa", "rasa.shared.core.events.Event.resolve_by_type")
+
+
+def test_a_token_that_starts_with_a_dash_reaches_rasa_whole(monkeypatch):
+    """token_urlsafe() gives a leading "-" one time in 64; Rasa's own parser must still read it as the token."""
+    import rasa.__main__
+
+    from addons import launch, metrics, privacy, rasa_server
+
+    parsed = {}
+
+    def rasa_main() -> None:
+        parsed["args"] = rasa.__main__.create_argument_parser().parse_args(sys.argv[1:])
+
+    monkeypatch.setattr(patches, "check", lambda process: None)
+    monkeypatch.setattr(privacy, "install", lambda: None)
+    monkeypatch.setattr(rasa_server, "prepare", lambda: None)
+    monkeypatch.setattr(metrics, "serve", lambda name: None)
+    monkeypatch.setattr(metrics, "prepare_multiprocess", lambda: None)
+    monkeypatch.setattr(rasa.__main__, "main", rasa_main)
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    token = "-" + "x" * 42
+    monkeypatch.setenv("RASA_API_TOKEN", token)
+    launch.main(["--port", "5999", "--enable-api"])
+    assert parsed["args"].auth_token == token
