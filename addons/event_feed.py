@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from rasa.core.brokers.sql import SQLEventBroker
 from rasa.utils.endpoints import EndpointConfig
 
+from addons.schema import schema_lock, store_url
 from bot.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -45,12 +46,21 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Made once: each Index() joins the table's definition, so a second one (a second broker in
+# the process) made create_all issue the same CREATE INDEX twice on a new database.
+SENDER_INDEX = sa.Index("ix_events_sender_id", SQLEventBroker.SQLBrokerEvent.__table__.c.sender_id)
+
+
 class RedactingSQLEventBroker(SQLEventBroker):
     """Rasa's SQL broker: redacted events, a private SQLite file, deletion on request."""
 
     engine: Any  # made by SQLEventBroker; remade below for SQLite (WAL, shared across threads)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with schema_lock(store_url(kwargs)):  # replicas starting together (addons/schema.py)
+            self._create(*args, **kwargs)
+
+    def _create(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.url.get_backend_name() == "sqlite":
             url = self.engine.url
@@ -62,8 +72,7 @@ class RedactingSQLEventBroker(SQLEventBroker):
             database = url.database
             if database and os.path.exists(database):
                 os.chmod(database, 0o600)
-        table = self.SQLBrokerEvent.__table__
-        sa.Index("ix_events_sender_id", table.c.sender_id).create(self.engine, checkfirst=True)
+        SENDER_INDEX.create(self.engine, checkfirst=True)  # a feed made before the index existed
 
     @classmethod
     async def from_endpoint_config(

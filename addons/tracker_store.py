@@ -66,6 +66,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from addons import checkins, encryption, metrics, patches
 from addons.channels import keys
+from addons.schema import schema_lock, store_url
 from bot.contract import CONVERSATION_DELETED_RESPONSE, PENDING_OFFER, TRIAGE_LEVEL, TRIAGE_LEVELS
 from bot.guard import metadata_problem
 from bot.offers import HANDOFF_CONTACT as HANDOFF_CONTACT_OFFER
@@ -238,6 +239,12 @@ class ConversationStore(SQLTrackerStore):
         self, *args: Any, max_events: Optional[int] = None, cache_size: Optional[int] = None, **kwargs: Any
     ) -> None:
         patches.install("rasa.core.agent.Agent._create_tracker_store")  # hand_on_store_errors, checked
+        with schema_lock(store_url(kwargs)):  # replicas starting together (addons/schema.py)
+            self._create(*args, max_events=max_events, cache_size=cache_size, **kwargs)
+
+    def _create(
+        self, *args: Any, max_events: Optional[int] = None, cache_size: Optional[int] = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.max_events = int(max_events or os.environ.get("TRACKER_MAX_EVENTS") or DEFAULT_MAX_EVENTS)
         if cache_size is None:
