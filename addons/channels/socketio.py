@@ -198,10 +198,11 @@ class SocketIOInput(RasaSocketIOInput):
         app = state.get("app")
         agent = getattr(getattr(app, "ctx", None), "agent", None) if app else None
         store = checkins.conversation_store(agent) if agent is not None else None
+        key = store_key(self.name(), session_id)  # check-ins and trackers are kept under the store key
         try:
-            if store is None or not checkins.was_sent(store.engine, session_id):
+            if store is None or not checkins.was_sent(store.engine, key):
                 return
-            tracker = await store.retrieve(session_id)
+            tracker = await store.retrieve(key)
             if tracker is None or not checkin_rules.awaiting_reply(tracker.current_slot_values()):
                 return
         except Exception:  # the store away: the question waits for the next visit

@@ -1011,6 +1011,7 @@ async def test_without_tokens_the_server_starts_with_channels_disabled(agent, tm
         "telegram": "DisabledChannel",
         "slack": "DisabledChannel",
         "facebook": "DisabledChannel",
+        "checkins": "CheckinsInput",  # the check-in poller (addons/checkins.py), not a channel people use
     }
     res = await client(app).get("/webhooks/telegram/")
     assert res.json == {"status": "disabled", "missing": ["TELEGRAM_ACCESS_TOKEN", "TELEGRAM_WEBHOOK_URL"]}
