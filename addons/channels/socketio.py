@@ -31,8 +31,8 @@ with neither, Rasa's behaviour is unchanged. It also keeps one person's conversa
 - ``delete_conversation`` (the widget's "Start over") deletes the socket's conversation
   from the tracker store and answers ``conversation_deleted``;
 - a check-in (addons/checkins.py) reaches the session's room from any replica: with
-  ``SOCKETIO_REDIS_URL`` set (the cluster), python-socketio's Redis manager carries every
-  emit to the replica holding the socket; a check-in question still unanswered is sent
+  ``SOCKETIO_REDIS_URL`` set (the cluster), python-socketio's Redis manager carries an emit
+  to the replica holding the socket (``LocalFirstRedisManager``: replies stay local); a check-in question still unanswered is sent
   again when the session is confirmed (the widget's next visit).
 
 Use it in credentials.yml as::
@@ -108,6 +108,30 @@ async def _maybe_await(result: Any) -> None:
         await result
 
 
+class LocalFirstRedisManager(AsyncRedisManager):
+    """python-socketio's Redis manager sends every emit through Redis, even to a socket this
+    replica holds, so a Redis outage silenced every reply, the emergency instruction included.
+    An emit to a room with a socket here is delivered here; only one with none here (a check-in
+    claimed by another replica's poller) goes through Redis. A session open in two tabs on two
+    replicas gets a reply in the tab that asked, as without Redis."""
+
+    async def emit(
+        self,
+        event: Text,
+        data: Any,
+        namespace: Optional[Text] = None,
+        room: Optional[Text] = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        if callback is None and room is not None and self.rooms.get(namespace or "/", {}).get(room):
+            kwargs["ignore_queue"] = True
+        return await super().emit(
+            event, data, namespace=namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs
+        )
+
+
 class SocketIOInput(RasaSocketIOInput):
     """The socket.io channel (same name, events and session handling) plus an Origin check,
     sessions bound to sockets, and the channel guard."""
@@ -130,7 +154,7 @@ class SocketIOInput(RasaSocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # A frame is capped like an HTTP body (a long message still gets the kind "too long" reply).
         redis_url = os.environ.get("SOCKETIO_REDIS_URL", "").strip()
-        manager = AsyncRedisManager(redis_url, channel="backpain-socketio") if redis_url else None
+        manager = LocalFirstRedisManager(redis_url, channel="backpain-socketio") if redis_url else None
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins=[],
