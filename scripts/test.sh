@@ -27,5 +27,5 @@ step "rasa test stories"
 grep -E "Correct:" var/log/test-stories.log | head -n 1
 step "browser"; scripts/install-browser.sh
 step "conversations, browser, channels, API"
-"$VENV/bin/python" -m pytest tests/conversations tests/e2e "$@"
+"$VENV/bin/python" -m pytest tests/conversations tests/e2e --durations=40 "$@"
 echo "whole suite: $(( $(date +%s) - started ))s"
