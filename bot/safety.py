@@ -138,7 +138,9 @@ STORY_CUES = re.compile(
 SOMEONE_IN_PARTICULAR = re.compile(r"\b(he|she|him|his|her|hers|my \w+|our \w+)\b")
 # "My sister had cauda equina": their past, unless something is said as happening now.
 # "Has had back pain for 3 weeks" goes on now.
-THEY_HAD = re.compile(r"\b(my|his|her|our)\s+(?:[\w']+\s+){0,3}?((?<!has )(?<!have )(?<!'s )had|was|were|went|(?<!'s )got)\b")
+THEY_HAD = re.compile(
+    r"\b(my|his|her|our)\s+(?:[\w']+\s+){0,3}?((?<!has )(?<!have )(?<!'s )had|was|were|went|(?<!'s )got)\b"
+)
 STRONG_NOW_CUES = re.compile(
     # "and now I'm worried I'll get it" is the asker's now, not theirs.
     r"\b(now(?!,? (i|i'm|im)\b)|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|"

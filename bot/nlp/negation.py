@@ -1037,7 +1037,9 @@ class NegationDetector:
     def _continues(doc: Doc, comma: int, trigger: Trigger) -> bool:
         """A resolution that opens the clause after a comma, with no subject of its own, is
         said of what came before it, however long that was."""
-        return doc[comma].norm_ == "," and all(doc[i].norm_ in ("but", "and", "it", "that", "which") for i in range(comma + 1, trigger.start))
+        return doc[comma].norm_ == "," and all(
+            doc[i].norm_ in ("but", "and", "it", "that", "which") for i in range(comma + 1, trigger.start)
+        )
 
     @staticmethod
     def _anaphoric(doc: Doc, ent: Span, trigger: Trigger, bounds) -> bool:
