@@ -118,8 +118,8 @@ def screened_findings(analysis: Analysis) -> Set[str]:
 # Someone else's symptoms said as happening now ("my husband's back went on Saturday and now
 # he can't pee"): the person asking gets the instruction to pass on. Not their history ("my dad
 # fell off a ladder last summer, he's fine now"), not a story or a programme, and never their
-# risk factors ("my mum has cancer"). Each sentence that tells their symptoms is read on its
-# own: "now" in another clause ("..., so now my dad won't let me lift") is someone else's now.
+# risk factors ("my mum has cancer"). Past or now is read in the sentence that tells their
+# symptoms: "now" in another clause ("..., so now my dad won't let me lift") is someone else's.
 PAST_CUES = re.compile(
     r"\b(years? ago|months? ago|weeks? ago|last (year|summer|winter|spring|autumn|month|week)|in (19|20)\d\d|"
     r"in the (19|20)?\d0 ?'?s|when (he|she|they) (was|were)|used to|turned out)\b"
@@ -178,8 +178,8 @@ def about_someone_else_now(analysis: Analysis) -> bool:
     text = analysis.normalised or raw
     if not SOMEONE_IN_PARTICULAR.search(text) or any(m.status == HYPOTHETICAL for m in analysis.mentions):
         return False  # "do people with cauda equina lose feeling in their bum?" is a general question
-    if HYPOTHETICAL_CUES.search(text):
-        return False
+    if HYPOTHETICAL_CUES.search(text) or RESOLVED_CUES.search(text) or STORY_CUES.search(text):
+        return False  # their story is over ("..., she's recovering well"), a programme, a general question
     lowered = (analysis.text or "").lower()
     theirs = [m for m in analysis.mentions if m.status == OTHER and m.id in triage.red_flag_findings()]
     if not theirs:
