@@ -1029,11 +1029,15 @@ class NegationDetector:
             allowed = ("comma", "clause") if trigger.category == "RESOLVED" else ("comma",)
             if not anaphoric or len(crossed) > 1 or bounds[crossed[0]] not in allowed:
                 return False
-        if not crossed and trigger.category == "RESOLVED" and trigger.start > ent.start:
-            # "numb butt from sitting on the bleachers for 3 hours went away when I walked": no
-            # subject of its own between, so the resolution is said of the finding.
-            if not any(doc[i].norm_ in NEW_SUBJECTS | THIRD_PERSON for i in range(lo, hi)):
-                return True
+        # "numb butt from sitting on the bleachers for 3 hours went away when I walked": no
+        # subject of its own between, so the resolution is said of the finding.
+        if (
+            not crossed
+            and trigger.category == "RESOLVED"
+            and trigger.start > ent.start
+            and not any(doc[i].norm_ in NEW_SUBJECTS | THIRD_PERSON for i in range(lo, hi))
+        ):
+            return True
         if crossed and trigger.category == "RESOLVED" and self._continues(doc, crossed[0], trigger):
             return True  # "numb bum from sitting on a hard bench for 2 hours, went away when I walked"
         return hi - lo - len([i for i in range(lo, hi) if i in entity_tokens]) <= HISTORY_WINDOW
