@@ -117,48 +117,74 @@ def screened_findings(analysis: Analysis) -> Set[str]:
 
 # Someone else's symptoms said as happening now ("my husband's back went on Saturday and now
 # he can't pee"): the person asking gets the instruction to pass on. Not their history ("my dad
-# fell off a ladder last summer, he's fine now") and never their risk factors ("my mum has cancer").
-HAPPENING_NOW_CUES = re.compile(
-    r"\b(now|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|"
-    r"at the moment|right now|keeps?|says|saying|can not|can'?t|cannot|will not|won'?t|lately|recently|last few|"
-    r"getting worse)\b"
-)
+# fell off a ladder last summer, he's fine now"), not a story or a programme, and never their
+# risk factors ("my mum has cancer"). Past or now is read in the sentence that tells their
+# symptoms: "now" in another clause ("..., so now my dad won't let me lift") is someone else's.
 PAST_CUES = re.compile(
-    r"\b(years? ago|months? ago|last (year|summer|winter|spring|autumn|month)|in (19|20)\d\d|in the (19|20)?\d0 ?'?s|"
-    r"when (he|she|they) (was|were)|used to)\b"
+    r"\b(years? ago|months? ago|weeks? ago|last (year|summer|winter|spring|autumn|month|week)|in (19|20)\d\d|"
+    r"in the (19|20)?\d0 ?'?s|when (he|she|they) (was|were)|used to|turned out)\b"
 )
 RESOLVED_CUES = re.compile(
-    r"\b(recovered|(made|make) a (full |good )?recovery|fine now|better now|went away|passed away|died|had it for years|"
-    r"doing (well|fine|ok|great))\b"
+    r"\b(recover(ed|ing)|(made|make) a (full |good )?recovery|fine now|better now|went away|passed away|died|"
+    r"had it for years|doing (well|fine|ok|great)|turned out to be|(had|after) (his|her|their|the) (op|operation|surgery)|"
+    r"(he|she|they)(('?s| has| have|'?ve) had| had) (an? )?(op|operation|surgery))\b"
 )
-
-
+# A story, a programme or something read: what happens in it is nobody's now.
+STORY_CUES = re.compile(
+    r"\b(programme|program|documentary|film|movie|episode|tv|telly|on the news|news story|article|podcast|"
+    r"youtube|video|story time|a story about|read about|heard about|a book)\b"
+)
 # A particular person, not people in general.
 SOMEONE_IN_PARTICULAR = re.compile(r"\b(he|she|him|his|her|hers|my \w+|our \w+)\b")
 # "My sister had cauda equina": their past, unless something is said as happening now.
-THEY_HAD = re.compile(r"\b(my|his|her|our)\s+(?:[\w']+\s+){0,3}?(had|was|were|went|(?<!'s )got)\b")
+# "Has had back pain for 3 weeks" goes on now.
+THEY_HAD = re.compile(
+    r"\b(my|his|her|our)\s+(?:[\w']+\s+){0,3}?((?<!has )(?<!have )(?<!'s )had|was|were|went|(?<!'s )got)\b"
+)
 STRONG_NOW_CUES = re.compile(
     # "and now I'm worried I'll get it" is the asker's now, not theirs.
-    r"\b(now(?!,? (i|i'm|im)\b)|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|at the moment|"
-    r"right now|keeps?|lately|recently|last few|these days)\b"
+    r"\b(now(?!,? (i|i'm|im)\b)|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|"
+    r"at the moment|right now|keeps?|lately|recently|last few|these days|is lying|isn'?t answering|not answering)\b"
 )
 HYPOTHETICAL_CUES = re.compile(
     r"\b(what (happens|would happen|if|would)|if (someone|somebody|a person|you)|would (it|that)|check for|"
-    r"look out for|watch (out )?for|signs of|symptoms of|told me to|said to)\b"
+    r"look out for|watch (out )?for|signs of|symptoms of|told me to|said to|hypothetically)\b"
 )
+SENTENCE_END = re.compile(r"[.!?;\n]+")
+# Where the clause of a mention ends: what follows is about something else.
+CLAUSE_END = re.compile(r"(,? so (now )?|,? but |,? and now (i|i'm|im|my)\b|,? now (i|i'm|im|my)\b)")
+
+
+def _sentence_of(text: str, start: int, end: int) -> Tuple[str, str]:
+    """The sentence around [start, end), and that sentence up to the end of the clause."""
+    begin = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
+    stop = next((m.start() for m in SENTENCE_END.finditer(text, end)), len(text))
+    sentence = text[begin:stop]
+    cut = CLAUSE_END.search(text, end, stop)
+    return sentence, text[begin : cut.start() if cut else stop]
+
+
+def _told_as_now(sentence: str, clause: str) -> bool:
+    if RESOLVED_CUES.search(sentence) or STORY_CUES.search(sentence) or HYPOTHETICAL_CUES.search(sentence):
+        return False
+    return not ((PAST_CUES.search(clause) or THEY_HAD.search(clause)) and not STRONG_NOW_CUES.search(clause))
 
 
 def about_someone_else_now(analysis: Analysis) -> bool:
-    """Someone else's symptoms are told as they are now, unless the message places them in
-    the past, says they are over, or is a general question: a person typing for a relative
-    rarely says "now", and a missed emergency costs more than a question."""
-    text = analysis.normalised or " ".join((analysis.text or "").lower().split())
+    """Someone else's symptoms are told as they are now, unless the sentence that tells them
+    places them in the past, says they are over, is a story or a general question: a person
+    typing for a relative rarely says "now", and a missed emergency costs more than a question."""
+    raw = " ".join((analysis.text or "").lower().split())
+    text = analysis.normalised or raw
     if not SOMEONE_IN_PARTICULAR.search(text) or any(m.status == HYPOTHETICAL for m in analysis.mentions):
         return False  # "do people with cauda equina lose feeling in their bum?" is a general question
-    past = RESOLVED_CUES.search(text) or (
-        (PAST_CUES.search(text) or THEY_HAD.search(text)) and not STRONG_NOW_CUES.search(text)
-    )
-    return not (past or HYPOTHETICAL_CUES.search(text))
+    if HYPOTHETICAL_CUES.search(text) or RESOLVED_CUES.search(text) or STORY_CUES.search(text):
+        return False  # their story is over ("..., she's recovering well"), a programme, a general question
+    lowered = (analysis.text or "").lower()
+    theirs = [m for m in analysis.mentions if m.status == OTHER and m.id in triage.red_flag_findings()]
+    if not theirs:
+        return _told_as_now(text, text)
+    return any(_told_as_now(*_sentence_of(lowered, m.start, m.end)) for m in theirs)
 
 
 def _someone_elses_now(analysis: Analysis) -> Set[str]:

@@ -265,6 +265,16 @@ class SafetyCheck:
 
 
 @dataclass(frozen=True)
+class TakeBack:
+    """Findings said as a figure of speech: words of ``said_with`` in the same sentence take
+    them back, unless words of ``unless_anywhere`` are in the message."""
+
+    findings: Tuple[str, ...]
+    said_with: Tuple[str, ...]
+    unless_anywhere: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ConceptModel:
     equivalents: Mapping[str, str] = field(default_factory=dict)
     keep_as_written: Tuple[str, ...] = ()
@@ -273,6 +283,7 @@ class ConceptModel:
     checks: Mapping[str, SafetyCheck] = field(default_factory=dict)
     fillers: Tuple[str, ...] = ()  # words that may stand inside a concept's phrase
     suppress: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)  # finding -> concepts
+    take_back_in_sentence: Tuple[TakeBack, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -968,6 +979,24 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
         if finding not in findings:
             raise ContentError(reader.file, "suppress", f"unknown finding '{finding}'")
         suppress[finding] = _concept_ids(reader, concepts, {"id": f"suppress {finding}"}, finding, names)
+    take_back = []
+    raw_take_back = reader.document.get("take_back_in_sentence") or []
+    if not isinstance(raw_take_back, list):
+        raise ContentError(reader.file, "take_back_in_sentence", "must be a list")
+    for index, item in enumerate(raw_take_back, start=1):
+        entry = {"id": f"take_back_in_sentence {index}", **(item if isinstance(item, dict) else {})}
+        names = entry.get("findings")
+        if not isinstance(names, list) or not names or any(f not in findings for f in names):
+            raise ContentError(reader.file, entry["id"], "'findings' must list findings of lexicon.yml")
+        take_back.append(
+            TakeBack(
+                findings=tuple(str(f) for f in names),
+                said_with=_concept_ids(reader, concepts, entry, "said_with", entry.get("said_with")),
+                unless_anywhere=_concept_ids(
+                    reader, concepts, entry, "unless_anywhere", entry.get("unless_anywhere") or []
+                ),
+            )
+        )
     return ConceptModel(
         equivalents={k.lower(): v.lower() for k, v in raw_equivalents.items()},
         keep_as_written=_word_list(reader, "keep_as_written"),
@@ -976,6 +1005,7 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
         checks=_load_checks(reader, concepts, findings, dialogue),
         fillers=_word_list(reader, "fillers"),
         suppress=suppress,
+        take_back_in_sentence=tuple(take_back),
     )
 
 

@@ -142,6 +142,20 @@ class ConceptMatcher:
         named = {hit.concept for hit in hits}
         return {finding for finding, concepts in self.model.suppress.items() if named & set(concepts)}
 
+    def taken_back_in_sentence(self, doc: Doc, hits: Sequence[Hit]) -> Dict[str, Set[int]]:
+        """Findings said as a figure of speech, with the sentences (numbers of clause_of with
+        SENTENCE_ENDS) where they are: concepts.yml `take_back_in_sentence`."""
+        sentences = self.clause_of(doc, SENTENCE_ENDS)
+        named = {hit.concept for hit in hits}
+        found: Dict[str, Set[int]] = {}
+        for rule in self.model.take_back_in_sentence:
+            if named & set(rule.unless_anywhere):
+                continue
+            where = {sentences[h.start] for h in hits if h.concept in rule.said_with}
+            for finding in rule.findings:
+                found.setdefault(finding, set()).update(where)
+        return found
+
     def findings(self, doc: Doc, hits: Sequence[Hit], kinds: Dict[str, str]) -> List[Tuple[Span, List[Hit]]]:
         """The findings that combinations of concepts make up: each span with the concept
         words it is made of (their context is judged word by word: "my chest is fine, no

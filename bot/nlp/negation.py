@@ -236,6 +236,13 @@ UNCERTAIN_AFTER = ("maybe", "not sure", "possibly", "i'm not sure", "perhaps", "
 # Questions and worries in general (see _hypothetical for the clause-initial question words).
 HYPOTHETICAL_BEFORE = (
     "what if",
+    # A case put, not told: "hypothetically if both my legs went numb".
+    "hypothetically",
+    "theoretically",
+    "in theory",
+    "supposing",
+    "suppose",
+    "say if",
     "read about",
     "reading about",
     "heard about",
@@ -339,6 +346,7 @@ OPENERS = frozenset(
     {"hi", "hello", "hey", "ok", "okay", "so", "um", "erm", "right", "also", "and", "quick", "question", "just", "oh"}
 )
 FIRST_PERSON = frozenset({"i", "i'm", "im", "i've", "ive", "my", "me", "mine", "myself", "'m", "'ve"})
+THIRD_PERSON = frozenset({"he", "she", "they", "his", "her", "their", "it", "he's", "she's", "it's", "its"})
 CONDITIONAL = frozenset({"if", "whether", "when"})
 # Long-standing, in either direction within the clause ("for years", "since my op in 2019").
 HISTORY = (
@@ -415,6 +423,11 @@ HISTORY_ANAPHORIC = (
     "same for years",
     "had it for years",
     "had that for years",
+    "that's been since",
+    "that has been since",
+    "it's been since",
+    "been like that since",
+    "been like this since",
 )
 # Someone else's history.
 RELATIVES = (
@@ -878,13 +891,15 @@ class NegationDetector:
             return (UNCERTAIN if category == "UNC_PRE" else HYPOTHETICAL) if in_scope else ""
         if category == "OTHER_PRE":
             own = any(doc[i].norm_ in FIRST_PERSON for i in range(trigger.end, ent.start))
-            return OTHER if before and not own and self._same_clause(trigger.end, ent.start, bounds) else ""
+            return OTHER if before and not own and self._their_clause(doc, trigger.end, ent.start, bounds) else ""
         if category == "HIST" and self._recent_in_clause(doc, ent, bounds):
             return ""  # "nothing would come for ages last night": how long it lasted, not since when
         if category in ("RESOLVED", "HIST"):
             in_scope = (after or category == "HIST") and self._near_in_clause(trigger, ent, bounds, entity_tokens)
             return (ABSENT if category == "RESOLVED" else HISTORICAL) if in_scope else ""
         if category == "HIST_BACK":
+            if self._recent_after(doc, trigger, bounds):
+                return ""  # "been like this since this morning"
             return HISTORICAL if after and self._anaphoric(doc, ent, trigger, bounds) else ""
         return ""
 
@@ -904,6 +919,16 @@ class NegationDetector:
         )
 
     @staticmethod
+    def _recent_after(doc: Doc, trigger: Trigger, bounds) -> bool:
+        """A recent time in the clause a trigger opens ("... since this morning")."""
+        end = trigger.end
+        while end < len(doc) and bounds.get(end) not in ("strong", "clause"):
+            end += 1
+        words = [t.norm_ for t in doc[trigger.end : end]]
+        pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
+        return bool(set(words) & RECENT_WORDS or pairs & RECENT_PAIRS)
+
+    @staticmethod
     def _about_the_asker(doc: Doc, trigger: Trigger, bounds) -> bool:
         """ "Is it normal to ..." with "I" or "my" later in the message."""
         if doc[trigger.start : trigger.end].text.lower() not in SELF_QUESTIONS:
@@ -914,6 +939,19 @@ class NegationDetector:
     @staticmethod
     def _same_clause(start: int, end: int, bounds) -> bool:
         return not any(i in bounds and bounds[i] != "comma" for i in range(start, end))
+
+    @staticmethod
+    def _their_clause(doc: Doc, start: int, end: int, bounds) -> bool:
+        """Someone else's clause goes on over "and" or a comma that a pronoun of theirs (or
+        "it", their pain) continues: "my uncle ignored his back pain and it turned out to be
+        a tumour" is all his, "my mum had cancer and I ..." is not (a first person stops it)."""
+        for i in range(start, end):
+            if i not in bounds or bounds[i] == "comma":
+                continue
+            following = doc[i + 1].norm_ if i + 1 < len(doc) else ""
+            if bounds[i] == "strong" or doc[i].norm_ not in ("and", ",") or following not in THIRD_PERSON:
+                return False
+        return True
 
     def _reaches(self, doc: Doc, start: int, end: int, bounds, entity_tokens, window: int = WINDOW) -> bool:
         """A forward scope from ``start`` reaches the entity starting at ``end``: no boundary
@@ -991,13 +1029,34 @@ class NegationDetector:
             allowed = ("comma", "clause") if trigger.category == "RESOLVED" else ("comma",)
             if not anaphoric or len(crossed) > 1 or bounds[crossed[0]] not in allowed:
                 return False
+        # "numb butt from sitting on the bleachers for 3 hours went away when I walked": no
+        # subject of its own between, so the resolution is said of the finding.
+        if (
+            not crossed
+            and trigger.category == "RESOLVED"
+            and trigger.start > ent.start
+            and not any(doc[i].norm_ in NEW_SUBJECTS | THIRD_PERSON for i in range(lo, hi))
+        ):
+            return True
+        if crossed and trigger.category == "RESOLVED" and self._continues(doc, crossed[0], trigger):
+            return True  # "numb bum from sitting on a hard bench for 2 hours, went away when I walked"
         return hi - lo - len([i for i in range(lo, hi) if i in entity_tokens]) <= HISTORY_WINDOW
+
+    @staticmethod
+    def _continues(doc: Doc, comma: int, trigger: Trigger) -> bool:
+        """A resolution that opens the clause after a comma, with no subject of its own, is
+        said of what came before it, however long that was."""
+        return doc[comma].norm_ == "," and all(
+            doc[i].norm_ in ("but", "and", "it", "that", "which") for i in range(comma + 1, trigger.start)
+        )
 
     @staticmethod
     def _anaphoric(doc: Doc, ent: Span, trigger: Trigger, bounds) -> bool:
         """ ", have done since ..." points back over one comma, not over a sentence or clause."""
         commas = [i for i in range(ent.end, trigger.start) if i in bounds]
-        return len(commas) <= 1 and all(doc[i].norm_ == "," for i in commas)
+        # ", but that's been since my op": "that" points back over the "but" too.
+        points_back = doc[trigger.start].norm_ in ("that", "that's", "it", "it's")
+        return len(commas) <= 2 and all(doc[i].norm_ == "," or (points_back and doc[i].norm_ == "but") for i in commas)
 
     def _asked_in_general(self, doc: Doc, ent: Span, bounds) -> bool:
         """The entity sits in a clause opened by a question word, asked about people in
@@ -1013,6 +1072,8 @@ class NegationDetector:
         if opener + 1 < len(doc) and doc[opener + 1].norm_ in ("not", "n't", "nt"):
             return False  # "can't pee", "don't know if": not a question
         between = [doc[i].norm_ for i in range(opener + 1, ent.start)]
+        if " ".join(between[:3]) in ("is the point", "'s the point", "s the point") and set(between) & FIRST_PERSON:
+            return False  # "what's the point of physio when I won't be around": despair, not a question
         if any(word in CONDITIONAL for word in between):
             return True
         if any(word in FIRST_PERSON for word in between):

@@ -22,7 +22,7 @@ from spacy.util import filter_spans
 
 from bot.content import Content, get_content
 from bot.contract import TOPIC_LABELS
-from bot.nlp.concepts import ConceptMatcher
+from bot.nlp.concepts import SENTENCE_ENDS, ConceptMatcher
 from bot.nlp.negation import ABSENT, HISTORICAL, NEGATORS, PRESENT, NegationDetector, context_vocabulary
 from bot.nlp.normalise import FACTORY as CANONICAL_FORMS
 from bot.nlp.typos import TypoNormaliser
@@ -504,12 +504,31 @@ class SymptomPipeline:
         # A concept said negated ("I do not diet") takes nothing back.
         standing = [h for h in hits if not {t.norm_ for t in doc[max(0, h.start - 3) : h.start]} & NEGATORS]
         analysis.affirmed_concepts = {h.concept for h in standing}
+        figures = self.concepts.taken_back_in_sentence(doc, standing)
+        if figures:
+            # "I'd rather die than go back to that chiropractor lol": said, and said as a figure.
+            sentence_at = self._sentence_at(doc)
+            analysis.mentions = [
+                replace(m, status=ABSENT) if sentence_at(m.start) in figures.get(m.id, ()) else m
+                for m in analysis.mentions
+            ]
+            made = [replace(m, status=ABSENT) if sentence_at(m.start) in figures.get(m.id, ()) else m for m in made]
         taken_back = self.concepts.suppressed(standing)
         if taken_back:
             # "Lost 8 kilos on purpose": the finding is said, and said not to be a worry.
             analysis.mentions = [replace(m, status=ABSENT) if m.id in taken_back else m for m in analysis.mentions]
             made = [replace(m, status=ABSENT) if m.id in taken_back else m for m in made]
         return made[: len(findings)], made[len(findings) :]
+
+    def _sentence_at(self, doc: Doc):
+        """The sentence number (ConceptMatcher.clause_of with SENTENCE_ENDS) at a character offset."""
+        sentences = self.concepts.clause_of(doc, SENTENCE_ENDS)
+
+        def at(char: int) -> int:
+            index = next((t.i for t in doc if t.idx + len(t.text) > char), len(doc) - 1)
+            return sentences[index] if sentences else 0
+
+        return at
 
     def _add_quantities(self, doc: Doc) -> None:
         """Findings read from numbers: an overdose, a fever, weight lost."""
