@@ -213,7 +213,10 @@ def test_rasa_image_installs_the_lock_file_and_starts_through_the_launcher(venv,
         # Redaction (presidio) loads at start-up: a reply proves the whole Rasa side is installed.
         answer = requests.post(
             f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-            json={"sender": f"image-test-{uuid.uuid4().hex}", "message": "I can't control my bladder and my bum is numb"},
+            json={
+                "sender": f"image-test-{uuid.uuid4().hex}",
+                "message": "I can't control my bladder and my bum is numb",
+            },
             timeout=120,
         )
         assert answer.status_code == 200 and answer.json(), answer.text
