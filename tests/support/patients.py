@@ -61,10 +61,10 @@ CHECK_FACTS: Dict[str, str] = {
     "fall_blow": "trauma",
 }
 # Questions that can ask for a second fact too, and the words that show they do:
-# "How did it start, and when?" is answered with how and how long.
+# "How did it start, and when?" is answered with how and how long. ("What makes it
+# worse?" asks one thing; what eases it is its own question.)
 SECOND_FACTS: Dict[str, Tuple[str, Tuple[str, ...]]] = {
     "pain_onset": ("pain_duration", ("when", "how long")),
-    "aggravating_factors": ("easing_factors", ("eases", "better", "helps")),
 }
 # What a person says when asked about something the case says they do not have.
 NERVE_SYMPTOMS = ("numbness", "tingling", "weakness")

@@ -122,11 +122,40 @@ def test_relief_is_read_as_relief(text, worse, better):
     assert record.aggravating_factors == worse and record.easing_factors == better
 
 
-def test_what_eases_it_is_the_second_part_of_a_two_part_answer():
+def test_what_makes_it_worse_asks_one_thing():
+    # "What makes it worse?" is asked alone: every activity its answer names makes it worse,
+    # unless a clause says otherwise; "what eases it?" is its own question.
     record = SymptomRecord()
     record.update(analyse("bending and lifting. lying flat on the floor"), question="aggravating_factors")
-    assert record.aggravating_factors == ["bending_forward", "lifting"]
-    assert record.easing_factors == ["lying_down"]
+    assert record.aggravating_factors == ["bending_forward", "lifting", "lying_down"]
+    assert record.easing_factors is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pain go from my back to my leg like electric. I work as carer, lifting patients",
+        "i'm a hairdresser, on my feet standing all day",
+    ],
+)
+def test_an_activity_said_without_a_direction_is_not_recorded(text):
+    record = SymptomRecord()
+    record.update(analyse(text))
+    assert record.aggravating_factors is None and record.easing_factors is None
+
+
+@pytest.mark.parametrize(
+    "text, worse, better",
+    [
+        ("rest does nothing, exercise helps", None, ["movement"]),
+        ("it throbs when i walk or stand", ["walking", "standing"], None),
+        ("it hurts when i walk, resting helps", ["walking"], ["rest"]),
+    ],
+)
+def test_a_direction_is_read_from_the_clause(text, worse, better):
+    record = SymptomRecord()
+    record.update(analyse(text))
+    assert record.aggravating_factors == worse and record.easing_factors == better
 
 
 def test_a_number_said_for_something_else_changes_nothing():
@@ -237,3 +266,45 @@ def test_numbness_somewhere_in_their_words():
         nerve_symptoms=["unspecified"], nerve_places=["hand"], own_words={"nerve_symptoms": "yes, in two fingers"}
     )
     assert "numbness, tingling or weakness in your hand (\u201cyes, in two fingers\u201d)" in replies.summary(record)
+
+
+# ----------------------------------------------------------------- the record holds only what was said (#23)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it goes off if I stand still for a couple of minutes",
+        "since I put on 2 stone this year",
+        "Weird burning patch on my right thigh, I'm 28 weeks pregnant",
+    ],
+)
+def test_a_number_about_something_else_is_no_duration_and_no_age(text):
+    analysis = analyse(text)
+    assert analysis.duration_days is None and analysis.age is None
+
+
+def test_a_time_expression_about_the_pain_is_a_duration():
+    assert analyse("it started 20 minutes ago").duration_days == pytest.approx(20 / 1440)
+    assert analyse("about 8 months now").duration_days == 240
+    assert analyse("I'm 34 years old").age == 34
+
+
+def test_both_sides_of_the_back_are_not_both_legs():
+    record = SymptomRecord()
+    record.update(analyse("across my lower back, both sides"), question="pain_location")
+    assert record.pain_location == ["lower_back"] and not record.spread_to
+    record = SymptomRecord()
+    record.update(analyse("numb in both legs and my back"))
+    assert "leg" in record.pain_location
+
+
+def test_a_place_named_as_a_limit_is_not_where_it_goes():
+    record = SymptomRecord(pain_location=["thigh"])
+    record.update(analyse("doesn't go anywhere, stops above the knee"), question="pain_spreads")
+    assert record.pain_location == ["thigh"] and not record.spread_to
+
+
+def test_a_past_illness_is_background_not_a_symptom():
+    record = SymptomRecord()
+    record.update(analyse("no. type 2 diabetes, had a heart attack 2 years ago"), question="screen_systemic")
+    assert not record.other_symptoms
+    assert set(record.risk_factors or []) == {"diabetes", "heart_attack_named"}

@@ -271,7 +271,7 @@ def test_only_changed_slots_are_returned():
         "reported_findings": ["lower_back", "sitting"],
     }
     assert plan("my lower back hurts when sitting", "describe_pain", slots).slots == {}
-    assert plan("and when bending forward", "describe_pain", slots).slots == {
+    assert plan("and it hurts when bending forward", "describe_pain", slots).slots == {
         "aggravating_factors": ["sitting", "bending_forward"],
         "reported_findings": ["bending_forward", "lower_back", "sitting"],
     }
