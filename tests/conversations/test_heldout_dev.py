@@ -29,11 +29,12 @@ MESSAGES = load_messages(messages_file("dev"))
 ROWS: Dict[str, Dict[str, Any]] = {}
 MESSAGE_ROWS: List[Dict[str, Any]] = []
 
-# Floors, measured on the dev set (the figure measured is in the comment).
-FLOOR_FAITHFUL = 7  # summaries with no unsupported statement: 8 of 19
+# Floors, measured on the dev set (the figure measured is in the comment; before the #23
+# fixes: 8 of 19 faithful, 17 of 23 causes, 155 of 196 intents, 61 of 69 own pain).
+FLOOR_FAITHFUL = 9  # summaries with no unsupported statement: 10 of 19
 FLOOR_CAUSE_IN_TOP = 16  # an expected cause in the first three: 17 of 23
-FLOOR_INTENT_RIGHT = 152  # intents right: 155 of 196 (0.791)
-FLOOR_OWN_PAIN_REACHED = 59  # own-pain messages reaching the screen or the questions: 61 of 69
+FLOOR_INTENT_RIGHT = 175  # intents right: 179 of 196 (0.913)
+FLOOR_OWN_PAIN_REACHED = 65  # own-pain messages reaching the screen or the questions: 67 of 69
 
 
 async def row_of(agent, case) -> Dict[str, Any]:
