@@ -332,7 +332,8 @@ FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|id|my|me|myself|mine)\b")
 PAIN_WORDS = re.compile(
     r"\b(pain|pains|painful|hurts?|hurting|ache|aches|aching|achy|sore|agony|kills?|killing|throbbing|stiff|"
     r"cramps?|cramping|twinge|spasms?|done (my|me) back|put my back|pulled|injured|injury|strained|damaged?|"
-    r"niggle|playing up|flar(e|es|ed|ing)( up)?|(it's|its|it is) (worse|bad|terrible|awful))\b"
+    r"niggle|playing up|flar(e|es|ed|ing)( up)?|(it's|its|it is) (worse|bad|terrible|awful)|"
+    r"(because of|with) (this|my) (bad |dodgy |stupid |painful )?(back|neck|leg|legs|hip|hips|knee|sciatica))\b"
 )
 # Places the lexicon does not name as where pain is, but people do ("my side").
 OTHER_PLACES = re.compile(r"\b(side|flank|joints?|muscles?|body|spine|bones?|discs?|vertebrae?|nerves?)\b")
@@ -353,7 +354,7 @@ def describes_own_pain(analysis: Analysis) -> bool:
         m.label == "condition" and OWN_CONDITION.search(analysis.text[: m.start].lower().replace("’", "'"))
         for m in analysis.mentions
     )
-    if not (FIRST_PERSON.search(text) or THE_PAIN.search(text)):
+    if not (FIRST_PERSON.search(text) or THE_PAIN.search(text) or _told_as_a_statement(text)):
         return False
     felt = bool(PAIN_WORDS.search(text)) or bool(analysis.ids("symptom")) or own_condition
     where = (
@@ -364,6 +365,19 @@ def describes_own_pain(analysis: Analysis) -> bool:
         or own_condition
     )
     return felt and where
+
+
+QUESTION_START = re.compile(r"^\W*(can|could|does|do|is|are|what|which|why|how|will|would|should|when|where|who)\b")
+
+
+def _told_as_a_statement(text: str) -> bool:
+    """ "hiya, bk pain n stiffness evry morning. gp said its mechanical?": a pain told
+    without "I" or "my" in a sentence that is not a question is the person's own."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        body = re.sub(r"^\W*(hi+|hiya|hey|hello|morning|evening|ok|so|well)\b\W*", "", sentence)
+        if body and not body.rstrip().endswith("?") and not QUESTION_START.search(body) and PAIN_WORDS.search(body):
+            return True
+    return False
 
 
 # Intents a statement of one's own pain is taken for: the classifier hears the topic

@@ -6,7 +6,13 @@ import pytest
 
 from bot import replies
 from bot.contract import QUESTIONS
-from bot.interview import describes_own_pain, is_leaving, read_reply
+from bot.interview import (
+    describes_own_pain,
+    is_general_question,
+    is_leaving,
+    is_statement_of_own_pain,
+    read_reply,
+)
 from bot.nlp import analyse
 from bot.symptoms import SymptomRecord
 
@@ -210,6 +216,12 @@ def test_words_that_look_like_places_but_are_not():
         ("horrible pain in my side that comes in waves", True),
         ("my leg hurts and its swollen, is it just a pulled muscle?", True),
         ("told i have wear and tear in my discs, still hurting", True),
+        ("My sciatica is flaring up again", True),
+        ("the pain moves about, some days left side some days right", True),
+        ("pain comes on when standing at work, i'm a nurse", True),
+        ("hiya, bk pain n stiffness evry morning. gp said its mechanical?", True),
+        ("I'm fed up because I can't run anymore with this back", True),
+        ("is back pain common in pregnancy?", False),
         ("what is sciatica", False),
         ("can sitting cause back pain?", False),
         ("my tooth hurts", False),
@@ -221,6 +233,26 @@ def test_a_description_of_ones_own_pain(text, own_pain):
 
 
 @pytest.mark.parametrize(
+    "intent, text, statement",
+    [
+        ("ask_treatment", "so fed up, the GP says paracetamol and my back still kills", True),
+        ("ask_condition", "My sciatica is flaring up again", True),
+        ("nlu_fallback", "lower back pain that's worst first thing, then eases", True),
+        ("ask_treatment", "can i take ibuprofen for my back pain?", False),  # a question: answered, then offered
+        ("ask_condition", "what is sciatica", False),
+    ],
+)
+def test_a_statement_of_ones_own_pain_read_as_a_topic_is_a_description(intent, text, statement):
+    assert is_statement_of_own_pain(intent, text, analyse(text)) is statement
+
+
+def test_a_general_question_read_as_a_description_is_a_question():
+    assert is_general_question("describe_pain", "can kidney problems cause back pain?")
+    assert not is_general_question("describe_pain", "can you help, my back hurts?")
+    assert not is_general_question("ask_condition", "can kidney problems cause back pain?")
+
+
+@pytest.mark.parametrize(
     "text, leaving",
     [
         ("thanks, bye", True),
@@ -229,6 +261,9 @@ def test_a_description_of_ones_own_pain(text, own_pain):
         ("that's enough for now", True),
         ("cheers mate, gotta dash", True),
         ("see you", True),
+        ("that's it from me", True),
+        ("i think that covers everything", True),
+        ("all done", True),
         ("you should see your GP", False),
         ("thanks", False),
         ("i have to go to the toilet a lot", False),
