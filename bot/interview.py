@@ -193,6 +193,13 @@ def _read(
         if places != (record.pain_location or []):
             values["pain_location"] = places
         return Reading(values)
+    if question not in SCREENING_SLOTS and (intent == DONT_KNOW or UNSURE.search(lowered)) and filled:
+        # "don't know really, somewhere round the thigh?": unsure, with something said.
+        # Nothing is guessed from it: the question is "not sure", and their words quoted.
+        unsure = _unsure(question, record)
+        if question == "pain_spreads":
+            unsure.update({"pain_spreads": UNKNOWN, "spread_to": []})
+        return Reading({**unsure, OWN_WORDS: {question: text}})
     if question in filled:
         return Reading()  # its free text answered the question
     if not filled and not may_be_an_answer(question, intent, text, analysis):

@@ -249,6 +249,13 @@ class SymptomRecord:
             or (self.pain_duration_days is None and question in PLACE_QUESTIONS)
         ):
             self.set_duration(_last_duration(analysis) if question == "pain_onset" else analysis.duration_days)
+            # "on and off for years": the days are a guess, so the summary quotes the words.
+            words = dict(self.own_words or {})
+            if analysis.duration_vague:
+                words["pain_duration"] = analysis.duration_vague
+            else:
+                words.pop("pain_duration", None)
+            self.own_words = words or None
         rated = bool(re.search(r"\b(10|\d)\s*(/|out of)\s*(10|ten)\b", analysis.text.lower()))
         if analysis.severity is not None and (
             (not analysis.severity_bare and question is None) or question == "pain_severity" or correcting or rated

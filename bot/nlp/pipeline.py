@@ -154,6 +154,8 @@ NOT_AN_AGE_AFTER = frozenset(
         "pregnant",
     ]
 )
+# Durations said without an amount ("for years", "for ages").
+VAGUE_DURATIONS = frozenset({"years", "months", "weeks", "days", "ages", "forever"})
 # A time expression about something other than the pain: how long an activity lasts ("if I
 # stand still for a couple of minutes"), or a weight change ("put on 2 stone this year").
 SHORT_UNITS = frozenset({"minute", "minutes", "mins", "min", "seconds", "secs"})
@@ -215,6 +217,9 @@ class Analysis:
     # A number on its own ("7"): a severity only as the answer to "how bad is it?".
     severity_bare: bool = False
     duration_days: Optional[float] = None
+    # The words of a duration said without a number ("on and off for years", "for ages"):
+    # its days are a guess for the ranking, and the summary quotes the words instead.
+    duration_vague: Optional[str] = None
     age: Optional[int] = None
 
     def ids(self, label: Optional[str] = None, status: str = PRESENT) -> List[str]:
@@ -611,6 +616,11 @@ class SymptomPipeline:
                 days = self._duration_days(span.text.lower())
                 if days is not None:
                     analysis.duration_days = days
+                    if (
+                        not any(t.like_num or t.lower_ in NUMBER_WORDS for t in span)
+                        and span.text.lower().split()[-1] in VAGUE_DURATIONS
+                    ):
+                        analysis.duration_vague = span.text
                     used.update(range(start, end))
             elif label == "SEVERITY" and analysis.severity is None:
                 severity = self._severity(span)

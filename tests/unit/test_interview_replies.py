@@ -343,3 +343,20 @@ def test_a_past_illness_is_background_not_a_symptom():
     record.update(analyse("no. type 2 diabetes, had a heart attack 2 years ago"), question="screen_systemic")
     assert not record.other_symptoms
     assert set(record.risk_factors or []) == {"diabetes", "heart_attack_named"}
+
+
+def test_an_unsure_answer_that_names_a_place_is_quoted_not_recorded():
+    text = "don't know really, it's hard to say where it goes, somewhere round the thigh?"
+    reading, _ = reply("pain_spreads", text, intent="dont_know", record=SymptomRecord(pain_location=["hip"]))
+    assert reading.values["pain_spreads"] == "unknown" and reading.values["spread_to"] == []
+    assert reading.values["own_words"] == {"pain_spreads": text}
+
+
+def test_a_duration_without_an_amount_is_quoted_in_the_summary():
+    record = SymptomRecord()
+    record.update(analyse("it's been on and off for years"))
+    assert record.pain_duration_days and record.own_words == {"pain_duration": "for years"}
+    told = replies.summary(record)
+    assert "\u201cfor years\u201d" in told and "about 2 years" not in told
+    record.update(analyse("5 years"), question="pain_duration")
+    assert "for about 5 years" in replies.summary(record) and not record.own_words
