@@ -283,7 +283,8 @@ def interpret_answer(
         match = BARE_NUMBER.match(lowered)
         if match and 1 <= int(match.group(2)) <= 110:
             return {AGE: float(match.group(2))}
-        return {}
+        in_words = age_in_words(lowered)
+        return {AGE: in_words} if in_words is not None else {}
     if question == "pain_severity" and not (analysis and (analysis.duration_days or analysis.age)):
         match = re.match(r"^\D{0,12}?\b(10|[0-9])(ish|/10)?\b", lowered)
         return {"pain_severity": float(match.group(1))} if match else {}
@@ -304,6 +305,54 @@ def interpret_answer(
     if question == "pain_location" and plain_no:
         return {"pain_location": []}
     return {}
+
+
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+DECADE_WORDS = {
+    "twenties": 20,
+    "thirties": 30,
+    "forties": 40,
+    "fourties": 40,
+    "fifties": 50,
+    "sixties": 60,
+    "seventies": 70,
+    "eighties": 80,
+    "nineties": 90,
+}
+PART_OF_DECADE = {"early": 2, "mid": 5, "middle": 5, "late": 8}
+# An age said in words, as the answer to "how old are you?": "forty five", "mid forties",
+# "in my 50s", "fifty something", "late sixties".
+AGE_WORDS = re.compile(
+    r"^\W*(i'?m |im |i am |aged? |in my |about |around )*(?:(early|mid|middle|late)[- ]?)?"
+    r"(?:(?P<tens>twenty|thirty|fou?rty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?P<unit>one|two|three|four|five|six|seven|eight|nine)"
+    r"|[- ]?(?P<something>something|ish))?|(?P<decade>twenties|thirties|fou?rties|fifties|sixties|seventies|eighties|nineties)"
+    r"|(?P<digits>[2-9]0)'?s)\W*$"
+)
+
+
+def age_in_words(lowered: str) -> Optional[float]:
+    match = AGE_WORDS.match(lowered)
+    if not match:
+        return None
+    part = PART_OF_DECADE.get(match.group(2) or "", 5)
+    if match.group("tens"):
+        tens = TENS[match.group("tens")]
+        if match.group("unit"):
+            return float(tens + UNITS[match.group("unit")])
+        return float(tens + (5 if match.group("something") == "something" or match.group(2) else 0))
+    decade = DECADE_WORDS[match.group("decade")] if match.group("decade") else int(match.group("digits"))
+    return float(decade + part)
 
 
 def _stays_put(intent: Optional[str], lowered: str, analysis: Optional[Analysis]) -> bool:

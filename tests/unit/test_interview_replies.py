@@ -360,3 +360,25 @@ def test_a_duration_without_an_amount_is_quoted_in_the_summary():
     assert "\u201cfor years\u201d" in told and "about 2 years" not in told
     record.update(analyse("5 years"), question="pain_duration")
     assert "for about 5 years" in replies.summary(record) and not record.own_words
+
+
+@pytest.mark.parametrize(
+    "text, age",
+    [
+        ("mid forties", 45),
+        ("fifty something", 55),
+        ("in my 50s", 55),
+        ("late sixties", 68),
+        ("forty-five", 45),
+        ("twenty ish", 20),
+    ],
+)
+def test_an_age_in_words_answers_the_age_question(text, age):
+    reading, _ = reply("age", text)
+    assert reading.values == {"age": age} and not reading.reask
+
+
+@pytest.mark.parametrize("text", ["8 months", "1 day"])
+def test_a_plain_duration_answers_how_it_started_and_when(text):
+    reading, record = reply("pain_onset", text)
+    assert not reading.reask and record.pain_duration_days
