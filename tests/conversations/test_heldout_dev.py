@@ -31,10 +31,10 @@ MESSAGE_ROWS: List[Dict[str, Any]] = []
 
 # Floors, measured on the dev set (the figure measured is in the comment; before the #23
 # fixes: 8 of 19 faithful, 17 of 23 causes, 155 of 196 intents, 61 of 69 own pain).
-FLOOR_FAITHFUL = 9  # summaries with no unsupported statement: 10 of 19
+FLOOR_FAITHFUL = 10  # summaries with no contradicted or unsupported statement: 11 of 19
 FLOOR_CAUSE_IN_TOP = 16  # an expected cause in the first three: 17 of 23
-FLOOR_INTENT_RIGHT = 175  # intents right: 179 of 196 (0.913)
-FLOOR_OWN_PAIN_REACHED = 65  # own-pain messages reaching the screen or the questions: 67 of 69
+FLOOR_INTENT_RIGHT = 177  # intents right: 181 of 196 (0.923)
+FLOOR_OWN_PAIN_REACHED = 66  # own-pain messages reaching the screen or the questions: 68 of 69
 
 
 async def row_of(agent, case) -> Dict[str, Any]:
