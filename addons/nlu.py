@@ -8,6 +8,9 @@ Placed last in the NLU pipeline, after the intent classifier, it
   text. The assistant's own buttons carry plain-text payloads, so nothing is lost;
 - adds entities for every finding, topic and number it recognises (mentions carry their
   context as a role: "absent", "uncertain", "hypothetical", "historical", "other"), and
+- reads a statement of one's own pain that the classifier took for a question or a
+  topic as a description of pain, and a question about pain in general taken for a
+  description as the question (bot/interview.py);
 - makes red flags win over the classifier: a message with a red flag gets the
   intent ``report_red_flag`` whatever the classifier thought, and a message the
   classifier took for a red flag but which only denies one ("no bladder problems")
@@ -25,8 +28,17 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from addons.component import StatelessComponent
-from bot import guard, safety
-from bot.contract import DELETE_CONVERSATION, NUMBER_ENTITIES, RED_FLAG_ENTITY, REPORT_RED_FLAG
+from bot import guard, interview, safety
+from bot.contract import (
+    ASK_ANATOMY,
+    ASK_CONDITION,
+    ASK_TREATMENT,
+    DELETE_CONVERSATION,
+    DESCRIBE_PAIN,
+    NUMBER_ENTITIES,
+    RED_FLAG_ENTITY,
+    REPORT_RED_FLAG,
+)
 from bot.nlp import PRESENT, Analysis, analyse
 from bot.nlp.pipeline import neutralised
 
@@ -102,6 +114,27 @@ def _deletion_needs_its_words(intent: Optional[Dict[str, Any]], ranking: List[Di
     return intent, ranking
 
 
+GENERAL_QUESTIONS = (ASK_CONDITION, ASK_TREATMENT, ASK_ANATOMY)
+
+
+def own_pain_or_question(
+    intent: Optional[Dict[str, Any]], ranking: List[Dict[str, Any]], text: str, analysis: Analysis
+):
+    """A statement of one's own pain read as a question or a topic ("my sciatica is playing
+    up again") is a description of pain; a question about pain in general read as a
+    description ("can kidney problems feel like back pain?") is the question the
+    classifier ranked next (bot/interview.py says which is which)."""
+    name = (intent or {}).get("name")
+    if interview.is_statement_of_own_pain(name, text, analysis):
+        top = {"name": DESCRIBE_PAIN, "confidence": 1.0}
+        return top, [top] + [r for r in ranking if r.get("name") != DESCRIBE_PAIN]
+    if interview.is_general_question(name, text):
+        questions = [r for r in ranking if r.get("name") in GENERAL_QUESTIONS]
+        if questions:
+            return questions[0], questions + [r for r in ranking if r not in questions]
+    return intent, ranking
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class SymptomExtractor(StatelessComponent):
     def __init__(self) -> None:
@@ -121,6 +154,7 @@ class SymptomExtractor(StatelessComponent):
             intent, ranking = _deletion_needs_its_words(
                 message.get(INTENT), message.get(INTENT_RANKING_KEY) or [], text
             )
+            intent, ranking = own_pain_or_question(intent, ranking, text, analysis)
             intent, ranking = override_intent(intent, ranking, analysis, red_flags)
             if intent is not None:
                 message.set(INTENT, intent, add_to_output=True)

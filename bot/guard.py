@@ -214,7 +214,11 @@ class RecentIds:
 
 # Deleting a conversation cannot be undone: the classifier's guess is not enough, the words
 # must ask for it ("can you remind me to take my tablets?" was once taken for a deletion).
-DELETION_WORDS = re.compile(r"\b(delete|deleting|erase|remove|forget|wipe|clear|destroy|get rid of)\b", re.I)
+DELETION_WORDS = re.compile(
+    r"\b(delete[sd]?|deleting|erased?|erasing|remove[sd]?|removing|forget|wipe[sd]?|wiping|clear|destroy|get rid of|"
+    r"bin (it|this|that|everything|my)|throw away|(don't|dont|do not) (keep|store|save) (any|this|that|it|my|what))\b",
+    re.I,
+)
 
 
 def asks_for_deletion(text: str) -> bool:

@@ -24,6 +24,7 @@ from bot.contract import (
     BOT_CHALLENGE,
     DELETE_CONVERSATION,
     DENY,
+    DESCRIBE_PAIN,
     DONT_KNOW,
     EMERGENCY,
     GOODBYE,
@@ -61,6 +62,10 @@ STAYS_PUT = (
     "just my",
     "it doesn't",
     "it does not",
+    "doesn't go",
+    "doesnt go",
+    "does not go",
+    "nowhere",
 )
 # Questions answered with a list of things; "not sure" leaves them empty (None) rather
 # than [] which would mean "none".
@@ -70,9 +75,9 @@ ALL_STATUSES = (PRESENT, ABSENT, UNCERTAIN)
 OWN_WORDS_QUESTIONS = ("pain_location", "aggravating_factors", "easing_factors", "pain_onset")
 # Activities that, said as how the pain started, mean it started with a strain.
 STRAIN_ACTIVITIES = ("lifting", "twisting", "bending_forward")
-# Questions asked in two parts, and the second part's question ("What makes it worse,
-# and what eases it?"; "How did it start, and when?").
-SECOND_PARTS = {"aggravating_factors": "easing_factors", "pain_onset": "pain_duration"}
+# Questions asked in two parts, and the second part's question ("How did it start, and
+# when?"). "What makes it worse?" and "what eases it?" are asked one at a time.
+SECOND_PARTS = {"pain_onset": "pain_duration"}
 # Questions that offer several options: a bare "yes" gets "which of these?".
 SEVERAL_OPTIONS = ("nerve_symptoms",)
 # Intents of messages that are not answers when they read as such: the rules reply to
@@ -151,8 +156,8 @@ def read_reply(
     second = SECOND_PARTS.get(question)
     rest = _after_first_sentence(text)
     if second in OWN_WORDS_QUESTIONS and rest and reading.is_answer and not reading.reask:
-        # "What makes it worse, and what eases it?": a second sentence not understood
-        # is what eases it, in their words, rather than a question asked again.
+        # "How did it start, and when?": a second sentence not understood is the when,
+        # in their words, rather than a question asked again.
         understood = second in filled or second in reading.values or getattr(record, second) is not None
         if not understood:
             reading.values[OWN_WORDS] = {**(reading.values.get(OWN_WORDS) or {}), second: rest}
@@ -188,6 +193,13 @@ def _read(
         if places != (record.pain_location or []):
             values["pain_location"] = places
         return Reading(values)
+    if question not in SCREENING_SLOTS and (intent == DONT_KNOW or UNSURE.search(lowered)) and filled:
+        # "don't know really, somewhere round the thigh?": unsure, with something said.
+        # Nothing is guessed from it: the question is "not sure", and their words quoted.
+        unsure = _unsure(question, record)
+        if question == "pain_spreads":
+            unsure.update({"pain_spreads": UNKNOWN, "spread_to": []})
+        return Reading({**unsure, OWN_WORDS: {question: text}})
     if question in filled:
         return Reading()  # its free text answered the question
     if not filled and not may_be_an_answer(question, intent, text, analysis):
@@ -271,7 +283,8 @@ def interpret_answer(
         match = BARE_NUMBER.match(lowered)
         if match and 1 <= int(match.group(2)) <= 110:
             return {AGE: float(match.group(2))}
-        return {}
+        in_words = age_in_words(lowered)
+        return {AGE: in_words} if in_words is not None else {}
     if question == "pain_severity" and not (analysis and (analysis.duration_days or analysis.age)):
         match = re.match(r"^\D{0,12}?\b(10|[0-9])(ish|/10)?\b", lowered)
         return {"pain_severity": float(match.group(1))} if match else {}
@@ -285,8 +298,8 @@ def interpret_answer(
             return {"pain_spreads": NO, "spread_to": []}
     if question == "nerve_symptoms" and plain_no and not record.nerve_symptoms:
         return {"nerve_symptoms": []}
-    if question == "aggravating_factors":
-        return _worse_and_easing(lowered, bool(plain_no), record)
+    if question == "aggravating_factors" and (plain_no or re.search(r"\bnothing\b", lowered)):
+        return {} if record.aggravating_factors else {question: []}
     if question == "easing_factors" and (plain_no or re.search(r"\bnothing\b", lowered)):
         return {} if record.easing_factors else {question: []}
     if question == "pain_location" and plain_no:
@@ -294,16 +307,52 @@ def interpret_answer(
     return {}
 
 
-def _worse_and_easing(lowered: str, plain_no: bool, record: SymptomRecord) -> Dict[str, Any]:
-    """What makes it worse, then what eases it: "nothing" in either part is a "none"."""
-    values: Dict[str, Any] = {}
-    rest = _after_first_sentence(lowered)
-    if rest and re.search(r"^\W*(nothing|no|not really|none)\b", rest) and record.easing_factors is None:
-        values["easing_factors"] = []
-    first = _first_sentence(lowered)
-    if (NO_START.match(first) or re.search(r"\bnothing\b", first) or plain_no) and not record.aggravating_factors:
-        values["aggravating_factors"] = []
-    return values
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+DECADE_WORDS = {
+    "twenties": 20,
+    "thirties": 30,
+    "forties": 40,
+    "fourties": 40,
+    "fifties": 50,
+    "sixties": 60,
+    "seventies": 70,
+    "eighties": 80,
+    "nineties": 90,
+}
+PART_OF_DECADE = {"early": 2, "mid": 5, "middle": 5, "late": 8}
+# An age said in words, as the answer to "how old are you?": "forty five", "mid forties",
+# "in my 50s", "fifty something", "late sixties".
+AGE_WORDS = re.compile(
+    r"^\W*(i'?m |im |i am |aged? |in my |about |around )*(?:(early|mid|middle|late)[- ]?)?"
+    r"(?:(?P<tens>twenty|thirty|fou?rty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?P<unit>one|two|three|four|five|six|seven|eight|nine)"
+    r"|[- ]?(?P<something>something|ish))?|(?P<decade>twenties|thirties|fou?rties|fifties|sixties|seventies|eighties|nineties)"
+    r"|(?P<digits>[2-9]0)'?s)\W*$"
+)
+
+
+def age_in_words(lowered: str) -> Optional[float]:
+    match = AGE_WORDS.match(lowered)
+    if not match:
+        return None
+    part = PART_OF_DECADE.get(match.group(2) or "", 5)
+    if match.group("tens"):
+        tens = TENS[match.group("tens")]
+        if match.group("unit"):
+            return float(tens + UNITS[match.group("unit")])
+        return float(tens + (5 if match.group("something") == "something" or match.group(2) else 0))
+    decade = DECADE_WORDS[match.group("decade")] if match.group("decade") else int(match.group("digits"))
+    return float(decade + part)
 
 
 def _stays_put(intent: Optional[str], lowered: str, analysis: Optional[Analysis]) -> bool:
@@ -337,22 +386,74 @@ def _screening_answer(question: str, intent: Optional[str], lowered: str) -> Opt
 
 FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|id|my|me|myself|mine)\b")
 PAIN_WORDS = re.compile(
-    r"\b(pain|pains|painful|hurts?|hurting|ache|aches|aching|achy|sore|agony|killing|throbbing|stiff|"
-    r"cramps?|twinge|spasms?|done (my|me) back|put my back|pulled|injured|injury|strained)\b"
+    r"\b(pain|pains|painful|hurts?|hurting|ache|aches|aching|achy|sore|agony|kills?|killing|throbbing|stiff|"
+    r"cramps?|cramping|twinge|spasms?|done (my|me) back|put my back|pulled|injured|injury|strained|damaged?|"
+    r"niggle|playing up|flar(e|es|ed|ing)( up)?|(it's|its|it is) (worse|bad|terrible|awful)|"
+    r"(because of|with) (this|my) (bad |dodgy |stupid |painful )?(back|neck|leg|legs|hip|hips|knee|sciatica))\b"
 )
 # Places the lexicon does not name as where pain is, but people do ("my side").
 OTHER_PLACES = re.compile(r"\b(side|flank|joints?|muscles?|body|spine|bones?|discs?|vertebrae?|nerves?)\b")
 
 
+# "My sciatica is playing up again": a condition said to be the person's own.
+OWN_CONDITION = re.compile(r"\b(my|i have|i've got|ive got|i've had|ive had)\s+(\w+\s+){0,2}$")
+# "The pain moves about": the pain spoken of as the one the person has.
+THE_PAIN = re.compile(r"^\W*(the|this) (pain|ache|stiffness|numbness|tingling)\b")
+
+
 def describes_own_pain(analysis: Analysis) -> bool:
     """The message tells of the person's own pain somewhere the assistant covers ("back
-    pain from work, I'm a labourer"), whatever else it asks or says."""
+    pain from work, I'm a labourer"), whatever else it asks or says: a feeling (a pain
+    word, a symptom, a condition of their own) with where it is or what brings it on."""
     text = " ".join(analysis.text.lower().replace("’", "'").split())
-    if not FIRST_PERSON.search(text):
+    own_condition = any(
+        m.label == "condition" and OWN_CONDITION.search(analysis.text[: m.start].lower().replace("’", "'"))
+        for m in analysis.mentions
+    )
+    if not (FIRST_PERSON.search(text) or THE_PAIN.search(text) or _told_as_a_statement(text)):
         return False
-    felt = bool(PAIN_WORDS.search(text)) or bool(analysis.ids("symptom"))
-    where = bool(analysis.ids("body_location")) or bool(OTHER_PLACES.search(text))
+    felt = bool(PAIN_WORDS.search(text)) or bool(analysis.ids("symptom")) or own_condition
+    where = (
+        bool(analysis.ids("body_location"))
+        or bool(OTHER_PLACES.search(text))
+        or bool(analysis.ids("activity"))
+        or bool(analysis.ids("side"))
+        or own_condition
+    )
     return felt and where
+
+
+QUESTION_START = re.compile(r"^\W*(can|could|does|do|is|are|what|which|why|how|will|would|should|when|where|who)\b")
+
+
+def _told_as_a_statement(text: str) -> bool:
+    """ "hiya, bk pain n stiffness evry morning. gp said its mechanical?": a pain told
+    without "I" or "my" in a sentence that is not a question is the person's own."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        body = re.sub(r"^\W*(hi+|hiya|hey|hello|morning|evening|ok|so|well)\b\W*", "", sentence)
+        if body and not body.rstrip().endswith("?") and not QUESTION_START.search(body) and PAIN_WORDS.search(body):
+            return True
+    return False
+
+
+# Intents a statement of one's own pain is taken for: the classifier hears the topic
+# ("paracetamol", "sciatica", "work") and misses that the person speaks of themselves.
+MISREAD_STATEMENTS = frozenset({ASK_TREATMENT, ASK_CONDITION, ASK_ANATOMY, OUT_OF_SCOPE, "nlu_fallback"})
+GENERAL_QUESTION = re.compile(r"^\W*(can|could|does|do|is|are|what|which|why|how|will|would|should)\b.*\?\s*$")
+
+
+def is_statement_of_own_pain(intent: Optional[str], text: str, analysis: Analysis) -> bool:
+    """A message the classifier took for a question or a topic that tells of the person's
+    own pain and asks nothing: it is a description of pain (it leads to the questions)."""
+    lowered = " ".join((text or "").lower().replace("’", "'").split())
+    return intent in MISREAD_STATEMENTS and not REQUEST.search(lowered) and describes_own_pain(analysis)
+
+
+def is_general_question(intent: Optional[str], text: str) -> bool:
+    """A question about pain in general ("can kidney problems feel like back pain?") that
+    the classifier took for a description: it says nothing of the person's own body."""
+    lowered = " ".join((text or "").lower().replace("’", "'").split())
+    return intent == DESCRIBE_PAIN and bool(GENERAL_QUESTION.search(lowered)) and not FIRST_PERSON.search(lowered)
 
 
 # Saying goodbye, or thanks-and-leave, in any words ("thanks, bye", "I'll leave it there",
@@ -361,7 +462,10 @@ LEAVING = re.compile(
     r"\b(bye+|goodbye|good bye|cya|ttyl|ta[- ]ra|laters|got to go|gotta go|have to go now|need to go now|"
     r"must go|got to run|gotta run|have to run|got to dash|gotta dash|leave it there|leave it at that|"
     r"leave it for now|leave it for today|(that'?s|thats) (enough|all)( for (now|today))?|enough for (now|today)|"
-    r"speak (soon|later)|talk (soon|later)|see (you|ya)|catch you later|i'?m off now|signing off)\b"
+    r"speak (soon|later)|talk (soon|later)|see (you|ya)|catch you later|i'?m off now|signing off|"
+    r"(that'?s|thats) it (from me|for (now|today))|(i think )?that covers (it|everything)|i'?m (all )?done( now)?)\b"
+    # A message that is only "done" or "finished".
+    r"|^\W*(all )?(done|finished)\W*$"
 )
 
 

@@ -164,7 +164,7 @@ def summary(record: SymptomRecord, screening: Optional[Mapping[str, Any]] = None
     answers (slot -> answer), for the ones the person was not sure about.
     """
     own_words = dict(record.own_words or {})
-    parts = _where(record) + _what(record, own_words) + _when(record)
+    parts = _where(record) + _what(record, own_words) + _when(record, own_words)
     for question, words in own_words.items():
         if words and question in QUESTION_TOPICS:
             parts.append(f"{QUESTION_TOPICS[question]}, in your words: {_quote(words)}")
@@ -233,12 +233,12 @@ def _what(record: SymptomRecord, own_words: dict) -> List[str]:
     return parts
 
 
-def _when(record: SymptomRecord) -> List[str]:
+def _when(record: SymptomRecord, own_words: Optional[Mapping[str, Any]] = None) -> List[str]:
     parts = []
     if record.pain_onset and record.pain_onset != UNKNOWN:
         label = _label(record.pain_onset)
         parts.append("it " + ("started " if not label.startswith("came") else "") + label)
-    if record.pain_duration_days is not None:
+    if record.pain_duration_days is not None and not (own_words or {}).get("pain_duration"):
         parts.append("for " + _duration_words(record.pain_duration_days))
     if isinstance(record.pain_severity, (int, float)):
         parts.append(f"pain {record.pain_severity:g}/10 at worst")

@@ -29,7 +29,7 @@ from bot.contract import (
     UNKNOWN,
     YES,
 )
-from bot.nlp import ABSENT, PRESENT, Analysis, Mention, analyse
+from bot.nlp import ABSENT, HISTORICAL, PRESENT, Analysis, Mention, analyse
 
 NERVE_SYMPTOMS = ("numbness", "tingling", "weakness")
 # Where places are, and which account of how it started is the most serious, are content
@@ -42,11 +42,22 @@ ONSET_SERIOUSNESS = list(get_content().onset_order)
 # Questions whose answers say where the pain is; elsewhere a place named belongs to
 # something else ("tingling in my fingers", "crossing my legs", "numb down below").
 PLACE_QUESTIONS = (None, "pain_location", "pain_spreads")
-# Questions whose answers name activities that change the pain (elsewhere an activity
-# only counts when the sentence says what it does: "sitting makes it worse").
-ACTIVITY_QUESTIONS = (None, "aggravating_factors", "easing_factors")
+# Questions whose answers name activities that change the pain, each in one direction
+# (elsewhere, the opening included, an activity only counts when its clause says what it
+# does: "sitting makes it worse"; "I work as a carer, lifting patients" says neither).
+ACTIVITY_QUESTIONS = ("aggravating_factors", "easing_factors")
 DURATION_QUESTIONS = (None, "pain_onset", "pain_duration")
 NERVE_UNSPECIFIED = "unspecified"  # "yes, in two of my fingers": some of the three, not said which
+# "stops above the knee", "not past the knee": a place named as a limit is not where it hurts.
+LIMIT = re.compile(
+    r"\b(stops? (just )?(at|above|before|short of)|short of|not (past|below|beyond|as far as)|"
+    r"(doesn't|doesnt|does not|never) (go |get |reach )?(past|below|beyond|as far as))\s+(the |my |your )?$",
+    re.I,
+)
+LIMB_WORDS = re.compile(r"\b(legs?|feet|foot|thighs?|calf|calves|ankles?|knees?)\b")
+# "had a heart attack 2 years ago": an illness named and said as past is background
+# (risk_factors), not a symptom now.
+NAMED_ILLNESS_SUFFIX = "_named"
 # "right down into the calf", "right across the middle": "right" meaning "all the way".
 INTENSIFIER = re.compile(r"\s+(down|across|through|into|up|round|around|over|along|to|at|in)\b", re.I)
 
@@ -113,7 +124,11 @@ class SymptomRecord:
             places = [loc for loc in analysis.ids("body_location") if loc not in BACK_LOCATIONS]
             if places:
                 self.nerve_places = self._add(self.nerve_places, places)
-        self._update_symptoms(analysis.ids("symptom"), analysis.ids("symptom", ABSENT))
+        past = [s for s in analysis.ids("symptom", HISTORICAL) if s.endswith(NAMED_ILLNESS_SUFFIX)]
+        if past:
+            self.risk_factors = self._add(self.risk_factors, past)
+        current = [s for s in analysis.ids("symptom") if s not in past]
+        self._update_symptoms(current, analysis.ids("symptom", ABSENT))
         self._update_activities(analysis, question)
         onsets = analysis.ids("onset")
         if onsets:
@@ -129,13 +144,20 @@ class SymptomRecord:
         locations = [
             m.id
             for m in analysis.mentions
-            if m.label == "body_location" and m.status == PRESENT and not _adverb_back(analysis.text, m)
+            if m.label == "body_location"
+            and m.status == PRESENT
+            and not _adverb_back(analysis.text, m)
+            and not LIMIT.search(analysis.text[: m.start])
         ]
-        sides = [
-            m.id
+        side_mentions = [
+            m
             for m in analysis.mentions
             if m.label == "side" and m.status == PRESENT and not INTENSIFIER.match(analysis.text[m.end :])
         ]
+        if any(loc in BACK_LOCATIONS for loc in locations):
+            # "across my lower back, both sides": the sides of the back, not both legs.
+            side_mentions = [m for m in side_mentions if m.id != "both_legs" or LIMB_WORDS.search(m.text.lower())]
+        sides = [m.id for m in side_mentions]
         if "both_legs" in sides and "leg" not in locations:
             locations.append("leg")
         spreading = "pain_spreading" in analysis.ids("symptom") or (
@@ -205,10 +227,7 @@ class SymptomRecord:
             if says == NEITHER or (says is None and question not in ACTIVITY_QUESTIONS):
                 # "lifting a suitcase", said as how it started, is not what makes it worse.
                 continue
-            # Asked what makes it worse and what eases it, people say the easing second:
-            # "bending and lifting. lying flat on the floor".
-            second = question == "aggravating_factors" and bool(SENTENCE_END.search(analysis.text[: mention.start]))
-            easier = says == EASIER or (says is None and (question == "easing_factors" or second))
+            easier = says == EASIER or (says is None and question == "easing_factors")
             own, other = (
                 ("easing_factors", "aggravating_factors") if easier else ("aggravating_factors", "easing_factors")
             )
@@ -230,6 +249,13 @@ class SymptomRecord:
             or (self.pain_duration_days is None and question in PLACE_QUESTIONS)
         ):
             self.set_duration(_last_duration(analysis) if question == "pain_onset" else analysis.duration_days)
+            # "on and off for years": the days are a guess, so the summary quotes the words.
+            words = dict(self.own_words or {})
+            if analysis.duration_vague:
+                words["pain_duration"] = analysis.duration_vague
+            else:
+                words.pop("pain_duration", None)
+            self.own_words = words or None
         rated = bool(re.search(r"\b(10|\d)\s*(/|out of)\s*(10|ten)\b", analysis.text.lower()))
         if analysis.severity is not None and (
             (not analysis.severity_bare and question is None) or question == "pain_severity" or correcting or rated
@@ -301,9 +327,6 @@ class SymptomRecord:
         return any(value not in (None, [], {}, UNKNOWN) for value in self.to_slots().values())
 
 
-SENTENCE_END = re.compile(r"[.;!?]\s|\n")
-
-
 def _last_duration(analysis: Analysis) -> float:
     """Told how and when it started, people say the when last: "came on slowly, I've had
     diabetes 15 years. About a year" is a year."""
@@ -322,14 +345,20 @@ EASING = re.compile(
     r"\b(better|eases?|eased|easing|easier|helps?|helped|helping|relieves?|relief|improves?|"
     r"goes away|goes off|it goes|settles?|less pain|hurts less|less painful|soothes?|calms?|"
     r"loosens?|loosened|sorts? it|takes the edge off|(have|has|need|needs|had|got) to (sit|stop|lie|rest|lean|bend|stand)|"
-    r"can go again|keeps? me going|the only thing)\b"
+    r"can go again|keeps? me going|the only thing|no problem|no pain|pain[- ]free|"
+    r"(doesn't|doesnt|does not|don't|dont) hurt|fine|comfortable)\b"
 )
 WORSENING = re.compile(
     r"\b(worse|worsens?|hurts?|hurting|aggravat\w*|painful|agony|kills?|killing|sets? it off|triggers?|"
-    r"brings? it on|makes it bad|(can't|cant|cannot) (sit|stand|walk|bend|lie)|sore|aches?|aching)\b"
+    r"brings? it on|makes it bad|(can't|cant|cannot) (sit|stand|walk|bend|lie)|sore|aches?|aching|"
+    r"struggl\w*|throbs?|throbbing|shoots?|shooting|stiffens?|stiffen|twinges?|flares?|agony|"
+    r"makes (it|me) (shoot|throb|flare|catch|stab|wince|limp|jump|scream)|hurts? to|stabs?|stabbing|"
+    r"hard to|difficult|a nightmare|unbearable|jars?|catches|pain|stiff|numb|heavy|tingles?|tingling|cramps?|"
+    r"cramping|seizes? up|locks? up|gives? way|tender)\b"
 )
 NO_HELP = re.compile(
     r"\b((doesn't|does not|doesnt|didn't|did not|don't|dont|won't|not|no|nothing) (really |much )?help"
+    r"|(does|do|did) (nothing|fuck all|sod all|zilch)|(doesn't|does not|doesnt|don't|dont) do (anything|much)"
     r"|(doesn't|does not|doesnt|don't|dont) (really )?(change|make a difference|make any difference)|no difference)"
 )
 

@@ -143,6 +143,12 @@ def _escalation(
         # A red flag said in passing before a question ("... is heat or ice better?"):
         # nothing routine after the instruction; the question can be asked again.
         plan.then = LISTEN
+        if safety.resumes_interview(slots.get(PENDING_QUESTION)) and slots.get(POSSIBLE_CAUSES) is None:
+            # A check asked instead of starting the questions, answered with an urgent sign
+            # ("sweating at night" - "yes, a temperature"): after the instruction, the
+            # questions it stood in front of are offered (no dead end).
+            plan.before.append(Step(OFFER_INTERVIEW))
+            plan.slots[INTERVIEW_OFFERED] = True
     return plan
 
 

@@ -143,8 +143,23 @@ NOT_AN_AGE_AFTER = frozenset(
         "kg",
         "miles",
         "mins",
+        # "I'm 28 weeks pregnant", "I'm 15 stone": a measure, not an age.
+        "stone",
+        "st",
+        "lbs",
+        "lb",
+        "pounds",
+        "kilos",
+        "kgs",
+        "pregnant",
     ]
 )
+# Durations said without an amount ("for years", "for ages").
+VAGUE_DURATIONS = frozenset({"years", "months", "weeks", "days", "ages", "forever"})
+# A time expression about something other than the pain: how long an activity lasts ("if I
+# stand still for a couple of minutes"), or a weight change ("put on 2 stone this year").
+SHORT_UNITS = frozenset({"minute", "minutes", "mins", "min", "seconds", "secs"})
+OTHER_THAN_PAIN = re.compile(r"\b(stone|kilos?|kgs?|lbs|pounds|weight|put on|gained|pregnant|pregnancy)\b")
 ALTERNATIVES = re.compile(r"\(([^()]*)\)")
 # "took 20 paracetamol", "swallowed about 30 tablets": more than a day's dose of anything.
 OVERDOSE_MIN_TABLETS = 9
@@ -202,6 +217,9 @@ class Analysis:
     # A number on its own ("7"): a severity only as the answer to "how bad is it?".
     severity_bare: bool = False
     duration_days: Optional[float] = None
+    # The words of a duration said without a number ("on and off for years", "for ages"):
+    # its days are a guess for the ranking, and the summary quotes the words instead.
+    duration_vague: Optional[str] = None
     age: Optional[int] = None
 
     def ids(self, label: Optional[str] = None, status: str = PRESENT) -> List[str]:
@@ -602,8 +620,8 @@ class SymptomPipeline:
             span = doc[start:end]
             if label == "AGE" and {t.lower_ for t in doc[max(0, start - 3) : end]} & {"like"}:
                 continue  # "I feel like I'm 80" is not an age
-            if label == "AGE" and doc[start].lower_ == "at" and end < len(doc) and doc[end].lower_ in NOT_AN_AGE_AFTER:
-                continue
+            if label == "AGE" and end < len(doc) and doc[end].lower_ in NOT_AN_AGE_AFTER:
+                continue  # "at 38 weeks", "I'm 28 weeks pregnant", "at 10 pm"
             if label == "AGE" and _house_number(doc, end):
                 continue  # "I live at 12 Acacia Avenue"
             if label == "AGE" and analysis.age is None:
@@ -612,9 +630,16 @@ class SymptomPipeline:
                     analysis.age = age
                     used.update(range(start, end))
             elif label == "DURATION" and analysis.duration_days is None:
+                if not _about_the_pain(doc, start, end):
+                    continue
                 days = self._duration_days(span.text.lower())
                 if days is not None:
                     analysis.duration_days = days
+                    if (
+                        not any(t.like_num or t.lower_ in NUMBER_WORDS for t in span)
+                        and span.text.lower().split()[-1] in VAGUE_DURATIONS
+                    ):
+                        analysis.duration_vague = span.text
                     used.update(range(start, end))
             elif label == "SEVERITY" and analysis.severity is None:
                 severity = self._severity(span)
@@ -660,6 +685,21 @@ class SymptomPipeline:
         if amount is None:
             amount = 1.0
         return float(amount) * unit
+
+
+def _about_the_pain(doc: Doc, start: int, end: int) -> bool:
+    """Whether a time expression can be how long the pain has lasted: minutes only when
+    said as "ago" (else how long something is done for: "if I stand for a couple of
+    minutes"), and nothing in a clause about a weight change or a pregnancy."""
+    if any(t.lower_ in SHORT_UNITS for t in doc[start:end]) and not (end < len(doc) and doc[end].lower_ == "ago"):
+        return False
+    left = start
+    while left > 0 and not doc[left - 1].is_punct:
+        left -= 1
+    right = end
+    while right < len(doc) and not doc[right].is_punct:
+        right += 1
+    return not OTHER_THAN_PAIN.search(doc[left:right].text.lower())
 
 
 @lru_cache(maxsize=4)

@@ -41,8 +41,10 @@ from tests.support.patients import (
 
 CASES = load_cases()
 OUTCOMES: Dict[str, Outcome] = {}
-MAX_QUESTIONS = 11  # distinct questions in any one case; the typical case is held to 8 (the figures test)
-TYPICAL_QUESTIONS = 8
+MAX_QUESTIONS = 11  # distinct questions in any one case; the typical case is held to 9 (the figures test)
+# 9 since issue 23: "What makes it worse?" and "what eases it?" are asked apart (one thing
+# per question), which added one question to the typical case (median 8 before).
+TYPICAL_QUESTIONS = 9
 
 # Cases whose triage needs a red-flag rule another branch is adding (#8 safety, #10 content).
 AWAITING_RED_FLAGS: Dict[str, Tuple[str, ...]] = {
@@ -257,7 +259,7 @@ def figures(outcomes: List[Outcome]) -> List[str]:
 
 
 async def test_patient_figures(agent):
-    """Figures over every case; a typical case is held to about eight questions."""
+    """Figures over every case; a typical case is held to about nine questions."""
     outcomes = [await outcome_of(agent, case) for case in CASES]
     SUMMARY_LINES.extend(figures(outcomes))
     dump = os.environ.get("PATIENTS_DUMP")

@@ -61,10 +61,10 @@ CHECK_FACTS: Dict[str, str] = {
     "fall_blow": "trauma",
 }
 # Questions that can ask for a second fact too, and the words that show they do:
-# "How did it start, and when?" is answered with how and how long.
+# "How did it start, and when?" is answered with how and how long. ("What makes it
+# worse?" asks one thing; what eases it is its own question.)
 SECOND_FACTS: Dict[str, Tuple[str, Tuple[str, ...]]] = {
     "pain_onset": ("pain_duration", ("when", "how long")),
-    "aggravating_factors": ("easing_factors", ("eases", "better", "helps")),
 }
 # What a person says when asked about something the case says they do not have.
 NERVE_SYMPTOMS = ("numbness", "tingling", "weakness")
@@ -87,6 +87,7 @@ class Case:
     correction: Optional[Dict[str, str]] = None
     off_topic: Optional[str] = None
     goodbye: Optional[str] = None
+    must_not_say: Tuple[str, ...] = ()  # phrases no summary of this case may contain (held-out cases)
 
     @property
     def ends_early(self) -> bool:
@@ -94,6 +95,7 @@ class Case:
 
 
 def load_cases(path: Path = CASES_FILE) -> List[Case]:
+    """The cases of ``path``: tests/data/patients.yml, or a held-out file (tests/data/heldout/)."""
     cases = []
     for entry in yaml.safe_load(path.read_text())["patients"]:
         cases.append(
@@ -109,6 +111,7 @@ def load_cases(path: Path = CASES_FILE) -> List[Case]:
                 correction=entry.get("correction"),
                 off_topic=entry.get("off_topic"),
                 goodbye=entry.get("goodbye"),
+                must_not_say=tuple(entry["expect"].get("must_not_say") or ()),
             )
         )
     return cases

@@ -6,7 +6,13 @@ import pytest
 
 from bot import replies
 from bot.contract import QUESTIONS
-from bot.interview import describes_own_pain, is_leaving, read_reply
+from bot.interview import (
+    describes_own_pain,
+    is_general_question,
+    is_leaving,
+    is_statement_of_own_pain,
+    read_reply,
+)
 from bot.nlp import analyse
 from bot.symptoms import SymptomRecord
 
@@ -122,11 +128,40 @@ def test_relief_is_read_as_relief(text, worse, better):
     assert record.aggravating_factors == worse and record.easing_factors == better
 
 
-def test_what_eases_it_is_the_second_part_of_a_two_part_answer():
+def test_what_makes_it_worse_asks_one_thing():
+    # "What makes it worse?" is asked alone: every activity its answer names makes it worse,
+    # unless a clause says otherwise; "what eases it?" is its own question.
     record = SymptomRecord()
     record.update(analyse("bending and lifting. lying flat on the floor"), question="aggravating_factors")
-    assert record.aggravating_factors == ["bending_forward", "lifting"]
-    assert record.easing_factors == ["lying_down"]
+    assert record.aggravating_factors == ["bending_forward", "lifting", "lying_down"]
+    assert record.easing_factors is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pain go from my back to my leg like electric. I work as carer, lifting patients",
+        "i'm a hairdresser, on my feet standing all day",
+    ],
+)
+def test_an_activity_said_without_a_direction_is_not_recorded(text):
+    record = SymptomRecord()
+    record.update(analyse(text))
+    assert record.aggravating_factors is None and record.easing_factors is None
+
+
+@pytest.mark.parametrize(
+    "text, worse, better",
+    [
+        ("rest does nothing, exercise helps", None, ["movement"]),
+        ("it throbs when i walk or stand", ["walking", "standing"], None),
+        ("it hurts when i walk, resting helps", ["walking"], ["rest"]),
+    ],
+)
+def test_a_direction_is_read_from_the_clause(text, worse, better):
+    record = SymptomRecord()
+    record.update(analyse(text))
+    assert record.aggravating_factors == worse and record.easing_factors == better
 
 
 def test_a_number_said_for_something_else_changes_nothing():
@@ -181,6 +216,12 @@ def test_words_that_look_like_places_but_are_not():
         ("horrible pain in my side that comes in waves", True),
         ("my leg hurts and its swollen, is it just a pulled muscle?", True),
         ("told i have wear and tear in my discs, still hurting", True),
+        ("My sciatica is flaring up again", True),
+        ("the pain moves about, some days left side some days right", True),
+        ("pain comes on when standing at work, i'm a nurse", True),
+        ("hiya, bk pain n stiffness evry morning. gp said its mechanical?", True),
+        ("I'm fed up because I can't run anymore with this back", True),
+        ("is back pain common in pregnancy?", False),
         ("what is sciatica", False),
         ("can sitting cause back pain?", False),
         ("my tooth hurts", False),
@@ -192,6 +233,26 @@ def test_a_description_of_ones_own_pain(text, own_pain):
 
 
 @pytest.mark.parametrize(
+    "intent, text, statement",
+    [
+        ("ask_treatment", "so fed up, the GP says paracetamol and my back still kills", True),
+        ("ask_condition", "My sciatica is flaring up again", True),
+        ("nlu_fallback", "lower back pain that's worst first thing, then eases", True),
+        ("ask_treatment", "can i take ibuprofen for my back pain?", False),  # a question: answered, then offered
+        ("ask_condition", "what is sciatica", False),
+    ],
+)
+def test_a_statement_of_ones_own_pain_read_as_a_topic_is_a_description(intent, text, statement):
+    assert is_statement_of_own_pain(intent, text, analyse(text)) is statement
+
+
+def test_a_general_question_read_as_a_description_is_a_question():
+    assert is_general_question("describe_pain", "can kidney problems cause back pain?")
+    assert not is_general_question("describe_pain", "can you help, my back hurts?")
+    assert not is_general_question("ask_condition", "can kidney problems cause back pain?")
+
+
+@pytest.mark.parametrize(
     "text, leaving",
     [
         ("thanks, bye", True),
@@ -200,6 +261,9 @@ def test_a_description_of_ones_own_pain(text, own_pain):
         ("that's enough for now", True),
         ("cheers mate, gotta dash", True),
         ("see you", True),
+        ("that's it from me", True),
+        ("i think that covers everything", True),
+        ("all done", True),
         ("you should see your GP", False),
         ("thanks", False),
         ("i have to go to the toilet a lot", False),
@@ -237,3 +301,84 @@ def test_numbness_somewhere_in_their_words():
         nerve_symptoms=["unspecified"], nerve_places=["hand"], own_words={"nerve_symptoms": "yes, in two fingers"}
     )
     assert "numbness, tingling or weakness in your hand (\u201cyes, in two fingers\u201d)" in replies.summary(record)
+
+
+# ----------------------------------------------------------------- the record holds only what was said (#23)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it goes off if I stand still for a couple of minutes",
+        "since I put on 2 stone this year",
+        "Weird burning patch on my right thigh, I'm 28 weeks pregnant",
+    ],
+)
+def test_a_number_about_something_else_is_no_duration_and_no_age(text):
+    analysis = analyse(text)
+    assert analysis.duration_days is None and analysis.age is None
+
+
+def test_a_time_expression_about_the_pain_is_a_duration():
+    assert analyse("it started 20 minutes ago").duration_days == pytest.approx(20 / 1440)
+    assert analyse("about 8 months now").duration_days == 240
+    assert analyse("I'm 34 years old").age == 34
+
+
+def test_both_sides_of_the_back_are_not_both_legs():
+    record = SymptomRecord()
+    record.update(analyse("across my lower back, both sides"), question="pain_location")
+    assert record.pain_location == ["lower_back"] and not record.spread_to
+    record = SymptomRecord()
+    record.update(analyse("numb in both legs and my back"))
+    assert "leg" in record.pain_location
+
+
+def test_a_place_named_as_a_limit_is_not_where_it_goes():
+    record = SymptomRecord(pain_location=["thigh"])
+    record.update(analyse("doesn't go anywhere, stops above the knee"), question="pain_spreads")
+    assert record.pain_location == ["thigh"] and not record.spread_to
+
+
+def test_a_past_illness_is_background_not_a_symptom():
+    record = SymptomRecord()
+    record.update(analyse("no. type 2 diabetes, had a heart attack 2 years ago"), question="screen_systemic")
+    assert not record.other_symptoms
+    assert set(record.risk_factors or []) == {"diabetes", "heart_attack_named"}
+
+
+def test_an_unsure_answer_that_names_a_place_is_quoted_not_recorded():
+    text = "don't know really, it's hard to say where it goes, somewhere round the thigh?"
+    reading, _ = reply("pain_spreads", text, intent="dont_know", record=SymptomRecord(pain_location=["hip"]))
+    assert reading.values["pain_spreads"] == "unknown" and reading.values["spread_to"] == []
+    assert reading.values["own_words"] == {"pain_spreads": text}
+
+
+def test_a_duration_without_an_amount_is_quoted_in_the_summary():
+    record = SymptomRecord()
+    record.update(analyse("it's been on and off for years"))
+    assert record.pain_duration_days and record.own_words == {"pain_duration": "for years"}
+    told = replies.summary(record)
+    assert "\u201cfor years\u201d" in told and "about 2 years" not in told
+    record.update(analyse("5 years"), question="pain_duration")
+    assert "for about 5 years" in replies.summary(record) and not record.own_words
+
+
+@pytest.mark.parametrize(
+    "text, age",
+    [
+        ("mid forties", 45),
+        ("fifty something", 55),
+        ("in my 50s", 55),
+        ("late sixties", 68),
+        ("forty-five", 45),
+        ("twenty ish", 20),
+    ],
+)
+def test_an_age_in_words_answers_the_age_question(text, age):
+    reading, _ = reply("age", text)
+    assert reading.values == {"age": age} and not reading.reask
+
+
+@pytest.mark.parametrize("text", ["8 months", "1 day"])
+def test_a_plain_duration_answers_how_it_started_and_when(text):
+    reading, record = reply("pain_onset", text)
+    assert not reading.reask and record.pain_duration_days

@@ -149,6 +149,17 @@ def test_a_red_flag_concept_neither_confirmed_nor_ruled_out_gets_its_targeted_qu
     assert answered.slots["triage_level"] == "emergency" and answered.before[0].text.startswith("Please call 112")
 
 
+def test_an_urgent_sign_confirmed_before_the_questions_then_offers_them():
+    # "sweating buckets at night": the fever check is asked instead of starting the
+    # questions; a "yes" is urgent, and the questions are then offered (no dead end, #23).
+    first = plan("really bad back pain and I've been sweating buckets at night", "describe_pain")
+    assert actions(first) == ["utter_safety_check"] and first.slots["pending_question"].endswith("|interview")
+    answered = plan("yes", "affirm", {**first.slots})
+    assert answered.slots["triage_level"] == "urgent"
+    assert actions(answered)[-2:] == [CONSULT, "utter_offer_interview"] and answered.then == LISTEN
+    assert answered.slots["interview_offered"] is True
+
+
 # ----------------------------------------------------------------- over several messages
 def test_findings_across_messages_combine():
     result = plan("i slipped and fell", "describe_pain", {"reported_findings": ["osteoporosis"]})
@@ -271,7 +282,7 @@ def test_only_changed_slots_are_returned():
         "reported_findings": ["lower_back", "sitting"],
     }
     assert plan("my lower back hurts when sitting", "describe_pain", slots).slots == {}
-    assert plan("and when bending forward", "describe_pain", slots).slots == {
+    assert plan("and it hurts when bending forward", "describe_pain", slots).slots == {
         "aggravating_factors": ["sitting", "bending_forward"],
         "reported_findings": ["bending_forward", "lower_back", "sitting"],
     }
