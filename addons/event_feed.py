@@ -72,6 +72,13 @@ class RedactingSQLEventBroker(SQLEventBroker):
             database = url.database
             if database and os.path.exists(database):
                 os.chmod(database, 0o600)
+        else:
+            # As the store's (addons/tracker_store.py): after a database restart every pooled
+            # connection is dead, and the turn that publishes to the feed would be refused.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True)
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         SENDER_INDEX.create(self.engine, checkfirst=True)  # a feed made before the index existed
 
     @classmethod

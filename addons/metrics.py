@@ -56,6 +56,7 @@ def _metrics() -> Any:
         triage = Counter("backpain_triage_outcomes", "A conversation's triage level set or raised", ["level"])
         action_failures = Counter("backpain_action_failures", "Custom actions that left no trace (action server)")
         store_errors = Counter("backpain_store_errors", "Turns refused because the conversation store failed")
+        feed_errors = Counter("backpain_feed_errors", "Stored turns the console's feed could not take")
         actions = Counter("backpain_actions", "Custom actions run by the action server", ["action"])
         action_errors = Counter("backpain_action_errors", "Custom actions that raised on the action server", ["action"])
         action_seconds = Histogram("backpain_action_seconds", "Time to run a custom action", buckets=LATENCY_BUCKETS)
@@ -102,6 +103,11 @@ def action_failures(count: int) -> None:
 @_safely
 def store_error() -> None:
     _metrics().store_errors.inc()
+
+
+@_safely
+def feed_error() -> None:
+    _metrics().feed_errors.inc()
 
 
 def count_actions() -> None:

@@ -357,7 +357,13 @@ class ConversationStore(SQLTrackerStore):
             )
             new_last_id = self._last_event_id(session, sender_id) if rows else last_id
             session.commit()
-        self._publish(sender_id, rows)
+        try:
+            self._publish(sender_id, rows)
+        except sa.exc.SQLAlchemyError as error:
+            # The turn is stored and its reply is due: refusing it now would have the person
+            # send again a message already kept. The console's counts miss these events.
+            logger.error("The console's feed could not take a stored turn's events (%s).", type(error).__name__)
+            metrics.feed_error()
         metrics.turn_stored(new_events, _level_before(tracker, stored), TRIAGE_LEVELS)
         # Keep only a tracker that is exactly what Rasa would read back: the latest session
         # as read before this turn plus this turn's events, unchanged by redaction.

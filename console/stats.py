@@ -163,7 +163,7 @@ class Feed:
     again when rows went away (a deletion or a purge)."""
 
     def __init__(self, url: Optional[str] = None) -> None:
-        self.engine = sa.create_engine(url or events_url())
+        self.engine = sa.create_engine(url or events_url(), pool_pre_ping=True)  # survives a database restart
         self.table = sa.Table(
             "events",
             sa.MetaData(),

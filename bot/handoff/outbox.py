@@ -144,7 +144,7 @@ class Outbox:
         url = sa.engine.make_url(config.database)
         if url.get_backend_name() == "sqlite" and url.database:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = sa.create_engine(config.database, future=True)
+        self.engine = sa.create_engine(config.database, future=True, pool_pre_ping=True)  # survives a database restart
         with self.engine.begin() as db:
             db.execute(sa.text(SCHEMA))
         if url.get_backend_name() == "sqlite" and url.database:

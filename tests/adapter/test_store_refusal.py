@@ -41,3 +41,29 @@ def test_other_stores_keep_rasas_fail_safe():
     ConversationStore(domain=Domain.empty(), dialect="sqlite", db=":memory:")  # installs the hook
     agent = Agent(domain=Domain.empty(), tracker_store=store)
     assert agent.tracker_store._tracker_store is store and agent.tracker_store._on_tracker_store_error is None
+
+
+async def test_a_feed_that_fails_after_the_turn_is_stored_does_not_refuse_the_turn(tmp_path):
+    """The console's feed is written after the store's commit (another database): if it fails
+    then, the turn stands (refusing it would have the person send again a message already kept)."""
+    from addons.event_feed import RedactingSQLEventBroker
+    from addons.metrics import _metrics
+
+    feed = RedactingSQLEventBroker(dialect="sqlite", db=str(tmp_path / "events.db"))
+    store = ConversationStore(
+        domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"), event_broker=feed
+    )
+    tracker = await store.get_or_create_tracker("person")
+    tracker.update(UserUttered("my back hurts"))
+    await store.save(tracker)
+    with feed.engine.begin() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM events")).scalar() > 0
+        connection.execute(sa.text("DROP TABLE events"))  # the feed's database fails from now on
+    errors_before = _metrics().feed_errors._value.get()
+
+    tracker.update(UserUttered("and my leg"))
+    await store.save(tracker)
+
+    stored = [e.text for e in (await store.retrieve("person")).events if isinstance(e, UserUttered)]
+    assert stored == ["my back hurts", "and my leg"]
+    assert _metrics().feed_errors._value.get() == errors_before + 1

@@ -47,12 +47,13 @@ async def test_a_mention_gets_its_targeted_question_and_yes_escalates(agent, che
     assert slots["triage_level"] in ("urgent", "emergency")
     names = [name for name, _, _ in said]
     assert "utter_consult_professional" in names
-    # After an urgent instruction the interview goes on with its next question; after an
-    # emergency nothing follows the consult advice.
+    # After an urgent instruction the interview goes on with its next question (or, when the
+    # check stood before the questions, they are offered); after an emergency nothing follows
+    # the consult advice.
     after = names[names.index("utter_consult_professional") + 1 :]
     assert not after or (
         slots["triage_level"] == "urgent"
-        and all(n.startswith("utter_ask_") or n == "utter_start_interview" for n in after)
+        and all(n.startswith("utter_ask_") or n in ("utter_start_interview", "utter_offer_interview") for n in after)
     ), said
 
 

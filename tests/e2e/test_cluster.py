@@ -413,7 +413,7 @@ async def test_every_answered_message_is_stored_once(cluster, part):
         assert all(any(text == s for s in remaining) for text in answered), (sender, answered, during)
         assert len(during) <= len(turns), (sender, during)
         if part == "postgres":  # a turn is stored whole or refused whole: nothing refused is stored
-            assert during == answered, (sender, answered, during)
+            assert during == answered, (sender, [(turn.text, turn.error) for turn in turns], during)
 
 
 @pytest.mark.parametrize("part", ["redis", "postgres"])
