@@ -32,7 +32,7 @@ SCREEN_ANSWERED = "screen_answered"  # this message answered the screen's own qu
 SAFETY_TEXT = "safety_text"  # what the current utter_safety_* response says
 SAFETY_STEP = "safety_step"  # the step of the screen's plan for this turn (addons/safety.py)
 SAFETY_PLAN = "safety_plan"  # the screen's plan for this turn (bot/turn.py)
-PLACE_SLOTS = ("place_gp", "place_pharmacist", "clinic_name")  # place names the responses use
+PLACE_SLOTS = ("place_gp", "place_pharmacist", "clinic_name", "checkin_after")  # configured words the responses use
 
 # The interview's red-flag screening questions (yes / no / unknown; quickly / slowly).
 SCREEN_CAUDA_EQUINA = "screen_cauda_equina"

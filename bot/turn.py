@@ -84,7 +84,23 @@ def place_slots() -> Dict[str, str]:
         "place_gp": settings.gp,
         "place_pharmacist": settings.pharmacist,
         "clinic_name": settings.clinic_name or "the clinic",
+        "checkin_after": in_words(settings.checkin_delay),
     }
+
+
+def in_words(seconds: int) -> str:
+    """A check-in delay as the offer says it: "in a week", "in 3 days", "tomorrow", "in 2 hours"."""
+    days, hours, minutes = seconds // 86400, seconds // 3600, max(1, seconds // 60)
+    if days and seconds % 604800 == 0:
+        weeks = seconds // 604800
+        return "in a week" if weeks == 1 else f"in {weeks} weeks"
+    if days == 1 and seconds < 2 * 86400:
+        return "tomorrow"
+    if days:
+        return f"in {days} days"
+    if hours:
+        return "in an hour" if hours == 1 else f"in {hours} hours"
+    return "in a minute" if minutes == 1 else f"in {minutes} minutes"
 
 
 def _record_update(

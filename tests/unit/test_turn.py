@@ -25,6 +25,7 @@ SETTLED = {
     "place_gp": "your GP",
     "place_pharmacist": "a pharmacist",
     "clinic_name": "the clinic",
+    "checkin_after": "in a week",
 }
 
 
@@ -292,6 +293,31 @@ def test_place_names_are_configuration(monkeypatch):
     monkeypatch.setenv("GP_NAME", "your doctor")
     monkeypatch.setenv("PHARMACIST_NAME", "a pharmacy")
     assert plan("hello", "greet").slots == {"place_gp": "your doctor", "place_pharmacist": "a pharmacy"}
+
+
+def test_the_check_in_offer_says_the_configured_delay(monkeypatch):
+    monkeypatch.setenv("CHECKIN_DELAY", str(3 * 86400))
+    assert plan("hello", "greet").slots == {"checkin_after": "in 3 days"}
+
+
+@pytest.mark.parametrize(
+    "seconds, words",
+    [
+        (604800, "in a week"),
+        (2 * 604800, "in 2 weeks"),
+        (86400, "tomorrow"),
+        (10 * 86400, "in 10 days"),
+        (7200, "in 2 hours"),
+        (3600, "in an hour"),
+        (60, "in a minute"),
+        (30, "in a minute"),
+        (900, "in 15 minutes"),
+    ],
+)
+def test_a_check_in_delay_in_words(seconds, words):
+    from bot.turn import in_words
+
+    assert in_words(seconds) == words
 
 
 @pytest.mark.parametrize("answer, finding", [("67", "age_over_50"), ("17 years old", "age_under_20")])
