@@ -2,10 +2,13 @@
 assistant's own knows (bot/redaction.py decides where they stand).
 
 - English: spaCy's English lemma tables (spacy-lookups-data: ~41,000 inflected forms and the
-  ~90,000 WordNet lemmas they come from, place names included);
+  ~90,000 WordNet lemmas they come from, place names included) and its stop words;
 - the assistant's own words: its content (bot/content/data), its responses (domain.yml) and
   its training examples (data/nlu, when present), so medical words, drug names and the ways
-  people write are known, and so are typos one edit away from one of them ("Sciatca").
+  people write are known, and so are typos one edit away from one of them ("Sciatca");
+- bot/known_words.txt: medical eponyms ("Braxton Hicks"), UK brand names of medicines, shops.
+
+Accents are ignored ("Barré" is "barre").
 
 An invented or rare surname ("Quattlebaum", "Zquoxvayn") is in neither. A name that is also
 an English word or in WordNet ("Sam", "John Smith", "Leeds") is not found this way.
@@ -16,12 +19,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import FrozenSet, Iterable, Set
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_SOURCES = ("bot/content/data/*.yml", "domain.yml", "data/nlu/*.yml", "data/*.yml")
+PROJECT_SOURCES = ("bot/content/data/*.yml", "bot/known_words.txt", "domain.yml", "data/nlu/*.yml", "data/*.yml")
 _WORD = re.compile(r"[a-z]+")
 MIN_TYPO_LENGTH = 5  # shorter words are one edit from too many others
 
@@ -50,6 +54,9 @@ def english() -> FrozenSet[str]:
     for table in ("en_lemma_lookup", "en_lemma_index", "en_lemma_exc"):
         with gzip.open(data / f"{table}.json.gz", "rt", encoding="utf-8") as f:
             words.update(_words_of([json.load(f)]))
+    from spacy.lang.en.stop_words import STOP_WORDS  # the closed classes the lemma tables lack ("they", "if")
+
+    words.update(_words_of(STOP_WORDS))
     return frozenset(words)
 
 
@@ -58,8 +65,15 @@ def project() -> FrozenSet[str]:
     words: Set[str] = set()
     for pattern in PROJECT_SOURCES:
         for path in sorted(ROOT.glob(pattern)):
-            words.update(_WORD.findall(path.read_text(encoding="utf-8").lower()))
+            text = path.read_text(encoding="utf-8").lower()
+            if path.suffix == ".txt":
+                text = re.sub(r"#.*", "", text)
+            words.update(_WORD.findall(_ascii(text)))
     return frozenset(words)
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def _deletes(word: str) -> Set[str]:
@@ -92,7 +106,7 @@ def _typo_of_project_word(word: str) -> bool:
 @lru_cache(maxsize=4096)
 def known(word: str) -> bool:
     """True for an English word, a word of the assistant's, or a typo of one of the latter."""
-    folded = word.lower().replace("\u2019", "'")
+    folded = _ascii(word.lower().replace("\u2019", "'"))
     if folded.endswith("'s"):
         folded = folded[:-2]
     parts = [p for p in re.split(r"['-]", folded) if p]

@@ -87,10 +87,10 @@ _NAME_INTRO = re.compile(
     rf"(?:hi|hello|hey)[,!.]?\s+(?:i'm|i\s+am|it's|this\s+is))\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
 )
 # Without a greeting, a name is told by its capitals: "I'm Priya Shah", "this is Ade", "Sam here",
-# a signature ("thanks, Sam"). Lower-case words there are too often not names ("I'm sore").
+# a signature ("thanks, Sam", "From Sam" opening a line; "I got it from Boots" is not one). Lower-case words there are too often not names ("I'm sore").
 _NAME_CAPITALISED = re.compile(
-    rf"(?:\b(?:[Ii]'m|I\s+am|[Tt]his\s+is|[Ii]t's|[Ss]igned|[Rr]egards|[Tt]hanks|[Cc]heers|[Ff]rom)[,:]?\s+"
-    rf"({_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})\b)"
+    rf"(?:(?:\b(?:[Ii]'m|I\s+am|[Tt]his\s+is|[Ii]t's|[Ss]igned|[Rr]egards|[Tt]hanks|[Cc]heers)|(?m:^[ \t]*[Ff]rom))"
+    rf"[,:]?\s+({_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})\b)"
     rf"|(?:^\s*({_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})\s+here\b)"
 )
 # Words that end a name ("my name is Sam and my back hurts" -> "Sam").
@@ -131,7 +131,8 @@ def _name_spans(text: str) -> Iterable[Span]:
 
 # Names said without a cue: capitalised words that neither English nor the assistant knows
 # (bot/name_words.py), standing where a name stands.
-_CAPS = r"(?:Mc|Mac|O['\u2019])?[A-Z][a-z]+(?:[-'\u2019][A-Za-z][a-z]*)*"
+_UPPER, _LOWER = "A-Z\u00c0-\u00d6\u00d8-\u00de", "a-z\u00df-\u00f6\u00f8-\u00ff"  # Latin-1 letters too
+_CAPS = rf"(?:Mc|Mac|O['\u2019])?[{_UPPER}][{_LOWER}]+(?:[-'\u2019][{_UPPER}{_LOWER}][{_LOWER}]*)*"
 _RUN = rf"{_CAPS}(?:[ \t]+{_CAPS}){{0,2}}"
 _EDGE_BEFORE, _EDGE_AFTER = r"(?<![\w'\u2019-])", r"(?![\w'\u2019-])"
 _LEADS = (
@@ -230,8 +231,11 @@ def _recognizers() -> Tuple[Tuple[Any, str], ...]:
 
 
 def warm_up() -> None:
-    """Loads the recognisers (presidio imports spaCy): call it at start-up."""
+    """Loads the recognisers (presidio imports spaCy) and the word lists: call it at start-up."""
+    from bot.name_words import warm_up as load_word_lists
+
     _recognizers()
+    load_word_lists()
 
 
 def _library_spans(text: str) -> Iterable[Span]:
