@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import FrozenSet, Iterable, Set
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_SOURCES = ("bot/content/data/*.yml", "bot/known_words.txt", "domain.yml", "data/nlu/*.yml", "data/*.yml")
+PROJECT_SOURCES = ("bot/content/data/*.yml", "bot/known_words.txt", "domain.yml", "data/nlu/*.yml")
 _WORD = re.compile(r"[a-z]+")
 MIN_TYPO_LENGTH = 5  # shorter words are one edit from too many others
 

@@ -175,3 +175,17 @@ def test_peoples_messages_written_for_other_tests_lose_nothing_to_the_name_recog
     assert len(messages) > 2000
     changed = [(m, redact(m)) for m in messages if redact(m) != redact(m, uncued_names=False)]
     assert not changed, changed[:10]
+
+
+def test_the_rasa_image_holds_every_word_list_the_recogniser_reads():
+    from bot.name_words import PROJECT_SOURCES
+
+    allowed = [
+        line[1:].strip()
+        for line in (ROOT / "deploy/rasa.Dockerfile.dockerignore").read_text().splitlines()
+        if line.startswith("!")
+    ]
+    for pattern in PROJECT_SOURCES:
+        for path in ROOT.glob(pattern):
+            relative = str(path.relative_to(ROOT))
+            assert any(relative == a or relative.startswith(a + "/") for a in allowed), relative
