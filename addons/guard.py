@@ -317,6 +317,12 @@ def check_api_request(request: Request, limits: Limits) -> Optional[str]:
     if problem is None and path.endswith("/messages"):
         problem = check_parse_data(body.get("parse_data"), _domain(request), "'parse_data'", True)
         problem = problem or metadata_problem(body.get("metadata"))
+    if problem is None and path.endswith("/trigger_intent") and body.get("entities"):
+        entities = body["entities"]
+        if isinstance(entities, dict):  # Rasa's short form {"entity": "value"}
+            entities = [{"entity": name, "value": value} for name, value in entities.items()]
+        wrapped = {"entities": entities}
+        problem = check_parse_data(wrapped, _domain(request), "the body", False)
     if problem is None and isinstance(body.get("text"), str) and len(body["text"]) > limits.max_message_chars:
         return f"'text' is longer than {limits.max_message_chars} characters."
     if problem is None and path.endswith("/execute"):

@@ -65,3 +65,10 @@ def test_a_stored_user_event_may_leave_intent_and_entities_out_but_not_give_them
     assert check_events([{"event": "user", "text": "hi", "parse_data": {"entities": [1]}}], DOMAIN)
     assert check_events([{"event": "user", "text": "hi", "metadata": {"x": "y" * 5000}}], DOMAIN)
     assert check_events([{"event": "user", "text": "hi", "metadata": {"x": "y"}}], DOMAIN) is None
+
+
+def test_trigger_intent_entities_are_checked_as_parse_data_entities():
+    wrap = {"entities": [{"entity": "body_part", "value": "back"}]}
+    assert check_parse_data(wrap, DOMAIN, "the body", False) is None
+    assert check_parse_data({"entities": [1, 2]}, DOMAIN, "the body", False)
+    assert check_parse_data({"entities": [{"entity": "nope", "value": 1}]}, DOMAIN, "the body", False)

@@ -237,6 +237,8 @@ API_CASES = [
     ("POST", "/conversations/{id}/tracker/events", [{"event": "user", "text": "hi", "parse_data": {"intent": 5}}]),
     ("POST", "/conversations/{id}/tracker/events", [{"event": "user", "text": "hi", "metadata": {"x": "y" * 900_000}}]),
     ("POST", "/model/predict", [{"event": "user", "text": "hi", "parse_data": {"entities": [[]]}}]),
+    ("POST", "/conversations/{id}/trigger_intent", {"name": "greet", "entities": [1, 2]}),
+    ("POST", "/conversations/{id}/trigger_intent", {"name": "greet", "entities": {"x": "y" * 900_000}}),
 ]
 
 
@@ -265,11 +267,12 @@ def test_api_good_bodies_still_work(server):
     conversation = new_sender()
     res = api(server, "POST", f"/conversations/{conversation}/messages", {"text": "hi", "sender": "user"})
     assert res.status_code == 200, res.text
-    parse = api(server, "POST", "/model/parse", {"text": "hello"}).json()  # Rasa's own parse data is accepted
-    body = {"text": "hello", "sender": "user", "parse_data": parse}
-    res = api(server, "POST", f"/conversations/{conversation}/messages", body)
-    assert res.status_code == 200, res.text
-    assert res.json()["latest_message"]["intent"]["name"] == parse["intent"]["name"]
+    for text in ("hello", "my lower back hurts and the pain goes down my left leg to my foot"):
+        parse = api(server, "POST", "/model/parse", {"text": text}).json()  # Rasa's own parse data is accepted
+        body = {"text": text, "sender": "user", "parse_data": parse}
+        res = api(server, "POST", f"/conversations/{conversation}/messages", body)
+        assert res.status_code == 200, res.text
+        assert res.json()["latest_message"]["intent"]["name"] == parse["intent"]["name"]
     minimal = {"text": "hello", "sender": "user", "parse_data": {"intent": {"name": "greet"}, "entities": []}}
     assert api(server, "POST", f"/conversations/{conversation}/messages", minimal).status_code == 200
 
