@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_SOURCES = ("bot/content/data/*.yml", "bot/known_words.txt", "domain.yml", "data/nlu/*.yml")
 _WORD = re.compile(r"[a-z]+")
 MIN_TYPO_LENGTH = 5  # shorter words are one edit from too many others
+MIN_ENGLISH_TYPO_LENGTH = 8  # English has far more words: only longer ones are taken as typos of one
 
 
 def _lookups_data() -> Path:
@@ -90,17 +91,31 @@ def _project_deletes() -> FrozenSet[str]:
     return frozenset(found)
 
 
+def _edits(word: str) -> Iterable[str]:
+    """Every word one letter inserted, dropped or changed away (Norvig's edits1 without swaps)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        yield from (head + c + tail for c in letters)
+        if tail:
+            yield head + tail[1:]
+            yield from (head + c + tail[1:] for c in letters if c != tail[0])
+
+
 def _typo_of_project_word(word: str) -> bool:
-    """One insertion, deletion, substitution or swap from a word of the assistant's (SymSpell's
-    deletions: the two words share a form with at most one letter removed from each), or two
-    neighbouring letters swapped in any known word ("Bcak")."""
+    """A typo: two neighbouring letters swapped in any known word ("Bcak"); one insertion,
+    deletion, substitution or swap from a word of the assistant's (SymSpell's deletions: the
+    two words share a form with at most one letter removed from each); in a longer word, one
+    letter inserted, dropped or changed from an English word ("Ocasionally")."""
     swaps = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
     if any(s in english() or s in project() for s in swaps):
         return True
     if len(word) < MIN_TYPO_LENGTH:
         return False
     index = _project_deletes()
-    return word in index or any(form in index for form in _deletes(word))
+    if word in index or any(form in index for form in _deletes(word)):
+        return True
+    return len(word) >= MIN_ENGLISH_TYPO_LENGTH and any(e in english() for e in _edits(word))
 
 
 @lru_cache(maxsize=4096)
