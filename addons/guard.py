@@ -15,11 +15,11 @@ Two hooks, both installed without changing how Rasa is started:
   channel's store key (``socketio:<id>``, ...; addons/channels/keys.py).
 - ``install(app)`` (from a ``before_server_start`` listener of the REST and socket.io
   channels, the only hook a channel connector has on the whole app) sets Sanic's request
-  size limit and adds ``check_request`` before every route: a body nested too deeply gets
-  400 before anything parses it (every channel and the API); on the HTTP API an address
-  with too many failed token attempts gets 429, a wrong token (``?token=`` or
-  ``Authorization: Bearer``) 401 before the body is read, and a malformed body a clean
-  400 instead of Rasa's 500. A request without a token is left to Rasa's 401; every 401
+  size limit and adds ``check_request`` before every route: on the channels a body nested
+  too deeply gets 400 before anything parses it; on the HTTP API an address with too many
+  failed token attempts gets 429, a wrong token (``?token=`` or ``Authorization: Bearer``)
+  401 before the body is looked at, then a body nested too deeply or malformed (parse data
+  of the wrong shape included) a clean 400 instead of Rasa's 500. A request without a token is left to Rasa's 401; every 401
   is logged with the client's address and counted against it (addons/auth.py).
 """
 
@@ -42,12 +42,15 @@ from addons.channels.keys import store_key
 from addons.tracker_store import StoreUnavailable
 from bot.guard import (
     MAX_JSON_DEPTH,
+    MAX_METADATA_DEPTH,
     Limits,
     RateLimiter,
     Verdict,
     check_text,
+    depth_of,
     get_limits,
     json_too_deep,
+    metadata_problem,
     too_fast_reply,
     unavailable_reply,
 )
@@ -213,12 +216,79 @@ def check_fields(body: Any, fields: Sequence[Field], where: str = "the body") ->
     return None
 
 
-def check_events(body: Any) -> Optional[str]:
+MAX_PARSE_DATA_BYTES = 16_384  # Rasa's own parse of a message with ten ranked intents is about 2 kB
+MAX_ENTITIES = 50
+_ENTITY_FIELDS: Sequence[Field] = (
+    ("entity", _TEXT, True),
+    ("start", (int,), False),
+    ("end", (int,), False),
+    ("role", _TEXT, False),
+    ("group", _TEXT, False),
+    ("confidence_entity", _NUMBER, False),
+)
+
+
+def check_parse_data(parse_data: Any, domain: Any, where: str, complete: bool) -> Optional[str]:
+    """What is wrong with parse data a caller gives instead of the NLU's (``/messages``, a user
+    event), if anything: Rasa reads ``intent`` and ``entities`` from it without checking, so a
+    wrong shape was a 500 (``KeyError: 'intent'``). ``complete``: both must be there (a message;
+    a stored event may leave them out). The intent and entities must be the domain's."""
+    if parse_data is None:
+        return None
+    if not isinstance(parse_data, dict):
+        return f"{where} must be an object."
+    if depth_of(parse_data) > MAX_METADATA_DEPTH:
+        return f"{where} nests more than {MAX_METADATA_DEPTH} levels."
+    try:
+        size = len(json.dumps(parse_data, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    except (TypeError, ValueError):
+        return f"{where} must be JSON."
+    if size > MAX_PARSE_DATA_BYTES:
+        return f"{where} is larger than {MAX_PARSE_DATA_BYTES} bytes."
+    if complete or "intent" in parse_data:
+        problem = check_fields(parse_data.get("intent"), (("name", _TEXT, True), ("confidence", _NUMBER, False)))
+        if problem:
+            return f"{where} needs 'intent': an object with a 'name' (a string) and a 'confidence' (a number)."
+        name = parse_data["intent"]["name"]
+        if domain is not None and name not in domain.intents:
+            return f"'{name[:80]}' is not an intent of this assistant."
+    if complete or "entities" in parse_data:
+        problem = _entities_problem(parse_data.get("entities"), domain, where)
+        if problem:
+            return problem
+    if "text" in parse_data and not isinstance(parse_data["text"], (str, type(None))):
+        return f"'text' in {where} must be a string."
+    return None
+
+
+def _entities_problem(entities: Any, domain: Any, where: str) -> Optional[str]:
+    if not isinstance(entities, list) or len(entities) > MAX_ENTITIES:
+        return f"{where} needs 'entities': a list of at most {MAX_ENTITIES} objects."
+    for entity in entities:
+        problem = check_fields(entity, _ENTITY_FIELDS, f"an entity of {where}")
+        if problem:
+            return problem
+        if "value" not in entity:
+            return f"an entity of {where} needs a 'value'."
+        if domain is not None and entity["entity"] not in domain.entities:
+            return f"'{entity['entity'][:80]}' is not an entity of this assistant."
+    return None
+
+
+def _domain(request: Request) -> Any:
+    return getattr(getattr(request.app.ctx, "agent", None), "domain", None)
+
+
+def check_events(body: Any, domain: Any = None) -> Optional[str]:
     events = body if isinstance(body, list) else [body]
     for index, event in enumerate(events):
         if not isinstance(event, dict) or not isinstance(event.get("event"), str):
             return f"event {index} must be an object with an 'event' name."
         problem = check_fields(event, EVENT_FIELDS.get(event["event"], ()), f"event {index}")
+        if problem is None and event["event"] == "user":
+            problem = check_parse_data(event.get("parse_data"), domain, f"the parse_data of event {index}", False)
+        if problem is None and event["event"] in ("user", "bot"):
+            problem = metadata_problem(event.get("metadata"))
         if problem:
             return problem
     return None
@@ -241,9 +311,18 @@ def check_api_request(request: Request, limits: Limits) -> Optional[str]:
     except (ValueError, UnicodeDecodeError):
         return "The body is not valid JSON."
     if events:
-        return check_events(body)
+        return check_events(body, _domain(request))
     assert fields is not None  # not an events route, so a JSON route matched
     problem = check_fields(body, fields)
+    if problem is None and path.endswith("/messages"):
+        problem = check_parse_data(body.get("parse_data"), _domain(request), "'parse_data'", True)
+        problem = problem or metadata_problem(body.get("metadata"))
+    if problem is None and path.endswith("/trigger_intent") and body.get("entities"):
+        entities = body["entities"]
+        if isinstance(entities, dict):  # Rasa's short form {"entity": "value"}
+            entities = [{"entity": name, "value": value} for name, value in entities.items()]
+        wrapped = {"entities": entities}
+        problem = check_parse_data(wrapped, _domain(request), "the body", False)
     if problem is None and isinstance(body.get("text"), str) and len(body["text"]) > limits.max_message_chars:
         return f"'text' is longer than {limits.max_message_chars} characters."
     if problem is None and path.endswith("/execute"):
@@ -297,13 +376,23 @@ def unauthorized(request: Request, why: str) -> HTTPResponse:
     return response.json(body, status=401)
 
 
-async def check_request(request: Request, limits: Limits) -> Optional[HTTPResponse]:
-    """Every request, before any other work: nesting (every channel and the API), then on the
-    API the token (throttled per address), then the body."""
+def _too_deep(request: Request) -> Optional[HTTPResponse]:
     if request.body and json_too_deep(request.body):
         return error(f"The body nests more than {MAX_JSON_DEPTH} levels.")
+    return None
+
+
+def _api_protected(request: Request) -> bool:
+    """True when this server asks for a token or JWT on the HTTP API (it always does under
+    ``make run``; a server started without either has an open API)."""
+    return bool(auth.api_token() or request.app.config.get("USE_JWT"))
+
+
+async def check_request(request: Request, limits: Limits) -> Optional[HTTPResponse]:
+    """Every request, before any other work: on the channels the nesting; on the API the token
+    first (throttled per address), then the nesting, then the body."""
     if request.path.startswith(("/webhooks/", "/socket.io")) or request.path in PUBLIC_API:
-        return None
+        return _too_deep(request)
     key = auth.rate_key(client_address(request)) or "unknown"
     if auth.failed_auth.blocked(key):
         logger.warning("429 %s %s from %s (too many failed token attempts).", request.method, request.path, key)
@@ -312,12 +401,17 @@ async def check_request(request: Request, limits: Limits) -> Optional[HTTPRespon
         return res
     presented = auth.presented_token(request)
     if presented is None:
-        return None  # Rasa answers 401 itself (logged by ``log_unauthorized``)
+        if _api_protected(request):
+            return None  # Rasa answers 401 itself before reading the body (logged by ``log_unauthorized``)
+        return _too_deep(request)
     if auth.is_api_token(presented):
         if "token" not in request.args:  # Authorization: Bearer <the API token>
             request.args["token"] = [presented]
     elif not await auth.valid_jwt(request):
         return unauthorized(request, "wrong token")
+    refused = _too_deep(request)
+    if refused is not None:
+        return refused
     problem = check_api_request(request, limits)
     if problem:
         return error(problem)

@@ -77,7 +77,7 @@ def _redact_for_log(line: str) -> str:
     for pattern in _QUOTING:
         line = pattern.sub(r"\1[message] (the details would quote it)", line)
     line = _QUOTED.sub(_withhold_quoted, line)
-    return redact(_TOKEN.sub(r"\1[redacted]", line))
+    return redact(_TOKEN.sub(r"\1[redacted]", line), uncued_names=False)
 
 
 def redact_trace(text: str) -> str:

@@ -28,11 +28,11 @@ import asyncio
 import ipaddress
 import json
 import math
+import secrets
 import socket
 import statistics
 import sys
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
@@ -221,7 +221,7 @@ async def run_load(
 ) -> LoadResult:
     """``senders`` conversations at once, ``messages`` messages each, through the REST channel.
 
-    ``sender_prefix`` names the conversations ``<prefix>-<32 random hex digits>-<index>`` (so runs
+    ``sender_prefix`` names the conversations ``<prefix>-<22 random base64url characters>-<index>`` (so runs
     never continue each other's conversations, and the ids are unguessable as REST requires). ``warm_up`` first sends one untimed message in
     a conversation of its own, so the first timed turn does not pay for lazy start-up.
     ``error_backoff`` is how long a sender waits after an error before its next message (as a
@@ -231,8 +231,9 @@ async def run_load(
     if senders < 1 or messages < 1:
         raise ValueError("senders and messages must be at least 1")
     base_url = base_url.rstrip("/")
-    # REST ids must be unguessable (at least 128 bits, addons/channels/keys.py): a random part in each.
-    prefix = f"{sender_prefix or 'load'}-{uuid.uuid4().hex}"
+    # REST ids must be unguessable (at least 128 bits, addons/channels/keys.py): the whole id is
+    # base64url with a random part.
+    prefix = f"{sender_prefix or 'load'}-{secrets.token_urlsafe(16)}"
     if warm_up:
         async with (
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session,

@@ -87,10 +87,10 @@ _NAME_INTRO = re.compile(
     rf"(?:hi|hello|hey)[,!.]?\s+(?:i'm|i\s+am|it's|this\s+is))\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
 )
 # Without a greeting, a name is told by its capitals: "I'm Priya Shah", "this is Ade", "Sam here",
-# a signature ("thanks, Sam"). Lower-case words there are too often not names ("I'm sore").
+# a signature ("thanks, Sam", "From Sam" opening a line; "I got it from Boots" is not one). Lower-case words there are too often not names ("I'm sore").
 _NAME_CAPITALISED = re.compile(
-    rf"(?:\b(?:[Ii]'m|I\s+am|[Tt]his\s+is|[Ii]t's|[Ss]igned|[Rr]egards|[Tt]hanks|[Cc]heers|[Ff]rom)[,:]?\s+"
-    rf"({_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})\b)"
+    rf"(?:(?:\b(?:[Ii]'m|I\s+am|[Tt]his\s+is|[Ii]t's|[Ss]igned|[Rr]egards|[Tt]hanks|[Cc]heers)|(?m:^[ \t]*[Ff]rom))"
+    rf"[,:]?\s+({_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})\b)"
     rf"|(?:^\s*({_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})\s+here\b)"
 )
 # Words that end a name ("my name is Sam and my back hurts" -> "Sam").
@@ -127,6 +127,58 @@ def _name_spans(text: str) -> Iterable[Span]:
             end = start + word.end()
         if end > start:
             yield start, end, NAME
+
+
+# Names said without a cue: capitalised words that neither English nor the assistant knows
+# (bot/name_words.py), standing where a name stands.
+_UPPER, _LOWER = "A-Z\u00c0-\u00d6\u00d8-\u00de", "a-z\u00df-\u00f6\u00f8-\u00ff"  # Latin-1 letters too
+_CAPS = rf"(?:Mc|Mac|O['\u2019])?[{_UPPER}][{_LOWER}]+(?:[-'\u2019][{_UPPER}{_LOWER}][{_LOWER}]*)*"
+_RUN = rf"{_CAPS}(?:[ \t]+{_CAPS}){{0,2}}"
+_EDGE_BEFORE, _EDGE_AFTER = r"(?<![\w'\u2019-])", r"(?![\w'\u2019-])"
+_LEADS = (
+    r"(?i:thanks|thank\s+you|many\s+thanks|cheers|regards|kind\s+regards|best\s+wishes|best|love|from|yours|"
+    r"sincerely|hi|hello|hey|dear|ta)"
+)
+_UNCUED = (
+    # a line of its own: "Qqubriev Zquoxvayn", "Regards,\nBlythorne Caskevy"
+    re.compile(rf"(?m)^[ \t]*(?:{_LEADS}[,!.]?[ \t]+)?(?P<run>{_RUN})[ \t]*[.!,]?[ \t]*$"),
+    # a sign-off after a dash or comma at the end: "my back hurts - Tivrosk Umbelard"
+    re.compile(rf"[-\u2013\u2014,][ \t]*(?:{_LEADS}[,!.]?[ \t]+)?(?P<run>{_RUN})[ \t]*[.!]?\s*\Z"),
+    # before an age at the start: "Grelvin Otterbyne, 52"
+    re.compile(rf"\A\s*(?P<run>{_RUN})[ \t]*[,(][ \t]*(?:aged?[ \t]+)?\d{{1,3}}\b"),
+)
+_CAPS_RUN = re.compile(rf"{_EDGE_BEFORE}{_CAPS}(?:[ \t]+{_CAPS}){{1,2}}{_EDGE_AFTER}")
+_CAPS_WORD = re.compile(rf"{_EDGE_BEFORE}{_CAPS}{_EDGE_AFTER}")
+_SENTENCE_START = re.compile(r"(?:\A|[.!?:;\n])[\s\"'(]*\Z")
+
+
+def _unknown(word: str) -> bool:
+    from bot.name_words import known
+
+    return not known(word)
+
+
+def _uncued_name_spans(text: str) -> Iterable[Span]:
+    for pattern in _UNCUED:
+        for match in pattern.finditer(text):
+            if any(_unknown(w.group(0)) for w in _CAPS_WORD.finditer(match.group("run"))):
+                yield match.start("run"), match.end("run"), NAME
+    # A run of two or three capitalised words with an unknown one ("I saw Dr Haverquist
+    # Plunkard"): from its first word that is unknown or capitalised mid-sentence; a known
+    # word opening a sentence ("Yesterday Qqubriev ...") is kept.
+    for match in _CAPS_RUN.finditer(text):
+        words = list(_CAPS_WORD.finditer(match.group(0)))
+        if not any(_unknown(w.group(0)) for w in words):
+            continue
+        for word in words:
+            start = match.start() + word.start()
+            if _unknown(word.group(0)) or not _SENTENCE_START.search(text[:start]):
+                yield start, match.end(), NAME
+                break
+
+
+def _has_unknown_capitalised(text: str) -> bool:
+    return any(_unknown(w.group(0)) for w in _CAPS_WORD.finditer(text))
 
 
 def _luhn(digits: str) -> bool:
@@ -179,8 +231,11 @@ def _recognizers() -> Tuple[Tuple[Any, str], ...]:
 
 
 def warm_up() -> None:
-    """Loads the recognisers (presidio imports spaCy): call it at start-up."""
+    """Loads the recognisers (presidio imports spaCy) and the word lists: call it at start-up."""
+    from bot.name_words import warm_up as load_word_lists
+
     _recognizers()
+    load_word_lists()
 
 
 def _library_spans(text: str) -> Iterable[Span]:
@@ -190,8 +245,9 @@ def _library_spans(text: str) -> Iterable[Span]:
                 yield result.start, result.end, label
 
 
-def find(text: str) -> List[Span]:
-    """Non-overlapping (start, end, placeholder) spans of personal details, in order."""
+def find(text: str, uncued_names: bool = True) -> List[Span]:
+    """Non-overlapping (start, end, placeholder) spans of personal details, in order.
+    ``uncued_names``: also names said without a cue (``_uncued_name_spans``)."""
     spans: List[Span] = []
     spans += [(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)]
     spans += [(m.start(1), m.end(1), NHS) for m in _NHS_CONTEXT.finditer(text)]
@@ -204,6 +260,8 @@ def find(text: str) -> List[Span]:
     spans += [(m.start(), m.end(), POSTCODE) for m in _POSTCODE.finditer(text)]
     spans += list(_address_spans(text))
     spans += list(_name_spans(text))
+    if uncued_names:
+        spans += list(_uncued_name_spans(text))
     chosen: List[Span] = []
     # Earliest first, longest first among those; a span overlapping a chosen one is dropped.
     spans = [(start + len(text[start:end]) - len(text[start:end].lstrip()), end, label) for start, end, label in spans]
@@ -214,17 +272,21 @@ def find(text: str) -> List[Span]:
     return chosen
 
 
-def redact(text: str) -> str:
+def redact(text: str, uncued_names: bool = True) -> str:
+    """``text`` with each personal detail replaced by its placeholder. ``uncued_names=False``
+    leaves capitalised words that are not introduced as names alone (log lines: they hold no
+    message text, and name software such as "Sanic Worker")."""
     if (
         not text
         or not any(char.isdigit() or char in "@:" for char in text)
         and not _NAME_INTRO.search(text)
         and not _NAME_CAPITALISED.search(text)
         and not _BIRTHDAY.search(text)
+        and not (uncued_names and _has_unknown_capitalised(text))
     ):
         return text  # nothing that could be a detail: the common case, kept cheap
     out, last = [], 0
-    for start, end, label in find(text):
+    for start, end, label in find(text, uncued_names):
         out.append(text[last:start])
         out.append(label)
         last = end

@@ -9,9 +9,11 @@ scoped id; a socket.io session id is secret but lives in the browser). So:
   ``guarded`` (addons/guard.py) puts the prefix on every message those channels pass on,
   and their output channels take it off again before calling the platform
   (``PlatformRecipient``);
-- REST ids are stored as given, but may not start with one of those prefixes, and must be
-  unguessable (``strong_rest_id``: at least 128 bits, 32 hex digits, a UUID or 22 random
-  base64url characters) unless the request carries the HTTP API token (addons/auth.py);
+- REST ids are stored as given, but may not start with one of those prefixes nor hold a
+  colon, whitespace, a percent sign or any non-ASCII character (``sender_problem``: no
+  look-alike of a prefixed key), and must be unguessable (``strong_rest_id``: the whole id
+  is 32 hex digits, a UUID or 22+ random base64url characters) unless the request carries
+  the HTTP API token (addons/auth.py);
 - conversations stored before this existed are moved to their prefixed key once, when the
   store starts (``migrate``), by the channel their messages came in on.
 """
@@ -57,16 +59,30 @@ def platform_id(key: Text) -> Text:
 
 
 def reserved(sender_id: Text) -> bool:
-    """True for an id in another channel's key space (refused on REST)."""
-    return sender_id.startswith(_PREFIXES)
+    """True for an id in another channel's key space (refused on REST), in any case."""
+    return sender_id.strip().lower().startswith(_PREFIXES)
+
+
+# A colon or anything like one (a fullwidth or other non-ASCII look-alike), whitespace, a
+# percent-escape: refused on REST even with the API token, so no REST id resembles a key.
+_FORBIDDEN_IN_SENDER = re.compile(r"[:%\s]|[^\x21-\x7e]")
+
+
+def sender_problem(sender_id: Text) -> Optional[Text]:
+    """Why a REST sender id is refused whoever sends it, or None."""
+    if reserved(sender_id):
+        return "'sender' may not start with another channel's prefix (socketio:, telegram:, slack:, facebook:)."
+    if _FORBIDDEN_IN_SENDER.search(sender_id):
+        return "'sender' may hold only printable ASCII characters, without ':', '%' or spaces."
+    return None
 
 
 def strong_rest_id(sender_id: Text) -> bool:
-    """At least 128 bits: 32 hex digits (or a UUID), or 22+ base64url characters that look random."""
-    for match in list(_HEX_128.finditer(sender_id)) + list(_UUID.finditer(sender_id)):
-        if len(set(match.group(0).lower())) >= MIN_DISTINCT_HEX:
-            return True
-    return any(_random_looking(run) for run in _BASE64URL.findall(sender_id))
+    """At least 128 bits, the whole id: 32 hex digits (or a UUID), or 22+ base64url characters
+    that look random. An id that merely contains such a run is not one."""
+    if _HEX_128.fullmatch(sender_id) or _UUID.fullmatch(sender_id):
+        return len(set(sender_id.lower()) - {"-"}) >= MIN_DISTINCT_HEX
+    return bool(_BASE64URL.fullmatch(sender_id)) and _random_looking(sender_id)
 
 
 class PlatformRecipient:

@@ -20,8 +20,9 @@ with ``{"sender": ..., "message": ...}``, a JSON list of replies), and also:
 
 The sender id is the conversation's only key: anyone who knows it can continue that
 conversation here. So it must be unguessable (at least 128 bits: 32 hex digits or 22
-base64url characters) unless the request carries the API token, and it may not name
-another channel's conversation (``socketio:...``; addons/channels/keys.py). Metadata is
+base64url characters, the whole id) unless the request carries the API token, and it may not name
+or resemble another channel's conversation key (no ``:``, ``%``, space or non-ASCII
+character, whoever sends it; addons/channels/keys.py). Metadata is
 capped in size and depth (``bot.guard.metadata_problem``): 400 over it.
 """
 
@@ -74,8 +75,9 @@ def read_body(request: Request, max_sender: int) -> tuple[Optional[Dict[Text, An
         return None, problem
     if body.get("input_channel") in keys.PREFIXED_CHANNELS:
         return None, "'input_channel' may not name another channel (its conversations have their own keys)."
-    if keys.reserved(sender):
-        return None, "'sender' may not start with another channel's prefix (socketio:, telegram:, slack:, facebook:)."
+    sender_problem = keys.sender_problem(sender)
+    if sender_problem:
+        return None, sender_problem
     return body, None
 
 

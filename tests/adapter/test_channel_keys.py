@@ -19,9 +19,47 @@ def test_other_channels_get_a_prefix_and_lose_it_again():
     assert keys.reserved("facebook:1") and not keys.reserved("visit-facebook:1")
 
 
-@pytest.mark.parametrize("sender", [uuid.uuid4().hex, "Zk3_q9-TbXw1LmA0pR7sYc", f"visit-{uuid.uuid4()}"])
+@pytest.mark.parametrize(
+    "sender", [uuid.uuid4().hex, uuid.uuid4().hex.upper(), str(uuid.uuid4()), "Zk3_q9-TbXw1LmA0pR7sYc"]
+)
 def test_unguessable_ids(sender):
-    assert keys.strong_rest_id(sender)
+    assert keys.strong_rest_id(sender) and keys.sender_problem(sender) is None
+
+
+HEX = "32d914bd7e5b4a6bac25793580c55e88"
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [f"visit-{uuid.uuid4()}", f"alice-{HEX}", f"{HEX}-1", f"x/{HEX}", f"{HEX}.", f"{HEX}{HEX[:3]}", "-" + HEX],
+)
+def test_an_id_that_merely_contains_a_random_run_is_not_unguessable(sender):
+    assert not keys.strong_rest_id(sender)
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        f"socketio:{HEX}",
+        f"SOCKETIO:{HEX}",
+        f"Telegram:{HEX}",
+        f" socketio:{HEX}",
+        f"socketio :{HEX}",
+        f"socketio\uff1a{HEX}",  # fullwidth colon
+        f"socketio\ufe55{HEX}",  # small colon
+        f"socketio\u2236{HEX}",  # ratio sign
+        f"socketio%3A{HEX}",
+        f"socketio%3a{HEX}",
+        f"hello world {HEX}",
+        f"{HEX}; drop",
+        f"{HEX}\t",
+        f"{HEX}\u00a0",
+        f"{HEX[:16]}\u0435{HEX[17:]}",  # a Cyrillic letter
+        f"{HEX}:1",
+    ],
+)
+def test_look_alikes_of_a_channel_key_are_refused_whoever_sends_them(sender):
+    assert keys.sender_problem(sender) is not None
 
 
 @pytest.mark.parametrize(

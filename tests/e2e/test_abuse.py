@@ -208,6 +208,37 @@ API_CASES = [
     ("POST", "/model/train", {}),
     ("POST", "/model/train", b"\xff\xfe not utf-8"),
     ("GET", "/conversations/" + "c" * 300 + "/tracker", None),
+    # parse data given instead of the NLU's: Rasa reads its intent and entities unchecked (a 500)
+    ("POST", "/conversations/{id}/messages", {"text": "hi", "sender": "user", "parse_data": {"x": ["y" * 900_000]}}),
+    ("POST", "/conversations/{id}/messages", {"text": "hi", "sender": "user", "parse_data": {"x": 1}}),
+    ("POST", "/conversations/{id}/messages", {"text": "hi", "sender": "user", "parse_data": {"intent": "greet"}}),
+    ("POST", "/conversations/{id}/messages", {"text": "hi", "sender": "user", "parse_data": {"intent": {}}}),
+    (
+        "POST",
+        "/conversations/{id}/messages",
+        {"text": "hi", "sender": "user", "parse_data": {"intent": {"name": "greet"}, "entities": "x"}},
+    ),
+    (
+        "POST",
+        "/conversations/{id}/messages",
+        {"text": "hi", "sender": "user", "parse_data": {"intent": {"name": "no_such_intent"}, "entities": []}},
+    ),
+    (
+        "POST",
+        "/conversations/{id}/messages",
+        {"text": "hi", "sender": "user", "parse_data": {"intent": {"name": "greet"}, "entities": [{"value": 1}]}},
+    ),
+    (
+        "POST",
+        "/conversations/{id}/messages",
+        {"text": "hi", "sender": "user", "parse_data": {"intent": {"name": "greet", "confidence": "high"}}},
+    ),
+    ("POST", "/conversations/{id}/messages", {"text": "hi", "sender": "user", "metadata": {"x": "y" * 900_000}}),
+    ("POST", "/conversations/{id}/tracker/events", [{"event": "user", "text": "hi", "parse_data": {"intent": 5}}]),
+    ("POST", "/conversations/{id}/tracker/events", [{"event": "user", "text": "hi", "metadata": {"x": "y" * 900_000}}]),
+    ("POST", "/model/predict", [{"event": "user", "text": "hi", "parse_data": {"entities": [[]]}}]),
+    ("POST", "/conversations/{id}/trigger_intent", {"name": "greet", "entities": [1, 2]}),
+    ("POST", "/conversations/{id}/trigger_intent", {"name": "greet", "entities": {"x": "y" * 900_000}}),
 ]
 
 
@@ -236,6 +267,14 @@ def test_api_good_bodies_still_work(server):
     conversation = new_sender()
     res = api(server, "POST", f"/conversations/{conversation}/messages", {"text": "hi", "sender": "user"})
     assert res.status_code == 200, res.text
+    for text in ("hello", "my lower back hurts and the pain goes down my left leg to my foot"):
+        parse = api(server, "POST", "/model/parse", {"text": text}).json()  # Rasa's own parse data is accepted
+        body = {"text": text, "sender": "user", "parse_data": parse}
+        res = api(server, "POST", f"/conversations/{conversation}/messages", body)
+        assert res.status_code == 200, res.text
+        assert res.json()["latest_message"]["intent"]["name"] == parse["intent"]["name"]
+    minimal = {"text": "hello", "sender": "user", "parse_data": {"intent": {"name": "greet"}, "entities": []}}
+    assert api(server, "POST", f"/conversations/{conversation}/messages", minimal).status_code == 200
 
 
 # --------------------------------------------------------------------------- socket.io
@@ -436,11 +475,14 @@ DEEP = (
 )
 
 
-def test_deep_nesting_is_a_400_on_rest_and_on_the_api_with_or_without_a_token(server):
+def test_deep_nesting_is_a_400_on_rest_and_on_the_api_after_the_token(server):
     assert rest_raw(server, DEEP).status_code == 400
     assert api(server, "POST", "/model/parse", raw=b'{"text": ' + b"[" * 5000 + b"]" * 5000 + b"}").status_code == 400
-    res = requests.post(server.rasa_url + "/model/parse", data=b"[" * 5000, timeout=TIMEOUT)
-    assert res.status_code == 400, res.text[:200]
+    address = new_address()
+    res = requests.post(  # no token: refused as such, nothing said about the body
+        server.rasa_url + "/model/parse", data=b"[" * 5000, headers={"X-Forwarded-For": address}, timeout=TIMEOUT
+    )
+    assert res.status_code == 401, res.text[:200]
 
 
 @pytest.mark.parametrize(
@@ -461,6 +503,26 @@ def test_a_wrong_token_is_a_401_before_the_body_is_read(server):
         timeout=TIMEOUT,
     )
     assert res.status_code == 401, res.text[:200]  # not the 400 that would show the token was read as right
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 10_000 + b"]" * 10_000, b'{"text": ' + b"[" * 5000, b"\xff\xfe", b'{"text": true}', b"x" * 900_000],
+    ids=["nested", "nested unclosed", "not utf-8", "wrong type", "large"],
+)
+@pytest.mark.parametrize("how", ["query", "bearer"])
+def test_a_wrong_token_is_a_401_whatever_the_body(server, body, how):
+    auth = {"params": {"token": "wrong"}} if how == "query" else {"headers": {"Authorization": "Bearer wrong"}}
+    headers = {"X-Forwarded-For": new_address(), **auth.get("headers", {})}
+    for path in (
+        "/model/parse",
+        f"/conversations/{new_sender()}/messages",
+        f"/conversations/{new_sender()}/tracker/events",
+    ):
+        res = requests.post(
+            server.rasa_url + path, params=auth.get("params"), data=body, headers=headers, timeout=TIMEOUT
+        )
+        assert res.status_code == 401, (path, res.status_code, res.text[:200])
 
 
 def test_the_api_token_is_accepted_as_a_bearer_token(server):

@@ -122,7 +122,7 @@ def test_public_routes(server):
 
 
 def test_rest_channel_is_open_and_its_conversation_readable_with_the_token(server):
-    sender = f"integrator-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     replies = rest(server, sender, "hi")
     assert replies[0] == {"recipient_id": sender, "text": GREETING}
     assert any(r.get("buttons") for r in replies)
@@ -148,7 +148,7 @@ def test_rest_channel_is_open_and_its_conversation_readable_with_the_token(serve
 
 
 def test_jwt_user_token_opens_its_own_conversation_only(server):
-    mine, other = f"jwt-{uuid.uuid4().hex}", f"jwt-{uuid.uuid4().hex}"
+    mine, other = uuid.uuid4().hex, uuid.uuid4().hex
     rest(server, mine, "hi")
     token = user_jwt(mine)
     assert call(server, "GET", f"/conversations/{mine}/tracker", bearer=token).status_code == 200

@@ -107,14 +107,43 @@ async def test_a_rest_caller_with_a_widget_session_id_gets_nothing_of_that_conve
     assert user_texts(stack, f"socketio:{session}") == said
 
 
-@pytest.mark.parametrize("sender", ["12345678", "U0123ABCD", "user-1", "a" * 40, "0" * 31])
+@pytest.mark.parametrize(
+    "sender",
+    ["12345678", "U0123ABCD", "user-1", "a" * 40, "0" * 31, f"alice-{uuid.uuid4().hex}", f"visit-{uuid.uuid4()}"],
+)
 def test_a_guessable_rest_id_is_refused_without_the_api_token(stack, sender):
     res = rest(stack, sender, "hello")
     assert res.status_code == 400 and "unguessable" in res.json()["message"], res.text[:200]
     assert rest(stack, sender, "hello", token=TOKEN).status_code == 200  # a back office with the token may
 
 
-@pytest.mark.parametrize("sender", [uuid.uuid4().hex, "Zk3_q9-TbXw1LmA0pR7sYc", f"visit-{uuid.uuid4()}"])
+WIDGET_ID = uuid.uuid4().hex
+LOOK_ALIKES = [
+    f"SOCKETIO:{WIDGET_ID}",
+    f" socketio:{WIDGET_ID}",
+    f"socketio :{WIDGET_ID}",
+    f"socketio\uff1a{WIDGET_ID}",  # fullwidth colon
+    f"socketio%3A{WIDGET_ID}",
+    f"hello world {WIDGET_ID}",
+    f"{WIDGET_ID}; drop",
+    f"{WIDGET_ID}\u00e9",
+]
+
+
+@pytest.mark.parametrize("sender", LOOK_ALIKES)
+def test_look_alikes_of_another_channels_key_are_refused_even_with_the_token(stack, sender):
+    for params in ({}, {"token": TOKEN}):
+        res = rest(stack, sender, "hello", **params)
+        assert res.status_code == 400, (params, res.status_code, res.text[:200])
+    events = requests.get(  # nothing was stored under it
+        f"{stack.rasa_url}/conversations/{requests.utils.quote(sender, safe='')}/tracker",
+        params={"token": TOKEN},
+        timeout=TIMEOUT,
+    ).json()["events"]
+    assert not [e for e in events if e["event"] == "user"], events
+
+
+@pytest.mark.parametrize("sender", [uuid.uuid4().hex, str(uuid.uuid4()), "Zk3_q9-TbXw1LmA0pR7sYc"])
 def test_unguessable_rest_ids_are_served(stack, sender):
     res = rest(stack, sender, "hello")
     assert res.status_code == 200 and res.json(), res.text[:200]

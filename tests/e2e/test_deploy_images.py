@@ -214,7 +214,7 @@ def test_rasa_image_installs_the_lock_file_and_starts_through_the_launcher(venv,
         answer = requests.post(
             f"http://127.0.0.1:{port}/webhooks/rest/webhook",
             json={
-                "sender": f"image-test-{uuid.uuid4().hex}",
+                "sender": uuid.uuid4().hex,
                 "message": "I can't control my bladder and my bum is numb",
             },
             timeout=120,

@@ -134,7 +134,7 @@ def test_servers_listen_on_the_loopback_interface_only(run):
 def test_make_run_starts_the_clinic_console_and_the_metrics(run):
     console = f"http://127.0.0.1:{run.ports['CONSOLE_PORT']}"
     assert requests.get(f"{console}/console/api/stats", timeout=10).status_code == 401
-    run.say(f"ops-metrics-{uuid.uuid4().hex}", "hello")
+    run.say(uuid.uuid4().hex, "hello")
     metrics = requests.get(f"http://127.0.0.1:{run.ports['METRICS_PORT']}/metrics", timeout=10).text
     assert "backpain_messages_total" in metrics
     assert (run.var / "events.db").exists()  # the console's feed, beside the tracker database
@@ -156,7 +156,7 @@ def test_the_token_is_in_a_private_file_never_printed_nor_in_the_process_list(ru
 
 
 def test_conversation_data_and_logs_are_private(run):
-    run.say(f"perm-{uuid.uuid4().hex}", "hi")
+    run.say(uuid.uuid4().hex, "hi")
     for database in ("tracker.db", "events.db", "console.db"):
         assert stat.S_IMODE((run.var / database).stat().st_mode) == 0o600, database
     logs = list((run.var / "log").glob("*.log"))
@@ -166,7 +166,7 @@ def test_conversation_data_and_logs_are_private(run):
 
 
 def test_no_message_text_in_the_logs(run):
-    sender = f"logs-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     for text in (
         f"my lower back hurts {SECRET_WORD} and {PERSONAL}",
         f'/ask_condition{{"condition": "{SECRET_WORD}',  # Rasa warns "Failed to parse arguments in line ..."
@@ -190,7 +190,7 @@ def test_no_message_text_in_the_logs(run):
 
 
 def test_a_killed_action_server_is_restarted_and_the_conversation_continues(run):
-    sender = f"crash-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     run.say(sender, "my lower back hurts")
     before = run.tracker(sender)["slots"]
     assert before["pain_location"]
@@ -208,7 +208,7 @@ def test_a_killed_action_server_is_restarted_and_the_conversation_continues(run)
 
 
 def test_rasa_restart_mid_conversation_continues_it_from_the_sqlite_store(run):
-    sender = f"restart-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     run.say(sender, "my lower back hurts")
     run.say(sender, "no it stays put")
     before = run.tracker(sender)

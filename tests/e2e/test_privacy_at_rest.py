@@ -9,11 +9,12 @@ details were stored under another form, or if nothing was stored at all).
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 import requests
@@ -49,6 +50,16 @@ CANARIES = {
     "date of birth": "14/09/1961",
     "nhs number": "943 476 5919",
 }
+# Names said without a cue (invented words: no word list knows them, as with many surnames).
+UNCUED_NAMES = {
+    "bare name": "Vexhollin Quarnstaby",
+    "signature": "Yldrest Pomquiverton",
+    "after a dash": "Tazmerrow Ulquenby",
+    "before an age": "Brosketh Anvilquay",
+}
+for _form, _name in UNCUED_NAMES.items():
+    for _part, _word in zip(("first", "last"), _name.split(), strict=True):
+        CANARIES[f"{_form} ({_part})"] = _word
 # Each question of the interview answered with a real answer and a personal detail.
 ANSWERS: Dict[str, str] = {
     "pain_location": "my lower back. I'm Zebedee Quattlebaum by the way",
@@ -59,12 +70,13 @@ ANSWERS: Dict[str, str] = {
     "age": "I'm 52, DOB 14/09/1961",
     "aggravating_factors": "bending and lifting at work at 27 Marmalade Crescent",
     "easing_factors": "lying down helps. email zeb.quattle@example.org",
-    "pain_onset": f"it started when I lifted a box, my card {CANARIES['card']} was in my pocket",
+    "pain_onset": f"it started when I lifted a box, my card {CANARIES['card']} was in my pocket\nYldrest Pomquiverton",
     "screen_major_trauma": "no, no fall or accident",
     "pain_duration": "about 3 weeks, NHS number 943 476 5919",
     "pain_severity": "6 out of 10",
-    "screen_systemic": "no fever and no weight loss",
+    "screen_systemic": "no fever and no weight loss - Tazmerrow Ulquenby",
 }
+CLOSING = ["Vexhollin Quarnstaby", "Brosketh Anvilquay, 52"]  # after the interview, each a message of its own
 OPENING = ["hello, my name is Zebedee Quattlebaum", "my lower back hurts, can you check my symptoms?", "yes"]
 PLACEHOLDERS = ("[name]", "[phone number]", "[address]", "[card number]", "[date]", "[email]", "[NHS number]")
 
@@ -95,7 +107,7 @@ def next_answer(slots: Dict, asked: List[str]) -> Optional[str]:
     return ANSWERS[question] if asked.count(question) == 1 else ANSWERS[question].split(".")[0]
 
 
-def rest_interview(stack: Stack) -> List[str]:
+def rest_interview(stack: Stack) -> Tuple[str, List[str]]:
     sender, asked = uuid.uuid4().hex, []
     for text in OPENING:
         requests.post(
@@ -108,10 +120,14 @@ def rest_interview(stack: Stack) -> List[str]:
         requests.post(
             f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": answer}, timeout=TIMEOUT
         ).raise_for_status()
-    return asked
+    for text in CLOSING:
+        requests.post(
+            f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=TIMEOUT
+        ).raise_for_status()
+    return sender, asked
 
 
-async def widget_interview(stack: Stack) -> List[str]:
+async def widget_interview(stack: Stack) -> Tuple[str, List[str]]:
     session, asked = uuid.uuid4().hex, []
     client = socketio.AsyncClient(reconnection=False)
     confirmed, replies = asyncio.Event(), []
@@ -137,9 +153,11 @@ async def widget_interview(stack: Stack) -> List[str]:
             if answer is None:
                 break
             await say(answer)
+        for text in CLOSING:
+            await say(text)
     finally:
         await client.disconnect()
-    return asked
+    return f"socketio:{session}", asked
 
 
 def files_holding(root: Path, needle: str) -> List[str]:
@@ -159,8 +177,8 @@ def files_holding(root: Path, needle: str) -> List[str]:
 
 
 async def test_an_interview_with_personal_details_leaves_none_at_rest(stack):
-    asked_rest = rest_interview(stack)
-    asked_widget = await widget_interview(stack)
+    rest_key, asked_rest = rest_interview(stack)
+    widget_key, asked_widget = await widget_interview(stack)
     for asked in (asked_rest, asked_widget):
         assert {"age", "aggravating_factors", "pain_onset", "pain_duration"} <= set(asked), asked  # a whole interview
 
@@ -171,3 +189,9 @@ async def test_an_interview_with_personal_details_leaves_none_at_rest(stack):
     stored = (stack.workdir / "tracker.db").read_bytes() + (stack.workdir / "tracker.db-wal").read_bytes()
     missing = [placeholder for placeholder in PLACEHOLDERS if placeholder.encode() not in stored]
     assert not missing, f"the details were not stored as placeholders: {missing}"
+
+    for key in (rest_key, widget_key):  # nor through the HTTP API, and the messages were stored
+        served = json.dumps(tracker(stack, key))
+        assert not [name for name, canary in CANARIES.items() if canary.lower() in served.lower()], key
+        users = [e["text"] for e in tracker(stack, key)["events"] if e["event"] == "user"]
+        assert "[name]" in users[-2] and users[-1].startswith("[name]"), users[-2:]

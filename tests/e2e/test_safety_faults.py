@@ -121,7 +121,7 @@ def test_each_message_says_what_it_is_over_rest(stack):
     """The kinds a web client reads instead of the wording (docs/api.md)."""
     response = requests.post(
         f"{stack.rasa_url}/webhooks/rest/webhook",
-        json={"sender": f"kinds-{uuid.uuid4().hex}", "message": EMERGENCY},
+        json={"sender": uuid.uuid4().hex, "message": EMERGENCY},
         timeout=120,
     )
     messages = response.json()
@@ -136,7 +136,7 @@ def test_each_message_says_what_it_is_over_rest(stack):
 
 # --------------------------------------------------------------------------- typed commands
 def test_typed_commands_after_an_emergency_do_not_lower_the_level_over_rest(stack):
-    sender = f"commands-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     assert_emergency_instruction(rest_say(stack, sender, EMERGENCY))
     for command in COMMANDS:
         said = rest_say(stack, sender, command)
@@ -158,7 +158,7 @@ async def test_typed_commands_after_an_emergency_do_not_lower_the_level_over_soc
 
 
 def test_a_slash_before_a_red_flag_is_screened_like_any_text(stack):
-    sender = f"slash-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     said = rest_say(stack, sender, "/lost control of my bladder")
     assert said[0].startswith(f"Please call {NUMBER} now")
     assert slots(stack, sender)["triage_level"] == "emergency"
@@ -172,7 +172,7 @@ def actions_down(stack):
 
 
 def test_emergency_with_the_action_server_down_over_rest(actions_down):
-    sender = f"down-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     assert_emergency_instruction(rest_say(actions_down, sender, EMERGENCY))
     current = slots(actions_down, sender)
     assert current["triage_level"] == "emergency"
@@ -188,7 +188,7 @@ async def test_emergency_with_the_action_server_down_over_socketio(actions_down)
 
 def test_a_targeted_safety_question_and_its_yes_need_no_action_server(actions_down):
     """Issue 22: the check is asked, with its buttons, and "yes" escalates, in the Rasa process."""
-    sender = f"check-down-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     response = requests.post(
         f"{actions_down.rasa_url}/webhooks/rest/webhook",
         json={"sender": sender, "message": "I've been having some bother with the toilet since my back went"},
@@ -208,14 +208,14 @@ def test_new_red_flag_families_escalate_with_the_action_server_down(actions_down
         "came off scaffolding at work and my back is agony",
         "there's a lump in my tummy that beats like a heart and sudden severe back pain",
     ):
-        sender = f"family-down-{uuid.uuid4().hex}"
+        sender = uuid.uuid4().hex
         said = rest_say(actions_down, sender, text)
         assert said[0].startswith(f"Please call {NUMBER} now"), (text, said)
         assert slots(actions_down, sender)["triage_level"] == "emergency"
 
 
 def test_a_turn_that_needs_the_action_server_gets_the_safe_fallback(actions_down):
-    sender = f"fallback-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     said = rest_say(actions_down, sender, "what is sciatica?")
     fallback = [text for text in said if text.startswith("Sorry, something went wrong on my side")]
     assert len(fallback) == 1, said
@@ -257,14 +257,14 @@ def actions_slow(actions_down):
 
 
 def test_a_hanging_action_server_is_given_up_on_and_the_turn_still_answers(actions_slow):
-    sender = f"slow-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     started = time.monotonic()
     said = rest_say(actions_slow, sender, "what is sciatica?")
     elapsed = time.monotonic() - started
     assert any(text.startswith("Sorry, something went wrong on my side") for text in said), said
     assert said[-1] in consult_texts()
     assert elapsed < 10 * ACTION_TIMEOUT, f"the turn took {elapsed:.0f} s"
-    emergency = rest_say(actions_slow, f"slow-{uuid.uuid4().hex}", EMERGENCY)
+    emergency = rest_say(actions_slow, uuid.uuid4().hex, EMERGENCY)
     assert_emergency_instruction(emergency)
 
 
@@ -294,7 +294,7 @@ def user_texts(stack: Stack, sender: str) -> List[str]:
 def test_a_message_queued_behind_a_slow_turn_is_answered_not_dropped(actions_slow):
     """TICKET_LOCK_LIFETIME (scripts/env.sh) outlives the slowest turn, so the queued message
     is handled once the first turn ends (the next test shows what a short one does)."""
-    sender = f"queued-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     first, second = say_both_at_once(actions_slow, sender)
     for response in (first, second):
         assert response.status_code == 200
@@ -354,7 +354,7 @@ def short_lock(trained_model, tmp_path_factory):
 def test_a_lock_ticket_shorter_than_a_slow_turn_drops_the_queued_message(short_lock):
     """Why TICKET_LOCK_LIFETIME matters: with Rasa's lock ticket expiring while a slow turn
     still holds the conversation, the queued message is lost."""
-    sender = f"short-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     first, second = say_both_at_once(short_lock, sender)
     assert first.status_code == 200 and first.json()
     assert user_texts(short_lock, sender) == ["what is sciatica?"], "the queued message was handled after all"

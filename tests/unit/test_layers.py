@@ -41,7 +41,7 @@ def test_the_check_sees_a_framework_import(tmp_path):
 LAYERS = [
     {"bot.contract", "bot.settings"},
     {"bot.content"},
-    {"bot.nlp", "bot.triage", "bot.rendering", "bot.guard", "bot.redaction"},
+    {"bot.nlp", "bot.triage", "bot.rendering", "bot.guard", "bot.redaction", "bot.name_words"},
     {"bot.symptoms", "bot.ranking", "bot.plan"},
     {"bot.replies", "bot.interview", "bot.safety", "bot.offers", "bot.checkins"},
     {"bot.turn", "bot.appointment"},
