@@ -62,7 +62,6 @@
       date: 'Date:',
       urgentHeading: 'Important: do this first',
       toldHeading: 'What you told the assistant',
-      youSaid: 'You said:',
       causesHeading: 'Possible causes and why',
       adviceHeading: 'Advice given',
       notDiagnosis: 'This is not a diagnosis. It is what you told a virtual assistant and the general information it gave you. Only a professional who examines you can tell what is causing your pain.',
@@ -126,7 +125,6 @@
       date: 'Date :',
       urgentHeading: "Important : à faire d'abord",
       toldHeading: "Ce que vous avez dit à l'assistant",
-      youSaid: 'Vous avez dit :',
       causesHeading: 'Causes possibles et pourquoi',
       adviceHeading: 'Conseils donnés',
       notDiagnosis: "Ceci n'est pas un diagnostic : c'est ce que vous avez dit à un assistant virtuel et les informations générales qu'il vous a données. Seul un professionnel qui vous examine peut dire d'où vient votre douleur.",
@@ -616,7 +614,8 @@
     }
     var text = el('span', { class: 'bpw-text' });
     appendText(text, entry.text);
-    card.node.appendChild(el('p', { class: 'bpw-alert-part' }, [text]));
+    // A space between the parts, so that the card's text reads as sentences (not drawn).
+    card.node.appendChild(el('p', { class: 'bpw-alert-part' }, card.node.querySelector('.bpw-alert-part') ? [' ', text] : [text]));
     return card.node;
   }
 
@@ -820,6 +819,8 @@
           if (isUser) text.textContent = part;
           else appendText(text, part);
           bubble.appendChild(text);
+          // The bubbles of one text read as that text: a space where it was cut (not drawn).
+          if (index < parts.length - 1) bubble.appendChild(document.createTextNode(' '));
         }
         if (entry.image && index === parts.length - 1) {
           var src = httpUrl(entry.image);
@@ -1134,6 +1135,8 @@
   function summarySections() {
     var urgent = [];
     var latest = {};
+    var advice = [];
+    var leadFirst = false;
     var typed = [];
     history.forEach(function (entry) {
       if (!entry.text) return;
@@ -1144,17 +1147,26 @@
       var kind = entry.kind;
       if (isEscalation(kind)) {
         if (urgent.indexOf(entry.text) < 0) urgent.push(entry.text);
+      } else if (kind === 'advice' || kind === 'plan') {
+        // All the advice of the latest result: routine advice, what would change it,
+        // self-care, the activity plan (several messages of kind advice).
+        if (advice.indexOf(entry.text) < 0) advice.push(entry.text);
       } else if (kind) {
+        // A new result (its lead, or its causes when it has no lead) starts its advice afresh.
+        if (kind === 'lead' || (kind === 'causes' && !leadFirst)) advice = [];
+        leadFirst = kind === 'lead';
         latest[kind] = entry.text;
       }
     });
-    var told = latest.told || (typed.length ? T.youSaid + ' ' + typed.join('; ') : '');
+    // Under its heading, the server's "You told me:" would say it twice.
+    var told = latest.told ? latest.told.replace(/^\s*You told me:\s*/, '') : typed.join('; ');
+    if (told) told = told.charAt(0).toUpperCase() + told.slice(1);
     var sections = [];
     if (urgent.length) sections.push({ kind: 'urgent', heading: T.urgentHeading, lines: urgent });
     sections.push({ kind: 'head', title: T.docTitle.replace('{title}', options.title), lines: [T.date + ' ' + formatDate(summaryDate())] });
     if (told) sections.push({ kind: 'told', heading: T.toldHeading, lines: [told] });
     if (latest.causes) sections.push({ kind: 'causes', heading: T.causesHeading, lines: [latest.causes] });
-    if (latest.advice) sections.push({ kind: 'advice', heading: T.adviceHeading, lines: [latest.advice] });
+    if (advice.length) sections.push({ kind: 'advice', heading: T.adviceHeading, lines: advice });
     sections.push({ kind: 'note', lines: [T.notDiagnosis] });
     sections.push({ kind: 'consult', lines: [latest.consult || T.consultFallback] });
     return sections;

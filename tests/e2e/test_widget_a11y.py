@@ -62,7 +62,8 @@ NOT_A_DIAGNOSIS = (
     "causing your pain."
 )
 DOC_TITLE = "Summary of your conversation with Back pain helper"
-NOTE = "I'm not a doctor. In an emergency, call your local emergency number."
+# The demo page's snippet sets data-emergency-number="999" (the server's default EMERGENCY_NUMBER).
+NOTE = "I'm not a doctor. In an emergency, call 999."
 
 
 # --------------------------------------------------------------------------- helpers
