@@ -677,7 +677,8 @@
       });
     });
     if (current) parts.push(current);
-    return parts.map(function (part) { return part.trim(); }).filter(Boolean);
+    // Trimmed only at the end: a sentence cut further keeps the space after it ("pain. I").
+    return level ? parts : parts.map(function (part) { return part.trim(); }).filter(Boolean);
   }
 
   /** The possible causes of metadata.causes, checked: strings only, as the server sends them. */
