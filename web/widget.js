@@ -621,7 +621,7 @@
       var node = el('div', {
         class: 'bpw-msg bpw-msg--bot bpw-msg--alert bpw-alert bpw-alert--' + entry.kind + (live ? ' bpw-msg--new' : '')
       });
-      node.appendChild(el('span', { class: 'bpw-sr', text: T.bot + ' ' }));
+      node.appendChild(el('span', { class: 'bpw-sr', text: ' ' + T.bot + ' ' }));
       var heading = el('h3', { class: 'bpw-alert-heading' }, [svg(ICON_WARNING, T.alertIcon), el('span', { text: alertHeading(entry.kind, call) })]);
       node.appendChild(heading);
       card = ui.card = { kind: entry.kind, node: node, heading: heading.lastChild, call: null };
@@ -701,7 +701,7 @@
    */
   function renderCauses(causes, live) {
     var bubble = el('div', { class: 'bpw-msg bpw-msg--bot' + (live ? ' bpw-msg--new' : '') }, [
-      el('span', { class: 'bpw-sr', text: T.bot + ' ' }), el('span', { class: 'bpw-text', text: T.causesIntro })
+      el('span', { class: 'bpw-sr', text: ' ' + T.bot + ' ' }), el('span', { class: 'bpw-text', text: T.causesIntro })
     ]);
     ui.log.appendChild(bubble);
     var list = el('ul', { class: 'bpw-cards', 'aria-label': T.causesLabel });
@@ -842,7 +842,8 @@
             (index === 0 && entry.kind === 'plan' ? ' bpw-plan' : '') + (live ? ' bpw-msg--new' : '')
         });
         if (index === 0) {
-          bubble.appendChild(el('span', { class: 'bpw-sr', text: (isUser ? T.you : T.bot) + ' ' }));
+          // With a space before it too: the log's text reads "...like? You said: ...".
+          bubble.appendChild(el('span', { class: 'bpw-sr', text: ' ' + (isUser ? T.you : T.bot) + ' ' }));
           // Said in words, not only in colour (WCAG 1.4.1).
           if (escalation) bubble.appendChild(el('strong', { class: 'bpw-msg-label', text: T.important + ' ' }));
         }
