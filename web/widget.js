@@ -147,9 +147,6 @@
 
   var REPLY_TIMEOUT_MS = 30000;
   var MAX_HISTORY = 300;
-  // Full screen on narrow screens and on short ones (a laptop at 200% zoom is 640x400 CSS px).
-  // Keep in step with the media query in widget.css.
-  var FULL_SCREEN = '(max-width: 480px), (max-height: 560px)';
   var DEFAULT_PRIMARY = '#00567a';
 
   // What a bot message is comes with it from the server, as metadata.kind (docs/api.md,
@@ -554,10 +551,28 @@
       var active = ui.host.shadowRoot ? ui.host.shadowRoot.activeElement : document.activeElement;
       var at = order.indexOf(active);
       var step = event.shiftKey ? -1 : 1;
-      var next = at < 0 ? order[step > 0 ? 0 : order.length - 1] : order[(at + step + order.length) % order.length];
+      var next = at < 0 ? nextInPage(active, step) || order[step > 0 ? 0 : order.length - 1]
+        : order[(at + step + order.length) % order.length];
       event.preventDefault();
       next.focus();
     }
+  }
+
+  /** The panel's controls that Tab can reach, in page order. */
+  function focusables() {
+    return Array.prototype.filter.call(
+      ui.panel.querySelectorAll('button:not([disabled]), input, a[href], summary, [tabindex="0"]'),
+      function (node) { return node.offsetParent !== null; }
+    );
+  }
+
+  /** From a place Tab does not stop at (the summary's heading, the exercise plan): the next
+   *  control in page order (the previous one with Shift), if inside the panel. */
+  function nextInPage(active, step) {
+    if (!active || !ui.panel.contains(active)) return null;
+    var side = step > 0 ? Node.DOCUMENT_POSITION_FOLLOWING : Node.DOCUMENT_POSITION_PRECEDING;
+    var found = focusables().filter(function (node) { return node !== active && (active.compareDocumentPosition(node) & side); });
+    return found.length ? found[step > 0 ? 0 : found.length - 1] : null;
   }
 
   /**
@@ -567,10 +582,8 @@
    * Drawn, the reply's buttons sit just above the message field.
    */
   function tabOrder() {
-    var all = Array.prototype.filter.call(
-      ui.panel.querySelectorAll('button:not([disabled]), input, a[href], summary, [tabindex="0"]'),
-      function (node) { return node.offsetParent !== null; }
-    );
+    var all = focusables();
+
     var last = ui.log.lastElementChild;
     var group = last && /(^| )bpw-(qr|next|greeting)( |$)/.test(last.className) ? last : null;
     var answers = all.filter(function (node) { return group && group.contains(node); });

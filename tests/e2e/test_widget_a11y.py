@@ -611,6 +611,8 @@ def test_summary_after_an_emergency_puts_the_instruction_first(visitor):
     summary = page.page.get_by_role("region", name="Your summary")
     summary.wait_for()
     assert focused(page)["name"] == "Your summary", "focus moves to the summary's heading"
+    page.page.keyboard.press("Tab")
+    assert focused(page)["name"] == "Print", "Tab goes on from the heading to Print"
     assert page.page.locator(".bpw-log").is_hidden()
     page.shot("summary-emergency")
 
