@@ -177,7 +177,7 @@ KIND_CRISIS = "crisis"  # the reply to thoughts of self-harm (crisis contacts)
 KIND_TOLD = "told"  # "You told me: ...", the summary of what the person said
 KIND_LEAD = "lead"  # the result in one or two sentences: the best fit and what to do
 KIND_CAUSES = "causes"  # the possible causes and why they fit
-KIND_SELF_CARE = "advice"  # what the person can do meanwhile
+KIND_SELF_CARE = "advice"  # the advice: routine advice, the safety net, self-care, the activity plan
 KIND_CONSULT = "consult"  # the recommendation to see a health professional
 MESSAGE_KINDS: Tuple[str, ...] = (
     KIND_EMERGENCY,

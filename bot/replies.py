@@ -369,9 +369,11 @@ def result(
     else:
         fallback = shown[0]
         messages.append(Reply(f"{fallback.name}: {fallback.summary}", KIND_CAUSES))
-    messages += [_fill(a.advice) for a in content.routine_advice.values() if a.applies(features)]
+    # The advice (kind "advice", docs/api.md): routine advice, what would change it (the safety
+    # net), self-care meanwhile and the activity plan; the widget's summary keeps all of it.
+    messages += [Reply(_fill(a.advice), KIND_SELF_CARE) for a in content.routine_advice.values() if a.applies(features)]
     if level == ROUTINE and not urgent:
-        messages.append(Reply(_fill(content.dialogue[_safety_net_key(features)])))
+        messages.append(Reply(_fill(content.dialogue[_safety_net_key(features)]), KIND_SELF_CARE))
     tips = [_tip(content.treatments[t]) for t in advice_ids]
     if tips:
         messages.append(Reply("What you can do meanwhile:\n" + "\n".join(tips), KIND_SELF_CARE))

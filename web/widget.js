@@ -62,7 +62,6 @@
       date: 'Date:',
       urgentHeading: 'Important: do this first',
       toldHeading: 'What you told the assistant',
-      youSaid: 'You said:',
       causesHeading: 'Possible causes and why',
       adviceHeading: 'Advice given',
       notDiagnosis: 'This is not a diagnosis. It is what you told a virtual assistant and the general information it gave you. Only a professional who examines you can tell what is causing your pain.',
@@ -126,7 +125,6 @@
       date: 'Date :',
       urgentHeading: "Important : à faire d'abord",
       toldHeading: "Ce que vous avez dit à l'assistant",
-      youSaid: 'Vous avez dit :',
       causesHeading: 'Causes possibles et pourquoi',
       adviceHeading: 'Conseils donnés',
       notDiagnosis: "Ceci n'est pas un diagnostic : c'est ce que vous avez dit à un assistant virtuel et les informations générales qu'il vous a données. Seul un professionnel qui vous examine peut dire d'où vient votre douleur.",
@@ -149,9 +147,6 @@
 
   var REPLY_TIMEOUT_MS = 30000;
   var MAX_HISTORY = 300;
-  // Full screen on narrow screens and on short ones (a laptop at 200% zoom is 640x400 CSS px).
-  // Keep in step with the media query in widget.css.
-  var FULL_SCREEN = '(max-width: 480px), (max-height: 560px)';
   var DEFAULT_PRIMARY = '#00567a';
 
   // What a bot message is comes with it from the server, as metadata.kind (docs/api.md,
@@ -342,6 +337,7 @@
   var ICON_SHRINK = 'M11 11H5V9h2.6L3.3 4.7l1.4-1.4L9 7.6V5h2v6zm2 2h6v2h-2.6l4.3 4.3-1.4 1.4-4.3-4.3V19h-2v-6z';
   var ICON_WARNING = 'M12 2 1 21h22L12 2zm1 15h-2v-2h2v2zm0-4h-2V9h2v4z';
   var ICON_PHONE = 'M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1L6.6 10.8z';
+  var ICON_PDF = 'M6 2h8l6 6v14H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm7 1.5V9h5.5L13 3.5zM11 11v5.2l-2-2-1.4 1.4 4.4 4.4 4.4-4.4-1.4-1.4-2 2V11h-2z';
   var ICON_PRINT = 'M19 8H5a3 3 0 0 0-3 3v6h4v4h12v-4h4v-6a3 3 0 0 0-3-3zm-3 11H8v-5h8v5zm3-7a1 1 0 1 1 0-2 1 1 0 0 1 0 2zM18 3H6v4h12V3z';
 
   /** Appends text to node: plain text nodes, http(s) URLs as links. Never parses HTML. */
@@ -459,9 +455,17 @@
     ui.enlargeIcon = ui.enlarge.querySelector('path');
     ui.restart = el('button', { type: 'button', class: 'bpw-icon-btn', 'aria-label': T.restart, title: T.restart }, [svg(ICON_RESTART)]);
     ui.close = el('button', { type: 'button', class: 'bpw-icon-btn', 'aria-label': T.closeChat, title: T.closeChat }, [svg(ICON_CLOSE)]);
+    // The two ways to save, always together and in this order (on the device first), in the
+    // header once there is something to save: a row of their own, or icons on short screens
+    // (200% zoom), where the conversation needs the height.
+    ui.save = toolButton(ICON_PRINT, T.saveOrPrint, 'bpw-save-summary');
+    // The PDF is made by the server from the conversation and comes back over its own socket
+    // (the 'summary_pdf' event's reply): no URL holds the conversation id (docs/handoff.md).
+    ui.pdf = toolButton(ICON_PDF, T.downloadPdf, 'bpw-pdf');
+    ui.tools = el('div', { class: 'bpw-tools', hidden: true }, [ui.save, ui.pdf]);
     var header = el('div', { class: 'bpw-header' }, [
       el('div', { class: 'bpw-heading' }, [ui.title, el('p', { class: 'bpw-subtitle', text: T.subtitle })]),
-      ui.enlarge, ui.restart, ui.close
+      ui.enlarge, ui.restart, ui.close, ui.tools
     ]);
     var disclaimer = options.emergencyNumber
       ? T.disclaimerNumber.replace('{number}', options.emergencyNumber) : T.disclaimer;
@@ -480,11 +484,6 @@
     // over it). Not a live region: the alert is announced once, by the log.
     ui.pinned = el('section', { class: 'bpw-pinned', 'aria-label': T.pinned, hidden: true });
 
-    ui.save = el('button', { type: 'button', class: 'bpw-save' }, [svg(ICON_PRINT), T.saveOrPrint]);
-    // The PDF is made by the server from the conversation and comes back over its own socket
-    // (the 'summary_pdf' event's reply): no URL holds the conversation id (docs/handoff.md).
-    ui.pdf = el('button', { type: 'button', class: 'bpw-save bpw-pdf' }, [T.downloadPdf]);
-    ui.tools = el('div', { class: 'bpw-tools', hidden: true }, [ui.pdf, ui.save]);
 
     ui.summaryTitle = el('h3', { id: 'bpw-summary-title', class: 'bpw-summary-title', tabindex: '-1', text: T.summaryTitle });
     ui.doc = el('div', { class: 'bpw-doc' });
@@ -508,7 +507,7 @@
     ui.panel = el('div', {
       id: 'bpw-panel', class: 'bpw-panel', role: 'dialog', 'aria-labelledby': 'bpw-title',
       'aria-describedby': 'bpw-note', hidden: true
-    }, [header, ui.note, ui.pinned, ui.log, ui.summary, el('div', { class: 'bpw-bar' }, [ui.tools, ui.status]), ui.form]);
+    }, [header, ui.note, ui.pinned, ui.log, ui.summary, ui.status, ui.form]);
 
     ui.root = el('div', { class: 'bpw-root' }, [ui.launcher, ui.panel]);
     root.appendChild(css);
@@ -519,7 +518,7 @@
     ui.close.addEventListener('click', function () { close(); });
     ui.restart.addEventListener('click', restart);
     ui.enlarge.addEventListener('click', function () { setLarge(!ui.root.classList.contains('bpw-is-large')); });
-    ui.save.addEventListener('click', showSummary);
+    ui.save.addEventListener('click', function () { showSummary(ui.save); });
     ui.pdf.addEventListener('click', downloadPdf);
     ui.print.addEventListener('click', function () { window.print(); });
     ui.download.addEventListener('click', downloadSummary);
@@ -545,19 +544,54 @@
       close();
       return;
     }
-    // Full-screen on narrow screens: keep Tab inside the panel (it covers the page).
-    if (event.key === 'Tab' && isOpen() && window.matchMedia && matchMedia(FULL_SCREEN).matches) {
-      var focusable = Array.prototype.filter.call(
-        ui.panel.querySelectorAll('button:not([disabled]), input, a[href], summary, [tabindex="0"]'),
-        function (node) { return node.offsetParent !== null; }
-      );
-      if (!focusable.length) return;
-      var first = focusable[0];
-      var lastNode = focusable[focusable.length - 1];
+    // While it is open, Tab stays inside the panel (Esc closes it), in the order of tabOrder.
+    if (event.key === 'Tab' && isOpen()) {
+      var order = tabOrder();
+      if (!order.length) return;
       var active = ui.host.shadowRoot ? ui.host.shadowRoot.activeElement : document.activeElement;
-      if (event.shiftKey && active === first) { event.preventDefault(); lastNode.focus(); }
-      else if (!event.shiftKey && active === lastNode) { event.preventDefault(); first.focus(); }
+      var at = order.indexOf(active);
+      var step = event.shiftKey ? -1 : 1;
+      var next = at < 0 ? nextInPage(active, step) || order[step > 0 ? 0 : order.length - 1]
+        : order[(at + step + order.length) % order.length];
+      event.preventDefault();
+      next.focus();
     }
+  }
+
+  /** The panel's controls that Tab can reach, in page order. */
+  function focusables() {
+    return Array.prototype.filter.call(
+      ui.panel.querySelectorAll('button:not([disabled]), input, a[href], summary, [tabindex="0"]'),
+      function (node) { return node.offsetParent !== null; }
+    );
+  }
+
+  /** From a place Tab does not stop at (the summary's heading, the exercise plan): the next
+   *  control in page order (the previous one with Shift), if inside the panel. */
+  function nextInPage(active, step) {
+    if (!active || !ui.panel.contains(active)) return null;
+    var side = step > 0 ? Node.DOCUMENT_POSITION_FOLLOWING : Node.DOCUMENT_POSITION_PRECEDING;
+    var found = focusables().filter(function (node) { return node !== active && (active.compareDocumentPosition(node) & side); });
+    return found.length ? found[step > 0 ? 0 : found.length - 1] : null;
+  }
+
+  /**
+   * The panel's controls in Tab order: the header's, the pinned call link, the message field
+   * and Send, then the buttons that answer the latest reply (quick replies, next steps or the
+   * greeting's suggestions: one Tab after Send), then the conversation and the rest of it.
+   * Drawn, the reply's buttons sit just above the message field.
+   */
+  function tabOrder() {
+    var all = focusables();
+
+    var last = ui.log.lastElementChild;
+    var group = last && /(^| )bpw-(qr|next|greeting)( |$)/.test(last.className) ? last : null;
+    var answers = all.filter(function (node) { return group && group.contains(node); });
+    var field = all.filter(function (node) { return ui.form.contains(node); });
+    var rest = all.filter(function (node) { return answers.indexOf(node) < 0 && field.indexOf(node) < 0; });
+    var at = rest.indexOf(ui.log);
+    if (at < 0) at = rest.length;
+    return rest.slice(0, at).concat(field, answers, rest.slice(at));
   }
 
   function scrollToEnd() {
@@ -600,7 +634,7 @@
       var node = el('div', {
         class: 'bpw-msg bpw-msg--bot bpw-msg--alert bpw-alert bpw-alert--' + entry.kind + (live ? ' bpw-msg--new' : '')
       });
-      node.appendChild(el('span', { class: 'bpw-sr', text: T.bot + ' ' }));
+      node.appendChild(el('span', { class: 'bpw-sr', text: ' ' + T.bot + ' ' }));
       var heading = el('h3', { class: 'bpw-alert-heading' }, [svg(ICON_WARNING, T.alertIcon), el('span', { text: alertHeading(entry.kind, call) })]);
       node.appendChild(heading);
       card = ui.card = { kind: entry.kind, node: node, heading: heading.lastChild, call: null };
@@ -616,7 +650,8 @@
     }
     var text = el('span', { class: 'bpw-text' });
     appendText(text, entry.text);
-    card.node.appendChild(el('p', { class: 'bpw-alert-part' }, [text]));
+    // A space between the parts, so that the card's text reads as sentences (not drawn).
+    card.node.appendChild(el('p', { class: 'bpw-alert-part' }, card.node.querySelector('.bpw-alert-part') ? [' ', text] : [text]));
     return card.node;
   }
 
@@ -655,7 +690,8 @@
       });
     });
     if (current) parts.push(current);
-    return parts.map(function (part) { return part.trim(); }).filter(Boolean);
+    // Trimmed only at the end: a sentence cut further keeps the space after it ("pain. I").
+    return level ? parts : parts.map(function (part) { return part.trim(); }).filter(Boolean);
   }
 
   /** The possible causes of metadata.causes, checked: strings only, as the server sends them. */
@@ -678,7 +714,7 @@
    */
   function renderCauses(causes, live) {
     var bubble = el('div', { class: 'bpw-msg bpw-msg--bot' + (live ? ' bpw-msg--new' : '') }, [
-      el('span', { class: 'bpw-sr', text: T.bot + ' ' }), el('span', { class: 'bpw-text', text: T.causesIntro })
+      el('span', { class: 'bpw-sr', text: ' ' + T.bot + ' ' }), el('span', { class: 'bpw-text', text: T.causesIntro })
     ]);
     ui.log.appendChild(bubble);
     var list = el('ul', { class: 'bpw-cards', 'aria-label': T.causesLabel });
@@ -741,25 +777,33 @@
     return button;
   }
 
-  /** The Save or print button in view: the next step's after a result, else the bar's. */
+  /** A header button to save: an icon and its name (shown beside it where there is room). */
+  function toolButton(icon, label, extraClass) {
+    return el('button', { type: 'button', class: 'bpw-save ' + extraClass, title: label }, [
+      svg(icon), el('span', { class: 'bpw-tool-label', text: label })
+    ]);
+  }
+
+  /** Where focus goes back to from the summary: the button that opened it, if still shown. */
   function saveButton() {
-    return (ui.save.hidden && ui.log.querySelector('.bpw-next-save')) || ui.save;
+    var opener = ui.summaryOpener;
+    return opener && opener.isConnected && opener.offsetParent !== null ? opener : ui.save;
   }
 
   /**
-   * The next-step buttons after a result (only the latest result has them). Their Save or
-   * print stands in for the bar's, hidden meanwhile (one button of that name at a time).
+   * The next-step buttons after a result (only the latest result has them), beginning with
+   * the same two ways to save as the header's, in the same order.
    */
   function renderNextSteps() {
     Array.prototype.forEach.call(ui.log.querySelectorAll('.bpw-next'), function (old) { old.remove(); });
+    var save = nextStepButton(T.saveOrPrint, function () { showSummary(save); }, 'bpw-next-save');
     var group = el('div', { class: 'bpw-next', role: 'group', 'aria-label': T.nextSteps }, [
-      nextStepButton(T.saveOrPrint, showSummary, 'bpw-next-save')
+      save, nextStepButton(T.downloadPdf, downloadPdf, 'bpw-next-pdf')
     ]);
     if (exercisePlan()) group.appendChild(nextStepButton(T.exercisePlan, showExercisePlan, 'bpw-next-plan'));
     group.appendChild(nextStepButton(T.askQuestion, askQuestion, 'bpw-next-ask'));
     group.appendChild(nextStepButton(T.restart, restart, 'bpw-next-restart'));
     ui.log.appendChild(group);
-    ui.save.hidden = true;
     return group;
   }
 
@@ -811,7 +855,8 @@
             (index === 0 && entry.kind === 'plan' ? ' bpw-plan' : '') + (live ? ' bpw-msg--new' : '')
         });
         if (index === 0) {
-          bubble.appendChild(el('span', { class: 'bpw-sr', text: (isUser ? T.you : T.bot) + ' ' }));
+          // With a space before it too: the log's text reads "...like? You said: ...".
+          bubble.appendChild(el('span', { class: 'bpw-sr', text: ' ' + (isUser ? T.you : T.bot) + ' ' }));
           // Said in words, not only in colour (WCAG 1.4.1).
           if (escalation) bubble.appendChild(el('strong', { class: 'bpw-msg-label', text: T.important + ' ' }));
         }
@@ -820,6 +865,8 @@
           if (isUser) text.textContent = part;
           else appendText(text, part);
           bubble.appendChild(text);
+          // The bubbles of one text read as that text: a space where it was cut (not drawn).
+          if (index < parts.length - 1) bubble.appendChild(document.createTextNode(' '));
         }
         if (entry.image && index === parts.length - 1) {
           var src = httpUrl(entry.image);
@@ -904,7 +951,6 @@
     ui.card = null;
     ui.replyStart = null;
     ui.replyResult = false;
-    ui.save.hidden = false;
     if (!history.length) ui.log.appendChild(ui.intro);
     history.forEach(function (entry) { renderMessage(entry, false); });
     updateTools();
@@ -1134,6 +1180,8 @@
   function summarySections() {
     var urgent = [];
     var latest = {};
+    var advice = [];
+    var leadFirst = false;
     var typed = [];
     history.forEach(function (entry) {
       if (!entry.text) return;
@@ -1144,17 +1192,26 @@
       var kind = entry.kind;
       if (isEscalation(kind)) {
         if (urgent.indexOf(entry.text) < 0) urgent.push(entry.text);
+      } else if (kind === 'advice' || kind === 'plan') {
+        // All the advice of the latest result: routine advice, what would change it,
+        // self-care, the activity plan (several messages of kind advice).
+        if (advice.indexOf(entry.text) < 0) advice.push(entry.text);
       } else if (kind) {
+        // A new result (its lead, or its causes when it has no lead) starts its advice afresh.
+        if (kind === 'lead' || (kind === 'causes' && !leadFirst)) advice = [];
+        leadFirst = kind === 'lead';
         latest[kind] = entry.text;
       }
     });
-    var told = latest.told || (typed.length ? T.youSaid + ' ' + typed.join('; ') : '');
+    // Under its heading, the server's "You told me:" would say it twice.
+    var told = latest.told ? latest.told.replace(/^\s*You told me:\s*/, '') : typed.join('; ');
+    if (told) told = told.charAt(0).toUpperCase() + told.slice(1);
     var sections = [];
     if (urgent.length) sections.push({ kind: 'urgent', heading: T.urgentHeading, lines: urgent });
     sections.push({ kind: 'head', title: T.docTitle.replace('{title}', options.title), lines: [T.date + ' ' + formatDate(summaryDate())] });
     if (told) sections.push({ kind: 'told', heading: T.toldHeading, lines: [told] });
     if (latest.causes) sections.push({ kind: 'causes', heading: T.causesHeading, lines: [latest.causes] });
-    if (latest.advice) sections.push({ kind: 'advice', heading: T.adviceHeading, lines: [latest.advice] });
+    if (advice.length) sections.push({ kind: 'advice', heading: T.adviceHeading, lines: advice });
     sections.push({ kind: 'note', lines: [T.notDiagnosis] });
     sections.push({ kind: 'consult', lines: [latest.consult || T.consultFallback] });
     return sections;
@@ -1196,7 +1253,8 @@
     document.adoptedStyleSheets = sheets;
   }
 
-  function showSummary() {
+  function showSummary(opener) {
+    ui.summaryOpener = opener || null;
     renderSummary();
     ui.summary.hidden = false;
     ui.root.classList.add('bpw-is-summary');

@@ -62,7 +62,8 @@ NOT_A_DIAGNOSIS = (
     "causing your pain."
 )
 DOC_TITLE = "Summary of your conversation with Back pain helper"
-NOTE = "I'm not a doctor. In an emergency, call your local emergency number."
+# The demo page's snippet sets data-emergency-number="999" (the server's default EMERGENCY_NUMBER).
+NOTE = "I'm not a doctor. In an emergency, call 999."
 
 
 # --------------------------------------------------------------------------- helpers
@@ -352,13 +353,15 @@ def test_keyboard_open_close_and_every_control(visitor):
     page.wait_until_quiet()
 
     # Tab from the launcher through the whole widget: every control is reached, named,
-    # and shows a focus ring.
+    # and shows a focus ring; the reply's buttons come right after the message field and
+    # Send; Tab never leaves the open panel (it goes round).
     page.launcher.focus()
     seen = []
     for _ in range(20):
         page.page.keyboard.press("Tab")
         now = focused(page)
-        if not now["inside"]:
+        assert now["inside"], f"Tab left the open panel after {[item['name'] for item in seen]}"
+        if seen and now["name"] == seen[0]["name"]:
             break
         seen.append(now)
         assert now["ring"], f"no visible focus on {now}"
@@ -366,14 +369,19 @@ def test_keyboard_open_close_and_every_control(visitor):
     names = [item["name"] for item in seen]
     chips = [button["title"] for button in NOT_A_DOCTOR["buttons"]]
     # The conversation log is a stop too, so it can be scrolled from the keyboard.
-    assert names == ["Enlarge", "Start over", "Close chat", "Conversation", *chips, "Your message", "Send"], names
-
-    # A quick reply works with Enter; the close button with Space.
-    page.input.focus()
+    assert names == ["Enlarge", "Start over", "Close chat", "Your message", "Send", *chips, "Conversation"], names
     page.page.keyboard.press("Shift+Tab")
-    assert focused(page)["name"] == chips[-1]
+    assert focused(page)["name"] == "Conversation", "Shift+Tab goes round the other way"
+
+    # A quick reply works with Enter: two Tabs from the message field (Send, then the first).
+    page.input.focus()
+    page.page.keyboard.press("Tab")
+    page.page.keyboard.press("Tab")
+    assert focused(page)["name"] == chips[0]
+    page.page.keyboard.press("Tab")
+    assert focused(page)["name"] == chips[1]
     page.page.keyboard.press("Enter")
-    page.page.locator(USER).filter(has_text=chips[-1]).wait_for()
+    page.page.locator(USER).filter(has_text=chips[1]).wait_for()
     page.wait_for_text(CAPABILITIES)
     assert page.active_element_id() == "bpw-input"
     page.page.get_by_role("button", name="Close chat", exact=True).focus()
@@ -475,13 +483,24 @@ def test_widget_shows_each_kind_of_message_as_the_server_marks_it(visitor):
     page.restore_history(entries)
     flagged = shadow(page, "return [...root.querySelectorAll('.bpw-msg--alert .bpw-text')].map(n => n.textContent);")
     assert flagged == [text for text, _ in escalations], flagged
-    page.page.get_by_role("button", name="Save or print").click()
-    sections = shadow(page, "return [...root.querySelectorAll('.bpw-doc-part')].map(p => [p.className, p.innerText]);")
-    by_kind = {cls.split("bpw-doc-")[-1]: text for cls, text in sections}
+    page.page.locator(".bpw-tools").get_by_role("button", name="Save or print").click()
+    sections = shadow(
+        page,
+        "return [...root.querySelectorAll('.bpw-doc-part')].map(p => [p.className, [...p.children].map(c => c.textContent)]);",
+    )
+    by_kind = {cls.split("bpw-doc-")[-1]: texts for cls, texts in sections}
     assert list(by_kind) == ["urgent", "head", "told", "causes", "advice", "note", "consult"], by_kind
-    assert by_kind["told"].endswith(kinds["told"]) and by_kind["causes"].endswith(kinds["causes"]), by_kind
-    assert by_kind["advice"].endswith(kinds["advice"]) and by_kind["consult"] == CONSULT_TEXTS[1], by_kind
-    assert all(text in by_kind["urgent"] for text, _ in escalations), by_kind["urgent"]
+    # What the person told, under its heading, without the message's own "You told me:".
+    told = kinds["told"].removeprefix("You told me: ")
+    assert by_kind["told"] == ["What you told the assistant", told[0].upper() + told[1:]], by_kind["told"]
+    assert by_kind["causes"] == ["Possible causes and why", kinds["causes"]], by_kind
+    # All the advice the result gave, in order: what would change it (the safety net), the
+    # self-care, the activity plan and its sources; not only the last message of the kind.
+    advice = [text for text, kind in result if kind == "advice"]
+    assert len(advice) >= 3 and advice[0].startswith("What would change this advice: call 999"), advice
+    assert by_kind["advice"] == ["Advice given", *advice], by_kind["advice"]
+    assert by_kind["consult"] == [CONSULT_TEXTS[1]], by_kind
+    assert by_kind["urgent"] == ["Important: do this first", *dict.fromkeys(t for t, _ in escalations)], by_kind
 
 
 # --------------------------------------------------------------------------- layout and preferences
@@ -576,16 +595,24 @@ def test_summary_after_an_emergency_puts_the_instruction_first(visitor):
     escalation = [t for t in texts[2:] if t not in CONSULT_TEXTS]
     consult = [t for t in texts if t in CONSULT_TEXTS][-1]
 
-    # From the keyboard: Shift+Tab from the message field reaches "Save or print".
+    # The two ways to save, together in the header, on the device first.
+    assert page.page.locator(".bpw-tools button").all_inner_texts() == ["Save or print", "Download PDF"]
+    # From the keyboard: Shift+Tab from the message field, past the pinned call link and
+    # Download PDF, reaches "Save or print".
     assert network.sent_messages() == 2, "the log sees what the widget sends"
     mark = network.mark()
     page.input.focus()
-    page.page.keyboard.press("Shift+Tab")
-    assert focused(page)["name"] == "Save or print"
+    names = []
+    for _ in range(3):
+        page.page.keyboard.press("Shift+Tab")
+        names.append(focused(page)["name"])
+    assert names == ["Call 999", "Download PDF", "Save or print"], names
     page.page.keyboard.press("Enter")
     summary = page.page.get_by_role("region", name="Your summary")
     summary.wait_for()
     assert focused(page)["name"] == "Your summary", "focus moves to the summary's heading"
+    page.page.keyboard.press("Tab")
+    assert focused(page)["name"] == "Print", "Tab goes on from the heading to Print"
     assert page.page.locator(".bpw-log").is_hidden()
     page.shot("summary-emergency")
 
@@ -596,7 +623,7 @@ def test_summary_after_an_emergency_puts_the_instruction_first(visitor):
             *escalation,
             "Date: " + conversation_date(page),
             "What you told the assistant",
-            f"You said: “hi”; “{EMERGENCY}”",
+            f"“hi”; “{EMERGENCY}”",
             NOT_A_DIAGNOSIS,
             consult,
         ],
@@ -612,7 +639,7 @@ def test_summary_after_an_emergency_puts_the_instruction_first(visitor):
             [
                 "IMPORTANT: DO THIS FIRST\n" + "\n".join(escalation),
                 f"{DOC_TITLE}\nDate: {conversation_date(page)}",
-                f"What you told the assistant\nYou said: “hi”; “{EMERGENCY}”",
+                f"What you told the assistant\n“hi”; “{EMERGENCY}”",
                 NOT_A_DIAGNOSIS,
                 consult,
             ]
@@ -620,8 +647,12 @@ def test_summary_after_an_emergency_puts_the_instruction_first(visitor):
         + "\n"
     ), saved
 
-    page.page.get_by_role("button", name="Print").click()
+    # One print for one Enter, and one for one click.
+    page.page.get_by_role("button", name="Print").focus()
+    page.page.keyboard.press("Enter")
     assert page.page.evaluate("window.__prints") == 1
+    page.page.get_by_role("button", name="Print").click()
+    assert page.page.evaluate("window.__prints") == 2
     assert network.since(mark) == [], "saving or printing sends nothing"
 
     # Back to the chat (focus to the "Save or print" button), and printing the page now
@@ -661,23 +692,31 @@ def test_summary_after_the_result_on_a_phone(visitor):
     told, causes, advice = (
         [e["text"] for e in bot_entries if e.get("kind") == k] for k in ("told", "causes", "advice")
     )
+    # The result's advice, all of it: what would change it (the pain goes down the leg: the
+    # cauda equina signs), the self-care and the activity plan with its sources.
+    assert [a.split(":")[0] for a in advice][:1] == ["What would change this advice"], advice
+    assert any(a.startswith("Your activity plan") for a in advice), advice
     assert told and causes and advice, f"no result; the bot said {texts}"
     consults = [text for text in texts if text in CONSULT_TEXTS]
     assert consults, texts
     consult = consults[-1]
     assert texts.index(consult) > texts.index(advice[-1]), "the consult recommendation closes the result"
-    page.page.get_by_role("button", name="Save or print").wait_for()
+    save = page.page.locator(".bpw-tools").get_by_role("button", name="Save or print")
+    save.wait_for()
     assert_no_sideways_scroll(page)
     page.shot("result-320")
 
     assert network.sent_messages() >= 7, "the log sees what the widget sends"
     mark = network.mark()
-    page.page.get_by_role("button", name="Save or print").click()
+    save.click()
     assert_no_sideways_scroll(page)
     page.shot("summary-result-320")
     text = pdf_text(page, "summary-result")
     date = conversation_date(page)
-    assert_in_order(text, [DOC_TITLE, "Date: " + date, told[-1], causes[-1], advice[-1], NOT_A_DIAGNOSIS, consult])
+    said = told[-1].removeprefix("You told me: ")
+    said = said[0].upper() + said[1:]
+    assert "You told me" not in text, "not twice under 'What you told the assistant'"
+    assert_in_order(text, [DOC_TITLE, "Date: " + date, said, causes[-1], *advice, NOT_A_DIAGNOSIS, consult])
     assert "Important" not in text and "Type your message" not in text, text
     saved = download_summary(page, "summary-result")
     assert (
@@ -685,9 +724,9 @@ def test_summary_after_the_result_on_a_phone(visitor):
         == "\n\n".join(
             [
                 f"{DOC_TITLE}\nDate: {date}",
-                f"What you told the assistant\n{told[-1]}",
+                f"What you told the assistant\n{said}",
                 f"Possible causes and why\n{causes[-1]}",
-                f"Advice given\n{advice[-1]}",
+                "Advice given\n" + "\n".join(advice),
                 NOT_A_DIAGNOSIS,
                 consult,
             ]

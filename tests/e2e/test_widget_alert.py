@@ -95,6 +95,8 @@ def boxes(page: Page) -> Dict[str, dict]:
                 link: box(card && card.querySelector('a.bpw-call')),
                 pinned: box(root.querySelector('.bpw-pinned:not([hidden])')),
                 pinnedLink: box(root.querySelector('.bpw-pinned:not([hidden]) a.bpw-call')),
+                header: box(root.querySelector('.bpw-header')), tools: box(root.querySelector('.bpw-tools:not([hidden])')),
+                form: box(root.querySelector('.bpw-form')),
                 scrollTop: root.querySelector('.bpw-log').scrollTop};""",
     )
 
@@ -164,6 +166,15 @@ def test_emergency_alert_and_its_call_link_are_in_view_without_scrolling(visitor
     assert inside(found["link"], found["log"]), found
     assert found["card"]["top"] >= found["log"]["top"] - 0.5, found
     assert found["scrollTop"] > 0, "the conversation before the reply was scrolled past"
+
+    # The ways to save are in the header, not in a bar under the conversation; at 200% zoom
+    # (a short screen) they share the title's row and nothing but the message field is below
+    # the conversation, which keeps most of the height (issue 26 review: 194 of 400 px).
+    assert found["tools"] and inside(found["tools"], found["header"]), found
+    if layout == "zoom200":
+        assert found["header"]["bottom"] - found["header"]["top"] <= 50, found
+        assert found["form"]["top"] - found["log"]["bottom"] <= 0.5, found
+        assert found["log"]["bottom"] - found["log"]["top"] >= 0.55 * _viewport(layout)["bottom"], found
 
     # Nothing routine after the alert in this reply.
     reply = reply_after_last_user_message(page)

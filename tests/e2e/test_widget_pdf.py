@@ -30,7 +30,9 @@ def test_download_pdf_next_to_save_or_print(visitor):  # noqa: F811
     page.wait_until_quiet()
     tools = page.page.locator(".bpw-tools button")
     tools.first.wait_for(state="visible")
-    assert tools.all_inner_texts() == ["Download PDF", "Save or print"]
+    # The two ways to save, together in the header, on the device first (issue 26 review).
+    assert tools.all_inner_texts() == ["Save or print", "Download PDF"]
+    assert page.page.locator(".bpw-header .bpw-tools").count() == 1
 
     with page.page.expect_download() as info:
         page.page.get_by_role("button", name="Download PDF").click()

@@ -22,6 +22,7 @@ from typing import List
 
 import pytest
 
+from bot import replies
 from tests.e2e.test_widget_a11y import CONSULT_TEXTS, history, run_axe, say_and_wait, shadow
 from tests.e2e.test_widget_browser import (  # noqa: F401  (browser, stack, visitor: fixtures)
     BOT,
@@ -37,7 +38,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 MAX_LINES = 8
-NEXT_STEPS = ["Save or print", "Ask a question", "Start over"]
+# The same two ways to save as in the header, in the same order, first.
+SAVE = ["Save or print", "Download PDF"]
+NEXT_STEPS = [*SAVE, "Ask a question", "Start over"]
 SUGGESTIONS = ["Check my symptoms", "Should I go to A&E?", "Ask a question"]
 
 
@@ -141,10 +144,20 @@ def test_the_result_leads_then_cards_then_next_steps_on_a_phone(visitor):
     page.shot("result-390-card-open")
     run_axe(page, "result-390-card-open")
 
-    # Next steps after the result: Save or print works.
+    # Next steps after the result: the same two ways to save as the header's; Save or print works.
     assert next_steps(page) == NEXT_STEPS, next_steps(page)
+    assert page.page.locator(".bpw-header .bpw-tools button").all_inner_texts() == SAVE
     steps = page.page.get_by_role("group", name="Next steps")
-    assert page.page.get_by_role("button", name="Save or print").count() == 1, "one Save or print at a time"
+    # From the message field: Send, then the latest reply's buttons at once (the next steps,
+    # or an offer's answers when one came after them).
+    page.input.focus()
+    page.page.keyboard.press("Tab")
+    page.page.keyboard.press("Tab")
+    assert shadow(
+        page,
+        """const group = root.querySelector('.bpw-log').lastElementChild;
+        return root.activeElement === group.querySelector('button');""",
+    ), page.active_element_id()
     steps.get_by_role("button", name="Save or print").click()
     page.page.get_by_role("heading", name="Your summary").wait_for()
     page.page.get_by_role("button", name="Back to the chat").click()
@@ -194,7 +207,7 @@ def test_the_exercise_plan_button_brings_the_plan_into_view(visitor):
         {"from": "bot", "kind": "consult", "text": CONSULT_TEXTS[2]},
     ]
     page.restore_history(entries)
-    assert next_steps(page) == ["Save or print", "Your exercise plan", "Ask a question", "Start over"]
+    assert next_steps(page) == [*SAVE, "Your exercise plan", "Ask a question", "Start over"]
     page.page.locator(".bpw-log").evaluate("log => { log.scrollTop = 0; }")
     page.page.get_by_role("group", name="Next steps").get_by_role("button", name="Your exercise plan").click()
     in_view = shadow(
@@ -210,3 +223,34 @@ def test_the_exercise_plan_button_brings_the_plan_into_view(visitor):
     assert not [b for b in bubble_lines(page) if b["lines"] > MAX_LINES + 0.5]
     shown = "".join(page.page.locator(".bpw-msg--plan .bpw-text").all_inner_texts())
     assert "Day 14" in shown and "Day 1:" in shown
+
+
+def test_a_text_cut_into_bubbles_keeps_its_spaces(visitor):
+    """A long text shown as several bubbles still reads as the text it was (its
+    textContent, what a copy or a screen reader's reading of the log gets): a space where it
+    was cut, never "back and leg pain.I can also" (issue 26 review)."""
+    page = visitor(**PHONE).goto()
+    page.open()
+    overview = replies.topics_overview()[0]
+    told = (
+        "You told me: pain in your lower back and your left leg, below the knee; it started after lifting a box "
+        "about 3 days ago; it is worse when you sit and better when you walk; not sure about fever, weight loss, "
+        "cancer or a weakened immune system. You can show this to your physiotherapist or doctor."
+    )
+    page.restore_history(
+        [
+            {"from": "user", "text": "what can you do"},
+            {"from": "bot", "text": overview},
+            {"from": "user", "text": "summary please"},
+            {"from": "bot", "kind": "told", "text": told},
+        ]
+    )
+    shown = shadow(
+        page,
+        """return {bubbles: root.querySelectorAll('.bpw-msg--bot').length,
+                   text: root.querySelector('.bpw-log').textContent};""",
+    )
+    assert shown["bubbles"] >= 4, f"both texts are cut into bubbles at 390 px: {shown}"
+    assert "back and leg pain. I can also" in shown["text"], shown["text"]
+    assert "immune system. You can show this" in shown["text"], shown["text"]
+    assert not re.findall(r"\w+[a-z][.!?][A-Z]\w+", shown["text"]), shown["text"]

@@ -106,9 +106,11 @@ def test_the_result_messages_carry_their_kinds():
     said = replies.result([RankedCause(condition, 1.0, ("a reason",))], record)
     kinds = [replies.kind_of(m) for m in said]
     assert kinds[:2] == [contract.KIND_LEAD, contract.KIND_CAUSES] and kinds[-1] == contract.KIND_TOLD
-    # Self-care: the tips, the activity plan and the plan's sources (bot/plan.py).
+    # The advice: what would change it (the safety net), the self-care tips, the activity plan
+    # and the plan's sources (bot/plan.py).
     advice = [m for m, kind in zip(said, kinds, strict=True) if kind == contract.KIND_SELF_CARE]
     assert [m.split(":")[0] for m in advice] == [
+        "What would change this advice",
         "What you can do meanwhile",
         "Your activity plan",
         "Where this plan comes from",
