@@ -182,13 +182,20 @@ def _meaning_to_explain(analysis: Analysis) -> Optional[str]:
 
 def _clarified(
     plan: TurnPlan, result: safety.ScreenResult, meaning: Optional[str], question: Optional[str]
-) -> TurnPlan:
+) -> Optional[TurnPlan]:
     """A word's meaning, or the open question in simpler words; then that question again
-    (outside the interview, the consult advice)."""
+    (outside the interview, the consult advice). A red flag's name asked about ("what does
+    foot drop mean?") gets the screen's "is this happening to you now?" after the meaning
+    the glossary has, and the usual path (None) when it has none."""
+    known = meaning is not None and clarify.glossary_term(meaning) is not None
+    if result.ask_after and not known:
+        return None
     plan.before = [_step(say) for say in result.say]
     if meaning is not None:
         plan.before.append(Step(SAFETY_RESPONSES["followup"], clarify.definition(meaning)))
-    if question in QUESTIONS:
+    if result.ask_after:
+        plan.before += [_step(say) for say in result.ask_after]
+    elif question in QUESTIONS:
         plan.before.append(Step(f"utter_ask_{question}"))
         plan.slots[REASK] = REASK_AGAIN if meaning is not None else REASK_PLAIN
     else:
@@ -335,8 +342,9 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
         return plan
     if _after_emergency(slots, result, intent, analysis.text, answering_offer):
         return _emergency_again(plan, result)
-    if clarifying and offer is None and not answering_checkin and not result.owns_turn:
-        return _clarified(plan, result, meaning, question)
+    clarified = None if offer is not None or answering_checkin or result.owns_turn else clarifying
+    if clarified and (explained := _clarified(plan, result, meaning, question)) is not None:
+        return explained
     if offer is not None and not result.owns_turn:
         return _offer_answered(plan, offer, analysis.text, intent)
     if answering_checkin and not result.owns_turn and not in_form:

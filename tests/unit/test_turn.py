@@ -430,3 +430,14 @@ def test_a_feeling_alone_is_acknowledged_then_the_question_asked_again_without_s
 def test_a_feeling_with_an_answer_is_acknowledged_and_the_answer_kept_by_the_form():
     result = plan("8 its relly bad im scared", "describe_pain", {"requested_slot": "pain_severity"}, FORM)
     assert actions(result) == ["utter_safety_followup"] and result.then == RULES
+
+
+@pytest.mark.parametrize("loop,slots", [(None, {}), (FORM, {"requested_slot": "age"})])
+def test_a_red_flag_named_in_a_meaning_question_keeps_the_screens_own_question(loop, slots):
+    # "What does foot drop mean?" is a general question about a red flag: the screen asks
+    # "is this happening to you now?"; a safety word in it gets the targeted check first.
+    result = plan("what does foot drop mean?", "ask_condition", slots, loop)
+    assert [s.action for s in result.after] == ["utter_safety_question"]
+    assert "Is this happening to you now?" in said(result)
+    check = plan("what does numbness around my bottom mean?", "ask_condition", slots, loop)
+    assert actions(check) == ["utter_safety_check"] and check.then == LISTEN
