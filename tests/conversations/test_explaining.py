@@ -64,7 +64,12 @@ HELD_OUT_AFTER_EMERGENCY = [
     "hello?",
     "I'm scared",
 ]
-HELD_OUT_FEELINGS = ["i'm really worried", "this is so frustrating", "feeling pretty low about it all", "honestly im terrified"]
+HELD_OUT_FEELINGS = [
+    "i'm really worried",
+    "this is so frustrating",
+    "feeling pretty low about it all",
+    "honestly im terrified",
+]
 ROUTINE = {"utter_capabilities", "utter_out_of_scope", "utter_default", "utter_interview_unclear", "utter_greet"}
 
 
