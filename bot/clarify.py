@@ -25,11 +25,13 @@ _WORDS = r"['\"]?(?P<w>[a-z][a-z' -]{1,40}?)['\"]?"
 
 # "What does radiate mean?", "what do you mean by stenosis", "meaning of sciatica".
 MEANING = [
-    re.compile(_START + r"what (does|do|did|dose) (the (word|term) )?" + _WORDS + r" (mean|means|stand for)" + _END),
-    re.compile(_START + r"what'?s (the (word|term) )?" + _WORDS + r" mean" + _END),
-    re.compile(_START + r"what (do|did) you mean by (the (word|term) )?" + _WORDS + _END),
     re.compile(
-        _START + r"what (is|'s) (meant by|the meaning of|the definition of) (the (word|term) )?" + _WORDS + _END
+        _START + _WHAT + r" (does|do|did|dose|dos) (the (word|term) )?" + _WORDS + r" (mean|means|stand for)" + _END
+    ),
+    re.compile(_START + _WHAT + r"'?s (the (word|term) )?" + _WORDS + r" mean" + _END),
+    re.compile(_START + _WHAT + r" (do|did) (you|u) mean by (the (word|term) )?" + _WORDS + _END),
+    re.compile(
+        _START + _WHAT + r"( is|'?s) (meant by|the meaning of|the definition of) (the (word|term) )?" + _WORDS + _END
     ),
     re.compile(_START + r"(the )?(meaning|definition) of (the (word|term) )?" + _WORDS + r"\??" + _END),
     re.compile(_START + r"(can you |could you |please )?(define|explain the word|explain the term) " + _WORDS + _END),
