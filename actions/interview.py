@@ -19,6 +19,8 @@ from bot.contract import (
     POSSIBLE_CAUSES,
     QUESTIONS,
     REASK,
+    REASK_AGAIN,
+    REASK_PLAIN,
     REASK_UNCLEAR,
     REQUESTED_SLOT,
     RESULT_UNCHANGED,
@@ -36,13 +38,24 @@ from bot.triage import raise_level
 
 
 def _responses_in_this_interview(tracker: Tracker) -> List[Optional[Text]]:
-    """Names of the responses said since the interview (the form) last started."""
+    """Names of the responses said since the interview (the form) last started, leaving out
+    a question the screen asked again after "I don't understand", a word's meaning or a
+    feeling (slot reask "plain" or "again"): those asks do not count as failed answers."""
     events = tracker.events
     start = max(
         (i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == SYMPTOM_FORM),
         default=0,
     )
-    return [(e.get("metadata") or {}).get("utter_action") for e in events[start:] if e.get("event") == "bot"]
+    names: List[Optional[Text]] = []
+    reask = None
+    for event in events[start:]:
+        if event.get("event") == "slot" and event.get("name") == REASK:
+            reask = event.get("value")
+        elif event.get("event") == "bot":
+            name = (event.get("metadata") or {}).get("utter_action")
+            if not (reask in (REASK_PLAIN, REASK_AGAIN) and (name or "").startswith("utter_ask_")):
+                names.append(name)
+    return names
 
 
 class ValidateSymptomForm(FormValidationAction):
@@ -94,7 +107,9 @@ class ValidateSymptomForm(FormValidationAction):
         # is about ("no, just the calf": the calf is where it hurts, not where it goes).
         keep = (question, UNSURE_ABOUT, OWN_WORDS, "spread_to", "pain_location" if question == "pain_spreads" else "")
         values = {**folded, **{k: v for k, v in values.items() if tracker.get_slot(k) is None or k in keep}}
-        if reading.reask != tracker.get_slot(REASK):
+        if reading.reask is not None or tracker.get_slot(REASK) is not None:
+            # Set even when unchanged: a validation with no slot set is rejected by Rasa, and
+            # the rules would then say "Sorry, I didn't catch that" a second time.
             values[REASK] = reading.reask
         if reading.reask == REASK_UNCLEAR:
             dispatcher.utter_message(response="utter_interview_unclear")

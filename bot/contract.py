@@ -78,6 +78,10 @@ UNSURE_ABOUT = "unsure_about"
 OWN_WORDS = "own_words"
 REASK = "reask"
 REASK_UNCLEAR, REASK_WHICH = "unclear", "which"
+# The open question asked again by the screen, not for a failed answer (these asks are not
+# counted): in simpler words after "I don't understand" (a `plain` variation of each
+# utter_ask_*), or as it was after a word's meaning or a feeling was answered.
+REASK_PLAIN, REASK_AGAIN = "plain", "again"
 INTERVIEW_OFFERED = "interview_offered"
 # How many times one question is asked at most (the first time and two re-asks).
 MAX_ASKS = 3

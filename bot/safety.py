@@ -377,9 +377,14 @@ def screen(
         result.owns_turn = True
         return result
     if remind and state.level == EMERGENCY and answered is None:
-        kind = CRISIS if any(_is_crisis(f) for f in state.flags) else EMERGENCY
-        result.say.insert(0, Say("reminder", fill(get_content().escalations[kind].reminder)))
+        result.say.insert(0, Say("reminder", emergency_reminder(state)))
     return result
+
+
+def emergency_reminder(state: SafetyState) -> str:
+    """The emergency (or crisis) instruction again, in one line."""
+    kind = CRISIS if any(_is_crisis(f) for f in state.flags) else EMERGENCY
+    return fill(get_content().escalations[kind].reminder)
 
 
 def _check(pending_question: Optional[str]):

@@ -16,20 +16,28 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot import checkins, interview, offers, safety
+from bot import checkins, clarify, interview, offers, safety
 from bot.contract import (
     AGE,
     CHECKIN_CONSENT,
     CONSULT_PROFESSIONAL,
+    DELETE_CONVERSATION,
     DESCRIBE_PAIN,
     EMERGENCY,
+    GOODBYE,
     INTERVIEW_OFFERED,
     OFFER_ANSWERED,
     PENDING_OFFER,
     PENDING_QUESTION,
     POSSIBLE_CAUSES,
     QUESTION_INTENTS,
+    QUESTIONS,
+    REASK,
+    REASK_AGAIN,
+    REASK_PLAIN,
+    REASK_UNCLEAR,
     REPORT_RED_FLAG,
+    REQUEST_SUMMARY,
     REQUESTED_SLOT,
     SAFETY_RESPONSES,
     SCREEN_ANSWERED,
@@ -37,6 +45,7 @@ from bot.contract import (
     SYMPTOM_FORM,
     SYMPTOM_INTENTS,
     TOPIC_LABELS,
+    TRIAGE_LEVEL,
     UNDO_INTENTS,
     URGENT,
 )
@@ -178,6 +187,75 @@ def _acknowledged(analysis: Analysis) -> List[Step]:
     return [Step(SAFETY_RESPONSES["followup"], safety.dialogue(feeling))] if feeling else []
 
 
+def _meaning_to_explain(analysis: Analysis) -> Optional[str]:
+    """The words of "what does <word> mean?" when the glossary explains them, or when no
+    topic answers them either ("what does spondylolisthesis mean?" is a condition's)."""
+    words = clarify.meaning_asked(analysis.text)
+    if words is None or clarify.glossary_term(words) is not None:
+        return words
+    return None if any(analysis.topics(label) for label in TOPIC_LABELS) else words
+
+
+def _clarified(
+    plan: TurnPlan, result: safety.ScreenResult, meaning: Optional[str], question: Optional[str]
+) -> Optional[TurnPlan]:
+    """A word's meaning, or the open question in simpler words; then that question again
+    (outside the interview, the consult advice). A red flag's name asked about ("what does
+    foot drop mean?") gets the screen's "is this happening to you now?" after the meaning
+    the glossary has, and the usual path (None) when it has none."""
+    known = meaning is not None and clarify.glossary_term(meaning) is not None
+    if result.ask_after and not known:
+        return None
+    plan.before = [_step(say) for say in result.say]
+    if meaning is not None:
+        plan.before.append(Step(SAFETY_RESPONSES["followup"], clarify.definition(meaning)))
+    if result.ask_after:
+        plan.before += [_step(say) for say in result.ask_after]
+    elif question in QUESTIONS:
+        plan.before.append(Step(f"utter_ask_{question}"))
+        plan.slots[REASK] = REASK_AGAIN if meaning is not None else REASK_PLAIN
+    else:
+        plan.before.append(Step(CONSULT_PROFESSIONAL))
+    plan.then = LISTEN
+    return plan
+
+
+# After an emergency instruction these still get their own reply: a goodbye (with the
+# consult advice), deleting the conversation, the summary to show at A&E.
+KEPT_AFTER_EMERGENCY = frozenset({GOODBYE, DELETE_CONVERSATION, REQUEST_SUMMARY})
+
+
+def _after_emergency(
+    slots: Mapping[str, Any], result: safety.ScreenResult, intent: Optional[str], text: str, answering_offer: bool
+) -> bool:
+    """A message after an emergency instruction that raises nothing new: nothing routine."""
+    if slots.get(TRIAGE_LEVEL) != EMERGENCY or result.new_flags or result.owns_turn or answering_offer:
+        return False
+    return intent not in KEPT_AFTER_EMERGENCY and not interview.is_leaving(text)
+
+
+def _emergency_again(plan: TurnPlan, result: safety.ScreenResult) -> TurnPlan:
+    """ "What should I do?" after an emergency: the instruction again, briefly, and the
+    consult advice in its emergency form; nothing else."""
+    steps = [_step(say) for say in result.say]
+    if not any(step.action == SAFETY_RESPONSES["reminder"] for step in steps):
+        steps.insert(0, Step(SAFETY_RESPONSES["reminder"], safety.emergency_reminder(result.state)))
+    plan.before = steps + [Step(CONSULT_PROFESSIONAL)]
+    plan.then = LISTEN
+    return plan
+
+
+def _only_a_feeling(
+    slots: Mapping[str, Any], changed: Mapping[str, Any], question: str, intent: Optional[str], analysis: Analysis
+) -> bool:
+    """The reply to the open question tells a feeling and answers nothing."""
+    record = SymptomRecord.from_slots({**slots, **changed})
+    filled = [k for k, v in changed.items() if k in QUESTIONS and v is not None]
+    reading = interview.read_reply(question, intent, analysis.text, analysis, record, filled)
+    misread_goodbye = intent == GOODBYE and not interview.is_leaving(analysis.text)
+    return reading.reask == REASK_UNCLEAR or (not reading.is_answer and misread_goodbye)
+
+
 def _offer_answered(plan: TurnPlan, offer: offers.Offer, text: str, intent: Optional[str]) -> TurnPlan:
     """The reply to an offer made after the result: kept (unless it is contact details,
     which are never a slot), then acted on and the next offer made by action_next_offer.
@@ -247,7 +325,12 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
     answering_offer = offer is not None and offers.is_direct_reply(offer, analysis.text, intent)
     values: Dict[str, Any] = {}
     answers: Dict[str, Any] = {}
-    if not answering_screen and not answering_offer:
+    # "What does radiate mean?" / "I don't understand": explained, and nothing recorded.
+    question = slots.get(REQUESTED_SLOT) if in_form else None
+    meaning = _meaning_to_explain(analysis)
+    rephrase = question in QUESTIONS and meaning is None and clarify.asks_to_rephrase(analysis.text)
+    clarifying = (meaning is not None or rephrase) and not answering_screen and not answering_offer
+    if not answering_screen and not answering_offer and not clarifying:
         values.update(_record_update(slots, analysis, intent, in_form))
         answers = _screening_answer(slots, analysis.text, intent, in_form)
         values.update(answers)
@@ -273,6 +356,11 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
         plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
         plan.then = LISTEN
         return plan
+    if _after_emergency(slots, result, intent, analysis.text, answering_offer):
+        return _emergency_again(plan, result)
+    clarified = None if offer is not None or answering_checkin or result.owns_turn else clarifying
+    if clarified and (explained := _clarified(plan, result, meaning, question)) is not None:
+        return explained
     if offer is not None and not result.owns_turn:
         return _offer_answered(plan, offer, analysis.text, intent)
     if answering_checkin and not result.owns_turn and not in_form:
@@ -300,7 +388,29 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
             plan.before.append(Step(CONSULT_PROFESSIONAL))
         plan.then = LISTEN
         return plan
-    plan.before = _acknowledged(analysis) + [_step(say) for say in result.say]
+    return _rest_of_turn(plan, result, slots, changed, question, intent, analysis)
+
+
+def _rest_of_turn(
+    plan: TurnPlan,
+    result: safety.ScreenResult,
+    slots: Mapping[str, Any],
+    changed: Mapping[str, Any],
+    question: Optional[str],
+    intent: Optional[str],
+    analysis: Analysis,
+) -> TurnPlan:
+    """The screen's part of an ordinary turn: an acknowledgement of a feeling and what the
+    screen says first; the rules then carry on."""
+    acknowledgement = _acknowledged(analysis)
+    if acknowledgement and question in QUESTIONS and _only_a_feeling(slots, changed, question, intent, analysis):
+        # "im realy scared" in reply to a question: the acknowledgement, then the same
+        # question again (no "Sorry, I didn't catch that"), and nothing recorded.
+        plan.before = acknowledgement + [_step(say) for say in result.say] + [Step(f"utter_ask_{question}")]
+        plan.slots[REASK] = REASK_AGAIN
+        plan.then = LISTEN
+        return plan
+    plan.before = acknowledgement + [_step(say) for say in result.say]
     if intent in (REPORT_RED_FLAG, DESCRIBE_PAIN) and result.level == EMERGENCY:
         # After an emergency, symptoms said again get the instruction again, not an interview.
         plan.before.append(Step(CONSULT_PROFESSIONAL))

@@ -338,6 +338,16 @@ class ActivityPlan:
 
 
 @dataclass(frozen=True)
+class GlossaryTerm:
+    """A word's short, plain meaning (glossary.yml), for "what does <word> mean?"."""
+
+    id: str
+    words: Tuple[str, ...]
+    definition: str
+    sources: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Content:
     sources: Mapping[str, Source]
     findings: Mapping[str, Finding]
@@ -358,6 +368,9 @@ class Content:
     # The activity and exercise plans (activity.yml), in the order they are tried.
     exercises: Mapping[str, Exercise] = field(default_factory=dict)
     plans: Tuple[ActivityPlan, ...] = ()
+    # Plain meanings of words (glossary.yml), and what is said for a word not there.
+    glossary: Mapping[str, GlossaryTerm] = field(default_factory=dict)
+    glossary_unknown: str = ""
 
     def ranking_features(self) -> Tuple[str, ...]:
         features = list(DERIVED_FEATURES)
@@ -403,6 +416,10 @@ class Content:
                 yield f"anatomy {topic.id}", text
         for advice in self.routine_advice.values():
             yield f"routine advice {advice.id}", advice.advice
+        for term in self.glossary.values():
+            yield f"glossary {term.id}", term.definition
+        if self.glossary_unknown:
+            yield "glossary unknown", self.glossary_unknown
 
     def fallback_condition(self) -> Condition:
         """The usual answer when nothing more specific fits (the loader requires one)."""
@@ -1009,6 +1026,26 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
     )
 
 
+def _load_glossary(directory: Path, sources: Mapping[str, Source]) -> Tuple[Dict[str, GlossaryTerm], str]:
+    """glossary.yml: short meanings of words, each word listed once."""
+    reader = _Reader(directory, "glossary.yml", "terms")
+    terms: Dict[str, GlossaryTerm] = {}
+    owner: Dict[str, str] = {}
+    for e in reader.entries():
+        term = GlossaryTerm(
+            id=e["id"],
+            words=tuple(w.lower() for w in reader.texts(e, "words")),
+            definition=reader.text(e, "definition"),
+            sources=reader.references(e, "sources", sources, "source"),
+        )
+        for word in term.words:
+            if word in owner:
+                raise ContentError(reader.file, term.id, f"word '{word}' is already used by '{owner[word]}'")
+            owner[word] = term.id
+        terms[term.id] = term
+    return terms, reader.text({"id": "unknown", **reader.document}, "unknown")
+
+
 def _check_synonyms_unique(directory: Path, groups: Mapping[str, Mapping[str, Any]]) -> None:
     # Owners are (file, id): a condition and a treatment may share an id, and must
     # still not share a synonym.
@@ -1045,6 +1082,7 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
     dialogue = _load_dialogue(flags_reader)
     concepts = _load_concepts(directory, findings, dialogue)
     exercises, plans = _load_activity(directory, sources, features)
+    glossary, glossary_unknown = _load_glossary(directory, sources)
     _check_synonyms_unique(
         directory,
         {"conditions.yml": conditions, "treatments.yml": treatments, "anatomy.yml": anatomy},
@@ -1065,6 +1103,8 @@ def load_content(directory: Path | str = DATA_DIR) -> Content:
         concepts=concepts,
         exercises=exercises,
         plans=plans,
+        glossary=glossary,
+        glossary_unknown=glossary_unknown,
     )
 
 

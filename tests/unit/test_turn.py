@@ -123,10 +123,37 @@ def test_an_emergency_said_again_gets_the_instruction_and_the_consult_advice():
     assert result.then == LISTEN
 
 
-def test_after_an_emergency_a_question_is_answered_after_the_reminder():
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("what is sciatica", "ask_condition"),
+        ("what do i do", "ask_help"),
+        ("what should I do", "ask_help"),
+        ("ok. how old do you need me to be", "out_of_scope"),
+        ("thanks", "thank"),
+        ("what does radiate mean?", "ask_condition"),
+        ("I don't understand", "dont_know"),
+    ],
+)
+def test_after_an_emergency_anything_else_gets_the_instruction_again_and_nothing_routine(text, intent):
+    # Issue 26: no topic menu, no "I can only help with back pain" after "call 112 now".
     known = {"triage_level": "emergency", "red_flags": ["bladder_dysfunction"]}
-    result = plan("what is sciatica", "ask_condition", known)
-    assert actions(result) == ["utter_safety_reminder"] and result.then == RULES
+    result = plan(text, intent, known)
+    assert actions(result) == ["utter_safety_reminder", CONSULT] and result.then == LISTEN
+    assert result.before[0].text.startswith("Please don't wait: call 112 now")
+
+
+@pytest.mark.parametrize("text,intent", [("bye", "goodbye"), ("thanks, bye", "thank")])
+def test_after_an_emergency_a_goodbye_still_gets_its_goodbye(text, intent):
+    known = {"triage_level": "emergency", "red_flags": ["bladder_dysfunction"]}
+    result = plan(text, intent, known)
+    assert result.then == RULES and CONSULT not in actions(result)
+
+
+@pytest.mark.parametrize("intent", ["delete_conversation", "request_summary"])
+def test_after_an_emergency_deleting_and_the_summary_still_work(intent):
+    known = {"triage_level": "emergency", "red_flags": ["bladder_dysfunction"]}
+    assert plan("please do that", intent, known).then == RULES
 
 
 @pytest.mark.parametrize("intent", ["restart", "back"])
@@ -347,3 +374,96 @@ def test_feelings_are_acknowledged_before_the_next_question(text, feeling):
 
 def test_a_feeling_said_negated_is_not_acknowledged():
     assert not plan("i'm not worried, just sore", "describe_pain").before
+
+
+# ----------------------------------------------------------------- explaining (issue 26)
+@pytest.mark.parametrize(
+    "text,intent,term",
+    [
+        ("what does radiate mean?", "ask_condition", "radiate"),
+        ("What's radiating mean", "describe_pain", "radiate"),
+        ("what do you mean by disc?", "ask_anatomy", "disc"),
+        ("meaning of stenosis", "ask_condition", "stenosis"),
+        ("what is numbness?", "ask_condition", "numbness"),
+    ],
+)
+def test_a_word_asked_about_mid_interview_is_explained_then_the_question_asked_again(text, intent, term):
+    from bot.content import get_content
+
+    result = plan(text, intent, {"requested_slot": "pain_spreads"}, FORM)
+    assert actions(result) == ["utter_safety_followup", "utter_ask_pain_spreads"] and result.then == LISTEN
+    assert result.before[0].text == get_content().glossary[term].definition
+    assert result.slots["reask"] == "again"  # the usual wording, not counted as a failed answer
+    # Nothing is recorded from it: "radiate" is not an answer to "does it spread?".
+    assert not {"pain_spreads", "spread_to", "unsure_about", "own_words"} & set(result.slots)
+
+
+def test_a_word_asked_about_outside_the_interview_is_explained_then_the_consult_advice():
+    result = plan("what does radiate mean?", "ask_condition")
+    assert actions(result) == ["utter_safety_followup", CONSULT] and result.then == LISTEN
+    assert "spreads out" in result.before[0].text
+
+
+def test_a_word_the_glossary_lacks_but_a_topic_answers_goes_to_the_topic_answer():
+    result = plan("what does spondylolisthesis mean?", "ask_condition", {"requested_slot": "age"}, FORM)
+    assert result.then == RULES and "utter_ask_age" not in actions(result)
+
+
+def test_a_word_nobody_explains_is_said_so_and_the_question_asked_again():
+    result = plan("what does flibbertigibbet mean?", "ask_condition", {"requested_slot": "age"}, FORM)
+    assert actions(result) == ["utter_safety_followup", "utter_ask_age"]
+    assert "don't have a simple meaning" in result.before[0].text
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("I don't understand", "dont_know"),
+        ("i dont understand the question", "stop"),
+        ("what do you mean?", "ask_help"),
+        ("huh?", "nlu_fallback"),
+        ("not sure what you mean", "dont_know"),
+        ("can you say that more simply", "ask_help"),
+    ],
+)
+@pytest.mark.parametrize("question", ["pain_spreads", "age", "screen_cauda_equina", "pain_onset"])
+def test_not_understanding_the_question_gets_it_in_simpler_words_and_records_nothing(text, intent, question):
+    result = plan(text, intent, {"requested_slot": question}, FORM)
+    assert actions(result) == [f"utter_ask_{question}"] and result.then == LISTEN
+    assert result.slots["reask"] == "plain"
+    assert not {question, "unsure_about", "own_words"} & set(result.slots), result.slots
+
+
+def test_a_red_flag_in_a_request_to_explain_is_still_escalated():
+    result = plan("what does it mean that I can't pee?", "ask_condition", {"requested_slot": "age"}, FORM)
+    assert actions(result)[0] == "utter_safety_emergency" and result.slots["triage_level"] == "emergency"
+
+
+def test_not_sure_is_still_an_answer_not_a_request_to_rephrase():
+    result = plan("not sure", "dont_know", {"requested_slot": "screen_cauda_equina"}, FORM)
+    assert result.slots.get("screen_cauda_equina") == "unknown" and result.then == RULES
+
+
+@pytest.mark.parametrize("text,intent", [("im realy scared", "describe_pain"), ("im realy scared", "goodbye")])
+@pytest.mark.parametrize("question", ["age", "pain_spreads", "pain_onset"])
+def test_a_feeling_alone_is_acknowledged_then_the_question_asked_again_without_sorry(text, intent, question):
+    result = plan(text, intent, {"requested_slot": question}, FORM)
+    assert actions(result) == ["utter_safety_followup", f"utter_ask_{question}"] and result.then == LISTEN
+    assert "frightening" in result.before[0].text and "Sorry" not in said(result)
+    assert result.slots["reask"] == "again"
+
+
+def test_a_feeling_with_an_answer_is_acknowledged_and_the_answer_kept_by_the_form():
+    result = plan("8 its relly bad im scared", "describe_pain", {"requested_slot": "pain_severity"}, FORM)
+    assert actions(result) == ["utter_safety_followup"] and result.then == RULES
+
+
+@pytest.mark.parametrize("loop,slots", [(None, {}), (FORM, {"requested_slot": "age"})])
+def test_a_red_flag_named_in_a_meaning_question_keeps_the_screens_own_question(loop, slots):
+    # "What does foot drop mean?" is a general question about a red flag: the screen asks
+    # "is this happening to you now?"; a safety word in it gets the targeted check first.
+    result = plan("what does foot drop mean?", "ask_condition", slots, loop)
+    assert [s.action for s in result.after] == ["utter_safety_question"]
+    assert "Is this happening to you now?" in said(result)
+    check = plan("what does numbness around my bottom mean?", "ask_condition", slots, loop)
+    assert actions(check) == ["utter_safety_check"] and check.then == LISTEN
