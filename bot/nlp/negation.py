@@ -149,8 +149,8 @@ NEGATION_AFTER = (
     "i've got none",
     "none at all",
     "none",
-    # Losing weight on purpose is not the red flag.
-    "on purpose",
+    # "On purpose" is not here: weight lost on purpose is taken back by the content's `suppress`
+    # (concepts.yml), while an overdose or an injury done on purpose is the red flag itself.
     "on slimming world",
     "slimming world",
     "weight watchers",

@@ -69,6 +69,10 @@ SPENT_FLOORS = {
     # (7 emergency, 9 urgent, 11 crisis), 12.5% routine to 999, 7.5% to same-day care. After the
     # fixes by class (who and when, oblique crisis, progression, combinations): 97%, 4 silent, 0%.
     "redflags_F.sealed.yml": (0.97, 4, 0.0),
+    # Set G, sealed until 2026-12-05 (run once after the set F fixes): 96% emergencies first, 13 silent
+    # (1 emergency, 6 urgent, 6 crisis), 5% routine to 999, 0% to same-day care. After the fixes by
+    # class (shingles, on purpose, others better off, a baby moving less): 97%, 1 silent, 5%.
+    "redflags_G.sealed.yml": (0.97, 1, 0.05),
 }
 
 
