@@ -27,5 +27,7 @@ step "rasa test stories"
 grep -E "Correct:" var/log/test-stories.log | head -n 1
 step "browser"; scripts/install-browser.sh
 step "conversations, browser, channels, API"
-"$VENV/bin/python" -m pytest tests/conversations tests/e2e --durations=40 "$@"
+# Two workers (TEST_WORKERS), each taking whole test files, so a file's servers are started once:
+# most of these tests wait on servers, and a 2-core machine runs two at a time.
+"$VENV/bin/python" -m pytest tests/conversations tests/e2e -n "${TEST_WORKERS:-2}" --dist loadfile --durations=40 "$@"
 echo "whole suite: $(( $(date +%s) - started ))s"

@@ -1,13 +1,12 @@
 """addons/channels/keys.py and addons/auth.py: conversation keys per channel, unguessable REST ids,
 IPv6 rate-limit keys and the failed-token throttle (pure functions, no server)."""
 
-import uuid
-
 import pytest
 
 from addons import auth
 from addons.channels import keys
 from bot.guard import depth_of, json_too_deep, metadata_problem
+from tests.support.ids import run_uuid
 
 
 def test_other_channels_get_a_prefix_and_lose_it_again():
@@ -20,7 +19,7 @@ def test_other_channels_get_a_prefix_and_lose_it_again():
 
 
 @pytest.mark.parametrize(
-    "sender", [uuid.uuid4().hex, uuid.uuid4().hex.upper(), str(uuid.uuid4()), "Zk3_q9-TbXw1LmA0pR7sYc"]
+    "sender", [run_uuid("hex").hex, run_uuid("upper").hex.upper(), str(run_uuid("dashed")), "Zk3_q9-TbXw1LmA0pR7sYc"]
 )
 def test_unguessable_ids(sender):
     assert keys.strong_rest_id(sender) and keys.sender_problem(sender) is None
@@ -31,7 +30,7 @@ HEX = "32d914bd7e5b4a6bac25793580c55e88"
 
 @pytest.mark.parametrize(
     "sender",
-    [f"visit-{uuid.uuid4()}", f"alice-{HEX}", f"{HEX}-1", f"x/{HEX}", f"{HEX}.", f"{HEX}{HEX[:3]}", "-" + HEX],
+    [f"visit-{run_uuid('visit')}", f"alice-{HEX}", f"{HEX}-1", f"x/{HEX}", f"{HEX}.", f"{HEX}{HEX[:3]}", "-" + HEX],
 )
 def test_an_id_that_merely_contains_a_random_run_is_not_unguessable(sender):
     assert not keys.strong_rest_id(sender)

@@ -39,7 +39,7 @@ async def test_each_cause_has_a_more_about_button_answered_from_the_content(agen
     await answer_until_done(conversation)
     slots = await conversation.slots()
     causes = slots["possible_causes"]
-    assert causes, "no cause was shown"
+    assert causes, ("no cause was shown", conversation.turns)
     listing = the_causes(await conversation.bot_events())
     content = get_content()
     titles = [b["title"] for b in listing.data["buttons"]]

@@ -19,6 +19,7 @@ import requests
 import socketio
 
 from tests.e2e import CHANNEL_ENV, CREDENTIALS_YML
+from tests.support.ids import run_uuid
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -109,7 +110,15 @@ async def test_a_rest_caller_with_a_widget_session_id_gets_nothing_of_that_conve
 
 @pytest.mark.parametrize(
     "sender",
-    ["12345678", "U0123ABCD", "user-1", "a" * 40, "0" * 31, f"alice-{uuid.uuid4().hex}", f"visit-{uuid.uuid4()}"],
+    [
+        "12345678",
+        "U0123ABCD",
+        "user-1",
+        "a" * 40,
+        "0" * 31,
+        f"alice-{run_uuid('alice').hex}",
+        f"visit-{run_uuid('visit')}",
+    ],
 )
 def test_a_guessable_rest_id_is_refused_without_the_api_token(stack, sender):
     res = rest(stack, sender, "hello")
@@ -117,7 +126,7 @@ def test_a_guessable_rest_id_is_refused_without_the_api_token(stack, sender):
     assert rest(stack, sender, "hello", token=TOKEN).status_code == 200  # a back office with the token may
 
 
-WIDGET_ID = uuid.uuid4().hex
+WIDGET_ID = run_uuid("widget").hex
 LOOK_ALIKES = [
     f"SOCKETIO:{WIDGET_ID}",
     f" socketio:{WIDGET_ID}",
@@ -143,7 +152,7 @@ def test_look_alikes_of_another_channels_key_are_refused_even_with_the_token(sta
     assert not [e for e in events if e["event"] == "user"], events
 
 
-@pytest.mark.parametrize("sender", [uuid.uuid4().hex, str(uuid.uuid4()), "Zk3_q9-TbXw1LmA0pR7sYc"])
+@pytest.mark.parametrize("sender", [run_uuid("hex").hex, str(run_uuid("dashed")), "Zk3_q9-TbXw1LmA0pR7sYc"])
 def test_unguessable_rest_ids_are_served(stack, sender):
     res = rest(stack, sender, "hello")
     assert res.status_code == 200 and res.json(), res.text[:200]
