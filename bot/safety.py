@@ -111,8 +111,24 @@ def screened_findings(analysis: Analysis) -> Set[str]:
     crisis reply too: it tells the person what to do now."""
     own = analysis.findings(SCREENED_STATUSES) - _unsure_only(analysis)
     return (
-        own | (analysis.findings((OTHER,)) & _crisis_findings()) | _someone_elses_now(analysis) | age_findings(analysis)
+        own
+        | (analysis.findings((OTHER,)) & _crisis_findings())
+        | _own_crisis_in_a_conditional(analysis)
+        | _someone_elses_now(analysis)
+        | age_findings(analysis)
     )
+
+
+FIRST_PERSON = re.compile(r"\b(i|i'd|i'll|id|ill|me|my|myself)\b", re.IGNORECASE)
+
+
+def _own_crisis_in_a_conditional(analysis: Analysis) -> Set[str]:
+    """Thoughts of ending one's life put as a condition ("if I had the guts I'd end it",
+    "if this doesn't stop I'll kill myself") are those thoughts, not a question in general:
+    they get the crisis reply, not "is this happening to you now?"."""
+    if not FIRST_PERSON.search(analysis.text or ""):
+        return set()
+    return analysis.findings((HYPOTHETICAL,)) & _crisis_findings()
 
 
 # Someone else's symptoms said as happening now ("my husband's back went on Saturday and now

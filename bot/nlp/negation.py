@@ -379,6 +379,13 @@ HISTORY = (
     "since my teens",
     "since the menopause",
     "since my menopause",
+    # Said as part of the menopause ("hot sweats at night with the menopause"): a known,
+    # ongoing cause, asked whether it is new or has changed rather than sent the same day.
+    "with the menopause",
+    "with my menopause",
+    "from the menopause",
+    "because of the menopause",
+    "menopausal",
     "since the change",
     "since my children were born",
     "since my kids were born",

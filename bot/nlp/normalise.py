@@ -22,6 +22,12 @@ from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
 FACTORY = "canonical_forms"
+# spaCy leaves "'s" as it is (is, has or a possessive); after these words it is a verb, and
+# "is" and "has" read alike for every rule ("he's gone", "it's spreading").
+SHORT_IS = frozenset({"'s", "’s", "s"})
+SUBJECTS_OF_IS = frozenset(
+    {"what", "that", "it", "there", "here", "he", "she", "who", "where", "how", "everything", "nothing", "nobody"}
+)
 
 
 def _plural_of_an_unlisted_word(word: str) -> bool:
@@ -49,6 +55,8 @@ class CanonicalForms:
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
             token.lemma_ = self.canonical(token.norm_)
+            if token.i and token.norm_ in SHORT_IS and doc[token.i - 1].lower_ in SUBJECTS_OF_IS:
+                token.lemma_ = "be"  # "what's the point", "whats the point": what is the point
         return doc
 
 

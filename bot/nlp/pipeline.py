@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 from bot.content import Content, get_content
 from bot.contract import TOPIC_LABELS
 from bot.nlp.concepts import SENTENCE_ENDS, ConceptMatcher
-from bot.nlp.negation import ABSENT, HISTORICAL, NEGATORS, PRESENT, NegationDetector, context_vocabulary
+from bot.nlp.negation import ABSENT, HISTORICAL, NEGATORS, PRESENT, RELATIVES, NegationDetector, context_vocabulary
 from bot.nlp.normalise import FACTORY as CANONICAL_FORMS
 from bot.nlp.typos import TypoNormaliser
 
@@ -489,6 +489,21 @@ class SymptomPipeline:
                 [{"TEXT": {"REGEX": r"^\d{2}$"}}, {"LOWER": {"IN": ["yo", "y/o"]}}],
                 # "back pain at 72": an age unless a unit follows ("at 38 weeks", "at 10 pm")
                 [{"LOWER": "at"}, {"TEXT": {"REGEX": r"^\d{2}$"}}],
+                # "78 and tripped on the step", "62, back pain": a number that opens the message.
+                [{"IS_SENT_START": True, "TEXT": {"REGEX": r"^(1[2-9]|[2-9]\d)$"}}, {"LOWER": {"IN": ["and", ",", "f", "m"]}}],
+            ],
+        )
+        # Whose symptoms are told ("my mother is 84, she sat down heavily"): their age, when the
+        # message gives none of the writer's own.
+        self.matcher.add(
+            "AGE_OF_OTHER",
+            [
+                [
+                    {"LOWER": {"IN": ["my", "our", "his", "her"]}},
+                    {"LOWER": {"IN": list(RELATIVES)}},
+                    {"LOWER": {"IN": ["is", "'s", "s", "who", "aged", "who's", ","]}, "OP": "+"},
+                    {"TEXT": {"REGEX": r"^\d{2}$"}},
+                ],
             ],
         )
 
@@ -607,7 +622,8 @@ class SymptomPipeline:
         return [Span(doc, start, end, label=match_id) for match_id, start, end in self.topics(doc)]
 
     def _numbers(self, doc: Doc, analysis: Analysis) -> None:
-        priority = {"AGE": 0, "DURATION": 1, "SEVERITY": 2}
+        priority = {"AGE": 0, "DURATION": 1, "SEVERITY": 2, "AGE_OF_OTHER": 3}
+        their_age: Optional[int] = None
         matches = sorted(
             self.matcher(doc),
             key=lambda m: (-(m[2] - m[1]), priority[doc.vocab.strings[m[0]]], m[1]),
@@ -641,12 +657,17 @@ class SymptomPipeline:
                     ):
                         analysis.duration_vague = span.text
                     used.update(range(start, end))
+            elif label == "AGE_OF_OTHER" and their_age is None:
+                their_age = int(span[-1].text)
+                used.update(range(start, end))
             elif label == "SEVERITY" and analysis.severity is None:
                 severity = self._severity(span)
                 if severity is not None and (end - start > 1 or "/" in span.text or len(doc) <= 3):
                     analysis.severity = severity
                     analysis.severity_bare = end - start == 1 and "/" not in span.text
                     used.update(range(start, end))
+        if analysis.age is None and their_age is not None and 10 <= their_age <= 110:
+            analysis.age = their_age
 
     @staticmethod
     def _severity(span) -> Optional[int]:

@@ -73,6 +73,11 @@ SPENT_FLOORS = {
     # (1 emergency, 6 urgent, 6 crisis), 5% routine to 999, 0% to same-day care. After the fixes by
     # class (shingles, on purpose, others better off, a baby moving less): 97%, 1 silent, 5%.
     "redflags_G.sealed.yml": (0.97, 1, 0.05),
+    # Set H, sealed until 2026-12-05 (run once after the set G fixes): 89% emergencies first, 18 silent
+    # (8 emergency, 4 urgent, 6 crisis), 2.5% routine to 999, 4% to same-day care. After the fixes by
+    # class (stroke and meningitis families, pain on breathing after an operation, "nearly passed out",
+    # a crisis put as a condition, "what's", a relative's age, sport strains): 99%, 2 silent, 0%.
+    "redflags_H.sealed.yml": (0.98, 2, 0.0),
 }
 
 
