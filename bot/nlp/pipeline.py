@@ -125,6 +125,14 @@ def _house_number(doc: Doc, end: int) -> bool:
     )
 
 
+def _not_an_age(doc: Doc, start: int, end: int) -> bool:
+    return bool(
+        {t.lower_ for t in doc[max(0, start - 3) : end]} & {"like"}  # "I feel like I'm 80"
+        or (end < len(doc) and doc[end].lower_ in NOT_AN_AGE_AFTER)  # "at 38 weeks", "at 10 pm"
+        or _house_number(doc, end)  # "I live at 12 Acacia Avenue"
+    )
+
+
 # "at 38 weeks", "at 10 pm", "at 39 degrees": numbers after "at" that are not an age.
 NOT_AN_AGE_AFTER = frozenset(
     [
@@ -490,7 +498,10 @@ class SymptomPipeline:
                 # "back pain at 72": an age unless a unit follows ("at 38 weeks", "at 10 pm")
                 [{"LOWER": "at"}, {"TEXT": {"REGEX": r"^\d{2}$"}}],
                 # "78 and tripped on the step", "62, back pain": a number that opens the message.
-                [{"IS_SENT_START": True, "TEXT": {"REGEX": r"^(1[2-9]|[2-9]\d)$"}}, {"LOWER": {"IN": ["and", ",", "f", "m"]}}],
+                [
+                    {"IS_SENT_START": True, "TEXT": {"REGEX": r"^(1[2-9]|[2-9]\d)$"}},
+                    {"LOWER": {"IN": ["and", ",", "f", "m"]}},
+                ],
             ],
         )
         # Whose symptoms are told ("my mother is 84, she sat down heavily"): their age, when the
@@ -634,12 +645,8 @@ class SymptomPipeline:
             if any(i in used for i in range(start, end)):
                 continue
             span = doc[start:end]
-            if label == "AGE" and {t.lower_ for t in doc[max(0, start - 3) : end]} & {"like"}:
-                continue  # "I feel like I'm 80" is not an age
-            if label == "AGE" and end < len(doc) and doc[end].lower_ in NOT_AN_AGE_AFTER:
-                continue  # "at 38 weeks", "I'm 28 weeks pregnant", "at 10 pm"
-            if label == "AGE" and _house_number(doc, end):
-                continue  # "I live at 12 Acacia Avenue"
+            if label == "AGE" and _not_an_age(doc, start, end):
+                continue
             if label == "AGE" and analysis.age is None:
                 age = int(re.sub(r"\D.*", "", next(t.text for t in span if t.text[:1].isdigit())))
                 if 10 <= age <= 110:
