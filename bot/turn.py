@@ -26,6 +26,7 @@ from bot.contract import (
     EMERGENCY,
     GOODBYE,
     INTERVIEW_OFFERED,
+    NO,
     OFFER_ANSWERED,
     PENDING_OFFER,
     PENDING_QUESTION,
@@ -41,6 +42,9 @@ from bot.contract import (
     REQUESTED_SLOT,
     SAFETY_RESPONSES,
     SCREEN_ANSWERED,
+    SCREEN_CAUDA_EQUINA,
+    SCREEN_MAJOR_TRAUMA,
+    SCREEN_SYSTEMIC,
     SCREENING_SLOTS,
     SYMPTOM_FORM,
     SYMPTOM_INTENTS,
@@ -48,6 +52,7 @@ from bot.contract import (
     TRIAGE_LEVEL,
     UNDO_INTENTS,
     URGENT,
+    YES,
 )
 from bot.nlp import Analysis, analyse
 from bot.settings import get_settings
@@ -134,6 +139,52 @@ def _screening_answer(slots: Mapping[str, Any], text: str, intent: Optional[str]
         return {}
     record = SymptomRecord.from_slots(slots)
     return interview.interpret_answer(question, intent, text, record)
+
+
+# The red flags each yes/no screening question asks about: an answer that tells one of them
+# is a yes; one that only denies red-flag findings ("no numbness or accidents") is a no.
+SCREEN_COVERS: Dict[str, frozenset] = {
+    SCREEN_CAUDA_EQUINA: frozenset(
+        {
+            "saddle_numbness",
+            "numb_buttocks",
+            "bladder_dysfunction",
+            "bowel_incontinence",
+            "sexual_dysfunction",
+            "bilateral_leg_symptoms",
+            "bladder_or_bowel_change",
+            "suspected_cauda_equina",
+        }
+    ),
+    SCREEN_SYSTEMIC: frozenset(
+        {
+            "systemic_screen",
+            "fever",
+            "fever_reading",
+            "fever_with_infection_risk",
+            "possible_sepsis",
+            "infection_risk",
+            "cancer_history",
+            "weight_loss",
+            "possible_spinal_cord_compression",
+        }
+    ),
+    SCREEN_MAJOR_TRAUMA: frozenset(
+        {"major_trauma", "fall_then_neuro_deficit", "fall_or_fragile_bones", "possible_fragility_fracture"}
+    ),
+}
+
+
+def _screening_told(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> Dict[str, Any]:
+    """A screening question answered by telling, not by yes or no ("I had breast cancer six
+    years ago and I've lost half a stone"; "it burns when I pee, but no numbness or
+    accidents"): recorded, so the question is not asked again."""
+    question = slots.get(REQUESTED_SLOT) if in_form else None
+    if question not in SCREEN_COVERS:
+        return {}
+    if set(safety.message_red_flags(analysis)) & SCREEN_COVERS[question]:
+        return {question: YES}
+    return {question: NO} if safety.denies_red_flag(analysis) else {}
 
 
 def _with_bare_age(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> Analysis:
@@ -332,7 +383,7 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
     clarifying = (meaning is not None or rephrase) and not answering_screen and not answering_offer
     if not answering_screen and not answering_offer and not clarifying:
         values.update(_record_update(slots, analysis, intent, in_form))
-        answers = _screening_answer(slots, analysis.text, intent, in_form)
+        answers = _screening_answer(slots, analysis.text, intent, in_form) or _screening_told(slots, analysis, in_form)
         values.update(answers)
     result = safety.screen(state, analysis, intent, answers)
     values.update(result.slots)

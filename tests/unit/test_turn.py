@@ -239,6 +239,37 @@ def test_yes_to_the_screening_question_escalates_in_process():
     assert 'answered "yes"' in said(result)
 
 
+def test_a_screening_question_answered_by_telling_is_not_asked_again():
+    # A held-out patient (issue 23) told her cancer and weight loss and was asked the same
+    # question five times: the answer is a yes.
+    told = plan(
+        "I had breast cancer 6 years ago, all clear since. I've lost half a stone without trying",
+        "report_red_flag",
+        {"requested_slot": "screen_systemic"},
+        FORM,
+    )
+    assert told.slots["screen_systemic"] == "yes" and told.slots["triage_level"] == "urgent"
+
+
+def test_a_screening_answer_that_tells_something_else_and_denies_the_rest_is_a_no():
+    answer = plan(
+        "it stings when I wee but no numbness and no problems controlling it",
+        "describe_pain",
+        {"requested_slot": "screen_cauda_equina"},
+        FORM,
+    )
+    assert answer.slots["screen_cauda_equina"] == "no"
+    assert answer.slots.get("triage_level", "routine") != "emergency"
+
+
+def test_every_flag_a_screening_question_covers_is_a_red_flag():
+    from bot.content import get_content
+    from bot.turn import SCREEN_COVERS
+
+    flags = set(get_content().red_flags)
+    assert {f for covered in SCREEN_COVERS.values() for f in covered} <= flags
+
+
 def test_long_standing_symptom_is_asked_about_and_the_answer_decides():
     first = plan("tingling in both feet for years", "describe_pain")
     assert first.slots.get("triage_level", "routine") == "routine"
