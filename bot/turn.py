@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Optional
 
 from bot import checkins, clarify, interview, offers, safety
+from bot.content import get_content
 from bot.contract import (
     AGE,
     CHECKIN_CONSENT,
@@ -42,9 +43,6 @@ from bot.contract import (
     REQUESTED_SLOT,
     SAFETY_RESPONSES,
     SCREEN_ANSWERED,
-    SCREEN_CAUDA_EQUINA,
-    SCREEN_MAJOR_TRAUMA,
-    SCREEN_SYSTEMIC,
     SCREENING_SLOTS,
     SYMPTOM_FORM,
     SYMPTOM_INTENTS,
@@ -141,48 +139,15 @@ def _screening_answer(slots: Mapping[str, Any], text: str, intent: Optional[str]
     return interview.interpret_answer(question, intent, text, record)
 
 
-# The red flags each yes/no screening question asks about: an answer that tells one of them
-# is a yes; one that only denies red-flag findings ("no numbness or accidents") is a no.
-SCREEN_COVERS: Dict[str, frozenset] = {
-    SCREEN_CAUDA_EQUINA: frozenset(
-        {
-            "saddle_numbness",
-            "numb_buttocks",
-            "bladder_dysfunction",
-            "bowel_incontinence",
-            "sexual_dysfunction",
-            "bilateral_leg_symptoms",
-            "bladder_or_bowel_change",
-            "suspected_cauda_equina",
-        }
-    ),
-    SCREEN_SYSTEMIC: frozenset(
-        {
-            "systemic_screen",
-            "fever",
-            "fever_reading",
-            "fever_with_infection_risk",
-            "possible_sepsis",
-            "infection_risk",
-            "cancer_history",
-            "weight_loss",
-            "possible_spinal_cord_compression",
-        }
-    ),
-    SCREEN_MAJOR_TRAUMA: frozenset(
-        {"major_trauma", "fall_then_neuro_deficit", "fall_or_fragile_bones", "possible_fragility_fracture"}
-    ),
-}
-
-
 def _screening_told(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> Dict[str, Any]:
     """A screening question answered by telling, not by yes or no ("I had breast cancer six
     years ago and I've lost half a stone"; "it burns when I pee, but no numbness or
     accidents"): recorded, so the question is not asked again."""
     question = slots.get(REQUESTED_SLOT) if in_form else None
-    if question not in SCREEN_COVERS:
+    flags = get_content().red_flags
+    if question not in {flag.answers_screening for flag in flags.values()}:
         return {}
-    if set(safety.message_red_flags(analysis)) & SCREEN_COVERS[question]:
+    if any(flags[f].answers_screening == question for f in safety.message_red_flags(analysis)):
         return {question: YES}
     return {question: NO} if safety.denies_red_flag(analysis) else {}
 

@@ -227,6 +227,9 @@ class RedFlag:
     unless_said_with: Tuple[Tuple[str, ...], ...] = ()
     # What the condition is and its signs, said when someone asks about it in general.
     explain: str = ""
+    # The interview's screening question this flag answers "yes" when the person tells it
+    # instead of answering yes or no ("I had breast cancer" to the systemic question).
+    answers_screening: str = ""
 
 
 @dataclass(frozen=True)
@@ -812,6 +815,17 @@ def _load_conditions(
     return conditions
 
 
+def _screening_questions(reader: _Reader, e: Mapping[str, Any], screened_by: Mapping[str, Any]) -> str:
+    """Checks the flag's screening questions; returns the one its telling answers."""
+    for slot, answer in screened_by.items():
+        if slot not in SCREENING_SLOTS or not isinstance(answer, str):
+            raise ContentError(reader.file, e["id"], f"unknown screening question '{slot}' in 'screened_by'")
+    answers_screening = e.get("answers_screening", "")
+    if answers_screening and answers_screening not in SCREENING_SLOTS:
+        raise ContentError(reader.file, e["id"], f"unknown screening question '{answers_screening}'")
+    return str(answers_screening)
+
+
 def _load_red_flags(
     reader: _Reader, sources: Mapping[str, Source], findings: Mapping[str, Finding]
 ) -> Tuple[Dict[str, RedFlag], Dict[str, Escalation]]:
@@ -823,9 +837,7 @@ def _load_red_flags(
             raise ContentError(reader.file, e["id"], "'when_any' must be a list of lists, 'screened_by' a mapping")
         if not when_any and not screened_by:
             raise ContentError(reader.file, e["id"], "needs 'when_any' or 'screened_by'")
-        for slot, answer in screened_by.items():
-            if slot not in SCREENING_SLOTS or not isinstance(answer, str):
-                raise ContentError(reader.file, e["id"], f"unknown screening question '{slot}' in 'screened_by'")
+        answers_screening = _screening_questions(reader, e, screened_by)
         combinations = []
         for combination in when_any:
             if not isinstance(combination, list) or not combination:
@@ -852,6 +864,7 @@ def _load_red_flags(
             ask_if_unsure=reader.boolean(e, "ask_if_unsure"),
             unless_said_with=tuple(unless),
             explain=reader.text(e, "explain", required=False, placeholders=ADVICE_PLACEHOLDERS),
+            answers_screening=answers_screening,
         )
     escalations = {}
     for e in reader.entries("escalations"):

@@ -170,3 +170,10 @@ def test_a_fallback_is_required(tmp_path):
 def test_timeframes_from_the_most_to_the_least_urgent(tmp_path):
     directory = broken_copy(tmp_path, "conditions.yml", lambda d: d["timeframes"].reverse())
     assert_refused(directory, "conditions.yml", "today", "timeframes must be listed from the most to the least urgent")
+
+
+def test_a_flag_answers_only_a_known_screening_question(tmp_path):
+    directory = broken_copy(
+        tmp_path, "red_flags.yml", lambda d: entry(d, "red_flags", "fever").update(answers_screening="screen_fever")
+    )
+    assert_refused(directory, "red_flags.yml", "fever", "unknown screening question 'screen_fever'")

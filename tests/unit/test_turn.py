@@ -262,12 +262,9 @@ def test_a_screening_answer_that_tells_something_else_and_denies_the_rest_is_a_n
     assert answer.slots.get("triage_level", "routine") != "emergency"
 
 
-def test_every_flag_a_screening_question_covers_is_a_red_flag():
-    from bot.content import get_content
-    from bot.turn import SCREEN_COVERS
-
-    flags = set(get_content().red_flags)
-    assert {f for covered in SCREEN_COVERS.values() for f in covered} <= flags
+def test_a_fall_told_to_the_trauma_question_answers_it():
+    told = plan("I fell off a ladder onto my back", "report_red_flag", {"requested_slot": "screen_major_trauma"}, FORM)
+    assert told.slots["screen_major_trauma"] == "yes"
 
 
 def test_long_standing_symptom_is_asked_about_and_the_answer_decides():
