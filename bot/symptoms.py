@@ -141,21 +141,23 @@ class SymptomRecord:
 
     def _update_places(self, analysis: Analysis, correcting: bool, question: Optional[str]) -> None:
         """Where it hurts, where it spreads to, and which side."""
-        locations = [
-            m.id
+        places = [
+            m
             for m in analysis.mentions
             if m.label == "body_location"
             and m.status == PRESENT
             and not _adverb_back(analysis.text, m)
             and not LIMIT.search(analysis.text[: m.start])
         ]
+        locations = [m.id for m in places]
         side_mentions = [
             m
             for m in analysis.mentions
             if m.label == "side" and m.status == PRESENT and not INTENSIFIER.match(analysis.text[m.end :])
         ]
-        if any(loc in BACK_LOCATIONS for loc in locations):
-            # "across my lower back, both sides": the sides of the back, not both legs.
+        if places and not any(LIMB_WORDS.search(m.text.lower()) for m in places):
+            # "across my lower back, both sides", "bum both sides": the sides of the place
+            # said, not both legs.
             side_mentions = [m for m in side_mentions if m.id != "both_legs" or LIMB_WORDS.search(m.text.lower())]
         sides = [m.id for m in side_mentions]
         if "both_legs" in sides and "leg" not in locations:

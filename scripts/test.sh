@@ -14,6 +14,8 @@ step "lint";                 scripts/lint.sh
 step "content";              "$VENV/bin/python" -m bot.content
 # The unit tests run on their own: their conftest can then tell that none imported Rasa.
 step "unit tests (no Rasa)";  "$VENV/bin/python" -m pytest -q tests/unit
+# The Debian packages the cluster runs on (PostgreSQL, Redis, nginx): the adapter tests use Redis too.
+step "system packages";      scripts/cluster.sh install
 step "adapter and action tests"; "$VENV/bin/python" -m pytest -q tests/adapter tests/actions
 step "rasa data validate";   "$VENV/bin/rasa" data validate --fail-on-warnings
 step "train (cached when unchanged)"

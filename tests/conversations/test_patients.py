@@ -204,13 +204,16 @@ async def test_patient_conversation_ends_with_the_consult_and_never_loops(agent,
     assert not problems, "\n".join(problems) + "\n" + outcome.transcript()
 
 
-@pytest.mark.parametrize("case", [_param(c, known_limit(c, "summary")) for c in CASES])
+# An emergency or an early goodbye ends before there is anything to summarise.
+SUMMARY_CASES = [c for c in CASES if not c.ends_early and c.expect_triage != "emergency"]
+
+
+@pytest.mark.parametrize("case", [_param(c, known_limit(c, "summary")) for c in SUMMARY_CASES])
 async def test_patient_summary_is_faithful(agent, case):
     outcome = await outcome_of(agent, case)
     if outcome.summary is None:
         check_not_over_triaged(outcome, "no summary")
-        assert case.ends_early or case.expect_triage == "emergency", "no summary"
-        pytest.skip("no summary: an emergency, or a goodbye before anything was recorded")
+    assert outcome.summary is not None, "no summary\n" + outcome.transcript()
     problems = summary_problems(outcome)
     assert not problems, "\n".join(problems) + f"\n{outcome.summary}\n" + outcome.transcript()
 

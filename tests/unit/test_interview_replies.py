@@ -330,6 +330,15 @@ def test_both_sides_of_the_back_are_not_both_legs():
     record = SymptomRecord()
     record.update(analyse("numb in both legs and my back"))
     assert "leg" in record.pain_location
+    record = SymptomRecord(pain_location=["lower_back"])
+    record.update(analyse("bum both sides, swaps sides tbh. not down legs"), question="pain_spreads")
+    assert record.spread_to == ["buttock"]
+
+
+def test_under_the_ribs_at_the_back_is_the_flank_not_the_chest():
+    record = SymptomRecord()
+    record.update(analyse("right side of my back, just under the ribs"), question="pain_location")
+    assert record.pain_location == ["flank"]
 
 
 def test_a_place_named_as_a_limit_is_not_where_it_goes():
