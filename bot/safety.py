@@ -512,7 +512,13 @@ def _targeted_check(
         return None  # after an emergency instruction, no more questions: it stands alone
     checks = get_content().concepts.checks
     asked_about = SCREENED_STATUSES + ((OTHER,) if about_someone_else_now(analysis) else ())
-    mentioned: Dict[str, Optional[Mention]] = {m.id: m for m in analysis.checks if m.status in asked_about}
+    # "Would it hurt to die?": thoughts of dying put as a question are still asked about.
+    crisis = {c.id for c in checks.values() if set(c.on_yes) & _crisis_findings()}
+    mentioned: Dict[str, Optional[Mention]] = {
+        m.id: m
+        for m in analysis.checks
+        if m.status in asked_about or (m.status == HYPOTHETICAL and m.id in crisis and bool(FIRST_PERSON.search(analysis.text or "")))
+    }
     # The net is a backstop for what people say about their symptoms, not for "I want to stop".
     for check_id in [] if closing else suspected_by_net(analysis, set(mentioned)):
         mentioned.setdefault(check_id, None)

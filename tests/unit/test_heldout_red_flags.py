@@ -78,6 +78,12 @@ SPENT_FLOORS = {
     # class (stroke and meningitis families, pain on breathing after an operation, "nearly passed out",
     # a crisis put as a condition, "what's", a relative's age, sport strains): 99%, 2 silent, 0%.
     "redflags_H.sealed.yml": (0.98, 2, 0.0),
+    # Set I, sealed until 2026-12-05 (run once after the set H fixes): 89% emergencies first, 21 silent
+    # (6 emergency, 3 urgent, 12 crisis), 5% routine to 999, 2.5% to same-day care. After the fixes by
+    # class (crisis said as finality, a way out, affairs settled or a goodbye, asked when not certain;
+    # weakness down one side and a thunderclap headache as stroke; sweating with arm, shoulder or
+    # sickness; cancer abbreviated; a fall is not weakness): 97%, 1 silent, 1%.
+    "redflags_I.sealed.yml": (0.97, 1, 0.02),
 }
 
 
