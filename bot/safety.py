@@ -517,7 +517,8 @@ def _targeted_check(
     mentioned: Dict[str, Optional[Mention]] = {
         m.id: m
         for m in analysis.checks
-        if m.status in asked_about or (m.status == HYPOTHETICAL and m.id in crisis and bool(FIRST_PERSON.search(analysis.text or "")))
+        if m.status in asked_about
+        or (m.status == HYPOTHETICAL and m.id in crisis and bool(FIRST_PERSON.search(analysis.text or "")))
     }
     # The net is a backstop for what people say about their symptoms, not for "I want to stop".
     for check_id in [] if closing else suspected_by_net(analysis, set(mentioned)):
