@@ -11,9 +11,9 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.interview import offer_if_own_pain
+from actions.interview import may_offer_interview, offer_if_own_pain
 from actions.screening import latest_analysis, say
-from bot import replies
+from bot import interview, replies
 from bot.contract import CONSULT_PROFESSIONAL, POSSIBLE_CAUSES, SYMPTOM_FORM
 from bot.ranking import rank_causes
 from bot.symptoms import SymptomRecord
@@ -44,6 +44,10 @@ class _AnswerAction(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         topic_id = _topic(tracker, self.label)
+        if not topic_id and interview.speaks_of_pain(latest_analysis(tracker)) and may_offer_interview(tracker):
+            # "Is it normal to still have back pain 2 weeks after lifting?": no topic to
+            # answer from, but a pain the questions can: offered them, not the topic menu.
+            return offer_if_own_pain(dispatcher, tracker, anyones=True)
         for message in self.answer_for(topic_id, tracker) if topic_id else self.not_found():
             say(dispatcher, message)
         if tracker.active_loop_name == SYMPTOM_FORM:

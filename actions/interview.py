@@ -157,13 +157,15 @@ def offer_interview(dispatcher: CollectingDispatcher, tracker: Tracker, response
 
 
 def offer_if_own_pain(
-    dispatcher: CollectingDispatcher, tracker: Tracker, otherwise: Optional[Text] = None
+    dispatcher: CollectingDispatcher, tracker: Tracker, otherwise: Optional[Text] = None, anyones: bool = False
 ) -> List[Dict]:
     """After an answer outside the interview: a message that also describes the person's
     own pain ("is it just a pulled muscle? my calf is swollen") is offered the symptom
-    questions, and what it said is kept for them; otherwise the response ``otherwise``, if any."""
+    questions, and what it said is kept for them; otherwise the response ``otherwise``, if any.
+    ``anyones``: a question about pain that names no topic is offered them too."""
     analysis = latest_analysis(tracker)
-    if not (interview.describes_own_pain(analysis) and may_offer_interview(tracker)):
+    about_pain = interview.speaks_of_pain(analysis) if anyones else interview.describes_own_pain(analysis)
+    if not (about_pain and may_offer_interview(tracker)):
         if otherwise:
             dispatcher.utter_message(response=otherwise)
         # Always an event, even when nothing changes: the safety policy reads a custom

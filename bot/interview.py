@@ -412,6 +412,13 @@ def describes_own_pain(analysis: Analysis) -> bool:
     )
     if not (FIRST_PERSON.search(text) or THE_PAIN.search(text) or _told_as_a_statement(text)):
         return False
+    return speaks_of_pain(analysis, own_condition)
+
+
+def speaks_of_pain(analysis: Analysis, own_condition: bool = False) -> bool:
+    """A pain word, a symptom or a condition of one's own, with where it is or what brings
+    it on ("is it normal to still have back pain 2 weeks after lifting?"), whoever's it is."""
+    text = " ".join(analysis.text.lower().replace("’", "'").split())
     felt = bool(PAIN_WORDS.search(text)) or bool(analysis.ids("symptom")) or own_condition
     where = (
         bool(analysis.ids("body_location"))

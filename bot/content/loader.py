@@ -280,6 +280,7 @@ class TakeBack:
 @dataclass(frozen=True)
 class ConceptModel:
     equivalents: Mapping[str, str] = field(default_factory=dict)
+    short_forms: Mapping[str, str] = field(default_factory=dict)  # text-speak -> the word ("yr" -> "year")
     keep_as_written: Tuple[str, ...] = ()
     concepts: Mapping[str, Concept] = field(default_factory=dict)
     combinations: Tuple[Combination, ...] = ()
@@ -1003,6 +1004,12 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
         isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw_equivalents.items()
     ):
         raise ContentError(reader.file, "equivalents", "must map words to words")
+    raw_short_forms = reader.document.get("short_forms", {}) or {}
+    if not isinstance(raw_short_forms, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() and " " not in v.strip()
+        for k, v in raw_short_forms.items()
+    ):
+        raise ContentError(reader.file, "short_forms", "must map a short form to one word")
     concepts = _load_concept_entries(reader, findings)
     suppress: Dict[str, Tuple[str, ...]] = {}
     for finding, names in (reader.document.get("suppress") or {}).items():
@@ -1029,6 +1036,7 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
         )
     return ConceptModel(
         equivalents={k.lower(): v.lower() for k, v in raw_equivalents.items()},
+        short_forms={str(k).lower(): v.strip().lower() for k, v in raw_short_forms.items()},
         keep_as_written=_word_list(reader, "keep_as_written"),
         concepts=concepts,
         combinations=_load_combinations(reader, concepts, findings),

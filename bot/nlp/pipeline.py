@@ -274,7 +274,7 @@ class SymptomPipeline:
         )
         # Typos are corrected towards the content's words and the context detector's ("neihgbour").
         vocabulary = self._vocabulary() | context_vocabulary()
-        self.typos = TypoNormaliser(vocabulary)
+        self.typos = TypoNormaliser(vocabulary, dict(content.concepts.short_forms))
         self.ruler: EntityRuler = self.nlp.add_pipe(  # type: ignore[assignment]
             "entity_ruler", config={"phrase_matcher_attr": "NORM", "overwrite_ents": True}
         )

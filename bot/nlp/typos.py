@@ -37,13 +37,17 @@ class TypoNormaliser:
     MIN_LENGTH = 4
     MAX_LENGTH = 20  # longer "words" are not words anyone meant
 
-    def __init__(self, vocabulary: Iterable[str]):
+    def __init__(self, vocabulary: Iterable[str], short_forms: Optional[Dict[str, str]] = None):
+        # Text-speak the spelling corrector cannot reach (too short): "yr", "bk", "evry".
+        self.short_forms = dict(short_forms or {})
         self.vocabulary = {w for w in vocabulary if len(w) >= self.MIN_LENGTH - 1}
         self.english = SpellChecker()
         self._cache: Dict[str, Optional[str]] = {}
 
     def correction(self, word: str) -> Optional[str]:
         word = word.lower()
+        if word in self.short_forms:
+            return self.short_forms[word]
         if word in self._cache:
             return self._cache[word]
         result = None

@@ -39,6 +39,15 @@ async def test_a_question_that_describes_own_pain_is_answered_then_offered_the_q
     assert slots["pain_location"]  # what it said is kept for the questions
 
 
+async def test_a_question_about_pain_with_no_topic_is_offered_the_questions_not_the_menu(dispatcher, domain):
+    tracker = make_tracker("is it normal to still have back ache a fortnight after moving a wardrobe?", "ask_condition")
+    events = await ActionAnswerCondition().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_offer_interview"]
+    assert not any(text and text.startswith("I can tell you about") for text in texts(dispatcher))
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["interview_offered"] is True
+
+
 async def test_during_the_interview_the_answer_is_all(dispatcher, domain):
     tracker = make_tracker(
         "what is sciatica? my lower back hurts",

@@ -21,6 +21,7 @@ import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -332,9 +333,25 @@ def _norm(text: str) -> str:
     return " " + re.sub(r"[^a-z0-9/ ]+", " ", text.lower().replace("'", "")).strip() + " "
 
 
+@lru_cache(maxsize=1)
+def _lemma_table() -> Any:
+    # spaCy's lookup lemmas (spacy-lookups-data), read here on their own: the check must not
+    # borrow the assistant's reader, or a misreading would look like support.
+    from spacy.lookups import load_lookups
+
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+def _lemmas(normal: str) -> str:
+    table = _lemma_table()
+    return " " + " ".join(str(table.get(word, word)) for word in normal.split()) + " "
+
+
 def _mentions(text: str, phrases: Sequence[str]) -> bool:
+    """A phrase said as it is written, or in another form of its words ("aches" for "aching")."""
     normal = re.sub(r"\s+", " ", _norm(text))
-    return any(f" {_norm(p).strip()} " in normal for p in phrases if _norm(p).strip())
+    lemmas = _lemmas(normal)
+    return any(f" {_norm(p).strip()} " in normal or _lemmas(_norm(p)) in lemmas for p in phrases if _norm(p).strip())
 
 
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "half": 0.5}

@@ -168,3 +168,15 @@ def test_topic_names_do_not_hide_red_flag_findings(sentence):
 )
 def test_everyday_phrases_are_not_red_flags(sentence):
     assert message_red_flags(analyse(sentence)) == []
+
+
+@pytest.mark.parametrize(
+    "text, finding, status",
+    [
+        ("had a sore red eye last yr tho", "eye_inflammation", "historical"),
+        ("bk pain evry morning", "lower_back", "present"),
+        ("standin makes it worse", "standing", "present"),
+    ],
+)
+def test_text_speak_is_read_as_the_word_it_stands_for(text, finding, status):
+    assert (finding, status) in {(m.id, m.status) for m in analyse(text).mentions}
