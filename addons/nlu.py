@@ -132,6 +132,10 @@ def own_pain_or_question(
         questions = [r for r in ranking if r.get("name") in GENERAL_QUESTIONS]
         if questions:
             return questions[0], questions + [r for r in ranking if r not in questions]
+    topic_question = interview.question_about_a_topic(name, text, analysis)
+    if topic_question:
+        top = {"name": topic_question, "confidence": 1.0}
+        return top, [top] + [r for r in ranking if r.get("name") != topic_question]
     return intent, ranking
 
 

@@ -463,6 +463,26 @@ def is_general_question(intent: Optional[str], text: str) -> bool:
     return intent == DESCRIBE_PAIN and bool(GENERAL_QUESTION.search(lowered)) and not FIRST_PERSON.search(lowered)
 
 
+# A question put in the first person ("shud i go back to work with my back like this",
+# "can i still go to wrk tho"); "can't", "don't" and the like open statements, not questions.
+OWN_QUESTION_START = re.compile(
+    r"^\W*(can|could|should|shall|do|does|is|will|would|am|what|how|when|why)\b(?!\s*not\b|['’]?t\b|n['’]?t\b)"
+)
+TOPIC_QUESTIONS = {"treatment": ASK_TREATMENT, "condition": ASK_CONDITION, "anatomy_topic": ASK_ANATOMY}
+
+
+def question_about_a_topic(intent: Optional[str], text: str, analysis: Analysis) -> Optional[str]:
+    """The question intent for a question about a topic the content answers that the
+    classifier took for a description of pain ("should I go back to work with my back like
+    this?" is about work and daily life), or None. The person's pain said in it is still
+    heard: the answer offers the questions."""
+    lowered = " ".join((text or "").lower().replace("’", "'").split())
+    normal = analysis.normalised or lowered  # text-speak read: "shud i" is "should i"
+    if intent != DESCRIBE_PAIN or not (lowered.endswith("?") or OWN_QUESTION_START.search(normal)):
+        return None
+    return next((TOPIC_QUESTIONS[label] for label in TOPIC_QUESTIONS if analysis.topics(label)), None)
+
+
 # Saying goodbye, or thanks-and-leave, in any words ("thanks, bye", "I'll leave it there",
 # "got to go"): the interview, or the topic, ends with the consult advice.
 LEAVING = re.compile(

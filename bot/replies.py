@@ -371,7 +371,12 @@ def result(
         messages.append(Reply(f"{fallback.name}: {fallback.summary}", KIND_CAUSES))
     # The advice (kind "advice", docs/api.md): routine advice, what would change it (the safety
     # net), self-care meanwhile and the activity plan; the widget's summary keeps all of it.
-    messages += [Reply(_fill(a.advice), KIND_SELF_CARE) for a in content.routine_advice.values() if a.applies(features)]
+    if level == ROUTINE and not urgent:
+        # Routine advice has its own timeframe ("see your GP in the next few weeks"): after a
+        # same-day instruction it would contradict it, so it is said only in a routine result.
+        messages += [
+            Reply(_fill(a.advice), KIND_SELF_CARE) for a in content.routine_advice.values() if a.applies(features)
+        ]
     if level == ROUTINE and not urgent:
         messages.append(Reply(_fill(content.dialogue[_safety_net_key(features)]), KIND_SELF_CARE))
     tips = [_tip(content.treatments[t]) for t in advice_ids]

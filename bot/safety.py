@@ -119,6 +119,8 @@ def screened_findings(analysis: Analysis) -> Set[str]:
     )
 
 
+# The opening of a check's question that names what the person said.
+UNPROMPTED = re.compile(r"^You mentioned \{mentioned\}\.\s*")
 FIRST_PERSON = re.compile(r"\b(i|i'd|i'll|id|ill|me|my|myself)\b", re.IGNORECASE)
 
 
@@ -499,7 +501,7 @@ def _ask_if_new(state: SafetyState, analysis: Analysis, said: Set[str]) -> Optio
         return None
     state.pending = sorted(_flag_findings(flags) & ids)
     state.pending_question = NEW_OR_CHANGED
-    return Say("question", dialogue("ask_if_new", _said(mentions, set(), set())))
+    return Say("question", dialogue("ask_if_new", _said(mentions, set(), set(), text=analysis.text or "")))
 
 
 def _targeted_check(
@@ -533,7 +535,12 @@ def _targeted_check(
         state.pending = list(check.on_yes)
         state.pending_question = CHECK_PREFIX + check.id
         mention = mentioned[check.id]
-        words = f'"{" ".join(mention.text.split()).strip(" ,.")}"' if mention else check.about
+        if mention is None:
+            # Suspected by the net, not said in words the lexicon knows: no "You mentioned
+            # swelling" to someone who said "tingling".
+            question = UNPROMPTED.sub(dialogue("check_unprompted") + " ", check.question)
+            return Say("check", fill(question.replace("{mentioned}", "{reasons}"), check.about))
+        words = f'"{_quoted(mention, analysis.text or "")}"'
         return Say("check", fill(check.question.replace("{mentioned}", "{reasons}"), words))
     return None
 
@@ -585,15 +592,30 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _said(mentions: Sequence[Mention], earlier: Set[str], extra: Set[str], limit: int = 4) -> str:
-    """A short list of what the person said: their own words for this message, the
-    lexicon's labels for what they said earlier."""
+def _quoted(mention: Mention, text: str) -> str:
+    """The person's words for a mention, whole words only: a finding that starts inside
+    "can't" is quoted from "can't", not "nt"."""
+    start, end = mention.start, mention.end
+    if text[start:end] != mention.text:
+        return " ".join(mention.text.split()).strip(" ,.")
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "'’"):
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return " ".join(text[start:end].split()).strip(" ,.")
+
+
+def _said(mentions: Sequence[Mention], earlier: Set[str], extra: Set[str], limit: int = 4, text: str = "") -> str:
+    """A short list of what the person said: their own words for this message (each once:
+    "wake me up" is inside "wake me up in the night"), the lexicon's labels for what they
+    said earlier."""
     content = get_content()
-    items: List[str] = []
-    for mention in mentions:
-        words = " ".join(mention.text.split()).strip(" ,.")
-        if words and f'"{words}"' not in items:
-            items.append(f'"{words}"')
+    quotes: List[str] = []
+    for words in sorted({_quoted(m, text) for m in mentions} - {""}, key=len, reverse=True):
+        if not any(words.lower() in longer.lower() for longer in quotes):
+            quotes.append(words)
+    order = {words: min(m.start for m in mentions if _quoted(m, text) == words) for words in quotes}
+    items: List[str] = [f'"{words}"' for words in sorted(quotes, key=order.__getitem__)]
     for finding in sorted(earlier | extra):
         label = content.findings[finding].label if finding in content.findings else finding.replace("_", " ")
         if label not in items:
@@ -618,7 +640,7 @@ def _reasons(flag_ids: Sequence[str], analysis: Analysis, findings: Set[str], sa
     age = {f"age {analysis.age}"} if analysis.age is not None and used & {AGE_OVER_50, AGE_UNDER_20} else set()
     earlier = used - {m.id for m in now} - {AGE_OVER_50, AGE_UNDER_20}
     earlier = {f for f in earlier if f in findings}
-    text = _said(now, earlier, age)
+    text = _said(now, earlier, age, text=analysis.text or "")
     if screened:
         names = [get_content().red_flags[f].name for f in flag_ids if get_content().red_flags[f].screened_by]
         answer = f'{names[0][0].lower()}{names[0][1:]} (you answered "yes" to the safety question)' if names else ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from bot import checkins, clarify, interview, offers, safety
 from bot.content import get_content
@@ -167,12 +167,25 @@ def _step(say: safety.Say) -> Step:
     return Step(SAFETY_RESPONSES[say.kind], say.text)
 
 
+# "Should I go to A&E?" asked in the message that raised a same-day flag: answered in so many
+# words (the emergency instruction itself says "go to A&E").
+WHERE_TO_GO = "where_to_go"
+
+
 def _escalation(
-    plan: TurnPlan, result: safety.ScreenResult, slots: Mapping[str, Any], intent: Optional[str], in_form: bool
+    plan: TurnPlan,
+    result: safety.ScreenResult,
+    slots: Mapping[str, Any],
+    intent: Optional[str],
+    in_form: bool,
+    analysis: Optional[Analysis] = None,
 ) -> TurnPlan:
     """The instruction, then the consult advice. After an emergency the routine questions
     stop; after an urgent flag the conversation goes on."""
-    plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
+    plan.before = [_step(say) for say in result.say]
+    if analysis is not None and result.level == URGENT and WHERE_TO_GO in analysis.concepts:
+        plan.before.append(Step(SAFETY_RESPONSES["followup"], safety.dialogue("where_to_go_urgent")))
+    plan.before.append(Step(CONSULT_PROFESSIONAL))
     if result.level == EMERGENCY or result.crisis:
         if in_form:
             plan.before[-2].text = f"{plan.before[-2].text} {safety.dialogue('stop_questions')}"
@@ -197,10 +210,15 @@ def _escalation(
 FEELINGS = ("feeling_low", "feeling_worried", "feeling_frustrated")
 
 
-def _acknowledged(analysis: Analysis) -> List[Step]:
-    """ "8 its relly bad im scared": a short, human acknowledgement before the next question."""
+def _acknowledged(analysis: Analysis, level: Optional[str] = None) -> List[Step]:
+    """ "8 its relly bad im scared": a short, human acknowledgement before the next question.
+    After an emergency or same-day instruction it backs the instruction up, never "most back
+    pain gets better" (dialogue ``feeling_*_escalated``)."""
     feeling = next((f for f in FEELINGS if f in analysis.affirmed_concepts), None)
-    return [Step(SAFETY_RESPONSES["followup"], safety.dialogue(feeling))] if feeling else []
+    if not feeling:
+        return []
+    key = f"{feeling}_escalated" if level in (EMERGENCY, URGENT) else feeling
+    return [Step(SAFETY_RESPONSES["followup"], safety.dialogue(key))]
 
 
 def _meaning_to_explain(analysis: Analysis) -> Optional[str]:
@@ -250,13 +268,13 @@ def _after_emergency(
     return intent not in KEPT_AFTER_EMERGENCY and not interview.is_leaving(text)
 
 
-def _emergency_again(plan: TurnPlan, result: safety.ScreenResult) -> TurnPlan:
+def _emergency_again(plan: TurnPlan, result: safety.ScreenResult, acknowledgement: Sequence[Step] = ()) -> TurnPlan:
     """ "What should I do?" after an emergency: the instruction again, briefly, and the
-    consult advice in its emergency form; nothing else."""
+    consult advice in its emergency form; nothing else but an acknowledgement of a feeling."""
     steps = [_step(say) for say in result.say]
     if not any(step.action == SAFETY_RESPONSES["reminder"] for step in steps):
         steps.insert(0, Step(SAFETY_RESPONSES["reminder"], safety.emergency_reminder(result.state)))
-    plan.before = steps + [Step(CONSULT_PROFESSIONAL)]
+    plan.before = list(acknowledgement) + steps + [Step(CONSULT_PROFESSIONAL)]
     plan.then = LISTEN
     return plan
 
@@ -367,20 +385,23 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
         return plan
 
     if result.owns_turn and result.new_flags:
-        return _escalation(plan, result, slots, intent, in_form)
+        return _escalation(plan, result, slots, intent, in_form, analysis)
     if result.holds_line:
         plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
         plan.then = LISTEN
         return plan
     if _after_emergency(slots, result, intent, analysis.text, answering_offer):
-        return _emergency_again(plan, result)
+        # "im really scared": heard, then the instruction again.
+        return _emergency_again(plan, result, _acknowledged(analysis, EMERGENCY))
     clarified = None if offer is not None or answering_checkin or result.owns_turn else clarifying
     if clarified and (explained := _clarified(plan, result, meaning, question)) is not None:
         return explained
     if offer is not None and not result.owns_turn:
         return _offer_answered(plan, offer, analysis.text, intent)
     if answering_checkin and not result.owns_turn and not in_form:
-        return _checkin_answered(plan, slots, analysis.text, _acknowledged(analysis) + [_step(s) for s in result.say])
+        return _checkin_answered(
+            plan, slots, analysis.text, _acknowledged(analysis, result.level) + [_step(s) for s in result.say]
+        )
     if result.owns_turn:
         # The screen asked its own question ("is this new or has it changed?", a targeted
         # check): wait. A check asked instead of starting the interview remembers it.
@@ -418,7 +439,7 @@ def _rest_of_turn(
 ) -> TurnPlan:
     """The screen's part of an ordinary turn: an acknowledgement of a feeling and what the
     screen says first; the rules then carry on."""
-    acknowledgement = _acknowledged(analysis)
+    acknowledgement = _acknowledged(analysis, result.level)
     if acknowledgement and question in QUESTIONS and _only_a_feeling(slots, changed, question, intent, analysis):
         # "im realy scared" in reply to a question: the acknowledgement, then the same
         # question again (no "Sorry, I didn't catch that"), and nothing recorded.

@@ -57,7 +57,10 @@ fi
 token_note='in $RASA_API_TOKEN'
 [ -z "${RASA_API_TOKEN:-}" ] && token_note="in $RASA_API_TOKEN_FILE (readable by you only)"
 echo
-echo "  Chat in the browser:  http://localhost:$WEB_PORT/"
+# The demo page's widget talks to port 5005 unless told otherwise (web/demo.js: ?server=).
+chat_url="http://localhost:$WEB_PORT/"
+[ "$RASA_PORT" = 5005 ] || chat_url="http://localhost:$WEB_PORT/?server=http://localhost:$RASA_PORT"
+echo "  Chat in the browser:  $chat_url"
 echo "  REST channel:         http://localhost:$RASA_PORT/webhooks/rest/webhook"
 echo "  HTTP API:             http://localhost:$RASA_PORT/  (token $token_note)"
 echo "  Action server:        http://localhost:$ACTION_PORT/"

@@ -4,7 +4,7 @@ goodbyes in any words, and a summary that says only what the person said."""
 
 import pytest
 
-from bot import replies
+from bot import interview, replies
 from bot.contract import QUESTIONS
 from bot.interview import (
     describes_own_pain,
@@ -391,3 +391,17 @@ def test_an_age_in_words_answers_the_age_question(text, age):
 def test_a_plain_duration_answers_how_it_started_and_when(text):
     reading, record = reply("pain_onset", text)
     assert not reading.reask and record.pain_duration_days
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("can i still go to wrk tho", "ask_treatment"),
+        ("shud i go back to work with my back like this", "ask_treatment"),
+        ("is it sciatica? my leg hurts", "ask_condition"),
+        ("can't sit at work, my back kills", None),
+        ("my back hurts at work", None),
+    ],
+)
+def test_a_question_about_a_topic_taken_for_a_description_is_the_question(text, expected):
+    assert interview.question_about_a_topic("describe_pain", text, analyse(text)) == expected

@@ -143,6 +143,8 @@ def test_routine_advice_for_the_inflammatory_pattern():
     advice = CONTENT.routine_advice["possible_axial_spondyloarthritis"]
     assert replies._fill(advice.advice) in replies.result(causes, record)
     assert "rheumatolog" in advice.advice
+    # After a same-day instruction, "see your GP in the next few weeks" would contradict it.
+    assert replies._fill(advice.advice) not in replies.result(causes, record, level="urgent")
 
 
 def test_nothing_specific_gives_the_usual_answer_and_its_self_care():

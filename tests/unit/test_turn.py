@@ -495,3 +495,33 @@ def test_a_red_flag_named_in_a_meaning_question_keeps_the_screens_own_question(l
     assert "Is this happening to you now?" in said(result)
     check = plan("what does numbness around my bottom mean?", "ask_condition", slots, loop)
     assert actions(check) == ["utter_safety_check"] and check.then == LISTEN
+
+
+def test_a_feeling_after_an_emergency_backs_the_instruction_up():
+    first = plan("numb down below and i can't pee", "report_red_flag")
+    result = plan("ok. im really scared tho", "describe_pain", first.slots)
+    text = said(result)
+    assert "scared" in text.lower() or "right thing" in text
+    assert "most back pain gets better" not in text
+
+
+def test_a_check_the_net_suspects_does_not_claim_the_person_said_it():
+    result = plan("bit of tinglin in my calf", "describe_pain")
+    text = said(result)
+    assert "You mentioned swelling" not in text and "swollen" in text
+
+
+def test_the_persons_words_are_quoted_whole():
+    result = plan("numb down there when i wipe and i can't pee properly since this afternoon", "report_red_flag")
+    text = said(result)
+    assert "can't pee" in text and '"nt ' not in text
+
+
+def test_should_i_go_to_ae_asked_with_a_same_day_sign_is_answered():
+    result = plan(
+        "I slipped and sat down hard yesterday, I take steroids and have osteoporosis, "
+        "now the middle of my back is very sore. Should I go to A&E?",
+        "describe_pain",
+    )
+    text = said(result)
+    assert "today" in text and "You asked about A&E" in text
