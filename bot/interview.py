@@ -468,7 +468,9 @@ def is_general_question(intent: Optional[str], text: str) -> bool:
 OWN_QUESTION_START = re.compile(
     r"^\W*(can|could|should|shall|do|does|is|will|would|am|what|how|when|why)\b(?!\s*not\b|['’]?t\b|n['’]?t\b)"
 )
-TOPIC_QUESTIONS = {"treatment": ASK_TREATMENT, "condition": ASK_CONDITION, "anatomy_topic": ASK_ANATOMY}
+# Only what to do (work, physio, exercise): "is it sciatica? my leg hurts" stays a description
+# and starts the questions that can tell.
+TOPIC_QUESTIONS = {"treatment": ASK_TREATMENT}
 
 
 def question_about_a_topic(intent: Optional[str], text: str, analysis: Analysis) -> Optional[str]:

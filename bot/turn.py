@@ -44,6 +44,7 @@ from bot.contract import (
     SAFETY_RESPONSES,
     SCREEN_ANSWERED,
     SCREENING_SLOTS,
+    SINGLE_ANSWER_SLOTS,
     SYMPTOM_FORM,
     SYMPTOM_INTENTS,
     TOPIC_LABELS,
@@ -126,8 +127,16 @@ def _record_update(
         return {}
     record = SymptomRecord.from_slots(slots)
     question = slots.get(REQUESTED_SLOT) if in_form else None
-    record.update(analysis, correcting=is_correction(analysis.text), question=question)
-    return record.to_slots()
+    correcting = is_correction(analysis.text)
+    record.update(analysis, correcting=correcting, question=question)
+    updated = record.to_slots()
+    if slots.get(POSSIBLE_CAUSES) is not None and not correcting:
+        # After the result, an answer already given is changed only by a correction ("actually
+        # it's been 3 weeks"): "today or few weeks? i dont understand" asks, it does not tell.
+        updated = {
+            k: (slots[k] if k in SINGLE_ANSWER_SLOTS and slots.get(k) is not None else v) for k, v in updated.items()
+        }
+    return updated
 
 
 def _screening_answer(slots: Mapping[str, Any], text: str, intent: Optional[str], in_form: bool) -> Dict[str, Any]:
@@ -189,6 +198,12 @@ def _escalation(
     if result.level == EMERGENCY or result.crisis:
         if in_form:
             plan.before[-2].text = f"{plan.before[-2].text} {safety.dialogue('stop_questions')}"
+            plan.before.append(Step(DEACTIVATE_LOOP))
+        plan.then = LISTEN
+    elif analysis is not None and interview.is_leaving(analysis.text):
+        # "got to go, bye" that raised a same-day flag: the instruction and the consult
+        # advice are the last word, not the next question.
+        if in_form:
             plan.before.append(Step(DEACTIVATE_LOOP))
         plan.then = LISTEN
     elif not in_form and slots.get(POSSIBLE_CAUSES) is not None and intent in (REPORT_RED_FLAG, DESCRIBE_PAIN):

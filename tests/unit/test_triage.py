@@ -76,3 +76,10 @@ def test_same_message_combinations_do_not_build_up_over_a_conversation():
     assert triage.red_flags_in(legs | spreading, spreading) == []
     together = analyse("pain shooting down both legs").findings()
     assert [f.id for f in triage.red_flags_in(together, together)] == ["bilateral_leg_symptoms"]
+
+
+def test_an_exception_said_earlier_in_the_conversation_counts_for_a_conversation_flag():
+    # Night waking at 4am eased by getting up (NICE NG65's inflammatory pattern), said before.
+    conversation = {"night_pain", "wakes_late_night", "eased_by_getting_up"}
+    assert "night_or_constant_pain" not in [f.id for f in triage.red_flags_in(conversation, {"night_pain"})]
+    assert "night_or_constant_pain" in [f.id for f in triage.red_flags_in({"night_pain"}, {"night_pain"})]

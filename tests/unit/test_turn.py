@@ -525,3 +525,18 @@ def test_should_i_go_to_ae_asked_with_a_same_day_sign_is_answered():
     )
     text = said(result)
     assert "today" in text and "You asked about A&E" in text
+
+
+def test_after_the_result_a_question_does_not_change_an_answer_already_given():
+    slots = {"possible_causes": ["axial_spondyloarthritis"], "pain_duration_days": 240, "pain_duration": "8 months"}
+    result = plan("today or few weeks? i dont understand", "describe_pain", slots)
+    assert result.slots.get("pain_duration_days", 240) == 240
+    corrected = plan("actually it's been 3 weeks, not months", "describe_pain", slots)
+    assert corrected.slots.get("pain_duration_days") == 21
+
+
+def test_a_goodbye_that_raises_a_same_day_flag_ends_with_the_instruction():
+    slots = {"requested_slot": "easing_factors", "other_symptoms": ["night_pain"]}
+    result = plan("it wakes me every night and nothing helps, got to go, bye", "goodbye", slots, FORM)
+    assert "utter_consult_professional" in actions(result)
+    assert not any(a and a.startswith("utter_ask_") for a in actions(result) + [s.action for s in result.after])
