@@ -46,7 +46,8 @@ def red_flags_in(findings: Iterable[str], message_findings: Optional[Iterable[st
         for flag in get_content().red_flags.values()
         if any(set(combination) <= (latest if flag.same_message else present) for combination in flag.when_any)
         and not any(
-            set(combination) <= (latest if flag.same_message else present) for combination in flag.unless_said_with
+            set(combination) <= (present if flag.unless_in_conversation else latest)
+            for combination in flag.unless_said_with
         )
     ]
     return sorted(flags, key=lambda flag: -level_rank(flag.level))

@@ -230,6 +230,8 @@ class RedFlag:
     ask_if_unsure: bool = False
     # Combinations of findings that, said in the same message, stop the flag (claudication).
     unless_said_with: Tuple[Tuple[str, ...], ...] = ()
+    # ... or said anywhere in the conversation (night waking eased by getting up, told before).
+    unless_in_conversation: bool = False
     # What the condition is and its signs, said when someone asks about it in general.
     explain: str = ""
     # The interview's screening question this flag answers "yes" when the person tells it
@@ -869,6 +871,7 @@ def _load_red_flags(
             crisis=reader.boolean(e, "crisis"),
             ask_if_unsure=reader.boolean(e, "ask_if_unsure"),
             unless_said_with=tuple(unless),
+            unless_in_conversation=reader.boolean(e, "unless_in_conversation"),
             explain=reader.text(e, "explain", required=False, placeholders=ADVICE_PLACEHOLDERS),
             answers_screening=answers_screening,
         )

@@ -159,6 +159,10 @@ async def _emergency_again(agent, text: str) -> None:
     conversation = await reach(agent, "emergency")
     await conversation.say(text)
     said = await turn(conversation)
+    if said and said[0][0] == "utter_safety_followup":
+        # A feeling ("I'm scared") is heard first, in words that back the instruction up.
+        assert "right thing" in said[0][1] and "most back pain gets better" not in said[0][1], said
+        said = said[1:]
     names = [name for name, _, _ in said]
     assert names == ["utter_safety_reminder", CONSULT], (text, said)
     assert "call 999 now" in said[0][1].lower()
