@@ -149,6 +149,10 @@ class SymptomRecord:
             and not _adverb_back(analysis.text, m)
             and not LIMIT.search(analysis.text[: m.start])
         ]
+        # "is that my back? no actual back pain": a place the message also says is fine is not
+        # where it hurts.
+        fine = {m.id for m in analysis.mentions if m.label == "body_location" and m.status == ABSENT}
+        places = [m for m in places if m.id not in fine]
         locations = [m.id for m in places]
         side_mentions = [
             m

@@ -761,7 +761,11 @@ def _answered_no(doc: Doc, ent: Span) -> bool:
         start -= 1
     if any(doc[i].norm_ in QUESTION_WORDS for i in range(start, ent.start)):
         return False  # "can sciatica affect both legs? no idea": a real question, not an echo
-    return doc[end + 1].norm_ in ANSWERED_NO
+    if doc[end + 1].norm_ not in ANSWERED_NO:
+        return False
+    # "... is that my back? no actual back pain": "no" heading a thing of its own is not an answer.
+    after = doc[end + 2] if end + 2 < len(doc) else None
+    return after is None or after.is_punct or after.norm_ in ANSWERED_NO
 
 
 def context_vocabulary() -> Set[str]:

@@ -405,3 +405,9 @@ def test_a_plain_duration_answers_how_it_started_and_when(text):
 )
 def test_a_question_about_a_topic_taken_for_a_description_is_the_question(text, expected):
     assert interview.question_about_a_topic("describe_pain", text, analyse(text)) == expected
+
+
+def test_a_place_said_to_be_fine_in_the_same_message_is_not_where_it_hurts():
+    record = SymptomRecord()
+    record.update(analyse("weird burning numb patch on the outside of my thigh, is that my back? no actual back pain"))
+    assert "lower_back" not in (record.pain_location or []) and "thigh" in (record.pain_location or [])
