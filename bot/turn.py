@@ -187,12 +187,12 @@ def _escalation(
     slots: Mapping[str, Any],
     intent: Optional[str],
     in_form: bool,
-    analysis: Optional[Analysis] = None,
+    analysis: Analysis,
 ) -> TurnPlan:
     """The instruction, then the consult advice. After an emergency the routine questions
     stop; after an urgent flag the conversation goes on."""
     plan.before = [_step(say) for say in result.say]
-    if analysis is not None and result.level == URGENT and WHERE_TO_GO in analysis.concepts:
+    if result.level == URGENT and WHERE_TO_GO in analysis.concepts:
         plan.before.append(Step(SAFETY_RESPONSES["followup"], safety.dialogue("where_to_go_urgent")))
     plan.before.append(Step(CONSULT_PROFESSIONAL))
     if result.level == EMERGENCY or result.crisis:
@@ -200,7 +200,7 @@ def _escalation(
             plan.before[-2].text = f"{plan.before[-2].text} {safety.dialogue('stop_questions')}"
             plan.before.append(Step(DEACTIVATE_LOOP))
         plan.then = LISTEN
-    elif analysis is not None and interview.is_leaving(analysis.text):
+    elif interview.is_leaving(analysis.text):
         # "got to go, bye" that raised a same-day flag: the instruction and the consult
         # advice are the last word, not the next question.
         if in_form:
