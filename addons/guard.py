@@ -32,6 +32,7 @@ import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Tuple
 
 import rasa
+import yaml
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic, response
 from sanic.request import Request
@@ -330,21 +331,27 @@ def check_api_request(request: Request, limits: Limits) -> Optional[str]:
     return problem
 
 
+TRAINING_DATA_KEYS = ("nlu", "stories", "rules")
+
+
 def check_training_body(request: Request) -> Optional[str]:
-    """Training and test uploads: text in UTF-8; a JSON training request names its config and domain
-    (Rasa would otherwise train on nothing and answer 500)."""
+    """Training and test uploads: UTF-8 text; a training request is one YAML mapping (JSON is
+    YAML, and Rasa 3.6 reads every content type as YAML) holding some training data. Rasa
+    would otherwise train on nothing, or on a body it cannot read, and answer 500."""
     try:
-        (request.body or b"").decode("utf-8")
+        text = (request.body or b"").decode("utf-8")
     except UnicodeDecodeError:
         return "The body is not UTF-8 text."
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-    if request.path == "/model/train" and content_type not in ("application/x-yaml", "application/yaml", "text/yaml"):
-        try:
-            body = json.loads(request.body or b"null")
-        except ValueError:
-            return None  # Rasa reads other content types as YAML and answers 400 itself
-        if not isinstance(body, dict) or not body.get("config") or not body.get("domain"):
-            return "A training request needs at least 'config' and 'domain'."
+    if request.path != "/model/train":
+        return None
+    try:
+        body = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return "The body is not valid YAML."
+    if not isinstance(body, dict):
+        return "A training request is a YAML mapping (config, domain and training data in one file)."
+    if not any(isinstance(body.get(key), list) and body[key] for key in TRAINING_DATA_KEYS):
+        return "A training request needs training data: 'nlu', 'stories' or 'rules'."
     return None
 
 
@@ -419,8 +426,9 @@ async def check_request(request: Request, limits: Limits) -> Optional[HTTPRespon
 
 
 async def log_unauthorized(request: Request, res: BaseHTTPResponse) -> None:
+    # Not counted as a failed attempt: a request without a token guesses nothing, and counting
+    # it would let one misbehaving client lock an operator at the same address out.
     if res is not None and res.status == 401 and auth.presented_token(request) is None:
-        auth.failed_auth.failed(auth.rate_key(client_address(request)) or "unknown")
         logger.warning("401 %s %s from %s (no token).", request.method, request.path, client_address(request))
 
 

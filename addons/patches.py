@@ -35,6 +35,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 RASA = "rasa==3.6.21"
 RASA_SDK = "rasa-sdk==3.6.2"
 ENGINEIO = "python-engineio==4.15.1"
+SOCKETIO = "python-socketio==5.8.0"
 THINC = "thinc==8.1.12"
 
 
@@ -238,6 +239,17 @@ PATCHES: List[Patch] = [
         "addons/channels/socketio.py",
         Installer("addons.channels.socketio", "without_engineio_cors_headers"),
         ("engineio.base_server.BaseServer._cors_headers", "engineio.async_server.AsyncServer._make_response"),
+    ),
+    Patch(
+        "socketio.asyncio_server.AsyncServer._handle_eio_message",
+        SOCKETIO,
+        "f7937990bf729be346d1242adc497bf14e78343601ce748e7204fb4385027937",
+        "a WebSocket frame reaches socket.io's decoder with no guard before it, and a frame nested "
+        "10,000 deep is a RecursionError there; engine.io's message handler is re-registered with "
+        "a depth check that closes the socket first, then calls socket.io's own",
+        "addons/channels/socketio.py",
+        Installer("addons.channels.socketio", "refuse_deep_frames"),
+        ("socketio.asyncio_server.AsyncServer._handle_eio_message", "socketio.server.Server.__init__"),
     ),
     Patch(
         "structlog.get_config()['processors']",

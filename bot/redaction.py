@@ -79,6 +79,26 @@ _NOT_STREET_WORD = frozenset(
 _ADDRESS = re.compile(
     rf"(?i)(?<![\w/.-])(?:flat\s+\d+\w?,?\s+)?\d{{1,5}}[a-z]?,?\s+((?:[a-z][a-z'-]*\s+){{1,3}})(?:{_STREET_TYPES})\b\.?"
 )
+_US_STATE_CODES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|"
+    "OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR"
+)
+_US_STATE_NAMES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
+    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
+    "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|"
+    "North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|"
+    "Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|Puerto Rico"
+)
+# A US locality: "[Springfield,] IL 62783[-1234]", "Ohio 45402". A state with a ZIP is what
+# identifies a small area; the town before it goes with it. A two-letter code counts only in
+# capitals after a town ("steps OR 12000" is not Oregon).
+_TOWN = r"\b[A-Z][A-Za-z.'-]*(?:\s+[A-Z][A-Za-z.'-]*){0,2},?\s+"
+_ZIP = r"\d{5}(?:-\d{4})?(?![\w.-]|\.\d)"
+_US_LOCALITY = re.compile(
+    rf"{_TOWN}\b(?:{_US_STATE_CODES})\.?,?\s+{_ZIP}|(?:{_TOWN})?\b(?i:{_US_STATE_NAMES}),?\s+{_ZIP}"
+)
+_ZIP_CUED = re.compile(r"(?i)\bzip(?:\s*code)?\s*(?:is|:|#)?\s*(\d{5}(?:-\d{4})?)(?![\w.-]|\.\d)")
 _NAME_WORD = r"[A-Za-z][A-Za-z'-]*"
 _CAP_WORD = r"[A-Z][a-z][A-Za-z'-]*"
 _NAME_INTRO = re.compile(
@@ -258,7 +278,9 @@ def find(text: str, uncued_names: bool = True) -> List[Span]:
     spans += [(m.start(1), m.end(1), DATE) for m in _BIRTHDAY.finditer(text)]
     spans += list(_date_spans(text))
     spans += [(m.start(), m.end(), POSTCODE) for m in _POSTCODE.finditer(text)]
+    spans += [(m.start(1), m.end(1), POSTCODE) for m in _ZIP_CUED.finditer(text)]
     spans += list(_address_spans(text))
+    spans += [(m.start(), m.end(), ADDRESS) for m in _US_LOCALITY.finditer(text)]
     spans += list(_name_spans(text))
     if uncued_names:
         spans += list(_uncued_name_spans(text))

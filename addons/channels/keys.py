@@ -77,12 +77,28 @@ def sender_problem(sender_id: Text) -> Optional[Text]:
     return None
 
 
+def _patterned(run: str) -> bool:
+    """True for an id made by a person or a counter rather than a random generator: it repeats
+    itself ("deadbeefdeadbeef...", "1234-1234-1234") or counts ("0123456789abcdef").
+
+    In a random id of n characters almost every 3-character window is new (a repeat among 30
+    windows of 4,096 possible hex trigrams is ~10% likely; a quarter of them, never), and a
+    step of exactly one to the next character happens about n/9 times in hex (half the id
+    is ~7 standard deviations out; a counting id steps on most characters)."""
+    windows = [run[i : i + 3] for i in range(len(run) - 2)]
+    repeats = len(windows) - len(set(windows))
+    steps = sum(1 for a, b in zip(run, run[1:], strict=False) if abs(ord(a) - ord(b)) == 1)
+    return repeats > len(windows) // 4 or steps > len(run) // 2
+
+
 def strong_rest_id(sender_id: Text) -> bool:
     """At least 128 bits, the whole id: 32 hex digits (or a UUID), or 22+ base64url characters
-    that look random. An id that merely contains such a run is not one."""
+    that look random. An id that merely contains such a run, or that repeats itself or counts
+    (``_patterned``), is not one."""
     if _HEX_128.fullmatch(sender_id) or _UUID.fullmatch(sender_id):
-        return len(set(sender_id.lower()) - {"-"}) >= MIN_DISTINCT_HEX
-    return bool(_BASE64URL.fullmatch(sender_id)) and _random_looking(sender_id)
+        digits = sender_id.lower().replace("-", "")
+        return len(set(digits)) >= MIN_DISTINCT_HEX and not _patterned(digits)
+    return bool(_BASE64URL.fullmatch(sender_id)) and _random_looking(sender_id) and not _patterned(sender_id)
 
 
 class PlatformRecipient:

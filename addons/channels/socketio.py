@@ -21,7 +21,8 @@ with neither, Rasa's behaviour is unchanged. It also keeps one person's conversa
   and receive the replies of, any conversation; here a message naming another session
   is refused;
 - conversations are stored under ``socketio:<session id>`` (addons/channels/keys.py), so a
-  REST caller given the session id reaches nothing; a frame is at most ``MAX_REQUEST_BYTES``
+  REST caller given the session id reaches nothing; a frame is at most ``MAX_REQUEST_BYTES``,
+  a frame nested too deep closes its socket before it is decoded (``refuse_deep_frames``),
   and metadata too deep or too large is dropped;
 - messages go through the channel guard (length, rate limits per session and per client
   address, kind replies; ``addons/guard.py``);
@@ -69,7 +70,7 @@ from addons.guard import answering_failures, client_address, guarded, install
 from addons.tracker_store import delete_conversation
 from bot import checkins as checkin_rules
 from bot import safety
-from bot.guard import get_limits, metadata_problem
+from bot.guard import get_limits, json_too_deep, metadata_problem
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,22 @@ def without_engineio_cors_headers(eio: EngineIOServer) -> None:
     """The CORS response headers stay sanic-cors's job (`rasa run --cors`): engine.io adding
     its own would send Access-Control-Allow-Origin twice, which browsers reject."""
     eio._cors_headers = lambda environ: []
+
+
+def refuse_deep_frames(sio: AsyncServer) -> None:
+    """A socket.io frame nested deeper than ``MAX_JSON_DEPTH`` closes its socket before socket.io
+    decodes it: over WebSocket nothing else sees the frame first (a polling POST is refused with
+    400 by the request guard), and decoding it is a RecursionError in socket.io's handler."""
+    dispatch = sio._handle_eio_message
+
+    async def checked(eio_sid: Text, data: Any) -> None:
+        if isinstance(data, (str, bytes)) and json_too_deep(data):
+            logger.warning("socket.io: closed a socket that sent a frame nested too deep (%d bytes).", len(data))
+            await sio.eio.disconnect(eio_sid)
+            return
+        await dispatch(eio_sid, data)
+
+    sio.eio.handlers["message"] = checked  # what engine.io's on("message") sets
 
 
 def new_session_id() -> str:
@@ -161,6 +178,7 @@ class SocketIOInput(RasaSocketIOInput):
             client_manager=manager,
             max_http_buffer_size=get_limits().max_request_bytes,
         )
+        patches.install("socketio.asyncio_server.AsyncServer._handle_eio_message", sio)
         if self.allowed_origins and "*" not in self.allowed_origins:
             # Both checked first against the engine.io they were written for (addons/patches.py).
             patches.install("engineio.base_server.BaseServer.cors_allowed_origins", sio.eio, self.allowed_origins)

@@ -164,14 +164,21 @@ def test_rest_form_encoded_and_oversized_bodies_are_refused_cleanly(server):
 # --------------------------------------------------------------------------- HTTP API
 
 
-def api(server: Stack, method: str, path: str, body: Any = None, raw: Optional[bytes] = None):
+def api(
+    server: Stack,
+    method: str,
+    path: str,
+    body: Any = None,
+    raw: Optional[bytes] = None,
+    content_type: str = "application/json",
+):
     data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
     return requests.request(
         method,
         server.rasa_url + path,
         params={"token": TOKEN},
         data=data,
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": content_type},
         timeout=TIMEOUT,
     )
 
@@ -207,6 +214,9 @@ API_CASES = [
     ("POST", "/conversations/{id}/execute", {"name": "action_that_does_not_exist"}),
     ("POST", "/model/train", {}),
     ("POST", "/model/train", b"\xff\xfe not utf-8"),
+    ("POST", "/model/train", b"::: not yaml ["),
+    ("POST", "/model/train", {"config": "pipeline: []", "domain": "intents: []"}),
+    ("POST", "/model/train", {"nlu": []}),
     ("GET", "/conversations/" + "c" * 300 + "/tracker", None),
     # parse data given instead of the NLU's: Rasa reads its intent and entities unchecked (a 500)
     ("POST", "/conversations/{id}/messages", {"text": "hi", "sender": "user", "parse_data": {"x": ["y" * 900_000]}}),
@@ -255,6 +265,13 @@ def test_api_bad_body_gets_a_clean_400(server, index):
     )
     assert res.status_code == 400, (res.status_code, res.text[:300])
     assert res.json()["reason"] == "BadRequest" and res.json()["message"]
+
+
+@pytest.mark.parametrize("content_type", ["application/x-yaml", "text/yaml", "text/plain"])
+@pytest.mark.parametrize("raw", [b"::: not yaml [", b"- a\n- b\n", b"version: '3.1'\nintents: [greet]\n"])
+def test_a_training_upload_rasa_cannot_train_on_is_a_400_before_training(server, content_type, raw):
+    res = api(server, "POST", "/model/train", raw=raw, content_type=content_type)
+    assert res.status_code == 400, (res.status_code, res.text[:300])
 
 
 def test_api_without_token_is_still_refused_before_the_body_is_read(server):
@@ -406,6 +423,52 @@ async def test_socketio_delete_conversation_removes_it_from_the_server(server):
         await user.close()
 
 
+DEEP_FRAME = '42["user_uttered",{"message":"my back hurts","customData":' + "[" * 10_000 + "]" * 10_000 + "}]"
+
+
+def recursion_errors(server: Stack) -> int:
+    return (server.workdir / "rasa.log").read_text(errors="replace").count("RecursionError")
+
+
+async def test_socketio_a_websocket_frame_nested_too_deep_closes_the_socket_before_it_is_decoded(server):
+    import websockets
+
+    before = recursion_errors(server)
+    url = server.rasa_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    async with websockets.connect(url, open_timeout=20, max_size=None) as ws:
+        assert (await ws.recv()).startswith("0{")
+        await ws.send("40")
+        assert (await ws.recv()).startswith("40")
+        await ws.send("42" + json.dumps(["session_request", {"session_id": uuid.uuid4().hex}]))
+        assert json.loads((await ws.recv())[2:])[0] == "session_confirm"
+        await ws.send(DEEP_FRAME)
+        closed = False
+        while not closed:  # engine.io's CLOSE packet ("1") or the WebSocket closing; nothing else
+            try:
+                frame = await asyncio.wait_for(ws.recv(), 10)
+            except websockets.exceptions.ConnectionClosed:
+                break
+            assert not frame.startswith("42"), frame[:200]
+            closed = frame == "1"
+    assert recursion_errors(server) == before
+    again = await SocketUser(server).connect(uuid.uuid4().hex)  # the server still serves
+    try:
+        assert await again.say("hi")
+    finally:
+        await again.close()
+
+
+def test_socketio_a_polling_frame_nested_too_deep_is_a_400(server):
+    before = recursion_errors(server)
+    handshake = requests.get(f"{server.rasa_url}/socket.io/?EIO=4&transport=polling", timeout=TIMEOUT)
+    sid = json.loads(handshake.text[1:])["sid"]
+    url = f"{server.rasa_url}/socket.io/?EIO=4&transport=polling&sid={sid}"
+    assert requests.post(url, data="40", timeout=TIMEOUT).status_code == 200
+    res = requests.post(url, data=DEEP_FRAME, timeout=TIMEOUT)
+    assert res.status_code == 400, (res.status_code, res.text[:200])
+    assert recursion_errors(server) == before
+
+
 # --------------------------------------------------------------------------- floods
 
 
@@ -545,6 +608,15 @@ def test_failed_token_attempts_are_throttled_per_address(server):
     assert right.status_code == 429 and right.headers.get("Retry-After")  # no oracle while throttled
     elsewhere = requests.get(server.rasa_url + "/status", params={"token": TOKEN}, headers={"X-Forwarded-For": other})
     assert elsewhere.status_code == 200
+
+
+def test_requests_without_a_token_do_not_lock_the_address_out(server):
+    shared = new_address()
+    for _ in range(AUTH_FAILURES + 5):
+        res = requests.get(server.rasa_url + "/status", headers={"X-Forwarded-For": shared}, timeout=TIMEOUT)
+        assert res.status_code == 401
+    res = requests.get(server.rasa_url + "/status", params={"token": TOKEN}, headers={"X-Forwarded-For": shared})
+    assert res.status_code == 200, res.status_code
 
 
 def test_the_address_rate_limit_counts_an_ipv6_64_as_one_address(server):

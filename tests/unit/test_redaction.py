@@ -71,6 +71,11 @@ def test_what_the_interview_needs_is_left_alone(text):
         ("+1 555 123 4567", "555 123 4567", "[phone number]"),
         ("I live at 12 Acacia Avenue", "12 Acacia Avenue", "[address]"),
         ("address: 4b high street, leeds", "4b high street", "[address]"),
+        ("I live at 9231 Wrenfold Avenue, Springfield, IL 62783", "62783", "[address]"),
+        ("I live at 9231 Wrenfold Avenue, Springfield, IL 62783", "Springfield", "[address]"),
+        ("we're in Austin TX 78701-4410 now", "78701", "[address]"),
+        ("Dayton, Ohio 45402", "45402", "[address]"),
+        ("my zip code is 90210", "90210", "[postcode]"),
         ("my card is 4111 1111 1111 1111", "4111 1111 1111 1111", "[card number]"),
         ("5500-0000-0000-0004 expires soon", "5500-0000-0000-0004", "[card number]"),
         ("DOB 12/31/1980", "12/31/1980", "[date]"),
@@ -96,6 +101,8 @@ def test_details_said_in_other_ways_are_redacted(text, detail, placeholder):
         "I'm English and I'm In agony",
         "the number 4111 1111 1111 1112 fails its check digit",
         "I've had it 12 days",
+        "I walk 10000 steps OR 12000 on a good day",
+        "pain or 12345 steps, in 2 weeks",
     ],
 )
 def test_versions_measurements_and_symptom_dates_are_left_alone(text):
