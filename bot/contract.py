@@ -237,6 +237,9 @@ CODE_FINDINGS: Dict[str, str] = {
     "right_side": "side",
     "weight_loss": "symptom",
     "overdose": "symptom",
+    # Thoughts of dying put as a question are the person's own (bot/safety.py THOUGHTS_OF_DYING).
+    "suicidal_intent": "symptom",
+    "self_harm_thoughts": "symptom",
     "fever": "symptom",
     "worsening_weakness": "symptom",
     "foot_drop": "symptom",

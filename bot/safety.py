@@ -16,6 +16,7 @@ The level only moves up within a conversation, and flags are never removed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
@@ -121,16 +122,26 @@ def screened_findings(analysis: Analysis) -> Set[str]:
 
 # The opening of a check's question that names what the person said.
 UNPROMPTED = re.compile(r"^You mentioned \{mentioned\}\.\s*")
+THOUGHTS_OF_DYING = frozenset({"suicidal_intent", "self_harm_thoughts"})
 FIRST_PERSON = re.compile(r"\b(i|i'd|i'll|id|ill|me|my|myself)\b", re.IGNORECASE)
 
 
 def _own_crisis_in_a_conditional(analysis: Analysis) -> Set[str]:
-    """Thoughts of ending one's life put as a condition ("if I had the guts I'd end it",
-    "if this doesn't stop I'll kill myself") are those thoughts, not a question in general:
-    they get the crisis reply, not "is this happening to you now?"."""
-    if not FIRST_PERSON.search(analysis.text or ""):
+    """Thoughts of ending one's life put as a condition or a question ("if I had the guts I'd
+    end it", "how many would it take to not wake up", "is it normal to want to die when...")
+    are those thoughts, not a question in general: they get the crisis reply, not "is this
+    happening to you now?". Only a question about someone in particular ("what do I do if my
+    son says he wants to die?") is theirs; the crisis reply costs little, a wait costs a life."""
+    text = analysis.text or ""
+    crisis = analysis.findings((HYPOTHETICAL,)) & _crisis_findings()
+    if FIRST_PERSON.search(text):
+        return crisis
+    # Without "I": thoughts of dying put as a question are still the person's; taking too
+    # much of a medicine asked about in general ("what happens if you take too much
+    # paracetamol?") gets the conditional answer and "is this happening to you now?".
+    if SOMEONE_IN_PARTICULAR.search(text.lower()):
         return set()
-    return analysis.findings((HYPOTHETICAL,)) & _crisis_findings()
+    return crisis & THOUGHTS_OF_DYING
 
 
 # Someone else's symptoms said as happening now ("my husband's back went on Saturday and now
@@ -226,10 +237,23 @@ def _unsure_only(analysis: Analysis) -> Set[str]:
     return (analysis.findings((UNCERTAIN,)) - analysis.findings((PRESENT,))) & vague
 
 
+def said_by_sentence(analysis: Analysis, said: Set[str]) -> List[Set[str]]:
+    """What each sentence of the message said, for flags whose findings must share one; a
+    finding with no place in the text (an age, an answer, said in an earlier message) is in all."""
+    text = analysis.text or ""
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+    placed: Dict[int, Set[str]] = {}
+    for mention in analysis.mentions:
+        if mention.id in said:
+            placed.setdefault(bisect.bisect_right(ends, mention.start), set()).add(mention.id)
+    everywhere = said - set().union(*placed.values()) if placed else set(said)
+    return [found | everywhere for found in placed.values()] or [set(said)]
+
+
 def message_red_flags(analysis: Analysis) -> List[str]:
     """Ids of the red flags one message raises on its own, most serious first."""
     findings = screened_findings(analysis)
-    return [flag.id for flag in triage.red_flags_in(findings, findings)]
+    return [flag.id for flag in triage.red_flags_in(findings, findings, said_by_sentence(analysis, findings))]
 
 
 def denies_red_flag(analysis: Analysis) -> bool:
@@ -357,7 +381,11 @@ def screen(
     answers = {slot: state.answers.get(slot) for slot in SCREENING_SLOTS}
     answers.update({k: v for k, v in (new_answers or {}).items() if k in SCREENING_SLOTS})
 
-    flags = [f.id for f in triage.red_flags_in(findings, said) + triage.red_flags_screened(answers)]
+    flags = [
+        f.id
+        for f in triage.red_flags_in(findings, said, said_by_sentence(analysis, said))
+        + triage.red_flags_screened(answers)
+    ]
     if answered is False and _check(state.pending_question) is None:
         key = "not_new" if state.pending_question == NEW_OR_CHANGED else "not_now"
         follow_ups.append(Say("followup", dialogue(key)))

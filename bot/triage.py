@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable, List, Mapping, Optional, Sequence
+from typing import Iterable, List, Mapping, Optional, Sequence, Set
 
 from bot.content import get_content
 from bot.content.loader import RedFlag
@@ -32,19 +32,30 @@ def raise_level(current: Optional[str], new: Optional[str]) -> str:
     return max(candidates, key=level_rank)
 
 
-def red_flags_in(findings: Iterable[str], message_findings: Optional[Iterable[str]] = None) -> List[RedFlag]:
+def red_flags_in(
+    findings: Iterable[str],
+    message_findings: Optional[Iterable[str]] = None,
+    sentences: Optional[Sequence[Set[str]]] = None,
+) -> List[RedFlag]:
     """Red flags whose conditions are met, most serious first.
 
     ``findings``: everything reported in the conversation; ``message_findings``: what
     the latest message said, the only findings that count for ``same_message`` flags
-    (default: the same as ``findings``).
+    (default: the same as ``findings``); ``sentences``: what each of its sentences said,
+    for ``same_sentence`` flags (default: the message as one sentence).
     """
     present = set(findings)
     latest = present if message_findings is None else set(message_findings)
+
+    def met(flag: RedFlag, combination: Sequence[str]) -> bool:
+        if flag.same_sentence and sentences is not None:
+            return any(set(combination) <= sentence for sentence in sentences)
+        return set(combination) <= (latest if flag.same_message else present)
+
     flags = [
         flag
         for flag in get_content().red_flags.values()
-        if any(set(combination) <= (latest if flag.same_message else present) for combination in flag.when_any)
+        if any(met(flag, combination) for combination in flag.when_any)
         and not any(
             set(combination) <= (present if flag.unless_in_conversation else latest)
             for combination in flag.unless_said_with

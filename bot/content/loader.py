@@ -218,8 +218,11 @@ class RedFlag:
     # Interview screening answers that raise this flag: slot name -> answer.
     screened_by: Mapping[str, str]
     sources: Tuple[str, ...]
-    # The findings of a combination must be said together, in one message.
+    # The findings of a combination must be said together, in one message ...
     same_message: bool = False
+    # ... or in one sentence of it (a place and its symptom: "legs strong. Sciatica down my
+    # right leg" is not sciatica in both legs).
+    same_sentence: bool = False
     # Said after the level's escalation, for what is specific to this flag (e.g. "tell
     # them you are worried about cauda equina syndrome"); identical advice is said once.
     advice: str = ""
@@ -259,6 +262,8 @@ class Combination:
     unless: Tuple[str, ...] = ()
     across_but: bool = False  # the concepts may stand on either side of "but" in one sentence
     anywhere: bool = False  # the concepts may stand anywhere in the message (a state: "I'm 35 weeks pregnant")
+    # 0: every group; N: any N of the groups (independent signs of one meaning, none enough alone)
+    at_least: int = 0
 
 
 @dataclass(frozen=True)
@@ -866,7 +871,8 @@ def _load_red_flags(
             when_any=tuple(combinations),
             screened_by=dict(screened_by),
             sources=reader.references(e, "sources", sources, "source"),
-            same_message=reader.boolean(e, "same_message"),
+            same_message=reader.boolean(e, "same_message") or reader.boolean(e, "same_sentence"),
+            same_sentence=reader.boolean(e, "same_sentence"),
             advice=reader.text(e, "advice", required=False, placeholders=ADVICE_PLACEHOLDERS),
             crisis=reader.boolean(e, "crisis"),
             ask_if_unsure=reader.boolean(e, "ask_if_unsure"),
@@ -961,9 +967,15 @@ def _load_combinations(
         window = entry.get("window", 8)
         if not isinstance(window, int) or isinstance(window, bool) or not 1 <= window <= MAX_WINDOW:
             raise ContentError(reader.file, entry["id"], f"'window' must be a whole number from 1 to {MAX_WINDOW}")
+        at_least = entry.get("at_least", 0)
+        if "at_least" in entry and (
+            not isinstance(at_least, int) or isinstance(at_least, bool) or not 1 <= at_least < len(groups)
+        ):
+            raise ContentError(reader.file, entry["id"], "'at_least' must be a whole number below the number of groups")
         combinations.append(
             Combination(
                 finding=str(finding),
+                at_least=at_least,
                 all=tuple(_concept_ids(reader, concepts, entry, "all", group) for group in groups),
                 window=window,
                 unless=_concept_ids(reader, concepts, entry, "unless", entry["unless"]) if "unless" in entry else (),

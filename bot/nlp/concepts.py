@@ -17,6 +17,7 @@ rules that combine them; this module finds them in a message:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
@@ -131,6 +132,19 @@ class ConceptMatcher:
                     found.append((start, end, chosen))
         return found
 
+    def _combined(
+        self, hits: Sequence[Hit], groups: Sequence[Tuple[str, ...]], at_least: int, window: int, clauses: List[int]
+    ) -> List[Tuple[int, int, List[Hit]]]:
+        """``_together`` for every group, or for any ``at_least`` of them (each span once)."""
+        if not at_least:
+            return self._together(hits, groups, window, clauses)
+        present = [group for group in groups if any(h.concept in group for h in hits)]
+        found: Dict[Tuple[int, int], List[Hit]] = {}
+        for chosen in itertools.combinations(present, at_least):
+            for start, end, parts in self._together(hits, chosen, window, clauses):
+                found.setdefault((start, end), parts)
+        return [(start, end, parts) for (start, end), parts in found.items()]
+
     def _cancelled(self, hits: Sequence[Hit], unless: Iterable[str], span: Tuple[int, int], clauses: List[int]) -> bool:
         unless = set(unless)
         clause = clauses[span[0]]
@@ -165,7 +179,9 @@ class ConceptMatcher:
         found: List[Tuple[Span, List[Hit]]] = []
         for combination in self.model.combinations:
             scope = [0] * len(doc) if combination.anywhere else sentences if combination.across_but else clauses
-            for start, end, parts in self._together(hits, combination.all, combination.window, scope):
+            for start, end, parts in self._combined(
+                hits, combination.all, combination.at_least, combination.window, scope
+            ):
                 if self._cancelled(hits, combination.unless, (start, end), clauses):
                     continue
                 span = Span(doc, start, end, label=kinds[combination.finding], span_id=combination.finding)

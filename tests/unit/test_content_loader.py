@@ -937,3 +937,13 @@ def test_unknown_feature_in_routine_advice(tmp_path):
     assert_refused(
         directory, "red_flags.yml", "possible_axial_spondyloarthritis", "unknown feature 'age:under_45' in 'all'"
     )
+
+
+def test_a_combination_needs_fewer_groups_at_least_than_it_has(tmp_path):
+    def change(d):
+        combination = next(c for c in d["combinations"] if c.get("at_least"))
+        combination["at_least"] = len(combination["all"])
+
+    directory = broken_copy(tmp_path, "concepts.yml", change)
+    with pytest.raises(ContentError, match="'at_least' must be a whole number below the number of groups"):
+        load_content(directory)
