@@ -12,7 +12,6 @@ from actions.screening import changed_slots, latest_analysis, latest_intent, lat
 from actions.summary import is_messaging, native_buttons, offer_summary
 from bot import interview, replies
 from bot.contract import (
-    EMERGENCY,
     INTERVIEW_OFFERED,
     NOTED_AFTER_RESULT,
     OWN_WORDS,
@@ -124,7 +123,7 @@ class ActionStartInterview(Action):
         return "action_start_interview"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        if tracker.get_slot(TRIAGE_LEVEL) != EMERGENCY:
+        if not interview.stopped_by_emergency(tracker.slots):
             # After a result the questions were answered before: the form has nothing to ask.
             answered = tracker.get_slot(POSSIBLE_CAUSES) is not None
             dispatcher.utter_message(response=NOTED_AFTER_RESULT if answered else "utter_start_interview")
@@ -142,7 +141,7 @@ def may_offer_interview(tracker: Tracker) -> bool:
     """The symptom questions would help: not after an emergency, not during the
     interview, and not once it has been done."""
     return not (
-        tracker.get_slot(TRIAGE_LEVEL) == EMERGENCY
+        interview.stopped_by_emergency(tracker.slots)
         or tracker.active_loop_name == SYMPTOM_FORM
         or tracker.get_slot(POSSIBLE_CAUSES) is not None
     )
@@ -217,7 +216,7 @@ class ActionConcludeInterview(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         record = SymptomRecord.from_slots(tracker.slots)
         level = tracker.get_slot(TRIAGE_LEVEL) or ROUTINE
-        if level == EMERGENCY:
+        if interview.stopped_by_emergency(tracker.slots):
             for message in replies.emergency_stop(record, tracker.slots):
                 say(dispatcher, message)
             offer_summary(dispatcher, tracker)

@@ -83,6 +83,8 @@ REASK_UNCLEAR, REASK_WHICH = "unclear", "which"
 # utter_ask_*), or as it was after a word's meaning or a feeling was answered.
 REASK_PLAIN, REASK_AGAIN = "plain", "again"
 INTERVIEW_OFFERED = "interview_offered"
+# After the crisis reply the person said they are safe: the conversation about the pain goes on.
+CRISIS_SAFE_SAID = "crisis_safe_said"
 # Answers with one value (not lists that grow): after a result only a correction changes them.
 SINGLE_ANSWER_SLOTS: Tuple[str, ...] = (AGE, "pain_onset", "pain_duration", "pain_duration_days", "pain_severity")
 # How many times one question is asked at most (the first time and two re-asks).

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
+from bot.content import get_content
 from bot.contract import (
     AFFIRM,
     AGE,
@@ -22,6 +23,7 @@ from bot.contract import (
     ASK_HELP,
     ASK_TREATMENT,
     BOT_CHALLENGE,
+    CRISIS_SAFE_SAID,
     DELETE_CONVERSATION,
     DENY,
     DESCRIBE_PAIN,
@@ -36,6 +38,7 @@ from bot.contract import (
     QUICKLY,
     REASK_UNCLEAR,
     REASK_WHICH,
+    RED_FLAGS,
     REPORT_RED_FLAG,
     REQUEST_SUMMARY,
     SCREEN_MAJOR_TRAUMA,
@@ -108,6 +111,17 @@ def applies(question: str, slots: Mapping[str, Any]) -> bool:
     return True
 
 
+def stopped_by_emergency(slots: Mapping[str, Any]) -> bool:
+    """After an emergency instruction the routine questions stop: carrying on would suggest
+    there is time to wait. Not when the only emergency was the crisis reply and the person
+    has said they are safe (bot/turn.py): their pain can still be talked about."""
+    if slots.get(TRIAGE_LEVEL) != EMERGENCY:
+        return False
+    flags = get_content().red_flags
+    raised = [f for f in (slots.get(RED_FLAGS) or []) if f in flags]
+    return not (slots.get(CRISIS_SAFE_SAID) and raised and all(flags[f].crisis for f in raised))
+
+
 def questions_to_ask(slots: Mapping[str, Any]) -> List[str]:
     """The form's required slots, given everything known so far.
 
@@ -115,7 +129,7 @@ def questions_to_ask(slots: Mapping[str, Any]) -> List[str]:
     questions would suggest there is time to wait. A question the person could not
     answer is not asked again.
     """
-    if slots.get(TRIAGE_LEVEL) == EMERGENCY:
+    if stopped_by_emergency(slots):
         return []
     settled = set(slots.get(UNSURE_ABOUT) or []) | set(slots.get(OWN_WORDS) or {})
     return [q for q in QUESTIONS if applies(q, slots) and q not in settled]

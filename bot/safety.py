@@ -230,6 +230,11 @@ def _crisis_findings() -> Set[str]:
     return {f for flag in _flags() if flag.crisis for combination in flag.when_any for f in combination}
 
 
+def tells_crisis(analysis: Analysis) -> bool:
+    """The message itself tells thoughts of dying or of self-harm, or an overdose."""
+    return bool(screened_findings(analysis) & _crisis_findings())
+
+
 def _unsure_only(analysis: Analysis) -> Set[str]:
     """Findings of ``ask_if_unsure`` flags said only with doubt ("not sure if I've had
     bladder changes"): a specific follow-up rather than an escalation."""
@@ -406,7 +411,10 @@ def screen(
     closing = intent in CLOSING_INTENTS
     if state.level in (URGENT, EMERGENCY) and answered is None and DELAY_CONCEPT in analysis.concepts and not closing:
         key = "hold_the_line_emergency" if state.level == EMERGENCY else "hold_the_line_urgent"
-        result.say = [Say("reminder", dialogue(key))]
+        crisis_only = bool(state.flags) and all(_is_crisis(flag) for flag in state.flags)
+        # "... tonight" after the crisis reply is no question of waiting for care: the crisis
+        # reminder, with its contacts, not "something that needs treating within hours".
+        result.say = [Say("reminder", emergency_reminder(state) if crisis_only else dialogue(key))]
         result.owns_turn = result.holds_line = True
         return result
     result.say = follow_ups + _unsure_follow_ups(analysis, new_answers or {})

@@ -22,7 +22,9 @@ from bot.contract import (
     AGE,
     CHECKIN_CONSENT,
     CONSULT_PROFESSIONAL,
+    CRISIS_SAFE_SAID,
     DELETE_CONVERSATION,
+    DENY,
     DESCRIBE_PAIN,
     EMERGENCY,
     GOODBYE,
@@ -274,11 +276,39 @@ def _clarified(
 KEPT_AFTER_EMERGENCY = frozenset({GOODBYE, DELETE_CONVERSATION, REQUEST_SUMMARY})
 
 
+def _crisis_only(state: safety.SafetyState) -> bool:
+    flags = get_content().red_flags
+    return bool(state.flags) and all(flags[f].crisis for f in state.flags)
+
+
+def _says_safe_after_crisis(
+    slots: Mapping[str, Any], result: safety.ScreenResult, analysis: Analysis, intent: Optional[str]
+) -> bool:
+    """ "No, I'm not going to hurt myself, I was just venting" after the crisis reply, when the
+    crisis is the only emergency: heard, and the pain can be talked about (no dead end)."""
+    if slots.get(TRIAGE_LEVEL) != EMERGENCY or slots.get(CRISIS_SAFE_SAID) or result.new_flags:
+        return False
+    return _crisis_only(result.state) and ("safe_now" in analysis.concepts or intent == DENY)
+
+
+def _safe_after_crisis(plan: TurnPlan, slots: Mapping[str, Any], in_form: bool) -> TurnPlan:
+    plan.before = [Step(SAFETY_RESPONSES["followup"], safety.dialogue("crisis_safe")), Step(CONSULT_PROFESSIONAL)]
+    plan.slots[CRISIS_SAFE_SAID] = True
+    if not in_form and slots.get(POSSIBLE_CAUSES) is None:
+        plan.before.append(Step(OFFER_INTERVIEW))
+        plan.slots[INTERVIEW_OFFERED] = True
+    plan.then = LISTEN
+    return plan
+
+
 def _after_emergency(
     slots: Mapping[str, Any], result: safety.ScreenResult, intent: Optional[str], text: str, answering_offer: bool
 ) -> bool:
-    """A message after an emergency instruction that raises nothing new: nothing routine."""
+    """A message after an emergency instruction that raises nothing new: nothing routine
+    (unless the only emergency was the crisis reply and the person said they are safe)."""
     if slots.get(TRIAGE_LEVEL) != EMERGENCY or result.new_flags or result.owns_turn or answering_offer:
+        return False
+    if slots.get(CRISIS_SAFE_SAID) and _crisis_only(result.state):
         return False
     return intent not in KEPT_AFTER_EMERGENCY and not interview.is_leaving(text)
 
@@ -362,10 +392,34 @@ def plan_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active
     return _screened_turn(slots, text, intent, active_loop)
 
 
+def _with_crisis_told_again(slots: Mapping[str, Any], analysis: Analysis) -> Mapping[str, Any]:
+    """Said safe after the crisis reply, then the crisis again: it stands (the interview stops)."""
+    if slots.get(CRISIS_SAFE_SAID) and safety.tells_crisis(analysis):
+        return {**slots, CRISIS_SAFE_SAID: None}
+    return slots
+
+
+def _screen(
+    slots: Mapping[str, Any],
+    state: safety.SafetyState,
+    analysis: Analysis,
+    intent: Optional[str],
+    answers: Mapping[str, Any],
+) -> safety.ScreenResult:
+    result = safety.screen(state, analysis, intent, answers)
+    if state.level == EMERGENCY and not result.new_flags and not interview.stopped_by_emergency(slots):
+        # Safe after the crisis reply: the interview goes on without the reminder every turn
+        # (the result and the consult advice carry it).
+        result.say = [say for say in result.say if say.kind != "reminder"]
+    return result
+
+
 def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active_loop: Optional[str]) -> TurnPlan:
     answering_checkin = checkins.awaiting_reply(slots)
     in_form = active_loop == SYMPTOM_FORM
     analysis = _with_bare_age(slots, analyse(text or ""), in_form)
+    told = slots
+    slots = _with_crisis_told_again(slots, analysis)
     state = safety.SafetyState.from_slots(slots)
     # "Yes" / "no" to the screen's own question answers it, not the interview's.
     answering_screen = safety.answer_to_pending(state, analysis.text, intent) is not None
@@ -383,13 +437,14 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
         values.update(_record_update(slots, analysis, intent, in_form))
         answers = _screening_answer(slots, analysis.text, intent, in_form) or _screening_told(slots, analysis, in_form)
         values.update(answers)
-    result = safety.screen(state, analysis, intent, answers)
+    result = _screen(slots, state, analysis, intent, answers)
     values.update(result.slots)
     values[SCREEN_ANSWERED] = True if result.answered else None
     values.update(place_slots())
     if offer is not None or answering_checkin:
         values[PENDING_OFFER] = None
-    changed = {k: v for k, v in values.items() if slots.get(k) != v}
+    values[CRISIS_SAFE_SAID] = slots.get(CRISIS_SAFE_SAID)
+    changed = {k: v for k, v in values.items() if told.get(k) != v}
     plan = TurnPlan(slots=changed)
 
     if intent in UNDO_INTENTS and result.state.flags:
@@ -405,6 +460,8 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
         plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
         plan.then = LISTEN
         return plan
+    if _says_safe_after_crisis(slots, result, analysis, intent) and not answering_offer:
+        return _safe_after_crisis(plan, slots, in_form)
     if _after_emergency(slots, result, intent, analysis.text, answering_offer):
         # "im really scared": heard, then the instruction again.
         return _emergency_again(plan, result, _acknowledged(analysis, EMERGENCY))
@@ -463,7 +520,7 @@ def _rest_of_turn(
         plan.then = LISTEN
         return plan
     plan.before = acknowledgement + [_step(say) for say in result.say]
-    if intent in (REPORT_RED_FLAG, DESCRIBE_PAIN) and result.level == EMERGENCY:
+    if intent in (REPORT_RED_FLAG, DESCRIBE_PAIN) and interview.stopped_by_emergency(slots):
         # After an emergency, symptoms said again get the instruction again, not an interview.
         plan.before.append(Step(CONSULT_PROFESSIONAL))
         plan.then = LISTEN

@@ -52,6 +52,7 @@ DIALOGUE_KEYS = (
     "unsure_chest",
     "unsure_circulation",
     "unsure_crisis",
+    "crisis_safe",
     "unsure_pregnancy",
     "check_no",
     "feeling_worried",

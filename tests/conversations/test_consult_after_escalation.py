@@ -114,3 +114,29 @@ async def test_a_routine_path_keeps_the_routine_wordings(conversation):
         t.format(place_gp="your GP", place_pharmacist="a pharmacist") for t in variations(conversation.agent)[None]
     ]
     assert said[-1][1] in routine, said
+
+
+async def test_safe_after_the_crisis_reply_the_pain_can_still_be_talked_about(conversation):
+    """ "No, I'm not going to hurt myself, I was just venting": heard, the contacts kept, and the
+    symptom questions offered and run (issue 26: the crisis reply was a dead end)."""
+    await conversation.say(CRISIS)
+    await conversation.say("no I'm not going to hurt myself, I was just venting")
+    said = await turn(conversation)
+    names = [name for name, _ in said]
+    assert "116 123" in said[0][1] and "999" in said[0][1], said
+    assert names[-1] == "utter_offer_interview", said
+    await conversation.say("yes")
+    said = await turn(conversation)
+    tracker = await conversation.tracker()
+    assert tracker.active_loop_name == "symptom_form", said
+    assert not any(name == "utter_safety_reminder" for name, _ in said), said
+    await conversation.say("it spreads down my left leg to the knee")
+    assert (await conversation.tracker()).active_loop_name == "symptom_form"
+
+
+async def test_a_crisis_said_again_after_saying_safe_gets_the_crisis_reply_again(conversation):
+    await conversation.say(CRISIS)
+    await conversation.say("I'm safe, I was just venting")
+    await conversation.say("actually I've got the pills lined up and I want to take them all tonight")
+    said = await turn(conversation)
+    assert "116 123" in " ".join(text for _, text in said) and "999" in said[0][1], said
