@@ -14,7 +14,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import offers
-from bot.contract import CHECKIN_CONSENT, FEEDBACK, HANDOFF_CONSENT, OFFER_ANSWERED, OFFERS_ASKED, PENDING_OFFER
+from bot.contract import (
+    CHECKIN_CONSENT,
+    FEEDBACK,
+    HANDOFF_CONSENT,
+    OFFER_ANSWERED,
+    OFFERS_ASKED,
+    PENDING_OFFER,
+    POSSIBLE_CAUSES,
+    RESULT_GIVEN,
+)
 from bot.settings import get_settings
 
 Events = List[Dict[Text, Any]]
@@ -70,6 +79,8 @@ class ActionNextOffer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         events: List[Dict[Text, Any]] = []
+        if tracker.get_slot(POSSIBLE_CAUSES) is not None and not tracker.get_slot(RESULT_GIVEN):
+            events.append(SlotSet(RESULT_GIVEN, True))  # the result's consult advice was just said in full
         answered = tracker.get_slot(OFFER_ANSWERED)
         if answered in EFFECTS:
             done = EFFECTS[answered](dispatcher, tracker)

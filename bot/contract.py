@@ -85,6 +85,8 @@ REASK_PLAIN, REASK_AGAIN = "plain", "again"
 INTERVIEW_OFFERED = "interview_offered"
 # After the crisis reply the person said they are safe: the conversation about the pain goes on.
 CRISIS_SAFE_SAID = "crisis_safe_said"
+# The result and its full consult advice have been given (actions/offers.py): later consult advice is short.
+RESULT_GIVEN = "result_given"
 # Answers with one value (not lists that grow): after a result only a correction changes them.
 SINGLE_ANSWER_SLOTS: Tuple[str, ...] = (AGE, "pain_onset", "pain_duration", "pain_duration_days", "pain_severity")
 # How many times one question is asked at most (the first time and two re-asks).

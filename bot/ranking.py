@@ -35,6 +35,8 @@ def rank_causes(
     present = with_patterns(features, content)
     ranked = []
     for order, condition in enumerate(content.conditions.values()):
+        if condition.requires_any and not present & set(condition.requires_any):
+            continue
         matched: List[Indicator] = [i for i in condition.indicators if i.feature in present]
         score = sum(i.weight for i in matched)
         if score < MIN_SCORE:

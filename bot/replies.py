@@ -330,6 +330,14 @@ def lead(causes: Sequence[RankedCause], what_to_do: Optional[str]) -> Reply:
     return Reply(first + (" " + what_to_do if what_to_do else ""), KIND_LEAD)
 
 
+# Pain this long is past "see someone if it is not getting better after a few weeks" (NICE NG59).
+LASTING_DAYS = 42
+
+
+def lasting(record: SymptomRecord) -> bool:
+    return (record.pain_duration_days or 0) >= LASTING_DAYS
+
+
 def result(
     causes: Sequence[RankedCause],
     record: SymptomRecord,
@@ -358,7 +366,8 @@ def result(
         messages.append(Reply(_fill(timeframe.advice), timeframe.level))
     # After an escalation (here or before the result), what to do has been said: a routine
     # "if it is not getting better" must not follow it.
-    messages.append(lead(causes, None if urgent or level != ROUTINE else _fill(timeframe.advice)))
+    when = timeframe.advice_if_lasting if lasting(record) and timeframe.advice_if_lasting else timeframe.advice
+    messages.append(lead(causes, None if urgent or level != ROUTINE else _fill(when)))
     if causes:
         lines = [
             "These are possible causes that fit what you described. They are not a diagnosis: only a professional who examines you can tell."

@@ -77,6 +77,7 @@
       whatHelps: 'What may help:',
       nextSteps: 'Next steps',
       exercisePlan: 'Your exercise plan',
+      moreBelow: 'More below',
       askQuestion: 'Ask a question',
       askPlaceholder: 'Type your question…'
     },
@@ -478,6 +479,17 @@
       'aria-label': T.conversation, tabindex: '0'
     });
     ui.intro = buildGreeting();
+    // Shown when a reply goes on below the visible part of the log (a phone, 200% zoom): the
+    // question to answer is often its last bubble. Not in the log, so never announced with it.
+    ui.more = el('button', { type: 'button', class: 'bpw-more', hidden: true }, [T.moreBelow + ' \u2193']);
+    ui.more.addEventListener('click', function () {
+      var last = ui.log.lastElementChild;
+      if (last) ui.log.scrollTop = Math.max(0, last.offsetTop + last.offsetHeight - ui.log.clientHeight + 8);
+      updateMore();
+      var target = ui.log.querySelector('.bpw-qr button:not([disabled])');
+      (target || ui.input).focus();
+    });
+    ui.log.addEventListener('scroll', function () { updateMore(); });
 
     ui.status = el('div', { class: 'bpw-status', role: 'status', 'aria-live': 'polite' });
     // A compact copy of the latest alert, with its call link, above the conversation (never
@@ -507,7 +519,7 @@
     ui.panel = el('div', {
       id: 'bpw-panel', class: 'bpw-panel', role: 'dialog', 'aria-labelledby': 'bpw-title',
       'aria-describedby': 'bpw-note', hidden: true
-    }, [header, ui.note, ui.pinned, ui.log, ui.summary, ui.status, ui.form]);
+    }, [header, ui.note, ui.pinned, ui.log, ui.more, ui.summary, ui.status, ui.form]);
 
     ui.root = el('div', { class: 'bpw-root' }, [ui.launcher, ui.panel]);
     root.appendChild(css);
@@ -596,6 +608,14 @@
 
   function scrollToEnd() {
     ui.log.scrollTop = ui.log.scrollHeight;
+    updateMore();
+  }
+
+  /** The "More below" button: shown while the end of the conversation is out of view. */
+  function updateMore() {
+    if (!ui.more) return;
+    var hidden = ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight;
+    ui.more.hidden = hidden <= 24 || ui.panel.hidden;
   }
 
   /**
@@ -609,6 +629,7 @@
     var padding = parseFloat(getComputedStyle(ui.log).paddingTop) || 0;
     // offsetTop (the log is the offsetParent): layout, not the entrance animation's transform.
     ui.log.scrollTop = Math.min(start.offsetTop - padding, ui.log.scrollHeight - ui.log.clientHeight);
+    updateMore();
   }
 
   function alertHeading(kind, call) {

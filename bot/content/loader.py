@@ -166,6 +166,9 @@ class Timeframe:
     id: str
     level: str
     advice: str  # may use ADVICE_PLACEHOLDERS
+    # Said instead when the pain has already lasted LASTING_DAYS or more: "if it is not getting
+    # better after a few weeks" does not fit four months.
+    advice_if_lasting: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,9 @@ class Condition:
     # Features any one of which means the self-care list must not be shown (for
     # example a fever when infection is one of the possibilities).
     withhold_self_care_if: Tuple[str, ...] = ()
+    # Shown only when one of these was said: a cause to be seen about today is not suggested
+    # on features every back strain has (a fracture from thin bones needs a reason to suspect it).
+    requires_any: Tuple[str, ...] = ()
     # The usual answer when nothing more specific fits (at most one condition).
     fallback: bool = False
 
@@ -756,6 +762,7 @@ def _load_timeframes(reader: _Reader) -> Dict[str, Timeframe]:
             id=e["id"],
             level=reader.choice(e, "level", TRIAGE_LEVELS),
             advice=reader.text(e, "advice", placeholders=ADVICE_PLACEHOLDERS),
+            advice_if_lasting=reader.text(e, "advice_if_lasting", required=False, placeholders=ADVICE_PLACEHOLDERS),
         )
         for e in reader.entries("timeframes")
     }
@@ -819,6 +826,7 @@ def _load_conditions(
             sources=reader.references(e, "sources", sources, "source"),
             see_within=see_within,
             withhold_self_care_if=reader.features(e, "withhold_self_care_if", features, required=False),
+            requires_any=reader.features(e, "requires_any", features, required=False),
             fallback=reader.boolean(e, "fallback"),
         )
     fallbacks = [c.id for c in conditions.values() if c.fallback]

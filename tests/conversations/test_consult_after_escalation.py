@@ -22,11 +22,14 @@ ROUTINE_WORDING = ("few weeks", "getting better", "isn't getting better")
 DRAWS = 40  # Rasa picks among matching variations at random: enough draws to see any other
 
 
-def variations(agent) -> Dict[Optional[str], List[str]]:
-    """The consult advice's texts by the triage level of their condition (None: unconditional)."""
+def variations(agent, after_result: bool = False) -> Dict[Optional[str], List[str]]:
+    """The consult advice's texts by the triage level of their condition (None: unconditional);
+    those for after the result (condition ``result_given``) only with ``after_result``."""
     found: Dict[Optional[str], List[str]] = {}
     for variant in agent.domain.responses[CONSULT]:
         conditions = variant.get("condition") or []
+        if any(c.get("name") == "result_given" for c in conditions) != after_result:
+            continue
         levels = [c["value"] for c in conditions if c.get("name") == "triage_level"]
         found.setdefault(levels[0] if levels else None, []).append(variant["text"])
     return found
@@ -140,3 +143,41 @@ async def test_a_crisis_said_again_after_saying_safe_gets_the_crisis_reply_again
     await conversation.say("actually I've got the pills lined up and I want to take them all tonight")
     said = await turn(conversation)
     assert "116 123" in " ".join(text for _, text in said) and "999" in said[0][1], said
+
+
+ANSWERS = {
+    "pain_location": "lower back",
+    "pain_spreads": "no, it stays put",
+    "nerve_symptoms": "none of these",
+    "screen_cauda_equina": "no",
+    "screen_weakness_progression": "no",
+    "aggravating_factors": "bending",
+    "easing_factors": "lying down",
+    "pain_onset": "lifting a box",
+    "screen_major_trauma": "no",
+    "pain_duration": "5 days",
+    "pain_severity": "5",
+    "age": "40",
+    "screen_systemic": "no",
+}
+
+
+async def test_after_the_result_the_consult_advice_is_short_not_the_paragraph_again(conversation):
+    """Issue 26: the full advice ended every message after the result (five times for one person)."""
+    await conversation.say("my lower back hurts after lifting a box")
+    for _ in range(len(ANSWERS) + 2):
+        slots = await conversation.slots()
+        if slots.get("possible_causes") is not None:
+            break
+        await conversation.say(ANSWERS.get(slots.get("requested_slot"), "no"))
+    slots = await conversation.slots()
+    assert slots.get("possible_causes") and slots.get("triage_level") == "routine", [
+        (t["user"], [b.get("text", "")[:80] for b in t["bot"]]) for t in conversation.turns
+    ]
+    result_consults = [t for name, t in await turn(conversation) if name == CONSULT]
+    full = [t.format(place_gp="your GP", place_pharmacist="a pharmacist") for t in variations(conversation.agent)[None]]
+    assert result_consults and result_consults[-1] in full, result_consults
+    await conversation.say("what is sciatica")
+    later = [t for name, t in await turn(conversation) if name == CONSULT]
+    short = variations(conversation.agent, after_result=True)["routine"][0].format(place_gp="your GP")
+    assert later == [short], later

@@ -254,3 +254,37 @@ def test_a_text_cut_into_bubbles_keeps_its_spaces(visitor):
     assert "back and leg pain. I can also" in shown["text"], shown["text"]
     assert "immune system. You can show this" in shown["text"], shown["text"]
     assert not re.findall(r"\w+[a-z][.!?][A-Z]\w+", shown["text"]), shown["text"]
+
+
+ZOOM_200 = {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}
+
+
+def test_a_question_below_the_visible_part_gets_a_more_below_button_at_200_percent_zoom(visitor):
+    """A reply is shown from its start; when it goes on out of view (the question to answer is
+    often last), a "More below" button says so, and takes the person to it."""
+    page = visitor(**ZOOM_200).goto()
+    page.open()
+    entries = [
+        {"from": "user", "text": "my back hurts, I slipped and sat down hard"},
+        *[
+            {"from": "bot", "text": f"Thank you. This is part {n} of a long reply that goes on for a while."}
+            for n in range(6)
+        ],
+        {"from": "bot", "text": "Does the pain spread anywhere, for example down a leg?"},
+    ]
+    page.restore_history(entries)
+    page.page.locator(".bpw-log").evaluate("log => { log.scrollTop = 0; log.dispatchEvent(new Event('scroll')); }")
+    more = page.page.get_by_role("button", name=re.compile("^More below"))
+    more.wait_for(state="visible", timeout=5000)
+    more.click()
+    in_view = shadow(
+        page,
+        """
+        const log = root.querySelector('.bpw-log').getBoundingClientRect();
+        const last = [...root.querySelectorAll('.bpw-log .bpw-msg--bot')].pop().getBoundingClientRect();
+        return last.bottom <= log.bottom + 1 && last.top >= log.top - 1;""",
+    )
+    assert in_view, "the last bubble (the question) is in view after 'More below'"
+    assert not more.is_visible(), "the button goes once the end is in view"
+    page.page.locator(".bpw-log").evaluate("log => { log.scrollTop = log.scrollHeight; }")
+    assert not more.is_visible()

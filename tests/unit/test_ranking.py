@@ -148,3 +148,11 @@ def test_a_why_names_a_place_only_when_its_feature_says_it(condition_id):
 def test_a_place_check_catches_the_review_finding():
     assert places_named("pain from a strained muscle usually stays in the back") == {"back"}
     assert places_said({"location:calf", "no_spread"}) == {"calf", "leg"}
+
+
+def test_a_fracture_from_thin_bones_needs_a_reason_to_suspect_it():
+    """A lifting strain at 40 is not sent to be seen today for a fracture (requires_any)."""
+    strain = ["onset:lifting_injury", "better:lying_down", "location:lower_back"]
+    assert "osteoporotic_fracture" not in [c.condition_id for c in rank_causes(strain)]
+    for reason in ("age:over_60", "risk:steroid_use", "risk:osteoporosis"):
+        assert "osteoporotic_fracture" in [c.condition_id for c in rank_causes(strain + [reason])], reason

@@ -93,6 +93,16 @@ def test_each_cause_says_why_and_the_result_gives_one_timeframe():
     assert said[-1].startswith("You told me:")
 
 
+def test_pain_that_has_lasted_six_weeks_is_not_told_to_wait_a_few_weeks():
+    """Issue 26: four months of pain was told "see a GP if it is not getting better after a few weeks"."""
+    record = record_of("my lower back aches, worse sitting at my desk", "I've had it for 4 months")
+    causes = rank_causes(record.features())
+    said = replies.result(causes, record)
+    assert "more than six weeks" in said[0] and "after a few weeks" not in said[0], said[0]
+    recent = record_of("my lower back aches, worse sitting at my desk", "I've had it for 5 days")
+    assert "after a few weeks" in replies.result(rank_causes(recent.features()), recent)[0]
+
+
 def test_a_serious_cause_leads_the_result_with_what_to_do():
     record = record_of("my calf is swollen and warm to touch", "since a long flight")
     causes = [cause("deep_vein_thrombosis", "swelling of one leg is a typical sign of a clot in a leg vein")]
