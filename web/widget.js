@@ -24,6 +24,8 @@
       closeChat: 'Close chat',
       restart: 'Start over',
       restartConfirm: "Delete this conversation, here and on the assistant's server, and start a new one?",
+      restartYes: 'Start again',
+      restartNo: 'Keep this chat',
       disclaimer: "I'm not a doctor. In an emergency, call your local emergency number.",
       disclaimerNumber: "I'm not a doctor. In an emergency, call {number}.",
       conversation: 'Conversation',
@@ -539,6 +541,7 @@
       event.preventDefault();
       var text = ui.input.value.trim();
       if (!text) return;
+      if (RESTART_WORDS.test(text)) { ui.input.value = ''; restart(); return; }
       ui.input.value = '';
       ui.input.setAttribute('placeholder', T.placeholder);
       sendMessage(text, text, false);
@@ -1350,8 +1353,40 @@
 
   function toggle() { isOpen() ? close() : open(); }
 
+  // "Start over" typed in the chat: the same as the button (it never reaches the server).
+  var RESTART_WORDS = /^\s*(start (over|again)|restart|new chat|reset( chat)?|clear( the)? chat)\s*[.!]*\s*$/i;
+
+  /**
+   * "Start over" asks first, in the panel (not the browser's own dialog, which looks like a
+   * system warning and shows the site's address): "Keep this chat" has the focus, so a slip
+   * of Enter loses nothing.
+   */
   function restart() {
-    if (!window.confirm(T.restartConfirm)) return;
+    if (ui.confirmBox) { ui.confirmNo.focus(); return; }
+    var text = el('p', { id: 'bpw-confirm-text', class: 'bpw-confirm-text', text: T.restartConfirm });
+    var yes = el('button', { type: 'button', class: 'bpw-action' }, [T.restartYes]);
+    var no = el('button', { type: 'button', class: 'bpw-action bpw-action--main' }, [T.restartNo]);
+    var box = el('div', { class: 'bpw-confirm', role: 'group', 'aria-labelledby': 'bpw-confirm-text' }, [
+      text, el('div', { class: 'bpw-confirm-actions' }, [yes, no])
+    ]);
+    function done(confirmed) {
+      box.remove();
+      ui.confirmBox = ui.confirmNo = null;
+      if (confirmed) startOver();
+      else ui.input.focus();
+    }
+    yes.addEventListener('click', function () { done(true); });
+    no.addEventListener('click', function () { done(false); });
+    box.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape') { event.preventDefault(); event.stopPropagation(); done(false); }
+    });
+    ui.confirmBox = box;
+    ui.confirmNo = no;
+    ui.panel.insertBefore(box, ui.form);
+    no.focus();
+  }
+
+  function startOver() {
     persistent.removeItem(historyKey(sessionId));
     if (sessionId) setPendingForget(pendingForget().concat([sessionId]));
     sessionId = newSessionId();

@@ -94,6 +94,7 @@ def test_conversation_id_is_kept_per_tab_and_start_over_deletes_it_on_the_server
     assert stored_user_texts(stack, session) == ["my lower back hurts"]
 
     page.get_by_role("button", name="Start over").click()
+    page.get_by_role("button", name="Start again").click()  # the panel's own confirmation
     page.wait_for_function(f"window.BackpainWidget.sessionId !== '{session}'")
     page.wait_for_timeout(1500)
     assert user_texts(stack, session) == [], "the old conversation is still on the server"
@@ -128,6 +129,7 @@ def start_over_while_the_store_is_locked(tab, stack: Stack) -> str:
     try:
         store.execute("BEGIN EXCLUSIVE")
         tab.get_by_role("button", name="Start over").click()
+        tab.get_by_role("button", name="Start again").click()
         tab.wait_for_function(
             f"{STATUS_TEXT}.startsWith({NOT_FORGOTTEN!r})",
             timeout=40_000,

@@ -171,6 +171,7 @@ def test_the_result_leads_then_cards_then_next_steps_on_a_phone(visitor):
     # Start over: a greeting with suggestions, not a blank panel, and a suggestion works.
     old_session = page.session_id()
     steps.get_by_role("button", name="Start over").click()
+    page.page.get_by_role("button", name="Start again").click()
     page.page.wait_for_function(f"window.BackpainWidget.sessionId !== '{old_session}'")
     greeting = page.page.locator(".bpw-greeting")
     greeting.wait_for(state="visible")
@@ -288,3 +289,26 @@ def test_a_question_below_the_visible_part_gets_a_more_below_button_at_200_perce
     assert not more.is_visible(), "the button goes once the end is in view"
     page.page.locator(".bpw-log").evaluate("log => { log.scrollTop = log.scrollHeight; }")
     assert not more.is_visible()
+
+
+def test_start_over_asks_in_the_panel_and_typed_start_over_does_the_same(visitor):
+    """Issue 26: typing "start over" was read as an answer; the button used the browser's own
+    dialog. Both now ask in the panel, with "Keep this chat" focused (nothing lost by Enter)."""
+    page = visitor(**PHONE).goto()
+    page.open()
+    say_and_wait(page, "my lower back hurts")
+    session = page.session_id()
+    page.say("start over")
+    keep = page.page.get_by_role("button", name="Keep this chat")
+    keep.wait_for(state="visible")
+    assert page.active_element_id() == "bpw-action bpw-action--main", page.active_element_id()  # "Keep this chat"
+    keep.click()
+    assert page.session_id() == session
+    assert "my lower back hurts" in " ".join(page.all_messages()), "the chat was kept"
+    page.page.get_by_role("button", name="Start over").click()
+    page.page.keyboard.press("Escape")  # Escape keeps the chat too, and leaves the panel open
+    assert page.session_id() == session and page.page.locator(".bpw-confirm").count() == 0
+    page.page.get_by_role("button", name="Start over").click()
+    page.page.get_by_role("button", name="Start again").click()
+    page.page.wait_for_function(f"window.BackpainWidget.sessionId !== '{session}'")
+    page.page.locator(".bpw-greeting").wait_for(state="visible")
