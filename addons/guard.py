@@ -183,11 +183,13 @@ EVENT_ROUTES: Sequence[Tuple[Sequence[str], re.Pattern]] = (
     (("POST",), re.compile(r"/model/predict")),
 )
 EVENT_FIELDS: Dict[str, Sequence[Field]] = {
-    "user": (("text", _TEXT + (type(None),), False), ("parse_data", (dict, type(None)), False)),
+    # Rasa reads a user event's parse_data without checking it is there (a 500 without it).
+    "user": (("text", _TEXT + (type(None),), False), ("parse_data", (dict,), True)),
     "bot": (("text", _TEXT + (type(None),), False),),
     "slot": (("name", _TEXT, True),),
     "action": (("name", _TEXT, True),),
     "active_loop": (("name", _TEXT + (type(None),), False),),
+    "reminder": (("intent", _TEXT, True), ("date_time", _TEXT, True)),
 }
 CONVERSATION_ID = re.compile(r"/conversations/(?P<id>[^?]+?)/(?:tracker|story|execute|trigger_intent|predict|messages)")
 MAX_CONVERSATION_ID = 255  # the tracker store's sender_id column
@@ -290,14 +292,32 @@ def check_events(body: Any, domain: Any = None) -> Optional[str]:
             problem = check_parse_data(event.get("parse_data"), domain, f"the parse_data of event {index}", False)
         if problem is None and event["event"] in ("user", "bot"):
             problem = metadata_problem(event.get("metadata"))
+        if problem is None and event["event"] == "reminder" and not _readable(event):
+            problem = f"the date_time of event {index} is not a date and time."
         if problem:
             return problem
     return None
 
 
+def _readable(event: Dict[str, Any]) -> bool:
+    """Rasa can build the event (a reminder's date_time is read when it is built)."""
+    from rasa.shared.core.events import Event
+
+    try:
+        Event.from_parameters(event)
+    except (ValueError, OverflowError, TypeError):
+        return False
+    return True
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def check_api_request(request: Request, limits: Limits) -> Optional[str]:
     """What is wrong with this HTTP API request's body or conversation id, if anything."""
     path = request.path
+    if (request.body or b"").startswith(UTF8_BOM):
+        return "The body starts with a byte order mark: send UTF-8 without one."
     match = CONVERSATION_ID.match(path)
     if match and len(match.group("id")) > MAX_CONVERSATION_ID:
         return f"The conversation id is longer than {MAX_CONVERSATION_ID} characters."
@@ -335,13 +355,23 @@ TRAINING_DATA_KEYS = ("nlu", "stories", "rules")
 
 
 def check_training_body(request: Request) -> Optional[str]:
-    """Training and test uploads: UTF-8 text; a training request is one YAML mapping (JSON is
-    YAML, and Rasa 3.6 reads every content type as YAML) holding some training data. Rasa
-    would otherwise train on nothing, or on a body it cannot read, and answer 500."""
+    """Training and test uploads: UTF-8 text that Rasa can read. A training request is one YAML
+    mapping (JSON is YAML, and Rasa 3.6 reads every content type as YAML) holding training data
+    of the shape Rasa's own schemas describe; an intent test in JSON is Rasa's NLU JSON. Rasa
+    would otherwise train or test on what it cannot read, and answer 500."""
     try:
         text = (request.body or b"").decode("utf-8")
     except UnicodeDecodeError:
         return "The body is not UTF-8 text."
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if request.path.startswith("/model/test/intents") and "yaml" not in content_type:
+        try:
+            body = json.loads(text or "null")
+        except ValueError:
+            return "The body is not valid JSON."
+        if not isinstance(body, dict) or not isinstance(body.get("rasa_nlu_data"), dict):
+            return "An intent test in JSON is an object with 'rasa_nlu_data'."
+        return None
     if request.path != "/model/train":
         return None
     try:
@@ -352,6 +382,20 @@ def check_training_body(request: Request) -> Optional[str]:
         return "A training request is a YAML mapping (config, domain and training data in one file)."
     if not any(isinstance(body.get(key), list) and body[key] for key in TRAINING_DATA_KEYS):
         return "A training request needs training data: 'nlu', 'stories' or 'rules'."
+    return _training_data_problem(text)
+
+
+def _training_data_problem(text: str) -> Optional[str]:
+    """Rasa's own schema checks of stories, rules and NLU data, run before training."""
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import CORE_SCHEMA_FILE
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+    from rasa.shared.utils.validation import validate_yaml_schema
+
+    try:
+        validate_yaml_schema(text, CORE_SCHEMA_FILE)
+        RasaYAMLReader().validate(text)
+    except Exception as error:  # Rasa's YamlValidationException and what its readers raise
+        return f"The training data is not in Rasa's format: {str(error)[:200]}"
     return None
 
 

@@ -40,13 +40,17 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _NHS_CONTEXT = re.compile(r"(?i)\bNHS\s*(?:number|no\.?|num|#)?\s*(?:is|:)?\s*(\d{3}[\s-]?\d{3}[\s-]?\d{4})\b")
 # UK numbers written the usual ways, including Ofcom's ranges for fiction (07700 900xxx),
 # which libphonenumber rightly calls invalid but are still numbers someone typed.
-_UK_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|0044\s?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
+_UK_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|0044\s?|0)\d(?:[\s.-]?\d){8,9}(?!\d)")
 _POSTCODE = re.compile(r"(?i)\b(?:GIR\s?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2})\b")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_ORDINAL_WORDS = (
+    r"(?:(?:twenty|thirty)[\s-]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|tenth|eleventh|"
+    r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth"
+)
+_DAY = rf"(?:(?:[0-3]?\d)(?:st|nd|rd|th)?|{_ORDINAL_WORDS})"
 _DATES = (
     # 03/03/1975, 12/31/1980 (US order), 3-3-75: slashes and dashes, any order of day and month
     re.compile(r"(?<![\w/.-])(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?![\w/.-]|\.\d)"),
@@ -61,7 +65,7 @@ _DATES = (
 # is kept, since it dates the symptoms ("since 03/03/2024"); a birthday is redacted whatever its year.
 SYMPTOM_DATE_YEARS = 2
 _BIRTHDAY = re.compile(
-    rf"(?i)\b(?:born(?:\s+(?:on|in))?|d\.?o\.?b\.?|date\s+of\s+birth|birthday|birth\s+date)\s*(?:is|was|:|-)?\s*"
+    rf"(?i)\b(?:born(?:\s+(?:on|in))?|d\.?o\.?b\.?|date\s+of\s+birth|birthday|birth\s+date)\s*(?:is|was|:|-)?\s*(?:the\s+)?"
     rf"((?:{_DAY}\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+{_DAY}|\d{{1,2}}[/.-]\d{{1,2}}|{_MONTH}|\d{{4}})"
     rf"(?:[/.,\s-]+(?:\d{{4}}|'?\d{{2}}\b))?)"
 )
@@ -93,7 +97,7 @@ _US_STATE_NAMES = (
 # A US locality: "[Springfield,] IL 62783[-1234]", "Ohio 45402". A state with a ZIP is what
 # identifies a small area; the town before it goes with it. A two-letter code counts only in
 # capitals after a town ("steps OR 12000" is not Oregon).
-_TOWN = r"\b[A-Z][A-Za-z.'-]*(?:\s+[A-Z][A-Za-z.'-]*){0,2},?\s+"
+_TOWN = r"\b[A-Z][A-Za-z.'-]*(?:[ \t]+[A-Z][A-Za-z.'-]*){0,2},?\s+"  # one line: not the street before it
 _ZIP = r"\d{5}(?:-\d{4})?(?![\w.-]|\.\d)"
 _US_LOCALITY = re.compile(
     rf"{_TOWN}\b(?:{_US_STATE_CODES})\.?,?\s+{_ZIP}|(?:{_TOWN})?\b(?i:{_US_STATE_NAMES}),?\s+{_ZIP}"
@@ -176,6 +180,23 @@ def _unknown(word: str) -> bool:
     from bot.name_words import known
 
     return not known(word)
+
+
+# "im yssquorpell wixdruoph", "i'm Gravophmox": words after "I'm" that neither English nor the
+# assistant knows are a name, whatever their case ("im knackered", "i'm realy sore" are not:
+# known words, or a typo of one, bot/name_words.py).
+_SELF_CUE = re.compile(
+    r"(?i)(?<![\w'])(?:i'?m|i\s+am|this\s+is|it'?s\s+me)\s+(?P<run>[a-z][a-z'-]{2,}(?:\s+[a-z][a-z'-]{2,})?)"
+)
+
+
+def _self_named_spans(text: str) -> Iterable[Span]:
+    for match in _SELF_CUE.finditer(text):
+        words = list(re.finditer(r"\S+", match.group("run")))
+        unknown = [w for w in words if _unknown(w.group(0))]
+        if unknown and unknown[0] is words[0]:
+            last = words[1] if len(words) > 1 and words[1] in unknown else words[0]
+            yield match.start("run"), match.start("run") + last.end(), NAME
 
 
 def _uncued_name_spans(text: str) -> Iterable[Span]:
@@ -282,6 +303,7 @@ def find(text: str, uncued_names: bool = True) -> List[Span]:
     spans += list(_address_spans(text))
     spans += [(m.start(), m.end(), ADDRESS) for m in _US_LOCALITY.finditer(text)]
     spans += list(_name_spans(text))
+    spans += list(_self_named_spans(text))
     if uncued_names:
         spans += list(_uncued_name_spans(text))
     chosen: List[Span] = []
@@ -305,6 +327,7 @@ def redact(text: str, uncued_names: bool = True) -> str:
         and not _NAME_CAPITALISED.search(text)
         and not _BIRTHDAY.search(text)
         and not (uncued_names and _has_unknown_capitalised(text))
+        and not any(_self_named_spans(text))
     ):
         return text  # nothing that could be a detail: the common case, kept cheap
     out, last = [], 0

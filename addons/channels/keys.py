@@ -20,6 +20,8 @@ scoped id; a socket.io session id is secret but lives in the browser). So:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import re
@@ -91,6 +93,18 @@ def _patterned(run: str) -> bool:
     return repeats > len(windows) // 4 or steps > len(run) // 2
 
 
+def _encodes_text(run: str) -> bool:
+    """True for base64url of readable text ("cGF0aWVudF8w..." is "patient_0..."): random bytes
+    are printable ASCII only one time in ~4 each, all of 16 of them about never."""
+    padded = run + "=" * (-len(run) % 4)
+    try:
+        data = base64.urlsafe_b64decode(padded)
+    except (ValueError, binascii.Error):
+        return False
+    printable = sum(32 <= byte < 127 for byte in data)
+    return bool(data) and printable >= 0.9 * len(data)
+
+
 def strong_rest_id(sender_id: Text) -> bool:
     """At least 128 bits, the whole id: 32 hex digits (or a UUID), or 22+ base64url characters
     that look random. An id that merely contains such a run, or that repeats itself or counts
@@ -98,7 +112,12 @@ def strong_rest_id(sender_id: Text) -> bool:
     if _HEX_128.fullmatch(sender_id) or _UUID.fullmatch(sender_id):
         digits = sender_id.lower().replace("-", "")
         return len(set(digits)) >= MIN_DISTINCT_HEX and not _patterned(digits)
-    return bool(_BASE64URL.fullmatch(sender_id)) and _random_looking(sender_id) and not _patterned(sender_id)
+    return (
+        bool(_BASE64URL.fullmatch(sender_id))
+        and _random_looking(sender_id)
+        and not _patterned(sender_id)
+        and not _encodes_text(sender_id)
+    )
 
 
 class PlatformRecipient:

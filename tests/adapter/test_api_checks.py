@@ -64,7 +64,11 @@ def test_a_stored_user_event_may_leave_intent_and_entities_out_but_not_give_them
     assert check_events([{"event": "user", "text": "hi", "parse_data": {"intent": 5}}], DOMAIN)
     assert check_events([{"event": "user", "text": "hi", "parse_data": {"entities": [1]}}], DOMAIN)
     assert check_events([{"event": "user", "text": "hi", "metadata": {"x": "y" * 5000}}], DOMAIN)
-    assert check_events([{"event": "user", "text": "hi", "metadata": {"x": "y"}}], DOMAIN) is None
+    assert check_events([{"event": "user", "text": "hi", "parse_data": {}, "metadata": {"x": "y"}}], DOMAIN) is None
+    # Without parse_data at all Rasa fails later (a 500): refused.
+    assert check_events([{"event": "user", "text": "hi", "metadata": {"x": "y"}}], DOMAIN)
+    assert check_events([{"event": "reminder", "intent": "greet", "date_time": "notadate"}], DOMAIN)
+    assert check_events([{"event": "reminder", "intent": "greet", "date_time": "2030-01-01T10:00:00"}], DOMAIN) is None
 
 
 def test_trigger_intent_entities_are_checked_as_parse_data_entities():

@@ -79,6 +79,10 @@ def test_look_alikes_of_a_channel_key_are_refused_whoever_sends_them(sender):
         "fedcba9876543210fedcba9876543210",
         "ABCDEFGHIJKLMNOPQRSTUVwxyz",
         "Password1Password1Password1",
+        # base64url of readable text: "patient_000000000123", "conversation-0000042"
+        "cGF0aWVudF8wMDAwMDAwMDAxMjM",
+        "Y29udmVyc2F0aW9uLTAwMDAwNDI",
+        "dXNlckBleGFtcGxlLm9yZzowMDAx",
     ],
 )
 def test_guessable_ids(sender):

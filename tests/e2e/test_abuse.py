@@ -217,6 +217,15 @@ API_CASES = [
     ("POST", "/model/train", b"::: not yaml ["),
     ("POST", "/model/train", {"config": "pipeline: []", "domain": "intents: []"}),
     ("POST", "/model/train", {"nlu": []}),
+    ("POST", "/model/train", {"stories": [1, 2]}),
+    ("POST", "/model/train", {"rules": [{"rule": "x", "steps": "not a list"}]}),
+    ("POST", "/model/parse", b'\xef\xbb\xbf{"text": "hi"}'),
+    ("POST", "/conversations/{id}/tracker/events", [{"event": "user", "text": "hi"}]),
+    ("POST", "/conversations/{id}/tracker/events", [{"event": "reminder", "intent": "greet"}]),
+    ("POST", "/conversations/{id}/tracker/events", [{"event": "reminder", "intent": "greet", "date_time": "notadate"}]),
+    ("POST", "/model/test/intents", {"rasa_nlu_data": 5}),
+    ("POST", "/model/test/intents", [1]),
+    ("POST", "/model/test/intents", "a string"),
     ("GET", "/conversations/" + "c" * 300 + "/tracker", None),
     # parse data given instead of the NLU's: Rasa reads its intent and entities unchecked (a 500)
     ("POST", "/conversations/{id}/messages", {"text": "hi", "sender": "user", "parse_data": {"x": ["y" * 900_000]}}),
@@ -272,6 +281,14 @@ def test_api_bad_body_gets_a_clean_400(server, index):
 def test_a_training_upload_rasa_cannot_train_on_is_a_400_before_training(server, content_type, raw):
     res = api(server, "POST", "/model/train", raw=raw, content_type=content_type)
     assert res.status_code == 400, (res.status_code, res.text[:300])
+
+
+def test_api_events_of_rasas_shape_are_still_accepted(server):
+    conversation = new_sender()
+    user = {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}, "entities": []}}
+    assert api(server, "POST", f"/conversations/{conversation}/tracker/events", [user]).status_code == 200
+    minimal = {"event": "user", "text": "hi", "parse_data": {}}  # a stored event may leave them out
+    assert api(server, "POST", f"/conversations/{conversation}/tracker/events", [minimal]).status_code == 200
 
 
 def test_api_without_token_is_still_refused_before_the_body_is_read(server):
