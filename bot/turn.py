@@ -276,6 +276,39 @@ def _clarified(
 KEPT_AFTER_EMERGENCY = frozenset({GOODBYE, DELETE_CONVERSATION, REQUEST_SUMMARY})
 
 
+def _help_on_the_way(slots: Mapping[str, Any], result: safety.ScreenResult, analysis: Analysis) -> bool:
+    """ "I already called them, the ambulance is coming" after an emergency or same-day
+    instruction: the instruction has been acted on; saying it again contradicts the
+    ambulance service (a usability review)."""
+    level = slots.get(TRIAGE_LEVEL)
+    return level in (EMERGENCY, URGENT) and not result.new_flags and "help_on_the_way" in analysis.concepts
+
+
+def _instruction_acted_on(
+    plan: TurnPlan,
+    slots: Mapping[str, Any],
+    result: safety.ScreenResult,
+    analysis: Analysis,
+    intent: Optional[str],
+    in_form: bool,
+    answering_offer: bool,
+) -> Optional[TurnPlan]:
+    """After an instruction, what the person did about it: help is on its way, or (after the
+    crisis reply) they are safe. None when neither was said."""
+    if _help_on_the_way(slots, result, analysis):
+        return _help_acknowledged(plan, slots)
+    if _says_safe_after_crisis(slots, result, analysis, intent) and not answering_offer:
+        return _safe_after_crisis(plan, slots, in_form)
+    return None
+
+
+def _help_acknowledged(plan: TurnPlan, slots: Mapping[str, Any]) -> TurnPlan:
+    key = "help_on_the_way_emergency" if slots.get(TRIAGE_LEVEL) == EMERGENCY else "help_on_the_way_urgent"
+    plan.before = [Step(SAFETY_RESPONSES["followup"], safety.dialogue(key)), Step(CONSULT_PROFESSIONAL)]
+    plan.then = LISTEN
+    return plan
+
+
 def _crisis_only(state: safety.SafetyState) -> bool:
     flags = get_content().red_flags
     return bool(state.flags) and all(flags[f].crisis for f in state.flags)
@@ -456,12 +489,13 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
 
     if result.owns_turn and result.new_flags:
         return _escalation(plan, result, slots, intent, in_form, analysis)
+    heard = _instruction_acted_on(plan, slots, result, analysis, intent, in_form, answering_offer)
+    if heard is not None:
+        return heard
     if result.holds_line:
         plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
         plan.then = LISTEN
         return plan
-    if _says_safe_after_crisis(slots, result, analysis, intent) and not answering_offer:
-        return _safe_after_crisis(plan, slots, in_form)
     if _after_emergency(slots, result, intent, analysis.text, answering_offer):
         # "im really scared": heard, then the instruction again.
         return _emergency_again(plan, result, _acknowledged(analysis, EMERGENCY))

@@ -255,6 +255,13 @@ HYPOTHETICAL_BEFORE = (
     "if i ever",
     # A warning put as a future: "I'll end up paralysed if I don't stop slouching".
     "end up",
+    # A fear asked as a future: "will i be paralysed?", "am I going to be in a wheelchair?"
+    "will i be",
+    "will i end",
+    "am i going to be",
+    "am i gonna be",
+    "could i be",
+    "could i end",
     "if i did",
     "if i had",
     "if i lost",

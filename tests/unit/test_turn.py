@@ -540,3 +540,30 @@ def test_a_goodbye_that_raises_a_same_day_flag_ends_with_the_instruction():
     result = plan("it wakes me every night and nothing helps, got to go, bye", "goodbye", slots, FORM)
     assert "utter_consult_professional" in actions(result)
     assert not any(a and a.startswith("utter_ask_") for a in actions(result) + [s.action for s in result.after])
+
+
+EMERGENCY_SLOTS = {"triage_level": "emergency", "red_flags": ["saddle_numbness"], "reported_findings": ["numbness"]}
+URGENT_SLOTS = {"triage_level": "urgent", "red_flags": ["thoracic_pain"], "reported_findings": ["upper_back"]}
+
+
+@pytest.mark.parametrize(
+    "slots,text",
+    [
+        (EMERGENCY_SLOTS, "i already called them!! the ambulance is coming"),
+        (EMERGENCY_SLOTS, "the paramedics are here now"),
+        (EMERGENCY_SLOTS, "my husband is driving me to A&E"),
+        (URGENT_SLOTS, "the surgery can see me at 4"),
+        (URGENT_SLOTS, "I called 111 and they said to go to the out of hours"),
+    ],
+)
+def test_help_already_sought_is_acknowledged_not_told_to_call_again(slots, text):
+    """A usability review: "the ambulance is coming" was met with "call 999 now"."""
+    turn = plan(text, "inform", slots)
+    texts = " ".join(step.text or "" for step in turn.before)
+    assert texts.startswith("Good,") and "call 999 now" not in texts.lower(), texts
+    assert turn.before[-1].action == "utter_consult_professional" and turn.then == LISTEN
+
+
+def test_waiting_after_an_emergency_is_still_refused():
+    texts = " ".join(step.text or "" for step in plan("can it wait till morning", "inform", EMERGENCY_SLOTS).before)
+    assert "don't wait" in texts
