@@ -471,3 +471,12 @@ def emergency_stop(record: SymptomRecord, screening: Optional[Mapping[str, Any]]
     if record.has_anything():
         messages.append(summary(record, screening))
     return messages
+
+
+def plan_again(slots: Mapping[str, Any]) -> List[str]:
+    """The activity plan of the result, asked for again ("can i get the exercise plan again"),
+    or why there is none (after an escalation, exercises would suggest there is time to wait)."""
+    content = get_content()
+    record = SymptomRecord.from_slots(slots)
+    chosen = activity.choose(with_patterns(record.features(), content), slots.get("triage_level") or ROUTINE, content)
+    return activity.messages(chosen, content) if chosen else [_fill(content.dialogue["no_plan"])]

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from bot import checkins, clarify, interview, offers, safety
+from bot import checkins, clarify, interview, offers, replies, safety
 from bot.content import get_content
 from bot.contract import (
     AGE,
@@ -276,6 +276,12 @@ def _clarified(
 KEPT_AFTER_EMERGENCY = frozenset({GOODBYE, DELETE_CONVERSATION, REQUEST_SUMMARY})
 
 
+def _plan_asked_again(slots: Mapping[str, Any], result: safety.ScreenResult, analysis: Analysis, in_form: bool) -> bool:
+    """ "Show me my exercise plan again" after the result: the plan, not the topic menu."""
+    asked = "plan_request" in analysis.concepts and slots.get(POSSIBLE_CAUSES) is not None
+    return asked and not in_form and not result.owns_turn
+
+
 def _help_on_the_way(slots: Mapping[str, Any], result: safety.ScreenResult, analysis: Analysis) -> bool:
     """ "I already called them, the ambulance is coming" after an emergency or same-day
     instruction: the instruction has been acted on; saying it again contradicts the
@@ -284,7 +290,7 @@ def _help_on_the_way(slots: Mapping[str, Any], result: safety.ScreenResult, anal
     return level in (EMERGENCY, URGENT) and not result.new_flags and "help_on_the_way" in analysis.concepts
 
 
-def _instruction_acted_on(
+def _what_to_do_next(
     plan: TurnPlan,
     slots: Mapping[str, Any],
     result: safety.ScreenResult,
@@ -293,12 +299,17 @@ def _instruction_acted_on(
     in_form: bool,
     answering_offer: bool,
 ) -> Optional[TurnPlan]:
-    """After an instruction, what the person did about it: help is on its way, or (after the
-    crisis reply) they are safe. None when neither was said."""
+    """What the person said about what to do next: help is on its way after an instruction,
+    they are safe after the crisis reply, or the result's plan asked for again. None otherwise."""
     if _help_on_the_way(slots, result, analysis):
         return _help_acknowledged(plan, slots)
     if _says_safe_after_crisis(slots, result, analysis, intent) and not answering_offer:
         return _safe_after_crisis(plan, slots, in_form)
+    if _plan_asked_again(slots, result, analysis, in_form):
+        plan.before = [Step(SAFETY_RESPONSES["followup"], text) for text in replies.plan_again(slots)]
+        plan.before.append(Step(CONSULT_PROFESSIONAL))
+        plan.then = LISTEN
+        return plan
     return None
 
 
@@ -489,7 +500,7 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
 
     if result.owns_turn and result.new_flags:
         return _escalation(plan, result, slots, intent, in_form, analysis)
-    heard = _instruction_acted_on(plan, slots, result, analysis, intent, in_form, answering_offer)
+    heard = _what_to_do_next(plan, slots, result, analysis, intent, in_form, answering_offer)
     if heard is not None:
         return heard
     if result.holds_line:

@@ -67,6 +67,7 @@ DIALOGUE_KEYS = (
     "result_safety_net_leg",
     "hold_the_line_emergency",
     "help_on_the_way_emergency",
+    "no_plan",
     "help_on_the_way_urgent",
     "hold_the_line_urgent",
     "safety_net",

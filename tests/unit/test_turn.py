@@ -567,3 +567,28 @@ def test_help_already_sought_is_acknowledged_not_told_to_call_again(slots, text)
 def test_waiting_after_an_emergency_is_still_refused():
     texts = " ".join(step.text or "" for step in plan("can it wait till morning", "inform", EMERGENCY_SLOTS).before)
     assert "don't wait" in texts
+
+
+AFTER_RESULT = {
+    "triage_level": "routine",
+    "red_flags": [],
+    "possible_causes": ["muscle_strain"],
+    "reported_findings": ["lower_back", "lifting_injury"],
+    "pain_location": ["lower_back"],
+    "pain_onset": "lifting_injury",
+    "pain_duration_days": 5.0,
+    "pain_severity": 5,
+}
+
+
+@pytest.mark.parametrize("text", ["can i get the exercise plan again", "what were the exercises you gave me?"])
+def test_the_plan_asked_for_again_after_the_result_is_given_again(text):
+    """A usability review: "show me my exercise plan again" was called off-topic."""
+    turn = plan(text, "ask_treatment", AFTER_RESULT)
+    assert turn.before[0].text.startswith("Your activity plan:"), turn.before
+    assert turn.before[-1].action == "utter_consult_professional"
+
+
+def test_no_plan_is_given_after_a_same_day_instruction():
+    turn = plan("show me my plan", "ask_treatment", {**AFTER_RESULT, "triage_level": "urgent"})
+    assert "didn't give you an exercise plan" in turn.before[0].text
