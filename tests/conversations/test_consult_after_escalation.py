@@ -181,3 +181,20 @@ async def test_after_the_result_the_consult_advice_is_short_not_the_paragraph_ag
     later = [t for name, t in await turn(conversation) if name == CONSULT]
     short = variations(conversation.agent, after_result=True)["routine"][0].format(place_gp="your GP")
     assert later == [short], later
+
+
+async def test_the_plan_asked_for_again_after_the_result_comes_again(conversation):
+    """A usability review: "show me my exercise plan again" was called off-topic."""
+    await conversation.say("my lower back hurts after lifting a box")
+    for _ in range(len(ANSWERS) + 2):
+        slots = await conversation.slots()
+        if slots.get("possible_causes") is not None:
+            break
+        await conversation.say(ANSWERS.get(slots.get("requested_slot"), "no"))
+    result_texts = [t for _, t in await turn(conversation)]
+    plans = [t for t in result_texts if t.startswith("Your activity plan:")]
+    assert plans, result_texts
+    await conversation.say("can i get the exercise plan again")
+    again = await turn(conversation)
+    assert any(t == plans[0] for _, t in again), again
+    assert again[-1][0] == CONSULT
