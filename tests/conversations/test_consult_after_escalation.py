@@ -162,14 +162,19 @@ ANSWERS = {
 }
 
 
-async def test_after_the_result_the_consult_advice_is_short_not_the_paragraph_again(conversation):
-    """Issue 26: the full advice ended every message after the result (five times for one person)."""
+async def to_the_result(conversation: Conversation) -> None:
+    """A lifting strain told, then each question answered from ANSWERS until the result."""
     await conversation.say("my lower back hurts after lifting a box")
     for _ in range(len(ANSWERS) + 2):
         slots = await conversation.slots()
         if slots.get("possible_causes") is not None:
             break
         await conversation.say(ANSWERS.get(slots.get("requested_slot"), "no"))
+
+
+async def test_after_the_result_the_consult_advice_is_short_not_the_paragraph_again(conversation):
+    """Issue 26: the full advice ended every message after the result (five times for one person)."""
+    await to_the_result(conversation)
     slots = await conversation.slots()
     assert slots.get("possible_causes") and slots.get("triage_level") == "routine", [
         (t["user"], [b.get("text", "")[:80] for b in t["bot"]]) for t in conversation.turns
@@ -185,12 +190,7 @@ async def test_after_the_result_the_consult_advice_is_short_not_the_paragraph_ag
 
 async def test_the_plan_asked_for_again_after_the_result_comes_again(conversation):
     """A usability review: "show me my exercise plan again" was called off-topic."""
-    await conversation.say("my lower back hurts after lifting a box")
-    for _ in range(len(ANSWERS) + 2):
-        slots = await conversation.slots()
-        if slots.get("possible_causes") is not None:
-            break
-        await conversation.say(ANSWERS.get(slots.get("requested_slot"), "no"))
+    await to_the_result(conversation)
     result_texts = [t for _, t in await turn(conversation)]
     plans = [t for t in result_texts if t.startswith("Your activity plan:")]
     assert plans, result_texts
