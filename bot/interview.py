@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-from bot.content import get_content
+from bot import safety
 from bot.contract import (
     AFFIRM,
     AGE,
@@ -117,9 +117,7 @@ def stopped_by_emergency(slots: Mapping[str, Any]) -> bool:
     has said they are safe (bot/turn.py): their pain can still be talked about."""
     if slots.get(TRIAGE_LEVEL) != EMERGENCY:
         return False
-    flags = get_content().red_flags
-    raised = [f for f in (slots.get(RED_FLAGS) or []) if f in flags]
-    return not (slots.get(CRISIS_SAFE_SAID) and raised and all(flags[f].crisis for f in raised))
+    return not (slots.get(CRISIS_SAFE_SAID) and safety.crisis_only(slots.get(RED_FLAGS) or []))
 
 
 def questions_to_ask(slots: Mapping[str, Any]) -> List[str]:

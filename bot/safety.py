@@ -345,6 +345,11 @@ class ScreenResult:
         return any(_is_crisis(flag) for flag in self.new_flags)
 
 
+def crisis_only(flag_ids: Sequence[str]) -> bool:
+    """The flags raised are all the crisis reply's (none of another emergency)."""
+    return bool(flag_ids) and all(_is_crisis(flag) for flag in flag_ids)
+
+
 def _is_crisis(flag_id: str) -> bool:
     flag = get_content().red_flags.get(flag_id)
     return bool(flag and flag.crisis)
@@ -411,10 +416,9 @@ def screen(
     closing = intent in CLOSING_INTENTS
     if state.level in (URGENT, EMERGENCY) and answered is None and DELAY_CONCEPT in analysis.concepts and not closing:
         key = "hold_the_line_emergency" if state.level == EMERGENCY else "hold_the_line_urgent"
-        crisis_only = bool(state.flags) and all(_is_crisis(flag) for flag in state.flags)
         # "... tonight" after the crisis reply is no question of waiting for care: the crisis
         # reminder, with its contacts, not "something that needs treating within hours".
-        result.say = [Say("reminder", emergency_reminder(state) if crisis_only else dialogue(key))]
+        result.say = [Say("reminder", emergency_reminder(state) if crisis_only(state.flags) else dialogue(key))]
         result.owns_turn = result.holds_line = True
         return result
     result.say = follow_ups + _unsure_follow_ups(analysis, new_answers or {})

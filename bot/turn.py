@@ -320,11 +320,6 @@ def _help_acknowledged(plan: TurnPlan, slots: Mapping[str, Any]) -> TurnPlan:
     return plan
 
 
-def _crisis_only(state: safety.SafetyState) -> bool:
-    flags = get_content().red_flags
-    return bool(state.flags) and all(flags[f].crisis for f in state.flags)
-
-
 def _says_safe_after_crisis(
     slots: Mapping[str, Any], result: safety.ScreenResult, analysis: Analysis, intent: Optional[str]
 ) -> bool:
@@ -332,7 +327,7 @@ def _says_safe_after_crisis(
     crisis is the only emergency: heard, and the pain can be talked about (no dead end)."""
     if slots.get(TRIAGE_LEVEL) != EMERGENCY or slots.get(CRISIS_SAFE_SAID) or result.new_flags:
         return False
-    return _crisis_only(result.state) and ("safe_now" in analysis.concepts or intent == DENY)
+    return safety.crisis_only(result.state.flags) and ("safe_now" in analysis.concepts or intent == DENY)
 
 
 def _safe_after_crisis(plan: TurnPlan, slots: Mapping[str, Any], in_form: bool) -> TurnPlan:
@@ -352,8 +347,8 @@ def _after_emergency(
     (unless the only emergency was the crisis reply and the person said they are safe)."""
     if slots.get(TRIAGE_LEVEL) != EMERGENCY or result.new_flags or result.owns_turn or answering_offer:
         return False
-    if slots.get(CRISIS_SAFE_SAID) and _crisis_only(result.state):
-        return False
+    if not interview.stopped_by_emergency(slots):
+        return False  # safe after the crisis reply
     return intent not in KEPT_AFTER_EMERGENCY and not interview.is_leaving(text)
 
 
