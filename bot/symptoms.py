@@ -229,7 +229,13 @@ class SymptomRecord:
         for mention in analysis.mentions:
             if mention.label != "activity" or mention.status != PRESENT:
                 continue
-            says = _polarity(_clause_around(analysis.text, mention.start, mention.end))
+            clause = _clause_around(analysis.text, mention.start, mention.end)
+            if CAUSED_IT.search(clause.lower().replace("’", "'")):
+                # "hurt my back lifting at work": how it started, not what makes it worse.
+                if mention.id in ONSET_FROM_ACTIVITY and self.pain_onset in (None, UNKNOWN):
+                    self.pain_onset = ONSET_FROM_ACTIVITY[mention.id]
+                continue
+            says = _polarity(clause)
             if says == NEITHER or (says is None and question not in ACTIVITY_QUESTIONS):
                 # "lifting a suitcase", said as how it started, is not what makes it worse.
                 continue
@@ -367,6 +373,18 @@ NO_HELP = re.compile(
     r"|(does|do|did) (nothing|fuck all|sod all|zilch)|(doesn't|does not|doesnt|don't|dont) do (anything|much)"
     r"|(doesn't|does not|doesnt|don't|dont) (really )?(change|make a difference|make any difference)|no difference)"
 )
+
+
+# A clause that says an activity brought the pain on: "hurt my back lifting", "did it
+# bending down", "it started when I lifted the kids", "put my back out carrying boxes".
+CAUSED_IT = re.compile(
+    r"\b((hurt|injured|pulled|tweaked|strained|wrenched|jarred|twisted|ricked|cricked) (my|me|it|his|her|their)\b"
+    r"|(did|done|put) (my|me|his|her|their) (back|neck|hip|disc)\b"
+    r"|(started|began|begun|came on|happened|kicked off)( \w+){0,3} "
+    r"(when|while|after|as|from|lifting|bending|carrying|twisting|picking)\b|did it\b|done it\b)"
+)
+# The onset an activity that brought the pain on stands for (lexicon.yml onset ids).
+ONSET_FROM_ACTIVITY = {"lifting": "lifting_injury", "twisting": "lifting_injury", "bending_forward": "lifting_injury"}
 
 
 CLAUSE_BREAK = re.compile(

@@ -1,5 +1,7 @@
 """The symptom record: folding messages in, corrections, features (no Rasa)."""
 
+import pytest
+
 from bot.nlp import analyse
 from bot.symptoms import SymptomRecord, is_correction
 
@@ -69,3 +71,30 @@ def test_worse_and_better_in_one_sentence():
     record = record_of("my legs ache when i walk, it eases when i sit down or lean forward")
     assert record.aggravating_factors == ["walking"]
     assert set(record.easing_factors) == {"sitting", "bending_forward"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hurt my bak liftin a box at work",
+        "it started 3 weeks ago lifting a heavy box",
+        "did my back in bending down to the dishwasher",
+        "came on when i was lifting the kids",
+    ],
+)
+def test_an_activity_said_to_have_brought_the_pain_on_is_how_it_started_not_what_makes_it_worse(text):
+    record = record_of(text)
+    assert record.pain_onset == "lifting_injury"
+    assert not {"lifting", "bending_forward"} & set(record.aggravating_factors or [])
+
+
+@pytest.mark.parametrize(
+    "text, factor",
+    [
+        ("lifting makes it worse", "lifting"),
+        ("really struggling to put my socks on", "socks_and_shoes"),
+        ("it hurts when i bend forward", "bending_forward"),
+    ],
+)
+def test_an_activity_that_makes_it_worse_stays_what_makes_it_worse(text, factor):
+    assert factor in (record_of(text).aggravating_factors or [])
