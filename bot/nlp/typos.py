@@ -72,4 +72,28 @@ class TypoNormaliser:
             corrected = self.correction(token.text)
             if corrected:
                 token.norm_ = corrected
+            elif _to_written_as_2(doc, token.i):
+                token.norm_ = "to"
         return doc
+
+
+# Text-speak "2" for "to" ("can i go 2 wrk", "need 2 see a gp"): only after a word that takes
+# "to" and before a word that is not counted, so "have 2 kids" and "need 2 weeks off" stay numbers.
+TAKES_TO = frozenset(
+    {"go", "going", "goin", "went", "back", "need", "needs", "want", "wants", "wanna", "able", "used", "come",
+     "coming", "supposed", "allowed", "meant", "try", "trying", "due", "talk", "speak", "listen", "how", "where"}
+)  # fmt: skip
+
+
+def _to_written_as_2(doc: Doc, i: int) -> bool:
+    if doc[i].text != "2" or i == 0 or i + 1 >= len(doc):
+        return False
+    after = doc[i + 1].lower_
+    return doc[i - 1].lower_ in TAKES_TO and doc[i + 1].is_alpha and after.rstrip("s") not in COUNTED
+
+
+# What "2" counts after those words: "need 2 weeks off", "went back 2 days ago", "need 2 tablets".
+COUNTED = frozenset(
+    {"sec", "second", "min", "minute", "hr", "hour", "day", "wk", "week", "month", "mth", "yr", "year", "time",
+     "more", "tablet", "pill", "dose", "kid", "child", "children", "or", "and", "of", "x"}
+)  # fmt: skip

@@ -180,3 +180,18 @@ def test_everyday_phrases_are_not_red_flags(sentence):
 )
 def test_text_speak_is_read_as_the_word_it_stands_for(text, finding, status):
     assert (finding, status) in {(m.id, m.status) for m in analyse(text).mentions}
+
+
+@pytest.mark.parametrize(
+    "text, reads, days",
+    [
+        ("can i go 2 wrk", "go to work", None),
+        ("want 2 know if its bad", "want to know", None),
+        ("i need 2 weeks off", "need 2 weeks", 14.0),
+        ("it came back 2 days ago", "back 2 days", 2.0),
+        ("i have 2 kids", "have 2 kids", None),
+    ],
+)
+def test_text_speak_2_is_to_only_where_it_cannot_be_a_number(text, reads, days):
+    analysis = analyse(text)
+    assert reads in analysis.normalised and analysis.duration_days == days
