@@ -116,6 +116,7 @@ BOT_CHALLENGE = "bot_challenge"
 ASK_HELP = "ask_help"
 STOP = "stop"
 OUT_OF_SCOPE = "out_of_scope"
+NLU_FALLBACK = "nlu_fallback"  # Rasa's FallbackClassifier: the classifier could not place the message
 DONT_KNOW = "dont_know"
 DESCRIBE_PAIN = "describe_pain"
 ASK_CONDITION = "ask_condition"

@@ -31,6 +31,7 @@ from bot.contract import (
     EMERGENCY,
     GOODBYE,
     MAX_ASKS,
+    NLU_FALLBACK,
     NO,
     OUT_OF_SCOPE,
     OWN_WORDS,
@@ -457,7 +458,7 @@ def _told_as_a_statement(text: str) -> bool:
 
 # Intents a statement of one's own pain is taken for: the classifier hears the topic
 # ("paracetamol", "sciatica", "work") and misses that the person speaks of themselves.
-MISREAD_STATEMENTS = frozenset({ASK_TREATMENT, ASK_CONDITION, ASK_ANATOMY, OUT_OF_SCOPE, "nlu_fallback"})
+MISREAD_STATEMENTS = frozenset({ASK_TREATMENT, ASK_CONDITION, ASK_ANATOMY, OUT_OF_SCOPE, NLU_FALLBACK})
 GENERAL_QUESTION = re.compile(r"^\W*(can|could|does|do|is|are|what|which|why|how|will|would|should)\b.*\?\s*$")
 
 
@@ -483,6 +484,11 @@ OWN_QUESTION_START = re.compile(
 # Only what to do (work, physio, exercise): "is it sciatica? my leg hurts" stays a description
 # and starts the questions that can tell.
 TOPIC_QUESTIONS = {"treatment": ASK_TREATMENT}
+# What the classifier says when it cannot place a message: a question that names a topic
+# ("Paracetamol?", "and surgery?") is a question about it, not "I didn't understand". (A bare
+# "paracetamol" may be the answer to "what eases it?": the form reads it.)
+UNPLACED_INTENTS = frozenset({NLU_FALLBACK, OUT_OF_SCOPE})
+ANY_TOPIC_QUESTION = {"treatment": ASK_TREATMENT, "condition": ASK_CONDITION, "anatomy_topic": ASK_ANATOMY}
 
 
 def question_about_a_topic(intent: Optional[str], text: str, analysis: Analysis) -> Optional[str]:
@@ -492,9 +498,15 @@ def question_about_a_topic(intent: Optional[str], text: str, analysis: Analysis)
     heard: the answer offers the questions."""
     lowered = " ".join((text or "").lower().replace("’", "'").split())
     normal = analysis.normalised or lowered  # text-speak read: "shud i" is "should i"
-    if intent != DESCRIBE_PAIN or not (lowered.endswith("?") or OWN_QUESTION_START.search(normal)):
+    if not (lowered.endswith("?") or OWN_QUESTION_START.search(normal)):
         return None
-    return next((TOPIC_QUESTIONS[label] for label in TOPIC_QUESTIONS if analysis.topics(label)), None)
+    if intent in UNPLACED_INTENTS:
+        labels = ANY_TOPIC_QUESTION
+    elif intent == DESCRIBE_PAIN:
+        labels = TOPIC_QUESTIONS
+    else:
+        return None
+    return next((labels[label] for label in labels if analysis.topics(label)), None)
 
 
 # Saying goodbye, or thanks-and-leave, in any words ("thanks, bye", "I'll leave it there",

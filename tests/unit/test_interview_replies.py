@@ -407,6 +407,27 @@ def test_a_question_about_a_topic_taken_for_a_description_is_the_question(text, 
     assert interview.question_about_a_topic("describe_pain", text, analyse(text)) == expected
 
 
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("Paracetamol?", "nlu_fallback", "ask_treatment"),
+        ("and sciatica??", "out_of_scope", "ask_condition"),
+        ("what about the discs?", "nlu_fallback", "ask_anatomy"),
+        ("paracetamol", "nlu_fallback", None),  # may answer "what eases it?": the form reads it
+        ("lol?", "nlu_fallback", None),
+        ("Paracetamol?", "greet", None),
+    ],
+)
+def test_a_question_naming_a_topic_the_classifier_could_not_place_is_about_that_topic(text, intent, expected):
+    """A usability review: "Paracetamol?" after the result got "I didn't understand"."""
+    assert interview.question_about_a_topic(intent, text, analyse(text)) == expected
+
+
+def test_can_i_still_go_2_work_in_text_speak_is_the_question_about_work():
+    text = "can i still go 2 wrk tho?"
+    assert interview.question_about_a_topic("describe_pain", text, analyse(text)) == "ask_treatment"
+
+
 def test_a_place_said_to_be_fine_in_the_same_message_is_not_where_it_hurts():
     record = SymptomRecord()
     record.update(analyse("weird burning numb patch on the outside of my thigh, is that my back? no actual back pain"))
