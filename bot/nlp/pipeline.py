@@ -198,6 +198,9 @@ def neutralised(text: str) -> str:
     return SLASHES.sub(lambda match: " " * len(match.group()), text)
 
 
+NOT_A_TOPIC = "not_a_topic"
+
+
 @dataclass(frozen=True)
 class Mention:
     label: str  # a finding kind, or one of TOPIC_LABELS
@@ -630,7 +633,14 @@ class SymptomPipeline:
         return analysis
 
     def _topic_spans(self, doc: Doc) -> List[Span]:
-        return [Span(doc, start, end, label=match_id) for match_id, start, end in self.topics(doc)]
+        """Topic names, except where the words mean something else (concepts.yml
+        ``not_a_topic``: "rang the surgery" is the GP's practice, not an operation)."""
+        other_meaning = [(h.start, h.end) for h in self.concepts.hits(doc) if h.concept == NOT_A_TOPIC]
+        return [
+            Span(doc, start, end, label=match_id)
+            for match_id, start, end in self.topics(doc)
+            if not any(s < end and start < e for s, e in other_meaning)
+        ]
 
     def _numbers(self, doc: Doc, analysis: Analysis) -> None:
         priority = {"AGE": 0, "DURATION": 1, "SEVERITY": 2, "AGE_OF_OTHER": 3}
