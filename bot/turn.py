@@ -181,6 +181,37 @@ def _step(say: safety.Say) -> Step:
 # "Should I go to A&E?" asked in the message that raised a same-day flag: answered in so many
 # words (the emergency instruction itself says "go to A&E").
 WHERE_TO_GO = "where_to_go"
+WHO_TO_SEE = "who_to_see"
+# Questions answered in so many words once there is something to answer from: the result or
+# a same-day instruction (concepts.yml; dialogue <concept>_routine and <concept>_urgent).
+# Before that, "should I see a GP?" gets the where_to_go check (the signs that mean A&E), and
+# "is it dangerous?" the reason for the questions. The first that applies answers.
+DIRECT_QUESTIONS = (WHO_TO_SEE, "asks_if_serious", WHERE_TO_GO)
+ANSWERED_BEFORE_RESULT = {"asks_if_serious": "asks_if_serious_unknown"}
+
+
+def _direct_question(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> Optional[str]:
+    """The dialogue key that answers "GP or physio?" / "is it dangerous?", or None."""
+    level = slots.get(TRIAGE_LEVEL)
+    if in_form or level == EMERGENCY:
+        return None
+    asked = [concept for concept in DIRECT_QUESTIONS if concept in analysis.concepts]
+    if level == URGENT:
+        return f"{asked[0]}_urgent" if asked else None
+    if WHERE_TO_GO in asked:
+        return None  # the where_to_go check: the signs that mean A&E, and "do you have any?"
+    if slots.get(POSSIBLE_CAUSES) is None:
+        return next((ANSWERED_BEFORE_RESULT[c] for c in asked if c in ANSWERED_BEFORE_RESULT), None)
+    return f"{asked[0]}_routine" if asked else None
+
+
+def _read(slots: Mapping[str, Any], text: str, in_form: bool) -> Analysis:
+    """The message as the turn reads it: a bare age as the age, and a direct question the
+    turn answers itself not put to the where_to_go check as well."""
+    analysis = _with_bare_age(slots, analyse(text or ""), in_form)
+    if _direct_question(slots, analysis, in_form) is not None:
+        analysis = replace(analysis, checks=[check for check in analysis.checks if check.id != WHERE_TO_GO])
+    return analysis
 
 
 def _escalation(
@@ -196,6 +227,8 @@ def _escalation(
     plan.before = [_step(say) for say in result.say]
     if result.level == URGENT and WHERE_TO_GO in analysis.concepts:
         plan.before.append(Step(SAFETY_RESPONSES["followup"], safety.dialogue("where_to_go_urgent")))
+    elif result.level == URGENT and WHO_TO_SEE in analysis.concepts:
+        plan.before.append(Step(SAFETY_RESPONSES["followup"], safety.dialogue("who_to_see_urgent")))
     plan.before.append(Step(CONSULT_PROFESSIONAL))
     if result.level == EMERGENCY or result.crisis:
         if in_form:
@@ -299,8 +332,13 @@ def _what_to_do_next(
     in_form: bool,
     answering_offer: bool,
 ) -> Optional[TurnPlan]:
-    """What the person said about what to do next: help is on its way after an instruction,
-    they are safe after the crisis reply, or the result's plan asked for again. None otherwise."""
+    """What the person said about what to do next: a direct question ("GP or physio?"), help
+    on its way after an instruction, safe after the crisis reply, or the result's plan asked
+    for again. None otherwise."""
+    direct = _direct_question(slots, analysis, in_form)
+    if direct is not None and not result.new_flags and not result.owns_turn:
+        # Before "help is on its way": "GP normal appointment? or call 111 today?" asks.
+        return _answered_directly(plan, direct)
     if _help_on_the_way(slots, result, analysis):
         return _help_acknowledged(plan, slots)
     if _says_safe_after_crisis(slots, result, analysis, intent) and not answering_offer:
@@ -311,6 +349,17 @@ def _what_to_do_next(
         plan.then = LISTEN
         return plan
     return None
+
+
+def _answered_directly(plan: TurnPlan, key: str) -> TurnPlan:
+    plan.before = [Step(SAFETY_RESPONSES["followup"], safety.dialogue(key))]
+    if key in ANSWERED_BEFORE_RESULT.values():
+        plan.before.append(Step(OFFER_INTERVIEW))  # the questions that can tell
+        plan.slots[INTERVIEW_OFFERED] = True
+    else:
+        plan.before.append(Step(CONSULT_PROFESSIONAL))
+    plan.then = LISTEN
+    return plan
 
 
 def _help_acknowledged(plan: TurnPlan, slots: Mapping[str, Any]) -> TurnPlan:
@@ -456,7 +505,7 @@ def _screen(
 def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active_loop: Optional[str]) -> TurnPlan:
     answering_checkin = checkins.awaiting_reply(slots)
     in_form = active_loop == SYMPTOM_FORM
-    analysis = _with_bare_age(slots, analyse(text or ""), in_form)
+    analysis = _read(slots, text, in_form)
     told = slots
     slots = _with_crisis_told_again(slots, analysis)
     state = safety.SafetyState.from_slots(slots)

@@ -10,6 +10,7 @@ from typing import Any, Dict, Optional
 
 import pytest
 
+from bot.nlp import analyse
 from bot.turn import LISTEN, RULES, plan_turn
 
 CONSULT = "utter_consult_professional"
@@ -592,3 +593,59 @@ def test_the_plan_asked_for_again_after_the_result_is_given_again(text):
 def test_no_plan_is_given_after_a_same_day_instruction():
     turn = plan("show me my plan", "ask_treatment", {**AFTER_RESULT, "triage_level": "urgent"})
     assert "didn't give you an exercise plan" in turn.before[0].text
+
+
+# ----------------------------------------------------------------- direct questions
+@pytest.mark.parametrize("text", ["GP or physio?", "should i see my gp about this", "who should i see"])
+def test_which_professional_after_a_routine_result_is_answered_in_so_many_words(text):
+    turn = plan(text, "describe_pain", AFTER_RESULT)
+    assert turn.before[0].text.startswith("Either can help"), turn.before
+    assert turn.before[-1].action == CONSULT and turn.then == LISTEN
+    assert "Do you have any of these signs now?" not in said(turn)
+
+
+def test_which_professional_after_a_same_day_instruction_keeps_it_same_day():
+    turn = plan("GP normal appointment? or a physio?", "describe_pain", {**AFTER_RESULT, **URGENT_SLOTS})
+    assert "today" in turn.before[0].text and "Don't wait for a routine appointment" in turn.before[0].text
+    assert "Either can help" not in said(turn)
+
+
+def test_should_i_go_to_ae_after_a_same_day_instruction_is_answered_from_it():
+    turn = plan("should i go to a&e?", "describe_pain", {**AFTER_RESULT, **URGENT_SLOTS})
+    assert turn.before[0].action == "utter_safety_followup" and turn.before[-1].action == CONSULT
+    assert "Do you have any of these signs now?" not in said(turn)
+
+
+def test_is_it_dangerous_is_answered_from_the_result_or_by_offering_the_questions():
+    after = plan("is it dangerous?", "describe_pain", AFTER_RESULT)
+    assert after.before[0].text.startswith("Nothing you told me is a warning sign")
+    urgent = plan("is this serious??", "describe_pain", {**AFTER_RESULT, **URGENT_SLOTS})
+    assert urgent.before[0].text.startswith("It needs checking today")
+    before = plan("should i be worried?", "describe_pain")
+    assert before.before[0].text.startswith("I can't tell yet") and before.slots.get("interview_offered")
+    assert "Nothing you told me" not in said(before)
+
+
+def test_a_direct_question_with_a_new_red_flag_gets_the_instruction_not_the_routine_answer():
+    turn = plan("is it dangerous? i cant feel my bum when i wipe", "describe_pain", AFTER_RESULT)
+    assert turn.slots["triage_level"] == "emergency"
+    assert "Nothing you told me is a warning sign" not in said(turn)
+
+
+def test_should_i_see_a_gp_before_the_result_still_gets_the_signs_that_mean_ae():
+    turn = plan("should i see a gp?", "describe_pain")
+    assert "Do you have any of these signs now?" in said(turn)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i rang the surgery and they can see me thursday", "the gp surgery is shut till monday", "at the surgery now"],
+)
+def test_the_surgery_as_the_gp_practice_is_not_a_question_about_operations(text):
+    analysis = analyse(text)
+    assert "surgery" not in analysis.topics("treatment"), analysis.mentions
+    assert "spinal surgery" not in said(plan(text, "inform", AFTER_RESULT)).lower()
+
+
+def test_surgery_as_an_operation_is_still_a_topic():
+    assert analyse("do i need surgery?").topics("treatment")
