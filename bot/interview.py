@@ -294,7 +294,7 @@ def interpret_answer(
         return _unsure(question, record)
     if question == AGE:
         match = BARE_NUMBER.match(lowered)
-        if match and 1 <= int(match.group(2)) <= 110:
+        if match and 16 <= int(match.group(2)) <= 110:  # under 16: bot/turn.py UNDER_16
             return {AGE: float(match.group(2))}
         in_words = age_in_words(lowered)
         return {AGE: in_words} if in_words is not None else {}

@@ -186,15 +186,23 @@ WHO_TO_SEE = "who_to_see"
 # a same-day instruction (concepts.yml; dialogue <concept>_routine and <concept>_urgent).
 # Before that, "should I see a GP?" gets the where_to_go check (the signs that mean A&E), and
 # "is it dangerous?" the reason for the questions. The first that applies answers.
-DIRECT_QUESTIONS = (WHO_TO_SEE, "asks_if_serious", WHERE_TO_GO)
-ANSWERED_BEFORE_RESULT = {"asks_if_serious": "asks_if_serious_unknown"}
+ASKS_IF_SERIOUS = "asks_if_serious"
+DIRECT_QUESTIONS = (WHO_TO_SEE, ASKS_IF_SERIOUS, WHERE_TO_GO)
+ANSWERED_BEFORE_RESULT = {ASKS_IF_SERIOUS: "asks_if_serious_unknown"}
+# "Is it dangerous?" mid-interview: what the questions are for, then the question again (never
+# taken as the answer to it). "Should I see a GP?" there gets the where_to_go check.
+ANSWERED_IN_INTERVIEW = "asks_if_serious_interview"
 
 
 def _direct_question(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> Optional[str]:
     """The dialogue key that answers "GP or physio?" / "is it dangerous?", or None."""
     level = slots.get(TRIAGE_LEVEL)
-    if in_form or level == EMERGENCY:
+    if level == EMERGENCY:
         return None
+    if in_form:
+        if ASKS_IF_SERIOUS not in analysis.concepts:
+            return None
+        return f"{ASKS_IF_SERIOUS}_urgent" if level == URGENT else ANSWERED_IN_INTERVIEW
     asked = [concept for concept in DIRECT_QUESTIONS if concept in analysis.concepts]
     if level == URGENT:
         return f"{asked[0]}_urgent" if asked else None
@@ -320,7 +328,12 @@ def _help_on_the_way(slots: Mapping[str, Any], result: safety.ScreenResult, anal
     instruction: the instruction has been acted on; saying it again contradicts the
     ambulance service (a usability review)."""
     level = slots.get(TRIAGE_LEVEL)
-    return level in (EMERGENCY, URGENT) and not result.new_flags and "help_on_the_way" in analysis.concepts
+    if level not in (EMERGENCY, URGENT) or result.new_flags or "help_on_the_way" not in analysis.concepts:
+        return False
+    return LATER_DAY not in analysis.concepts  # "the GP can see me next Tuesday" is not today
+
+
+LATER_DAY = "later_day"
 
 
 def _what_to_do_next(
@@ -331,6 +344,7 @@ def _what_to_do_next(
     intent: Optional[str],
     in_form: bool,
     answering_offer: bool,
+    question: Optional[str] = None,
 ) -> Optional[TurnPlan]:
     """What the person said about what to do next: a direct question ("GP or physio?"), help
     on its way after an instruction, safe after the crisis reply, or the result's plan asked
@@ -338,9 +352,15 @@ def _what_to_do_next(
     direct = _direct_question(slots, analysis, in_form)
     if direct is not None and not result.new_flags and not result.owns_turn:
         # Before "help is on its way": "GP normal appointment? or call 111 today?" asks.
-        return _answered_directly(plan, direct)
+        return _answered_directly(plan, direct, question if in_form else None)
     if _help_on_the_way(slots, result, analysis):
         return _help_acknowledged(plan, slots)
+    if not result.new_flags and not result.owns_turn and _under_16(slots, analysis, in_form):
+        plan.slots.pop(AGE, None)
+        return _answered_directly(plan, UNDER_16, question if in_form else None)
+    appointment = _appointment_made(slots, result, analysis, in_form)
+    if appointment is not None:
+        return _answered_directly(plan, appointment)
     if _says_safe_after_crisis(slots, result, analysis, intent) and not answering_offer:
         return _safe_after_crisis(plan, slots, in_form)
     if _plan_asked_again(slots, result, analysis, in_form):
@@ -351,9 +371,40 @@ def _what_to_do_next(
     return None
 
 
-def _answered_directly(plan: TurnPlan, key: str) -> TurnPlan:
+# NICE NG59 and this assistant's advice are for people aged 16 and over (docs/safety-case.md,
+# scope): a younger age is not taken; the reply says who can help a child.
+UNDER_16 = "under_16"
+ADULT_AGE = 16
+
+
+def _under_16(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> bool:
+    age = analysis.age
+    if age is None and in_form and slots.get(REQUESTED_SLOT) == AGE:
+        bare = interview.BARE_NUMBER.match(" ".join(analysis.text.lower().split()))
+        age = int(bare.group(2)) if bare else None
+    return age is not None and age < ADULT_AGE
+
+
+def _appointment_made(
+    slots: Mapping[str, Any], result: safety.ScreenResult, analysis: Analysis, in_form: bool
+) -> Optional[str]:
+    """ "They can see me Thursday": after a routine result, a sensible next step; after a
+    same-day instruction (and not said to be today: help_on_the_way), the same day again."""
+    named = {"appointment_made", "help_on_the_way"} & analysis.concepts
+    if in_form or result.new_flags or result.owns_turn or not named:
+        return None
+    level = slots.get(TRIAGE_LEVEL)
+    if level == URGENT:
+        return f"{WHO_TO_SEE}_urgent"
+    return "appointment_made_routine" if level != EMERGENCY and slots.get(POSSIBLE_CAUSES) is not None else None
+
+
+def _answered_directly(plan: TurnPlan, key: str, question: Optional[str] = None) -> TurnPlan:
     plan.before = [Step(SAFETY_RESPONSES["followup"], safety.dialogue(key))]
-    if key in ANSWERED_BEFORE_RESULT.values():
+    if question in QUESTIONS:
+        plan.before.append(Step(f"utter_ask_{question}"))  # mid-interview: the question again
+        plan.slots[REASK] = REASK_AGAIN
+    elif key in ANSWERED_BEFORE_RESULT.values():
         plan.before.append(Step(OFFER_INTERVIEW))  # the questions that can tell
         plan.slots[INTERVIEW_OFFERED] = True
     else:
@@ -398,7 +449,10 @@ def _after_emergency(
         return False
     if not interview.stopped_by_emergency(slots):
         return False  # safe after the crisis reply
-    return intent not in KEPT_AFTER_EMERGENCY and not interview.is_leaving(text)
+    if interview.is_leaving(text):
+        return False
+    # "im so scared", which the classifier can take for a goodbye, is not one.
+    return intent not in KEPT_AFTER_EMERGENCY or intent == GOODBYE
 
 
 def _emergency_again(plan: TurnPlan, result: safety.ScreenResult, acknowledgement: Sequence[Step] = ()) -> TurnPlan:
@@ -544,7 +598,7 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
 
     if result.owns_turn and result.new_flags:
         return _escalation(plan, result, slots, intent, in_form, analysis)
-    heard = _what_to_do_next(plan, slots, result, analysis, intent, in_form, answering_offer)
+    heard = _what_to_do_next(plan, slots, result, analysis, intent, in_form, answering_offer, question)
     if heard is not None:
         return heard
     if result.holds_line:

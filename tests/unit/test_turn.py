@@ -649,3 +649,51 @@ def test_the_surgery_as_the_gp_practice_is_not_a_question_about_operations(text)
 
 def test_surgery_as_an_operation_is_still_a_topic():
     assert analyse("do i need surgery?").topics("treatment")
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "describe_pain", "ask_treatment"])
+def test_is_it_dangerous_mid_interview_is_answered_and_never_taken_as_the_answer(intent):
+    """A replay: "is it dangerous?" to the last screening question was filed as its answer."""
+    turn = plan("is it dangerous?", intent, {"requested_slot": "screen_systemic"}, FORM)
+    assert actions(turn) == ["utter_safety_followup", "utter_ask_screen_systemic"] and turn.then == LISTEN
+    assert "screen_systemic" not in turn.slots and "own_words" not in turn.slots
+
+
+@pytest.mark.parametrize("text", ["i rang the surgery and they can see me thursday", "booked a physio for next week"])
+def test_an_appointment_made_after_a_routine_result_is_acknowledged(text):
+    turn = plan(text, "nlu_fallback", AFTER_RESULT)
+    assert turn.before[0].text.startswith("Good, that is a sensible next step")
+    assert turn.before[-1].action == CONSULT and turn.then == LISTEN
+
+
+def test_an_appointment_days_away_after_a_same_day_instruction_is_told_the_same_day_again():
+    turn = plan("the gp can see me next tuesday", "inform", {**AFTER_RESULT, **URGENT_SLOTS})
+    assert "You need to be seen today" in turn.before[0].text
+    assert "Good" not in turn.before[0].text
+
+
+@pytest.mark.parametrize("text, intent", [("im so scared", "goodbye"), ("ok thanks", "goodbye")])
+def test_after_an_emergency_what_the_classifier_takes_for_a_goodbye_but_is_not_gets_the_instruction(text, intent):
+    turn = plan(text, intent, EMERGENCY_SLOTS)
+    assert turn.then == LISTEN and "call 112 now" in said(turn).lower()
+    assert turn.before[-1].action == CONSULT
+
+
+@pytest.mark.parametrize(
+    "text, slots, loop, asked_again",
+    [
+        ("6", {"requested_slot": "age"}, FORM, "utter_ask_age"),
+        ("im 14", {"requested_slot": "age"}, FORM, "utter_ask_age"),
+        ("im 14 and my back hurts", {}, None, CONSULT),
+    ],
+)
+def test_an_age_under_16_is_not_taken_and_the_reply_says_who_can_help_a_child(text, slots, loop, asked_again):
+    """docs/safety-case.md: not for children under 16 (NICE NG59 is for over 16s)."""
+    turn = plan(text, "describe_pain", slots, loop)
+    assert "aged 16 and over" in turn.before[0].text and "GP" in turn.before[0].text
+    assert turn.before[-1].action == asked_again and turn.then == LISTEN
+    assert turn.slots.get("age") is None
+
+
+def test_an_age_of_16_is_taken():
+    assert plan("16", "describe_pain", {"requested_slot": "age"}, FORM).then == RULES
