@@ -244,7 +244,13 @@ def _read(
     # is asked once more; after that, what they wrote is kept as they wrote it.
     if asked < (2 if question in OWN_WORDS_QUESTIONS else MAX_ASKS):
         return Reading(reask=REASK_UNCLEAR)
+    if BARE_YES_NO.match(lowered):
+        # "no" to "how did it start?" twice: not known, rather than "in your words: no".
+        return Reading(_unsure(question, record), moved_on=True)
     return Reading({OWN_WORDS: {question: own}}, moved_on=True)
+
+
+BARE_YES_NO = re.compile(r"^\W*(yes|yeah|yep|yup|no|nope|nah|not really|n|y)\W*$")
 
 
 def may_be_an_answer(question: str, intent: Optional[str], text: str, analysis: Analysis) -> bool:

@@ -432,3 +432,10 @@ def test_a_place_said_to_be_fine_in_the_same_message_is_not_where_it_hurts():
     record = SymptomRecord()
     record.update(analyse("weird burning numb patch on the outside of my thigh, is that my back? no actual back pain"))
     assert "lower_back" not in (record.pain_location or []) and "thigh" in (record.pain_location or [])
+
+
+@pytest.mark.parametrize("text", ["no", "nope", "yes"])
+def test_a_bare_yes_or_no_to_how_it_started_asked_twice_is_not_sure_not_quoted(text):
+    """A replay: the summary said "how it started, in your words: 'no'"."""
+    reading, _ = reply("pain_onset", text, intent="deny", asked=2)
+    assert reading.values.get("pain_onset") == "unknown" and "own_words" not in reading.values
