@@ -91,6 +91,22 @@ NEGATION_BEFORE = (
     "none of",
     "i've got none of",
     "nothing wrong with",
+    # "nah all normal down there": the whole of it said to be as it should be.
+    "all normal",
+    "all fine",
+    "all ok",
+    "all okay",
+    "all good",
+    "everything normal",
+    "everything fine",
+    "everything ok",
+    "everything okay",
+    "everything is normal",
+    "everything is fine",
+    "everything is ok",
+    "everything is okay",
+    "everything's normal",
+    "everything's fine",
 )
 NEGATION_AFTER = (
     "is fine",
@@ -141,6 +157,10 @@ NEGATION_AFTER = (
     "has been fine",
     "have been fine",
     "all good",
+    "all ok",
+    "all okay",
+    "all normal",
+    "all fine",
     "not really",
     "is not affected",
     "isn't affected",
@@ -781,6 +801,10 @@ def context_vocabulary() -> Set[str]:
     return {word for phrases in lists for phrase in phrases for word in phrase.split() if word.isalpha()}
 
 
+# Triggers that look one way only, so the same words may look the other way as well.
+DIRECTIONS = frozenset({"NEG_PRE", "NEG_POST", "RESOLVED"})
+
+
 @dataclass(frozen=True)
 class Trigger:
     category: str
@@ -840,11 +864,17 @@ class NegationDetector:
     def _triggers(self, doc: Doc) -> List[Trigger]:
         matches = [(doc.vocab.strings[m], s, e) for m, s, e in self._matcher(doc)]
         matches += [(doc.vocab.strings[m], s, e) for m, s, e in self._years(doc)]
-        # Keep the longest trigger where several overlap; pseudo-triggers win ties.
+        # Keep the longest trigger where several overlap; pseudo-triggers win ties. The same
+        # words in two directions ("all normal": "the scan came back all normal", "all
+        # normal down there") keep both.
         matches.sort(key=lambda m: (-(m[2] - m[1]), m[0] != "PSEUDO", m[1]))
         taken: List[Trigger] = []
         used: Set[int] = set()
         for label, start, end in matches:
+            same_words = [t for t in taken if (t.start, t.end) == (start, end)]
+            if same_words and all(t.category in DIRECTIONS for t in same_words + [Trigger(label, start, end)]):
+                taken.append(Trigger(label, start, end))
+                continue
             if any(i in used for i in range(start, end)):
                 continue
             taken.append(Trigger(label, start, end))

@@ -199,6 +199,9 @@ def neutralised(text: str) -> str:
 
 
 NOT_A_TOPIC = "not_a_topic"
+# "Back" as in "came back", "back to work" (concepts.yml): the word alone is then no body part.
+BACK_NOT_THE_BODY = "back_not_the_body"
+BACK_ALONE = frozenset({"back", "bak", "bk"})
 
 
 @dataclass(frozen=True)
@@ -619,7 +622,10 @@ class SymptomPipeline:
         text = text or ""
         doc = self.doc(text)
         analysis = Analysis(text=text, normalised=" ".join(t.norm_ for t in doc).lower())
+        adverb = [(h.start, h.end) for h in self.concepts.hits(doc) if h.concept == BACK_NOT_THE_BODY]
         for ent in doc.ents:
+            if ent.text.lower() in BACK_ALONE and any(s < ent.end and ent.start < e for s, e in adverb):
+                continue  # "the pain came back", "go back to work": not where it hurts
             analysis.mentions.append(
                 Mention(ent.label_, ent.ent_id_, ent.text, ent.start_char, ent.end_char, ent._.status)
             )

@@ -195,3 +195,23 @@ def test_text_speak_is_read_as_the_word_it_stands_for(text, finding, status):
 def test_text_speak_2_is_to_only_where_it_cannot_be_a_number(text, reads, days):
     analysis = analyse(text)
     assert reads in analysis.normalised and analysis.duration_days == days
+
+
+@pytest.mark.parametrize(
+    "text, back_said",
+    [
+        ("the scan came back clear", False),
+        ("the pain came back last week, down my leg", False),
+        ("can i go back to work?", False),
+        ("back pain came back", True),
+        ("can i go back to work with my back like this", True),
+    ],
+)
+def test_back_as_in_came_back_is_no_body_part(text, back_said):
+    assert ("lower_back" in analyse(text).ids("body_location")) is back_said
+
+
+@pytest.mark.parametrize("text", ["nah all normal down there", "everything is fine down there", "waterworks all ok"])
+def test_all_normal_said_before_or_after_is_a_denial(text):
+    analysis = analyse(text)
+    assert analysis.mentions and all(m.status == ABSENT for m in analysis.mentions if m.label != "treatment")
