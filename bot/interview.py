@@ -522,7 +522,8 @@ LEAVING = re.compile(
     r"must go|got to run|gotta run|have to run|got to dash|gotta dash|leave it there|leave it at that|"
     r"leave it for now|leave it for today|(that'?s|thats) (enough|all)( for (now|today))?|enough for (now|today)|"
     r"speak (soon|later)|talk (soon|later)|see (you|ya)|catch you later|i'?m off now|signing off|"
-    r"(that'?s|thats) it (from me|for (now|today))|(i think )?that covers (it|everything)|i'?m (all )?done( now)?)\b"
+    r"(that'?s|thats) it (from me|for (now|today))|(i think )?that covers (it|everything)|i'?m (all )?done( now)?|"
+    r"(that'?s|thats) (everything|all),? (thanks|thank you|cheers|ta))\b"
     # A message that is only "done" or "finished".
     r"|^\W*(all )?(done|finished)\W*$"
 )

@@ -264,6 +264,8 @@ def test_a_general_question_read_as_a_description_is_a_question():
         ("that's it from me", True),
         ("i think that covers everything", True),
         ("all done", True),
+        ("that's everything, thanks", True),
+        ("that's everything", False),  # may answer a question: the classifier decides
         ("you should see your GP", False),
         ("thanks", False),
         ("i have to go to the toilet a lot", False),
