@@ -28,6 +28,17 @@ def _topic(tracker: Tracker, label: Text) -> Optional[Text]:
     return entity_values[0] if entity_values else None
 
 
+def _answer_to_another_topic(tracker: Tracker, label: Text) -> Optional[List[Text]]:
+    """ "What is a nerve root?" classified as a question about a condition: the part of the
+    spine it names answers it, not the list of conditions."""
+    analysis = latest_analysis(tracker)
+    for other, answer in replies.TOPIC_ANSWERS.items():
+        topics = analysis.topics(other) if other != label else []
+        if topics:
+            return answer(topics[0])
+    return None
+
+
 class _AnswerAction(Action, ABC):
     label: Text = ""
 
@@ -48,7 +59,11 @@ class _AnswerAction(Action, ABC):
             # "Is it normal to still have back pain 2 weeks after lifting?": no topic to
             # answer from, but a pain the questions can: offered them, not the topic menu.
             return offer_if_own_pain(dispatcher, tracker, anyones=True)
-        for message in self.answer_for(topic_id, tracker) if topic_id else self.not_found():
+        if topic_id:
+            messages = self.answer_for(topic_id, tracker)
+        else:
+            messages = _answer_to_another_topic(tracker, self.label) or self.not_found()
+        for message in messages:
             say(dispatcher, message)
         if tracker.active_loop_name == SYMPTOM_FORM:
             return []

@@ -37,6 +37,8 @@ MEANING = [
     re.compile(_START + r"(can you |could you |please )?(define|explain the word|explain the term) " + _WORDS + _END),
     re.compile(_START + r"i don'?t (know|understand) what (the (word|term) )?" + _WORDS + r" means" + _END),
     re.compile(_START + _WORDS + r"\?+ what('?s| is| does) (that|this)( mean)?" + _END),
+    # Word order of other languages: "what means sciatica?", "what mean herniated".
+    re.compile(_START + _WHAT + r" (means|mean) (the (word|term) )?" + _WORDS + _END),
 ]
 # "What is numbness?": a meaning asked, when the word is only in the glossary.
 WHAT_IS = re.compile(_START + _WHAT + r"( is| are|'?s| does) (a |an |the )?" + _WORDS + r"\W*$")
@@ -63,7 +65,15 @@ REPHRASE = re.compile(
 
 
 def _norm(text: str) -> str:
-    return " ".join((text or "").lower().replace("’", "'").split())
+    lowered = " ".join((text or "").lower().replace("’", "'").split())
+    return POLITE_TAIL.sub("", lowered)
+
+
+# "What is a nerve root, if you don't mind me asking?": the question without its courtesy.
+POLITE_TAIL = re.compile(
+    r",? (if you (don'?t|do not) mind( me asking)?|if (that'?s|it'?s) ok|if you can|if possible|please|thanks?( you)?)"
+    r"\W*$"
+)
 
 
 def asks_to_rephrase(text: str) -> bool:

@@ -112,6 +112,9 @@ def anatomy_overview() -> List[str]:
     return anatomy_answer(get_content().default_anatomy_topic().id)
 
 
+# The answer to a question about each kind of topic (the labels of Analysis.topics).
+TOPIC_ANSWERS = {"condition": condition_answer, "treatment": treatment_answer, "anatomy_topic": anatomy_answer}
+
 OVERVIEW_CONDITIONS, OVERVIEW_TREATMENTS = 8, 4
 
 

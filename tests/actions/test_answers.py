@@ -162,3 +162,26 @@ async def test_fallback_says_sorry_then_recommends_a_professional(dispatcher, do
     assert events == []
     assert responses(dispatcher) == ["utter_default", CONSULT]
     assert all(r in domain["responses"] for r in responses(dispatcher))
+
+
+async def test_a_part_of_the_spine_asked_as_a_condition_is_answered_not_the_menu(dispatcher, domain):
+    """A usability review: "What is a nerve root, if you don't mind me asking?" got the list of conditions."""
+    said = await answer(
+        ActionAnswerCondition(),
+        dispatcher,
+        domain,
+        "What is a nerve root, if you don't mind me asking?",
+        "ask_condition",
+    )
+    assert said[0].startswith(CONTENT.anatomy["spinal_nerves"].name)
+    assert not any(text.startswith("I can tell you about") for text in said)
+
+
+async def test_a_medicine_answer_says_no_dose_and_not_someone_elses_medicine(dispatcher, domain):
+    said = " ".join(
+        await answer(
+            ActionAnswerTreatment(), dispatcher, domain, "my friend give me pregabalin, is good?", "ask_treatment"
+        )
+    )
+    assert "given to someone else" in said and "can't tell you a dose" in said
+    assert not DOSE.search(said)

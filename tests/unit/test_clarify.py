@@ -25,6 +25,9 @@ GLOSSARY = get_content().glossary
         ("what is numbness?", "numbness"),
         ("sorry what does nerve mean", "nerve"),
         ("radiate? what's that", "radiate"),
+        ("and what is herniated", "slipped_disc"),
+        ("what means sciatica?", "sciatica"),
+        ("what does radiate mean, if you don't mind me asking?", "radiate"),
     ],
 )
 def test_a_meaning_asked_is_found_in_the_glossary(text, term):
