@@ -135,6 +135,9 @@ def is_direct_reply(offer: Offer, text: str, intent: Optional[str]) -> bool:
         return plain_answer  # "no thanks" answers; "bye" and "thanks" are answered as such
     if not offer.choices:
         return bool(lowered)
+    if intent in QUESTION_INTENTS and "?" not in lowered:
+        # "No thank you, dear, I will be seeing my doctor.": a no, politely said in full.
+        return plain_answer
     if intent in QUESTION_INTENTS or intent in (DESCRIBE_PAIN, REPORT_RED_FLAG):
         return plain_answer and len(lowered.split()) <= SHORT_REPLY_WORDS
     # Anything else not understood as an answer ("hmm", "?") is answered by the dialogue

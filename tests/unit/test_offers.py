@@ -115,3 +115,11 @@ def test_a_red_flag_in_reply_to_an_offer_gets_the_instruction_not_the_next_offer
     assert plan.slots["triage_level"] == "emergency"
     assert NEXT_OFFER not in [s.action for s in plan.before + plan.after]
     assert plan.slots["pending_offer"] is None
+
+
+def test_a_polite_no_in_full_sentences_answers_the_offer():
+    """A usability review: "No thank you, dear, I will be seeing my doctor." got "I can only help with back pain"."""
+    text = "No thank you, dear, I will be seeing my doctor."
+    plan = plan_turn({**SETTLED, "pending_offer": "checkin"}, text, "out_of_scope", None)
+    assert plan.slots.get("checkin_consent") is False and plan.slots.get("offer_answered") == "checkin"
+    assert [s.action for s in plan.before] == [NEXT_OFFER]
