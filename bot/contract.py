@@ -85,6 +85,8 @@ REASK_PLAIN, REASK_AGAIN = "plain", "again"
 INTERVIEW_OFFERED = "interview_offered"
 # After the crisis reply the person said they are safe: the conversation about the pain goes on.
 CRISIS_SAFE_SAID = "crisis_safe_said"
+# The only emergency is the crisis reply (safety.crisis_only): the consult advice takes its crisis form.
+CRISIS_ONLY = "crisis_only"
 # The result and its full consult advice have been given (actions/offers.py): later consult advice is short.
 RESULT_GIVEN = "result_given"
 # Answers with one value (not lists that grow): after a result only a correction changes them.

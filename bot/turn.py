@@ -22,6 +22,7 @@ from bot.contract import (
     AGE,
     CHECKIN_CONSENT,
     CONSULT_PROFESSIONAL,
+    CRISIS_ONLY,
     CRISIS_SAFE_SAID,
     DELETE_CONVERSATION,
     DENY,
@@ -40,6 +41,7 @@ from bot.contract import (
     REASK_AGAIN,
     REASK_PLAIN,
     REASK_UNCLEAR,
+    RED_FLAGS,
     REPORT_RED_FLAG,
     REQUEST_SUMMARY,
     REQUESTED_SLOT,
@@ -279,6 +281,21 @@ def _acknowledged(analysis: Analysis, level: Optional[str] = None) -> List[Step]
     return [Step(SAFETY_RESPONSES["followup"], safety.dialogue(key))]
 
 
+def _only_a_feeling_after_result(
+    slots: Mapping[str, Any], result: safety.ScreenResult, analysis: Analysis, in_form: bool
+) -> Optional[str]:
+    """ "im so fed up with it all" after a routine result: the feeling's after-result reply
+    (what may help, who can), not the result or the topic menu again. None otherwise."""
+    if in_form or result.owns_turn or result.say or slots.get(POSSIBLE_CAUSES) is None:
+        return None
+    if slots.get(TRIAGE_LEVEL) in (EMERGENCY, URGENT) or analysis.findings() or analysis.text.rstrip().endswith("?"):
+        return None
+    if any(analysis.topics(label) for label in TOPIC_LABELS):
+        return None
+    feeling = next((f for f in FEELINGS if f in analysis.affirmed_concepts), None)
+    return f"{feeling}_after_result" if feeling else None
+
+
 def _meaning_to_explain(analysis: Analysis) -> Optional[str]:
     """The words of "what does <word> mean?" when the glossary explains them, or when no
     topic answers them either ("what does spondylolisthesis mean?" is a condition's)."""
@@ -336,6 +353,15 @@ def _help_on_the_way(slots: Mapping[str, Any], result: safety.ScreenResult, anal
 LATER_DAY = "later_day"
 
 
+def _asks_what_happens_there(slots: Mapping[str, Any], result: safety.ScreenResult, analysis: Analysis) -> bool:
+    """ "What will they do to me there?" after an emergency or same-day instruction: what to
+    expect, not the instruction again (a usability review). Not after the crisis reply alone."""
+    level = slots.get(TRIAGE_LEVEL)
+    if level not in (EMERGENCY, URGENT) or result.new_flags or result.owns_turn:
+        return False
+    return "asks_what_happens" in analysis.concepts and not safety.crisis_only(slots.get(RED_FLAGS) or [])
+
+
 def _what_to_do_next(
     plan: TurnPlan,
     slots: Mapping[str, Any],
@@ -355,9 +381,14 @@ def _what_to_do_next(
         return _answered_directly(plan, direct, question if in_form else None)
     if _help_on_the_way(slots, result, analysis):
         return _help_acknowledged(plan, slots)
+    if _asks_what_happens_there(slots, result, analysis):
+        return _answered_directly(plan, "what_happens_there")
     if not result.new_flags and not result.owns_turn and _under_16(slots, analysis, in_form):
         plan.slots.pop(AGE, None)
         return _answered_directly(plan, UNDER_16, question if in_form else None)
+    feeling = _only_a_feeling_after_result(slots, result, analysis, in_form)
+    if feeling is not None:
+        return _answered_directly(plan, feeling)
     appointment = _appointment_made(slots, result, analysis, in_form)
     if appointment is not None:
         return _answered_directly(plan, appointment)
@@ -586,6 +617,7 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
     if offer is not None or answering_checkin:
         values[PENDING_OFFER] = None
     values[CRISIS_SAFE_SAID] = slots.get(CRISIS_SAFE_SAID)
+    values[CRISIS_ONLY] = True if safety.crisis_only(result.state.flags) else None
     changed = {k: v for k, v in values.items() if told.get(k) != v}
     plan = TurnPlan(slots=changed)
 

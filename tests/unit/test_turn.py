@@ -697,3 +697,42 @@ def test_an_age_under_16_is_not_taken_and_the_reply_says_who_can_help_a_child(te
 
 def test_an_age_of_16_is_taken():
     assert plan("16", "describe_pain", {"requested_slot": "age"}, FORM).then == RULES
+
+
+def test_is_that_an_emergency_mid_interview_gets_the_signs_that_mean_ae():
+    """A usability review: "Is that an emergency? I was only going to mention it to my doctor." got "Sorry"."""
+    text = "Oh dear. Is that an emergency? I was only going to mention it to my doctor."
+    turn = plan(text, "ask_condition", {"requested_slot": "pain_spreads"}, FORM)
+    assert actions(turn) == ["utter_safety_check"] and "Do you have any of these signs now?" in said(turn)
+
+
+@pytest.mark.parametrize(
+    "text, starts",
+    [
+        ("im so fed up with it all tbh", "That sounds really frustrating"),
+        ("feeling really low about it all", "I'm sorry you're going through this"),
+        ("im worried", "It's normal to worry"),
+    ],
+)
+def test_a_feeling_alone_after_a_routine_result_gets_who_can_help_not_the_result_again(text, starts):
+    turn = plan(text, "describe_pain", AFTER_RESULT)
+    assert turn.before[0].text.startswith(starts) and turn.before[-1].action == CONSULT and turn.then == LISTEN
+
+
+def test_the_consult_advice_after_the_crisis_reply_alone_takes_its_crisis_form():
+    crisis = plan("i want to end it all, whats the point", "describe_pain")
+    assert crisis.slots.get("crisis_only") is True
+    both = plan("i want to end it all and i cant pee", "describe_pain")
+    assert both.slots.get("crisis_only") is None
+
+
+@pytest.mark.parametrize("slots", [EMERGENCY_SLOTS, URGENT_SLOTS])
+def test_what_will_they_do_there_after_an_instruction_says_what_to_expect(slots):
+    turn = plan("what will they do to me there", "ask_treatment", slots)
+    assert turn.before[0].text.startswith("A nurse or doctor will first check how urgent it is")
+    assert turn.before[-1].action == CONSULT and "call 112 now" not in said(turn).lower()
+
+
+def test_driving_to_ae_after_an_emergency_is_not_told_to_call_again():
+    turn = plan("ok my partner is driving me to A&E", "inform", EMERGENCY_SLOTS)
+    assert "again" not in turn.before[0].text and turn.before[0].text.startswith("Good")
