@@ -30,6 +30,10 @@ def test_the_plan_fits_what_was_recorded():
     assert chosen(pain_location=["lower_back"], pain_spreads="no", pain_severity=3.0, pain_duration="chronic") == (
         "back"
     )
+    # A usability review: legs that ache on walking and ease on sitting got the sciatica plan.
+    walking_legs = dict(pain_location=["thigh"], pain_spreads="yes", aggravating_factors=["walking"])
+    assert chosen(**walking_legs, easing_factors=["sitting"]) == "walking_legs"
+    assert chosen(**walking_legs, easing_factors=["lying_down"]) == "sciatica"
 
 
 @pytest.mark.parametrize("level", [URGENT, EMERGENCY])
