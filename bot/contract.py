@@ -234,6 +234,10 @@ CODE_FINDINGS: Dict[str, str] = {
     "leg": "body_location",
     "below_knee": "body_location",
     "fall": "onset",  # a fall asks the major-trauma screening question
+    # Places said for both sides in the summary (bot/replies.py BOTH_SIDES).
+    "buttock": "body_location",
+    "hip": "body_location",
+    "outer_thigh": "body_location",
     # The safety screen's own reasoning (bot/safety.py, bot/nlp): sides and places for
     # both-legs across messages, age bands, and findings with wording rules of their own.
     "foot": "body_location",

@@ -191,21 +191,47 @@ def _unsure_questions(record: SymptomRecord) -> List[str]:
     return unsure
 
 
-def _places(places: Sequence[str]) -> str:
-    return _join([_label(p) if p != "below_knee" else "leg below the knee" for p in places])
+# Where a leg symptom was said on both sides, the place is said for both ("both thighs").
+BOTH_SIDES = {
+    "buttock": "both buttocks",
+    "hip": "both hips",
+    "thigh": "both thighs",
+    "knee": "both knees",
+    "below_knee": "both legs below the knee",
+    "calf": "both calves or shins",
+    "foot": "both feet",
+    "leg": "both legs",
+    "outer_thigh": "both outer thighs",
+}
+
+
+def _places(places: Sequence[str], both_legs: bool = False) -> str:
+    def named(place: str) -> str:
+        if both_legs and place in BOTH_SIDES:
+            return BOTH_SIDES[place]
+        return _label(place) if place != "below_knee" else "leg below the knee"
+
+    legs = [p for p in places if p in BOTH_SIDES and p != "leg"]
+    # "Both legs below the knee" already says both legs.
+    shown = [p for p in places if not (both_legs and p == "leg" and legs)]
+    return _join([named(p) for p in shown])
+
+
+def _your(places: str) -> str:
+    return places if places.startswith("both ") else f"your {places}"
 
 
 def _where(record: SymptomRecord) -> List[str]:
     parts = []
+    both_legs = "both_legs" in (record.pain_side or [])
     if record.pain_location:
         side = _join([_label(s) for s in record.pain_side or [] if s != "both_legs"])
-        parts.append(f"pain in your {_places(record.pain_location)}" + (f" ({side})" if side else ""))
+        parts.append(f"pain in {_your(_places(record.pain_location, both_legs))}" + (f" ({side})" if side else ""))
     if record.pain_spreads == YES:
         places = record.spread_to or []
-        to = _join([_label(loc) for loc in places if loc != "below_knee"])
-        parts.append(
-            "it spreads" + (f" to your {to}" if to else "") + (" below the knee" if "below_knee" in places else "")
-        )
+        to = _places([loc for loc in places if loc != "below_knee"], both_legs)
+        below = " below the knee" if to else " to both legs below the knee" if both_legs else " below the knee"
+        parts.append("it spreads" + (f" to {_your(to)}" if to else "") + (below if "below_knee" in places else ""))
     elif record.pain_spreads == NO:
         parts.append("it does not spread")
     return parts

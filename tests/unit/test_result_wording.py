@@ -229,3 +229,19 @@ def test_crisis_contacts_are_filled_in_from_the_settings():
     assert replies._fill("Call {crisis_contacts}.") == "Call the crisis team on 0800 000 000."
     advice = " ".join(CONTENT.escalations["crisis"].messages)
     assert "the crisis team on 0800 000 000" in replies._fill(advice.replace("{reasons}", ""))
+
+
+@pytest.mark.parametrize(
+    "said, told",
+    [
+        ("an ache in both of my thighs when I walk, it eases when I sit", "pain in both legs"),
+        ("my back hurts and goes down both legs", "it spreads to both legs"),
+        ("pain down both legs below the knee", "pain in both legs below the knee"),
+        ("my lower back hurts and it shoots down my left leg", "it spreads to your leg"),
+    ],
+)
+def test_the_summary_says_both_legs_when_both_were_said(said, told):
+    """A usability review: "both thighs" was summarised as "it spreads to your leg"."""
+    record = SymptomRecord()
+    record.update(analyse(said))
+    assert told in replies.summary(record)
