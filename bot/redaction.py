@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Any, Iterable, List, Tuple
+from typing import Any, Iterable, List, Sequence, Tuple
 
 Span = Tuple[int, int, str]
 
@@ -218,6 +218,19 @@ def _uncued_name_spans(text: str) -> Iterable[Span]:
                 break
 
 
+# A contact card: a capitalised name just before a phone number, a date of birth, an e-mail or
+# an address ("Okonkwo-Hartleigh, 07700 900123, born 12/03/1980"; a privacy review).
+_BEFORE_DETAIL = re.compile(rf"{_EDGE_BEFORE}(?P<run>{_RUN})[ \t]*[,;:(-]?[ \t]*\Z")
+_CONTACT_DETAILS = frozenset({PHONE, EMAIL, DATE, ADDRESS, POSTCODE, NHS, CARD})
+
+
+def _names_before_details(text: str, details: Sequence[Span]) -> Iterable[Span]:
+    for start, _end, label in details:
+        match = _BEFORE_DETAIL.search(text[:start]) if label in _CONTACT_DETAILS else None
+        if match and any(_unknown(w.group(0)) for w in _CAPS_WORD.finditer(match.group("run"))):
+            yield match.start("run"), match.end("run"), NAME
+
+
 def _has_unknown_capitalised(text: str) -> bool:
     return any(_unknown(w.group(0)) for w in _CAPS_WORD.finditer(text))
 
@@ -306,8 +319,14 @@ def find(text: str, uncued_names: bool = True) -> List[Span]:
     spans += list(_self_named_spans(text))
     if uncued_names:
         spans += list(_uncued_name_spans(text))
+    if uncued_names:
+        spans += list(_names_before_details(text, _non_overlapping(text, spans)))
+    return _non_overlapping(text, spans)
+
+
+def _non_overlapping(text: str, spans: Sequence[Span]) -> List[Span]:
+    """Earliest first, longest first among those; a span overlapping a chosen one is dropped."""
     chosen: List[Span] = []
-    # Earliest first, longest first among those; a span overlapping a chosen one is dropped.
     spans = [(start + len(text[start:end]) - len(text[start:end].lstrip()), end, label) for start, end, label in spans]
     for start, end, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
         if chosen and start < chosen[-1][1]:

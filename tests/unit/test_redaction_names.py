@@ -215,3 +215,21 @@ def test_the_rasa_image_holds_every_word_list_the_recogniser_reads():
         for path in ROOT.glob(pattern):
             relative = str(path.relative_to(ROOT))
             assert any(relative == a or relative.startswith(a + "/") for a in allowed), relative
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("partly - Okonkwo-Hartleighranegar, 07700 900123, born 12/03/1980", ["Okonkwo", "Hartleighranegar"]),
+        ("Quistelgaard, 07700 900123", ["Quistelgaard"]),
+        ("email Brennickhall: ferro.quell@example.org", ["Brennickhall"]),
+    ],
+)
+def test_a_name_just_before_a_phone_number_date_or_email_is_redacted(text, parts):
+    """A privacy review: an unknown surname followed by a phone number or date was stored whole."""
+    _check_gone(text, parts)
+
+
+@pytest.mark.parametrize("text", ["On Monday, 07700 900123 rang me", "Ibuprofen, 12/03/2020", "Sciatica, 3 weeks"])
+def test_known_words_before_a_detail_are_kept(text):
+    assert text.split(",")[0].split()[-1] in redact(text)
