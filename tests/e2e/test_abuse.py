@@ -643,3 +643,14 @@ def test_the_address_rate_limit_counts_an_ipv6_64_as_one_address(server):
     ]
     assert statuses[:PER_ADDRESS] == [200] * PER_ADDRESS and statuses[-1] == 429, statuses
     assert rest(server, {"sender": new_sender(), "message": ""}, address="2001:db8:0:8::1").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/model/parse", "/conversations/{id}/messages", "/conversations/{id}/tracker/events", "/model/predict"]
+)
+def test_api_a_body_over_the_limit_is_a_413_on_every_route(server, path):
+    """A privacy review: a valid 1.1 MB JSON body got 400 "must be a JSON object" on the API."""
+    body = {"text": "x" * 1_100_000, "sender": "user"}
+    res = api(server, "POST", path.replace("{id}", new_sender()), body)
+    assert res.status_code == 413, (res.status_code, res.text[:300])
+    assert api(server, "POST", "/model/parse", {"text": "my back hurts"}).status_code == 200
