@@ -525,6 +525,14 @@ def _offer_answered(plan: TurnPlan, offer: offers.Offer, text: str, intent: Opti
     return plan
 
 
+def _offer_passed_over(plan: TurnPlan, offer: offers.Offer, text: str, intent: Optional[str]) -> None:
+    """An offer answered with a question the turn answers itself ("GP or physio?"): it counts
+    as no, as in ``_offer_answered``, and the next offer follows the answer."""
+    if offer.slot is not None:
+        plan.slots[offer.slot] = offers.read_answer(offer, text, intent)
+    plan.before.append(Step(NEXT_OFFER))
+
+
 def _checkin_due(slots: Mapping[str, Any]) -> TurnPlan:
     """The check-in the person asked for is due (intent EXTERNAL_checkin, never said by a
     person): its question, and the next message is its reply. Nothing after an emergency
@@ -632,6 +640,8 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
         return _escalation(plan, result, slots, intent, in_form, analysis)
     heard = _what_to_do_next(plan, slots, result, analysis, intent, in_form, answering_offer, question)
     if heard is not None:
+        if offer is not None and not answering_offer and heard.then == LISTEN:
+            _offer_passed_over(heard, offer, analysis.text, intent)
         return heard
     if result.holds_line:
         plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]

@@ -123,3 +123,9 @@ def test_a_polite_no_in_full_sentences_answers_the_offer():
     plan = plan_turn({**SETTLED, "pending_offer": "checkin"}, text, "out_of_scope", None)
     assert plan.slots.get("checkin_consent") is False and plan.slots.get("offer_answered") == "checkin"
     assert [s.action for s in plan.before] == [NEXT_OFFER]
+
+
+def test_an_offer_passed_over_for_a_question_the_turn_answers_is_followed_by_the_next_offer():
+    plan = plan_turn({**SETTLED, "pending_offer": "checkin"}, "GP or physio?", "ask_treatment", None)
+    assert plan.before[0].text.startswith("Either can help") and plan.before[-1].action == NEXT_OFFER
+    assert plan.slots.get("checkin_consent") is False and plan.then == LISTEN
