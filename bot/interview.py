@@ -169,7 +169,7 @@ def read_reply(
     second = SECOND_PARTS.get(question)
     rest = _after_first_sentence(text)
     if second in OWN_WORDS_QUESTIONS and rest and reading.is_answer and not reading.reask:
-        # "How did it start, and when?": a second sentence not understood is the when,
+        # "How did it start?" answered in two sentences: a second one not understood is the when,
         # in their words, rather than a question asked again.
         understood = second in filled or second in reading.values or getattr(record, second) is not None
         if not understood:
@@ -230,7 +230,7 @@ def _read(
         return Reading(values)  # a correction of an earlier answer: ask this one again
     if filled or values:
         # The answer fits another question: keep it and move on. A two-part question
-        # ("how did it start, and when?") answered with only its second part: the rest
+        # ("how did it start?", which people answer with when) answered with only when: the rest
         # of the answer is the first part, in their words.
         second_only = bool(SECOND_PARTS.get(question)) and set(filled) | set(values) <= {SECOND_PARTS[question]}
         first = _first_sentence(text) if _after_first_sentence(text) else text

@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.cluster, pytest.mark.slow]
 CONSULT = "utter_consult_professional"
 EMERGENCY = "I can't control my bladder and my bum is numb"
 # The interview, and the form question each answer leads to (the order the running assistant
-# asks in: age after the first safety question; "how did it start, and when?" takes both parts).
+# asks in: age after the first safety question; an answer to "how did it start?" that says when as well fills both).
 INTERVIEW_STEPS: List[Tuple[str, Any]] = [
     ("hi", None),
     ("my lower back hurts", "pain_spreads"),

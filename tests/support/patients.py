@@ -62,8 +62,8 @@ CHECK_FACTS: Dict[str, str] = {
     "fall_blow": "trauma",
 }
 # Questions that can ask for a second fact too, and the words that show they do:
-# "How did it start, and when?" is answered with how and how long. ("What makes it
-# worse?" asks one thing; what eases it is its own question.)
+# A question that asks for a second fact as well, by these words, is answered with both. The
+# onset question no longer does ("How did it start?"; "How long have you had it?" is its own).
 SECOND_FACTS: Dict[str, Tuple[str, Tuple[str, ...]]] = {
     "pain_onset": ("pain_duration", ("when", "how long")),
 }

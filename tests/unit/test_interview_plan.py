@@ -11,7 +11,7 @@ def test_follow_up_questions_only_when_they_apply():
     assert "screen_weakness_progression" in questions_to_ask({"nerve_symptoms": ["weakness"]})
     assert "screen_major_trauma" in questions_to_ask({"pain_onset": "fall"})
     # Two of these are asked only when an earlier answer has not already told them
-    # ("how did it start, and when?", "what makes it worse, and what eases it?"), and
+    # (how long it has been, what eases it: often said with the answer before), and
     # where it hurts is usually said before the first question: about eight are asked.
     assert len(base) <= 11
 
