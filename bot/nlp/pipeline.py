@@ -165,9 +165,22 @@ NOT_AN_AGE_AFTER = frozenset(
 # Durations said without an amount ("for years", "for ages").
 VAGUE_DURATIONS = frozenset({"years", "months", "weeks", "days", "ages", "forever"})
 # A time expression about something other than the pain: how long an activity lasts ("if I
-# stand still for a couple of minutes"), or a weight change ("put on 2 stone this year").
+# stand still for a couple of minutes"), a weight change ("put on 2 stone this year"), or an
+# age ("58 not 56, had a birthday last month").
 SHORT_UNITS = frozenset({"minute", "minutes", "mins", "min", "seconds", "secs"})
-OTHER_THAN_PAIN = re.compile(r"\b(stone|kilos?|kgs?|lbs|pounds|weight|put on|gained|pregnant|pregnancy)\b")
+OTHER_THAN_PAIN = re.compile(
+    r"\b(stone|kilos?|kgs?|lbs|pounds|weight|put on|gained|pregnant|pregnancy|birthday|turned \d+|"
+    r"cancer|chemo|chemotherapy|radiotherapy|diagnosed)\b"
+)
+HOW_OFTEN = frozenset({"every", "each", "per", "once", "twice"})
+HOURS = frozenset({"hour", "hours", "hr", "hrs", "h"})
+
+
+def _said_as_lasting(doc: Doc, start: int) -> bool:
+    """ "for 6 hours", "the last 5 hours", "been 3 hours": hours said as how long it has lasted."""
+    return any(t.lower_ in ("for", "last", "past", "been", "since") for t in doc[max(0, start - 3) : start])
+
+
 ALTERNATIVES = re.compile(r"\(([^()]*)\)")
 # "took 20 paracetamol", "swallowed about 30 tablets": more than a day's dose of anything.
 OVERDOSE_MIN_TABLETS = 9
@@ -735,8 +748,16 @@ def _about_the_pain(doc: Doc, start: int, end: int) -> bool:
     """Whether a time expression can be how long the pain has lasted: minutes only when
     said as "ago" (else how long something is done for: "if I stand for a couple of
     minutes"), and nothing in a clause about a weight change or a pregnancy."""
-    if any(t.lower_ in SHORT_UNITS for t in doc[start:end]) and not (end < len(doc) and doc[end].lower_ == "ago"):
+    after = doc[end].lower_ if end < len(doc) else ""
+    if any(t.lower_ in SHORT_UNITS for t in doc[start:end]) and after != "ago":
         return False
+    if any(t.lower_ in HOURS for t in doc[start:end]) and after != "ago" and not _said_as_lasting(doc, start):
+        return False  # "a 12 hour flight", "7 hours in the car": how long something else took
+    if after in ("after", "later", "before"):
+        return False  # "started a few weeks after the op": when it began, not how long it has lasted
+    before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    if before[-1:] and (before[-1] in HOW_OFTEN or before == ["once", "a"] or before == ["twice", "a"]):
+        return False  # how often it comes back ("every few months", "once a month"), not how long
     left = start
     while left > 0 and not doc[left - 1].is_punct:
         left -= 1

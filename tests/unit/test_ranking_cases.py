@@ -24,7 +24,11 @@ from tests.unit.test_ranking import places_named, places_said
 ROOT = Path(__file__).resolve().parents[2]
 CASES: List[Dict] = yaml.safe_load((ROOT / "tests" / "data" / "ranking_cases.yml").read_text(encoding="utf-8"))["cases"]
 # Cases the ranking still gets wrong after tuning, and why (strict: a fix shows up as a failure).
-KNOWN_MISSES: Dict[str, str] = {}
+KNOWN_MISSES: Dict[str, str] = {
+    # "Every few months" was read as three months of pain until how often was told apart from
+    # how long (2026-12-06); without a duration, "my back feels weak" read as weakness favours a disc.
+    "motor_control_recurrent_catch": "'my back feels weak' is read as weakness, and no duration is said",
+}
 
 
 def record_of(lines: List[str]) -> SymptomRecord:
