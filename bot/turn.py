@@ -376,7 +376,8 @@ def _what_to_do_next(
     on its way after an instruction, safe after the crisis reply, or the result's plan asked
     for again. None otherwise."""
     direct = _direct_question(slots, analysis, in_form)
-    if direct is not None and not result.new_flags and not result.owns_turn:
+    if direct is not None and not result.new_flags and not result.owns_turn and not result.ask_after:
+        # ("Should I worry if it feels numb when I wipe?" is the screen's: "is this happening now?")
         # Before "help is on its way": "GP normal appointment? or call 111 today?" asks.
         return _answered_directly(plan, direct, question if in_form else None)
     if _help_on_the_way(slots, result, analysis):
@@ -628,7 +629,9 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
     if offer is not None or answering_checkin:
         values[PENDING_OFFER] = None
     values[CRISIS_SAFE_SAID] = slots.get(CRISIS_SAFE_SAID)
-    values[CRISIS_ONLY] = True if safety.crisis_only(result.state.flags) else None
+    # A boolean (initially false in the domain): the consult advice's emergency and crisis forms ask for it.
+    if safety.crisis_only(result.state.flags) or slots.get(CRISIS_ONLY):
+        values[CRISIS_ONLY] = safety.crisis_only(result.state.flags)
     changed = {k: v for k, v in values.items() if told.get(k) != v}
     plan = TurnPlan(slots=changed)
 

@@ -30,6 +30,8 @@ def variations(agent, after_result: bool = False) -> Dict[Optional[str], List[st
         conditions = variant.get("condition") or []
         if any(c.get("name") == "result_given" for c in conditions) != after_result:
             continue
+        if any(c.get("name") == "crisis_only" and c.get("value") for c in conditions):
+            continue  # the crisis reply's own form (test_the_crisis_reply_has_its_own_consult_form)
         levels = [c["value"] for c in conditions if c.get("name") == "triage_level"]
         found.setdefault(levels[0] if levels else None, []).append(variant["text"])
     return found
@@ -59,7 +61,8 @@ def test_rasa_selects_the_variation_by_triage_level(agent, level):
     from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 
     nlg = TemplatedNaturalLanguageGenerator(agent.domain.responses)
-    slots = {"triage_level": level, "place_gp": "your GP", "place_pharmacist": "a pharmacist"}
+    # crisis_only as the tracker holds it (initial value false; true only after the crisis reply alone)
+    slots = {"triage_level": level, "crisis_only": False, "place_gp": "your GP", "place_pharmacist": "a pharmacist"}
     said = {nlg.generate_from_slots(CONSULT, slots, "socketio")["text"] for _ in range(DRAWS)}
     found = variations(agent)
     if level in ("emergency", "urgent"):
@@ -67,6 +70,21 @@ def test_rasa_selects_the_variation_by_triage_level(agent, level):
     else:
         routine = {text.format(**slots) for text in found[None]}
         assert said <= routine and said, said
+
+
+def test_the_crisis_reply_has_its_own_consult_form_and_it_alone_matches_a_crisis(agent):
+    """After the crisis reply alone the consult advice speaks of talking to someone and the GP,
+    not of "the professionals I mentioned"; Rasa picks among every matching variation, so
+    exactly one may match each state."""
+    from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+
+    nlg = TemplatedNaturalLanguageGenerator(agent.domain.responses)
+    crisis = {"triage_level": "emergency", "crisis_only": True}
+    emergency = {"triage_level": "emergency", "crisis_only": False}
+    said = {nlg.generate_from_slots(CONSULT, crisis, "socketio")["text"] for _ in range(DRAWS)}
+    assert len(said) == 1 and "talk to someone" in said.pop()
+    said = {nlg.generate_from_slots(CONSULT, emergency, "socketio")["text"] for _ in range(DRAWS)}
+    assert said == set(variations(agent)["emergency"])
 
 
 async def test_the_emergency_reply_ends_with_the_emergency_form(conversation):

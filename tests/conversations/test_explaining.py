@@ -166,7 +166,12 @@ async def _emergency_again(agent, text: str) -> None:
     names = [name for name, _, _ in said]
     assert names == ["utter_safety_reminder", CONSULT], (text, said)
     assert "call 999 now" in said[0][1].lower()
-    emergency_consult = agent.domain.responses[CONSULT][0]["text"]
+    emergency_consult = next(
+        v["text"]
+        for v in agent.domain.responses[CONSULT]
+        if {(c["name"], c["value"]) for c in v.get("condition") or []}
+        == {("triage_level", "emergency"), ("crisis_only", False)}
+    )
     assert said[1][1] == emergency_consult
     assert (await conversation.slots())["triage_level"] == "emergency"
 

@@ -722,8 +722,8 @@ def test_a_feeling_alone_after_a_routine_result_gets_who_can_help_not_the_result
 def test_the_consult_advice_after_the_crisis_reply_alone_takes_its_crisis_form():
     crisis = plan("i want to end it all, whats the point", "describe_pain")
     assert crisis.slots.get("crisis_only") is True
-    both = plan("i want to end it all and i cant pee", "describe_pain")
-    assert both.slots.get("crisis_only") is None
+    both = plan("i want to end it all and i cant pee", "describe_pain", {"crisis_only": True})
+    assert both.slots.get("crisis_only") is False
 
 
 @pytest.mark.parametrize("slots", [EMERGENCY_SLOTS, URGENT_SLOTS])
