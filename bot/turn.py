@@ -599,6 +599,13 @@ def _screen(
     return result
 
 
+def _crisis_only(slots: Mapping[str, Any], result: safety.ScreenResult) -> Dict[str, Any]:
+    """The slot the consult advice's emergency and crisis forms ask for (initially false in
+    the domain): set when it changes."""
+    crisis = safety.crisis_only(result.state.flags)
+    return {CRISIS_ONLY: crisis} if crisis or slots.get(CRISIS_ONLY) else {}
+
+
 def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], active_loop: Optional[str]) -> TurnPlan:
     answering_checkin = checkins.awaiting_reply(slots)
     in_form = active_loop == SYMPTOM_FORM
@@ -629,9 +636,7 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
     if offer is not None or answering_checkin:
         values[PENDING_OFFER] = None
     values[CRISIS_SAFE_SAID] = slots.get(CRISIS_SAFE_SAID)
-    # A boolean (initially false in the domain): the consult advice's emergency and crisis forms ask for it.
-    if safety.crisis_only(result.state.flags) or slots.get(CRISIS_ONLY):
-        values[CRISIS_ONLY] = safety.crisis_only(result.state.flags)
+    values.update(_crisis_only(slots, result))
     changed = {k: v for k, v in values.items() if told.get(k) != v}
     plan = TurnPlan(slots=changed)
 

@@ -176,9 +176,17 @@ HOW_OFTEN = frozenset({"every", "each", "per", "once", "twice"})
 HOURS = frozenset({"hour", "hours", "hr", "hrs", "h"})
 
 
-def _said_as_lasting(doc: Doc, start: int) -> bool:
-    """ "for 6 hours", "the last 5 hours", "been 3 hours": hours said as how long it has lasted."""
-    return any(t.lower_ in ("for", "last", "past", "been", "since") for t in doc[max(0, start - 3) : start])
+SOMETHING_ELSE_FOR_HOURS = frozenset(
+    {"in", "on", "of", "at", "driving", "drive", "flight", "journey", "shift", "sitting", "standing", "walking"}
+)
+
+
+def _hours_of_something_else(doc: Doc, end: int) -> bool:
+    """ "a 12 hour flight", "7 hours in the car", "8 hours of driving": hours that something
+    else took ("5 hours", "for 6 hours", "5 hours ago" are how long the pain has lasted)."""
+    after = doc[end].lower_ if end < len(doc) else ""
+    adjective = doc[end - 1].lower_ == "hour" and doc[end].is_alpha if end < len(doc) else False
+    return after in SOMETHING_ELSE_FOR_HOURS or (adjective and after not in ("ago", "now"))
 
 
 ALTERNATIVES = re.compile(r"\(([^()]*)\)")
@@ -751,7 +759,7 @@ def _about_the_pain(doc: Doc, start: int, end: int) -> bool:
     after = doc[end].lower_ if end < len(doc) else ""
     if any(t.lower_ in SHORT_UNITS for t in doc[start:end]) and after != "ago":
         return False
-    if any(t.lower_ in HOURS for t in doc[start:end]) and after != "ago" and not _said_as_lasting(doc, start):
+    if any(t.lower_ in HOURS for t in doc[start:end]) and _hours_of_something_else(doc, end):
         return False  # "a 12 hour flight", "7 hours in the car": how long something else took
     if after in ("after", "later", "before"):
         return False  # "started a few weeks after the op": when it began, not how long it has lasted

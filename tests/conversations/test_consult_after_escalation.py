@@ -120,11 +120,14 @@ async def test_after_an_emergency_every_later_consult_advice_is_the_emergency_fo
         assert consults and set(consults) == set(variations(conversation.agent)["emergency"]), (text, said)
 
 
-async def test_a_crisis_reply_ends_with_the_emergency_form(conversation):
+async def test_a_crisis_reply_ends_with_the_crisis_form(conversation):
+    """A usability review: "the professionals I mentioned" and "a routine appointment" after the
+    crisis reply read wrong; its own form speaks of talking to someone and the GP."""
     await conversation.say(CRISIS)
     said = await turn(conversation)
     assert said[0][0] == "utter_safety_crisis", said
-    assert said[-1] == (CONSULT, variations(conversation.agent)["emergency"][0]), said
+    assert said[-1][0] == CONSULT and "talk to someone" in said[-1][1], said
+    assert not any(words in said[-1][1] for words in ROUTINE_WORDING + ("professionals I mentioned",)), said
 
 
 async def test_a_routine_path_keeps_the_routine_wordings(conversation):
@@ -215,4 +218,8 @@ async def test_the_plan_asked_for_again_after_the_result_comes_again(conversatio
     await conversation.say("can i get the exercise plan again")
     again = await turn(conversation)
     assert any(t == plans[0] for _, t in again), again
-    assert again[-1][0] == CONSULT
+    names = [name for name, _ in again]
+    # The consult advice ends the answer; the offer left unanswered is followed by the next one.
+    assert CONSULT in names and all(
+        name and name.startswith("utter_offer") for name in names[names.index(CONSULT) + 1 :]
+    )
