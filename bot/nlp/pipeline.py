@@ -177,7 +177,7 @@ HOURS = frozenset({"hour", "hours", "hr", "hrs", "h"})
 
 
 SOMETHING_ELSE_FOR_HOURS = frozenset(
-    {"in", "on", "of", "at", "driving", "drive", "flight", "journey", "shift", "sitting", "standing", "walking"}
+    {"in", "on", "of", "at", "driving", "drive", "flight", "journey", "shift", "drove", "sat", "stood"}
 )
 
 
