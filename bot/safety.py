@@ -527,6 +527,10 @@ def _would_raise(state: SafetyState, findings: Set[str], said: Set[str]) -> List
     return [flag for flag in triage.red_flags_in(present, said | findings) if flag.id not in known]
 
 
+# How a finding already asked "is this new?" is kept among the checks asked (SafetyState.checks).
+ASKED_IF_NEW = "new:"
+
+
 def _ask_if_new(state: SafetyState, analysis: Analysis, said: Set[str]) -> Optional[Say]:
     """Long-standing mentions that would raise a red flag: asked whether new or changed."""
     historical = [m for m in analysis.mentions if m.status == HISTORICAL and m.label != "risk_factor"]
@@ -536,9 +540,12 @@ def _ask_if_new(state: SafetyState, analysis: Analysis, said: Set[str]) -> Optio
     # A long-standing symptom that no rule involves ("back pain for years") is not asked
     # about: the interview goes on, and a change said later is screened as usual.
     relevant = _flag_findings(flags) | triage.red_flag_findings()
-    mentions = [m for m in historical if m.id in relevant]
+    # Asked once for each finding: "I had iritis last year" said again is no new answer to
+    # ask about (a held-out patient was asked about it four times running).
+    mentions = [m for m in historical if m.id in relevant and ASKED_IF_NEW + m.id not in state.checks]
     if not mentions:
         return None
+    state.checks = state.checks + [ASKED_IF_NEW + m.id for m in mentions if ASKED_IF_NEW + m.id not in state.checks]
     state.pending = sorted(_flag_findings(flags) & ids)
     state.pending_question = NEW_OR_CHANGED
     return Say("question", dialogue("ask_if_new", _said(mentions, set(), set(), text=analysis.text or "")))

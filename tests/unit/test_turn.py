@@ -736,3 +736,13 @@ def test_what_will_they_do_there_after_an_instruction_says_what_to_expect(slots)
 def test_driving_to_ae_after_an_emergency_is_not_told_to_call_again():
     turn = plan("ok my partner is driving me to A&E", "inform", EMERGENCY_SLOTS)
     assert "again" not in turn.before[0].text and turn.before[0].text.startswith("Good")
+
+
+def test_is_it_new_is_asked_once_for_each_long_standing_finding():
+    """A held-out patient said "I had iritis last year" four times and was asked four times."""
+    slots = {"requested_slot": "screen_systemic"}
+    text = "No fever, weight loss or cancer. I had iritis last year."
+    first = plan(text, "deny", slots, FORM)
+    assert "Is this new" in said(first)
+    again = plan(text, "deny", {**slots, **first.slots, "pending_question": None}, FORM)
+    assert "Is this new" not in said(again), again
