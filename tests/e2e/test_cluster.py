@@ -482,6 +482,35 @@ async def test_start_over_in_the_widget_deletes_the_conversation_from_postgres(c
     assert stored_events(cluster, f"socketio:{person.session}") == 0
 
 
+async def test_a_rest_caller_with_a_widget_session_id_gets_nothing_of_it_from_postgres(cluster):
+    """tests/e2e/test_channel_isolation.py on the cluster: PostgreSQL store, through nginx, a REST
+    caller without the token who knows the widget's session id reaches a conversation of its own."""
+    person = await SocketPerson(cluster).start()
+    widget = f"socketio:{person.session}"
+    try:
+        assert await person.say("my lower back hurts")
+        deadline = time.monotonic() + 15  # the turn is stored after its replies went out
+        while stored_events(cluster, widget) == 0:
+            assert time.monotonic() < deadline, "the turn was not stored"
+            await asyncio.sleep(0.2)
+    finally:
+        await person.close()
+    stored = stored_events(cluster, widget)
+    assert cluster.tracker(widget)["slots"]["pain_location"]
+
+    def rest(sender: str, text: str) -> requests.Response:
+        return requests.post(
+            f"{cluster.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        )
+
+    assert rest(person.session, "what have I told you so far?").status_code == 200
+    assert not cluster.tracker(person.session)["slots"]["pain_location"]  # a conversation of its own
+    assert rest(person.session, "please delete my conversation").status_code == 200
+    assert stored_events(cluster, widget) == stored  # the widget's untouched, not deleted
+    for key in (widget, f"telegram:{person.session}"):
+        assert rest(key, "hello").status_code == 400
+
+
 def age_by_31_days(cluster: Cluster, sender: str) -> None:
     """The conversation's last message as if 31 days ago (RETENTION_DAYS is 30)."""
     seconds = 31 * 86400
