@@ -28,6 +28,7 @@ import importlib
 import importlib.metadata
 import inspect
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -415,12 +416,20 @@ def source_sha256(package: str, names: Sequence[str]) -> str:
 
 
 _found: Dict[Tuple[str, Tuple[str, ...]], Tuple[str, str]] = {}
+# Replicas started as threads in one process check and install at the same time: without the
+# lock one thread can hash the source after another has already replaced it, and refuse.
+_checking = threading.RLock()
 
 
 def found(patch: Patch) -> Tuple[str, str]:
     """The installed version of the patch's package and the sha256 of what it covers; worked out
     once per process (the first time, before anything is replaced)."""
     key = (patch.package, patch.covered)
+    with _checking:
+        return _found_locked(patch, key)
+
+
+def _found_locked(patch: Patch, key: Tuple[str, Tuple[str, ...]]) -> Tuple[str, str]:
     if key not in _found:
         try:
             version = importlib.metadata.version(patch.package)
@@ -486,8 +495,9 @@ def install(target: str, *args: Any) -> Any:
     patch = registered(target)
     if patch.install is None:
         raise ValueError(f"{target} has no installer: it is relied on, not replaced")
-    verify(patch)
-    return patch.install(*args)
+    with _checking:
+        verify(patch)
+        return patch.install(*args)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -10,6 +10,8 @@ import importlib
 import inspect
 import subprocess
 import sys
+import threading
+import time
 from typing import Dict, List, Set
 
 import pytest
@@ -199,6 +201,13 @@ def record_install(*args):
     INSTALLED.append(args)
 
 
+REPLACED = threading.Event()
+
+
+def replace_for_test(*args):
+    REPLACED.set()
+
+
 def _fake(**changes) -> patches.Patch:
     """A patch registered as if written for other Rasa code than the installed one."""
     fields = dict(
@@ -253,6 +262,38 @@ def test_a_refused_patch_is_not_installed(monkeypatch):
     with pytest.raises(patches.PatchRefused):
         patches.install("bad", "argument")
     assert INSTALLED == [("argument",)]
+
+
+def test_replicas_installing_at_once_each_see_the_code_as_it_was(monkeypatch):
+    """Replicas started as threads of one process: a thread that checks while another installs
+    must not hash the replaced code and refuse (a failure seen in CI)."""
+    REPLACED.clear()
+
+    def hash_taking_time(package, names):
+        time.sleep(0.05)
+        if REPLACED.is_set():
+            raise LookupError("already replaced by the project's code")
+        return REAL_LOAD_MODEL.original_sha256
+
+    fake = _fake(target="installed by every replica", install=patches.Installer(__name__, "replace_for_test"))
+    monkeypatch.setattr(patches, "PATCHES", [*patches.PATCHES, fake])
+    monkeypatch.setattr(patches, "_found", {})
+    monkeypatch.setattr(patches, "source_sha256", hash_taking_time)
+    refusals: List[Exception] = []
+
+    def replica(delay: float) -> None:
+        time.sleep(delay)
+        try:
+            patches.install("installed by every replica")
+        except patches.PatchRefused as refused:
+            refusals.append(refused)
+
+    threads = [threading.Thread(target=replica, args=(0.03 * n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert REPLACED.is_set() and refusals == []
 
 
 def test_a_check_lists_every_refused_patch_of_its_process(monkeypatch):
