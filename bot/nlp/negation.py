@@ -232,6 +232,11 @@ RESOLVED_AFTER = (
     "fine the next morning",
     "fine the next day",
     "fine by the next morning",
+    "sorted it",
+    "sorted it out",
+    "got sorted",
+    "cleared it",
+    "cleared it up",
 )
 UNCERTAIN_BEFORE = (
     "not sure",
@@ -472,6 +477,14 @@ HISTORY = (
     "last november",
     "in december",
     "last december",
+    "in the spring",
+    "last spring",
+    "in the summer",
+    "last summer",
+    "in the autumn",
+    "last autumn",
+    "in the winter",
+    "last winter",
     "as a teen",
     "when i was a teenager",
     "in my teens",
@@ -762,9 +775,24 @@ VERBAL = frozenset(
 UNTIL = frozenset({"until", "till", "til", "untill"})
 NEGATORS = frozenset({"not", "n't", "nt", "no", "never", "without", "nothing", "none"})
 # What happened recently: a long-standing trigger in the same sentence is a duration, not a history.
-RECENT_WORDS = frozenset("today yesterday tonight recently lately suddenly sudden".split())
+# A day of the week is within the last week ("been like that since Monday").
+RECENT_WORDS = frozenset(
+    "today yesterday tonight recently lately suddenly sudden weekend monday tuesday wednesday thursday friday"
+    " saturday sunday".split()
+)
 RECENT_PAIRS = frozenset(
-    {"last night", "this morning", "this week", "this evening", "this afternoon", "since yesterday"}
+    {
+        "last night",
+        "this morning",
+        "this week",
+        "this evening",
+        "this afternoon",
+        "since yesterday",
+        "last week",
+        "few days",
+        "couple days",
+        "of days",
+    }
 )
 RECENT_TIME = re.compile(r"^\d{1,2}(am|pm)$")
 # Words that place a question beside the asker's own state ("mine have been since Monday").

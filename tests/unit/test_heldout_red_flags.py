@@ -20,7 +20,18 @@ from tests.support.statement_eval import CRISIS, HELDOUT, load, score
 DEV = sorted(HELDOUT.glob("redflags_*.dev.yml"))
 # Known misses, each with its reason. Strict: a known miss that starts to pass fails the
 # test, so the list is kept true.
-KNOWN_SILENT_MISSES: dict = {}
+KNOWN_SILENT_MISSES: dict = {
+    # Set L (dev). Both say the symptom is stable and one-sided; the interview's next
+    # questions ask whether weakness is getting worse. NHS sciatica advice makes one-sided
+    # weakness or tingling urgent only when severe or getting worse. A first-message check would
+    # then ask the interview's progression question twice: a check's "no" cannot yet fill
+    # a screening answer.
+    "sciatica in my right leg and my big toe feels weak when I try to lift it, been like that since Monday, "
+    "no change": "stable one-sided weakness, said to be unchanged",
+    "pins and needles in my right foot since the back twinge a week ago, not spreading, just still there": (
+        "tingling in one foot, unchanged for a week"
+    ),
+}
 
 
 def _scores(paths):
