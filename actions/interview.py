@@ -239,7 +239,7 @@ class ActionConcludeInterview(Action):
             # the platform cannot show them as buttons, how to ask instead.
             messaging = is_messaging(tracker) and bool(causes)
             more = native_buttons(tracker, replies.more_about_buttons(causes)) if messaging else None
-            for message in replies.result(causes, record, level, tracker.slots):
+            for message in replies.result(causes, record, level, tracker.slots, offer_plan=True):
                 say(dispatcher, message, more if replies.cards_of(message) else None)
                 if messaging and not more and replies.cards_of(message):
                     say(dispatcher, replies.more_about_hint(causes))

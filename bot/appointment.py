@@ -47,5 +47,6 @@ def appointment_summary(slots: Mapping[str, Any], today: Optional[date] = None) 
         # The result as it was said, minus its own "You told me" (already above).
         causes = [c for c in rank_causes(record.features()) if c.condition_id in shown]
         parts += replies.result(causes, record, level, slots)[:-1]
+        parts += replies.activity_plan(shown, record, level)
     parts += [NOT_A_DIAGNOSIS, SEE_A_PROFESSIONAL_NOW if level in (URGENT, EMERGENCY) else SEE_A_PROFESSIONAL]
     return "\n\n".join(parts)

@@ -174,6 +174,7 @@ SAFETY_RESPONSES = {
     "crisis": "utter_safety_crisis",
     "reminder": "utter_safety_reminder",
     "followup": "utter_safety_followup",
+    "plan": "utter_safety_plan",
     "question": "utter_safety_question",
     "check": "utter_safety_check",
     "fallback": "utter_safety_fallback",
@@ -190,7 +191,9 @@ KIND_CRISIS = "crisis"  # the reply to thoughts of self-harm (crisis contacts)
 KIND_TOLD = "told"  # "You told me: ...", the summary of what the person said
 KIND_LEAD = "lead"  # the result in one or two sentences: the best fit and what to do
 KIND_CAUSES = "causes"  # the possible causes and why they fit
-KIND_SELF_CARE = "advice"  # the advice: routine advice, the safety net, self-care, the activity plan
+KIND_SELF_CARE = "advice"  # the advice: routine advice, the safety net, self-care
+KIND_PLAN_OFFER = "plan_offer"  # a routine result's offer of its activity plan (sent when asked)
+KIND_PLAN = "plan"  # the activity plan itself
 KIND_CONSULT = "consult"  # the recommendation to see a health professional
 MESSAGE_KINDS: Tuple[str, ...] = (
     KIND_EMERGENCY,
@@ -201,6 +204,8 @@ MESSAGE_KINDS: Tuple[str, ...] = (
     KIND_LEAD,
     KIND_CAUSES,
     KIND_SELF_CARE,
+    KIND_PLAN_OFFER,
+    KIND_PLAN,
     KIND_CONSULT,
 )
 ESCALATION_KINDS = frozenset({KIND_EMERGENCY, KIND_URGENT, KIND_REMINDER})
@@ -210,6 +215,7 @@ SAFETY_RESPONSE_KINDS = {
     SAFETY_RESPONSES["urgent"]: KIND_URGENT,
     SAFETY_RESPONSES["reminder"]: KIND_REMINDER,
     SAFETY_RESPONSES["crisis"]: KIND_CRISIS,
+    SAFETY_RESPONSES["plan"]: KIND_PLAN,
     CONSULT_PROFESSIONAL: KIND_CONSULT,
 }
 

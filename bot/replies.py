@@ -19,14 +19,18 @@ from bot.contract import (
     EMERGENCY,
     KIND_CAUSES,
     KIND_LEAD,
+    KIND_PLAN,
+    KIND_PLAN_OFFER,
     KIND_SELF_CARE,
     KIND_TOLD,
     NO,
+    POSSIBLE_CAUSES,
     QUESTIONS,
     ROUTINE,
     SCREENING_SLOTS,
     SPREADS,
     SPREADS_BELOW_KNEE,
+    TRIAGE_LEVEL,
     UNKNOWN,
     YES,
 )
@@ -372,12 +376,15 @@ def result(
     record: SymptomRecord,
     level: str = ROUTINE,
     screening: Optional[Mapping[str, Any]] = None,
+    offer_plan: bool = False,
 ) -> List[str]:
     """The result, shortest first: one or two sentences (the best fit and what to do), the
     possible causes with reasons (as cards in ``Reply.cards``), routine advice, the safety
     net, self-care meanwhile and the summary. An urgent timeframe comes before all of it.
     ``level``: the triage level; ``screening``: the conversation's slots, for what the
-    summary may say of the safety answers."""
+    summary may say of the safety answers. The activity plan is not part of it (a phone
+    screen and a screen reader get the result in a few messages): with ``offer_plan``, a
+    routine result offers it, and it is sent when asked (``activity_plan``)."""
     content = get_content()
     features = with_patterns(record.features(), content)
     if causes:
@@ -420,11 +427,23 @@ def result(
     tips = [_tip(content.treatments[t]) for t in advice_ids]
     if tips:
         messages.append(Reply("What you can do meanwhile:\n" + "\n".join(tips), KIND_SELF_CARE))
-    if not _self_care_withheld(shown, features, level):
-        chosen = activity.choose(features, level, content)
-        messages += [Reply(m, KIND_SELF_CARE) for m in activity.messages(chosen, content)] if chosen else []
+    if offer_plan and not _self_care_withheld(shown, features, level) and activity.choose(features, level, content):
+        messages.append(Reply(content.dialogue["plan_offer"], KIND_PLAN_OFFER))
     messages.append(summary(record, screening))
     return messages
+
+
+def activity_plan(condition_ids: Sequence[str], record: SymptomRecord, level: str = ROUTINE) -> List[str]:
+    """The activity plan that fits the record, as messages; none when self-care is withheld
+    (after an escalation, or a cause to be checked soon: exercises would suggest there is
+    time to wait)."""
+    content = get_content()
+    features = with_patterns(record.features(), content)
+    shown = [content.conditions[c] for c in condition_ids if c in content.conditions] or [content.fallback_condition()]
+    if _self_care_withheld(shown, features, level):
+        return []
+    chosen = activity.choose(features, level, content)
+    return [Reply(m, KIND_PLAN) for m in activity.messages(chosen, content)] if chosen else []
 
 
 def more_about(cause: RankedCause) -> List[str]:
@@ -503,9 +522,8 @@ def emergency_stop(record: SymptomRecord, screening: Optional[Mapping[str, Any]]
 
 
 def plan_again(slots: Mapping[str, Any]) -> List[str]:
-    """The activity plan of the result, asked for again ("can i get the exercise plan again"),
-    or why there is none (after an escalation, exercises would suggest there is time to wait)."""
-    content = get_content()
+    """The activity plan of the result, when asked ("show me my exercise plan"), or why there
+    is none."""
     record = SymptomRecord.from_slots(slots)
-    chosen = activity.choose(with_patterns(record.features(), content), slots.get("triage_level") or ROUTINE, content)
-    return activity.messages(chosen, content) if chosen else [_fill(content.dialogue["no_plan"])]
+    plan = activity_plan(slots.get(POSSIBLE_CAUSES) or [], record, slots.get(TRIAGE_LEVEL) or ROUTINE)
+    return plan or [_fill(get_content().dialogue["no_plan"])]

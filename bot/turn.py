@@ -30,6 +30,7 @@ from bot.contract import (
     EMERGENCY,
     GOODBYE,
     INTERVIEW_OFFERED,
+    KIND_PLAN,
     NO,
     OFFER_ANSWERED,
     PENDING_OFFER,
@@ -396,7 +397,10 @@ def _what_to_do_next(
     if _says_safe_after_crisis(slots, result, analysis, intent) and not answering_offer:
         return _safe_after_crisis(plan, slots, in_form)
     if _plan_asked_again(slots, result, analysis, in_form):
-        plan.before = [Step(SAFETY_RESPONSES["followup"], text) for text in replies.plan_again(slots)]
+        plan.before = [
+            Step(SAFETY_RESPONSES["plan" if replies.kind_of(text) == KIND_PLAN else "followup"], text)
+            for text in replies.plan_again(slots)
+        ]
         plan.before.append(Step(CONSULT_PROFESSIONAL))
         plan.then = LISTEN
         return plan

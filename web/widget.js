@@ -156,7 +156,8 @@
   // bot/contract.py MESSAGE_KINDS): escalations are announced assertively and the summary is
   // built from the kinds, whatever the wording or language of the messages.
   // 'plan': the exercise plan, when the server sends one (the "Your exercise plan" button).
-  var KINDS = ['emergency', 'urgent', 'reminder', 'crisis', 'told', 'lead', 'causes', 'advice', 'consult', 'plan'];
+  // 'plan_offer': a routine result offers its plan, which the server sends when asked.
+  var KINDS = ['emergency', 'urgent', 'reminder', 'crisis', 'told', 'lead', 'causes', 'advice', 'consult', 'plan', 'plan_offer'];
   function kindOf(message) {
     var kind = message && message.metadata && message.metadata.kind;
     return KINDS.indexOf(kind) >= 0 ? kind : '';
@@ -766,8 +767,9 @@
 
   // ---------------------------------------------------------------- next steps after a result
   // Buttons after the result's closing recommendation: save or print, the exercise plan (when
-  // the result has one: a message of kind 'plan'), ask a question, start over. Sending the
-  // summary to the clinic is the hand-off offer's own Yes / No (bot/offers.py), not repeated.
+  // the result offers one, kind 'plan_offer': it asks for the plan, or goes to it once sent),
+  // ask a question, start over. Sending the summary to the clinic is the hand-off offer's own
+  // Yes / No (bot/offers.py), not repeated.
   var SUGGESTIONS = [
     { title: 'suggestCheck', payload: 'I have back pain' },
     { title: 'suggestAE', payload: 'should I go to A&E?' },
@@ -780,9 +782,15 @@
     return plans.length ? plans[plans.length - 1] : null;
   }
 
+  // What the plan button asks when the plan is not in the chat yet (the server's words).
+  var PLAN_REQUEST = 'show me my exercise plan';
+
   function showExercisePlan() {
     var plan = exercisePlan();
-    if (!plan) return;
+    if (!plan) {
+      sendMessage(PLAN_REQUEST, T.exercisePlan, true);
+      return;
+    }
     var folded = plan.querySelector('details');
     if (folded) folded.open = true;
     plan.setAttribute('tabindex', '-1');
@@ -824,7 +832,7 @@
     var group = el('div', { class: 'bpw-next', role: 'group', 'aria-label': T.nextSteps }, [
       save, nextStepButton(T.downloadPdf, downloadPdf, 'bpw-next-pdf')
     ]);
-    if (exercisePlan()) group.appendChild(nextStepButton(T.exercisePlan, showExercisePlan, 'bpw-next-plan'));
+    if (exercisePlan() || ui.planOffered) group.appendChild(nextStepButton(T.exercisePlan, showExercisePlan, 'bpw-next-plan'));
     group.appendChild(nextStepButton(T.askQuestion, askQuestion, 'bpw-next-ask'));
     group.appendChild(nextStepButton(T.restart, restart, 'bpw-next-restart'));
     ui.log.appendChild(group);
@@ -834,7 +842,8 @@
   /** Whether a bot entry belongs to a result; the recommendation that closes it. */
   function trackResult(entry) {
     if (entry.from === 'user') { ui.replyResult = false; return null; }
-    if (entry.kind === 'lead' || entry.kind === 'causes') ui.replyResult = true;
+    if (entry.kind === 'lead' || (entry.kind === 'causes' && !ui.replyResult)) { ui.replyResult = true; ui.planOffered = false; }
+    if (entry.kind === 'plan_offer') ui.planOffered = true;
     if (entry.kind === 'consult' && ui.replyResult) { ui.replyResult = false; return renderNextSteps(); }
     return null;
   }

@@ -68,6 +68,7 @@ DIALOGUE_KEYS = (
     "hold_the_line_emergency",
     "help_on_the_way_emergency",
     "no_plan",
+    "plan_offer",
     "who_to_see_routine",
     "who_to_see_urgent",
     "asks_if_serious_routine",

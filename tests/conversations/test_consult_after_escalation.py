@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 
+from bot.content import get_content
 from tests.conftest import CONSULT, Conversation
 
 EMERGENCY = "I can't control my bladder and my bum is numb"
@@ -209,12 +210,17 @@ async def test_after_the_result_the_consult_advice_is_short_not_the_paragraph_ag
     assert later == [short], later
 
 
-async def test_the_plan_asked_for_again_after_the_result_comes_again(conversation):
-    """A usability review: "show me my exercise plan again" was called off-topic."""
+async def test_the_plan_offered_with_the_result_comes_when_asked_and_again(conversation):
+    """Usability reviews: the result was too long for a phone with the plan in it, so it is
+    offered; "show me my exercise plan" (the widget's button) and "can i get the exercise
+    plan again" bring it, not the topic menu."""
     await to_the_result(conversation)
     result_texts = [t for _, t in await turn(conversation)]
-    plans = [t for t in result_texts if t.startswith("Your activity plan:")]
-    assert plans, result_texts
+    offer = get_content().dialogue["plan_offer"]
+    assert offer in result_texts and not any(t.startswith("Your activity plan:") for t in result_texts), result_texts
+    await conversation.say("show me my exercise plan")
+    plans = [t for _, t in await turn(conversation) if t.startswith("Your activity plan:")]
+    assert plans, conversation.turns[-1]
     await conversation.say("can i get the exercise plan again")
     again = await turn(conversation)
     assert any(t == plans[0] for _, t in again), again

@@ -465,9 +465,11 @@ def test_widget_shows_each_kind_of_message_as_the_server_marks_it(visitor):
     assert all(kind in ESCALATION_KINDS for _, kind in escalations), escalations
     record = SymptomRecord(pain_location=["lower_back"], pain_spreads="no", nerve_symptoms=[], pain_duration_days=3)
     condition = next(iter(content.conditions))
-    result = [(m, replies.kind_of(m)) for m in replies.result([RankedCause(condition, 1.0, ("a reason",))], record)]
+    said = replies.result([RankedCause(condition, 1.0, ("a reason",))], record, offer_plan=True)
+    said += replies.activity_plan([condition], record)  # sent when asked
+    result = [(m, replies.kind_of(m)) for m in said]
     kinds = {kind: text for text, kind in result if kind}
-    assert set(kinds) == {"lead", "causes", "advice", "told"}, result
+    assert set(kinds) == {"lead", "causes", "advice", "plan_offer", "told", "plan"}, result
     # Everything else the bot can say, unmarked: the escalation wording in it must not count.
     others = [v["text"] for name, variants in RESPONSES.items() for v in variants if "text" in v]
     others += [safety.dialogue("safety_net")] + replies.topics_overview() + replies.treatments_overview()
@@ -495,8 +497,8 @@ def test_widget_shows_each_kind_of_message_as_the_server_marks_it(visitor):
     assert by_kind["told"] == ["What you told the assistant", told[0].upper() + told[1:]], by_kind["told"]
     assert by_kind["causes"] == ["Possible causes and why", kinds["causes"]], by_kind
     # All the advice the result gave, in order: what would change it (the safety net), the
-    # self-care, the activity plan and its sources; not only the last message of the kind.
-    advice = [text for text, kind in result if kind == "advice"]
+    # self-care, then the activity plan and its sources; not only the last message of a kind.
+    advice = [text for text, kind in result if kind in ("advice", "plan")]
     assert len(advice) >= 3 and advice[0].startswith("What would change this advice: call 999"), advice
     assert by_kind["advice"] == ["Advice given", *advice], by_kind["advice"]
     assert by_kind["consult"] == [CONSULT_TEXTS[1]], by_kind
@@ -692,15 +694,25 @@ def test_summary_after_the_result_on_a_phone(visitor):
     told, causes, advice = (
         [e["text"] for e in bot_entries if e.get("kind") == k] for k in ("told", "causes", "advice")
     )
-    # The result's advice, all of it: what would change it (the pain goes down the leg: the
-    # cauda equina signs), the self-care and the activity plan with its sources.
+    # The result's advice: what would change it (the pain goes down the leg: the cauda
+    # equina signs) and the self-care; the activity plan is offered, not sent.
     assert [a.split(":")[0] for a in advice][:1] == ["What would change this advice"], advice
-    assert any(a.startswith("Your activity plan") for a in advice), advice
+    assert [e.get("kind") for e in bot_entries].count("plan_offer") == 1, texts
+    assert not any(t.startswith("Your activity plan") for t in texts), "the plan is offered, not sent"
     assert told and causes and advice, f"no result; the bot said {texts}"
     consults = [text for text in texts if text in CONSULT_TEXTS]
     assert consults, texts
     consult = consults[-1]
     assert texts.index(consult) > texts.index(advice[-1]), "the consult recommendation closes the result"
+    # The next step "Your exercise plan" asks for it; it comes, and goes into the summary.
+    before = page.page.locator(BOT).count()
+    page.page.get_by_role("group", name="Next steps").get_by_role("button", name="Your exercise plan").click()
+    page.wait_for_new_bot_message(before, "to the exercise plan button")
+    page.wait_until_quiet(1500)
+    plan = [e["text"] for e in history(page) if e["from"] == "bot" and e.get("kind") == "plan"]
+    assert plan and plan[0].startswith("Your activity plan"), [e["text"][:60] for e in history(page)[-6:]]
+    advice += plan
+    consult = [e["text"] for e in history(page) if e["from"] == "bot" and e["text"] in CONSULT_TEXTS][-1]
     save = page.page.locator(".bpw-tools").get_by_role("button", name="Save or print")
     save.wait_for()
     assert_no_sideways_scroll(page)

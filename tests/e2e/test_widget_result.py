@@ -11,8 +11,10 @@ at 390x844 (a phone):
 - after the result, next-step buttons: Save or print opens the summary, Ask a question
   moves to the message box, Start over (confirmed) gives a greeting with suggestions that
   work instead of a blank panel;
-- a result with an exercise plan (a message of kind ``plan``, restored from history: the
-  server does not send one yet) gets a "Your exercise plan" button that brings it into view.
+- a result with an exercise plan (a message of kind ``plan``, restored from history) gets a
+  "Your exercise plan" button that brings it into view; a result that offers one (kind
+  ``plan_offer``) gets the button, which asks the server for it (tests/e2e/test_widget_a11y.py,
+  the whole interview on a phone).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 MAX_LINES = 8
 # The same two ways to save as in the header, in the same order, first.
 SAVE = ["Save or print", "Download PDF"]
-NEXT_STEPS = [*SAVE, "Ask a question", "Start over"]
+# After a routine result, which offers its exercise plan.
+NEXT_STEPS = [*SAVE, "Your exercise plan", "Ask a question", "Start over"]
 SUGGESTIONS = ["Check my symptoms", "Should I go to A&E?", "Ask a question"]
 
 

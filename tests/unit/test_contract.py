@@ -103,18 +103,17 @@ def test_the_result_messages_carry_their_kinds():
 
     record = SymptomRecord(pain_location=["lower_back"], pain_spreads="no", nerve_symptoms=[], pain_duration_days=3)
     condition = next(iter(get_content().conditions))
-    said = replies.result([RankedCause(condition, 1.0, ("a reason",))], record)
+    said = replies.result([RankedCause(condition, 1.0, ("a reason",))], record, offer_plan=True)
     kinds = [replies.kind_of(m) for m in said]
     assert kinds[:2] == [contract.KIND_LEAD, contract.KIND_CAUSES] and kinds[-1] == contract.KIND_TOLD
-    # The advice: what would change it (the safety net), the self-care tips, the activity plan
-    # and the plan's sources (bot/plan.py).
+    # The advice: what would change it (the safety net) and the self-care tips; then the offer
+    # of the activity plan, which is sent when asked, with its sources (bot/plan.py).
     advice = [m for m, kind in zip(said, kinds, strict=True) if kind == contract.KIND_SELF_CARE]
-    assert [m.split(":")[0] for m in advice] == [
-        "What would change this advice",
-        "What you can do meanwhile",
-        "Your activity plan",
-        "Where this plan comes from",
-    ]
+    assert [m.split(":")[0] for m in advice] == ["What would change this advice", "What you can do meanwhile"]
+    assert kinds[-2] == contract.KIND_PLAN_OFFER
+    plan = replies.activity_plan([condition], record)
+    assert [replies.kind_of(m) for m in plan] == [contract.KIND_PLAN, contract.KIND_PLAN]
+    assert [m.split(":")[0] for m in plan] == ["Your activity plan", "Where this plan comes from"]
     assert [replies.kind_of(m) for m in replies.result([], record)[:2]] == [contract.KIND_LEAD, contract.KIND_CAUSES]
     assert replies.kind_of(replies.emergency_stop(record)[0]) == contract.KIND_EMERGENCY
     assert replies.kind_of(replies.reminder(contract.URGENT)) == contract.KIND_URGENT

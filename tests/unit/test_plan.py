@@ -7,7 +7,7 @@ import pytest
 
 from bot import plan, replies
 from bot.content import get_content
-from bot.contract import EMERGENCY, KIND_SELF_CARE, ROUTINE, URGENT
+from bot.contract import EMERGENCY, KIND_PLAN, KIND_PLAN_OFFER, ROUTINE, URGENT
 from bot.ranking import rank_causes
 from bot.symptoms import SymptomRecord
 from tests.unit.test_content_loader import assert_refused, broken_copy, entry
@@ -48,22 +48,29 @@ def test_every_exercise_says_how_often_how_it_feels_when_to_stop_and_rests_on_a_
         assert any(content.sources[s].licence == "OGL-3.0" for s in exercise.sources), exercise.id
 
 
-def test_the_result_shows_the_plan_with_its_sources_and_the_licence():
+def test_the_result_offers_the_plan_and_the_plan_comes_with_its_sources_and_the_licence():
     record = SymptomRecord(pain_location=["lower_back"], pain_spreads="no", pain_severity=3.0, pain_duration="chronic")
-    messages = replies.result(rank_causes(record.features()), record)
+    causes = rank_causes(record.features())
+    result = replies.result(causes, record, offer_plan=True)
+    # A phone screen and a screen reader get the result in a few messages: the plan is offered.
+    assert not any(m.startswith("Your activity plan") for m in result)
+    assert [replies.kind_of(m) for m in result].count(KIND_PLAN_OFFER) == 1
+    messages = replies.activity_plan([c.condition_id for c in causes], record)
     shown = [m for m in messages if m.startswith("Your activity plan")]
     sources = [m for m in messages if m.startswith("Where this plan comes from")]
     assert len(shown) == 1 and len(sources) == 1
-    assert replies.kind_of(shown[0]) == KIND_SELF_CARE
+    assert replies.kind_of(shown[0]) == KIND_PLAN
     assert "Knee rolls" in shown[0] and "How often:" in shown[0] and "When to stop:" in shown[0]
     assert "NHS: Lower back pain exercises (nhs.uk)" in sources[0]  # title and site; sources.yml keeps the address
     assert "Open Government Licence v3.0" in sources[0]
 
 
-def test_an_urgent_result_has_no_plan():
+def test_an_urgent_result_neither_offers_nor_has_a_plan():
     record = SymptomRecord(pain_location=["lower_back"], pain_spreads="no", pain_severity=3.0)
-    messages = replies.result(rank_causes(record.features()), record, URGENT)
-    assert not any(m.startswith("Your activity plan") for m in messages)
+    causes = rank_causes(record.features())
+    messages = replies.result(causes, record, URGENT, offer_plan=True)
+    assert KIND_PLAN_OFFER not in [replies.kind_of(m) for m in messages]
+    assert replies.activity_plan([c.condition_id for c in causes], record, URGENT) == []
 
 
 def test_adapted_text_without_a_licensed_source_is_refused(tmp_path):
