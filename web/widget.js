@@ -557,7 +557,9 @@
   function onKeydown(event) {
     if (event.key === 'Escape' && isOpen()) {
       event.preventDefault();
-      close();
+      // From the summary, Esc goes back to the chat (as "Back to the chat" does), not out.
+      if (!ui.summary.hidden) hideSummary(true);
+      else close();
       return;
     }
     // While it is open, Tab stays inside the panel (Esc closes it), in the order of tabOrder.
@@ -958,7 +960,9 @@
   function renderQuickReplies(replies) {
     removeQuickReplies();
     var group = el('div', { class: 'bpw-qr', role: 'group', 'aria-label': T.suggestions });
-    replies.forEach(function (reply) {
+    replies.forEach(function (reply, index) {
+      // Announced with the reply in the live log: "0-2, 3-4, 5-6", not "0-23-45-6".
+      if (index) group.appendChild(el('span', { class: 'bpw-sr', text: ', ' }));
       var button = el('button', { type: 'button', class: 'bpw-chip' }, [reply.title]);
       button.addEventListener('click', function () {
         Array.prototype.forEach.call(group.querySelectorAll('button'), function (b) { b.disabled = true; });

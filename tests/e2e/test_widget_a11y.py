@@ -405,6 +405,10 @@ def test_screen_reader_announcements_and_the_note(visitor):
     page.wait_for_text(GREETING)
     page.wait_until_quiet()
     assert alerts(page) == [], "ordinary replies are not assertive"
+    # The reply's buttons are read in the log one by one, not run together ("YesNoNot sure").
+    chips = page.chips()
+    read = shadow(page, "return root.querySelector('.bpw-log .bpw-qr').textContent;")
+    assert len(chips) > 1 and read == ", ".join(chips), (read, chips)
     say_and_wait(page, EMERGENCY)
     escalation = [t for t in page.bot_texts()[2:] if t not in CONSULT_TEXTS]
     assert escalation and any("call 999 now" in t for t in escalation), page.bot_texts()
@@ -662,6 +666,12 @@ def test_summary_after_an_emergency_puts_the_instruction_first(visitor):
     page.page.get_by_role("button", name="Back to the chat").click()
     assert focused(page)["name"] == "Save or print"
     assert page.page.locator(".bpw-log").is_visible()
+    # Esc in the summary goes back to the chat as well, not out of the panel (a usability review).
+    page.page.keyboard.press("Enter")
+    assert page.page.locator(".bpw-summary").is_visible()
+    page.page.keyboard.press("Escape")
+    assert page.page.locator(".bpw-log").is_visible() and not page.page.locator(".bpw-summary").is_visible()
+    assert focused(page)["name"] == "Save or print"
     page_text = pdf_text(page, "page-printed-without-summary")
     assert "Riverside" in page_text and escalation[0] not in page_text and "Back pain helper" not in page_text
 

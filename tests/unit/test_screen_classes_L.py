@@ -90,3 +90,27 @@ def test_a_low_energy_knock_is_not_sent_to_999(text):
 )
 def test_a_dangerous_mechanism_or_numbness_after_a_fall_is_still_999(text):
     assert screen_statement(text).first == EMERGENCY
+
+
+# A usability review (Marek): "my left buttock and leg hurt, numb patch on my foot" was sent
+# to 999 as a numb buttock. Numbness said of a place in the leg is that place's.
+PAIN_IN_THE_BUTTOCK = ["my left buttock and leg hurt", "I have pain in my buttock", "my buttock aches"]
+NUMB_IN_THE_LEG = ["numb patch on my foot", "and numbness in my toes", "and my foot is numb", "tingling in my calf"]
+
+
+@pytest.mark.parametrize("pain,numb", list(itertools.product(PAIN_IN_THE_BUTTOCK, NUMB_IN_THE_LEG)))
+def test_numbness_in_the_leg_beside_a_painful_buttock_is_no_emergency(pain, numb):
+    assert screen_statement(f"{pain}, {numb}").first != EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my buttocks are numb",
+        "numbness in my left buttock and down my leg",
+        "my bum cheeks feel like the dentist has numbed them",
+        "both buttocks have gone numb since this morning",
+    ],
+)
+def test_a_numb_buttock_is_an_emergency(text):
+    assert screen_statement(text).first == EMERGENCY
