@@ -222,8 +222,9 @@ class ActionConcludeInterview(Action):
             offer_summary(dispatcher, tracker)
             return changed_slots(tracker, {POSSIBLE_CAUSES: [], TRIAGE_LEVEL: level}) + _offer_done(tracker)
         causes = rank_causes(record.features())
-        if level == URGENT:
-            # A red flag's "get checked today" instruction comes first, before causes and self-care.
+        if level == URGENT and not (causes and most_urgent_timeframe(causes).level != ROUTINE):
+            # A red flag's "get checked today" instruction comes first, before causes and
+            # self-care; a result that leads with its own (a kidney infection) says it once.
             say(dispatcher, replies.reminder(URGENT))
         given_at = level
         if causes:

@@ -408,6 +408,8 @@ PAIN_WORDS = re.compile(
     r"\b(pain|pains|painful|hurts?|hurting|ache|aches|aching|achy|sore|agony|kills?|killing|throbbing|stiff|"
     r"cramps?|cramping|twinge|spasms?|done (my|me) back|put my back|pulled|injured|injury|strained|damaged?|"
     r"niggle|playing up|flar(e|es|ed|ing)( up)?|(it's|its|it is) (worse|bad|terrible|awful)|"
+    r"knackered|in bits|wrecked|seized( up)?|locked up|gone again|went again|(is|are|it's|its) no better|"
+    r"giving me (grief|gyp|jip|hell)|"
     r"(because of|with) (this|my) (bad |dodgy |stupid |painful )?(back|neck|leg|legs|hip|hips|knee|sciatica))\b"
 )
 # Places the lexicon does not name as where pain is, but people do ("my side").
@@ -468,11 +470,25 @@ MISREAD_STATEMENTS = frozenset({ASK_TREATMENT, ASK_CONDITION, ASK_ANATOMY, OUT_O
 GENERAL_QUESTION = re.compile(r"^\W*(can|could|does|do|is|are|what|which|why|how|will|would|should)\b.*\?\s*$")
 
 
+# What the questions are there to answer: "hurt my back lifting boxes at work, any ideas??"
+# asks what it might be, not about work.
+WHAT_IS_IT = re.compile(
+    r"\b(any ideas?|what (could|might|can|would) (it|this|that) be|what('s| is) wrong( with me)?|"
+    r"what (is|was) (it|this|that)|what do you (think|reckon)|what causes (it|this))\W*$"
+)
+
+
 def is_statement_of_own_pain(intent: Optional[str], text: str, analysis: Analysis) -> bool:
     """A message the classifier took for a question or a topic that tells of the person's
-    own pain and asks nothing: it is a description of pain (it leads to the questions)."""
+    own pain and asks nothing, or asks only what it might be: it is a description of pain
+    (it leads to the questions)."""
     lowered = " ".join((text or "").lower().replace("’", "'").split())
-    return intent in MISREAD_STATEMENTS and not REQUEST.search(lowered) and describes_own_pain(analysis)
+    asks_only_what_it_is = bool(WHAT_IS_IT.search(lowered))
+    return (
+        intent in MISREAD_STATEMENTS
+        and (asks_only_what_it_is or not REQUEST.search(lowered))
+        and describes_own_pain(analysis)
+    )
 
 
 def is_general_question(intent: Optional[str], text: str) -> bool:

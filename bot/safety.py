@@ -31,6 +31,7 @@ from bot.contract import (
     EMERGENCY,
     GOODBYE,
     NEW_RED_FLAGS,
+    NO,
     PENDING_QUESTION,
     PENDING_RED_FLAGS,
     RED_FLAGS,
@@ -422,7 +423,9 @@ def screen(
         result.owns_turn = result.holds_line = True
         return result
     result.say = follow_ups + _unsure_follow_ups(analysis, new_answers or {})
-    asked = _ask_if_new(state, analysis, said) or _targeted_check(state, analysis, said, answered is not None, closing)
+    asked = _ask_if_new(state, analysis, said) or _targeted_check(
+        state, analysis, said, answered is not None, closing, new_answers or {}
+    )
     if asked:
         result.say.append(asked)
         result.owns_turn = True
@@ -552,11 +555,18 @@ def _ask_if_new(state: SafetyState, analysis: Analysis, said: Set[str]) -> Optio
 
 
 def _targeted_check(
-    state: SafetyState, analysis: Analysis, said: Set[str], answering: bool, closing: bool = False
+    state: SafetyState,
+    analysis: Analysis,
+    said: Set[str],
+    answering: bool,
+    closing: bool = False,
+    new_answers: Mapping[str, Any] = {},  # noqa: B006 (read only)
 ) -> Optional[Say]:
     """A red-flag concept mentioned but neither confirmed nor ruled out ("I keep needing
     the loo", "my foot looks a funny colour"): the check's targeted question, with Yes / No
-    / Not sure, once per conversation. A question costs a turn; a silent miss costs more."""
+    / Not sure, once per conversation. A question costs a turn; a silent miss costs more.
+    Not when the message is a "no" to the screening question that asks the same ("no,
+    peeing and pooing normal" to the cauda equina question)."""
     if answering or state.level == EMERGENCY:
         return None  # after an emergency instruction, no more questions: it stands alone
     checks = get_content().concepts.checks
@@ -574,6 +584,8 @@ def _targeted_check(
         mentioned.setdefault(check_id, None)
     for check in checks.values():
         if check.id not in mentioned or check.id in state.checks:
+            continue
+        if check.answered_by and new_answers.get(check.answered_by) == NO:
             continue
         # Already raised, or already said in full: nothing to ask.
         if _would_raise_nothing(state, check.on_yes, said):

@@ -300,6 +300,9 @@ class SafetyCheck:
     on_yes: Tuple[str, ...]  # findings recorded on "yes"
     on_unsure: str  # a dialogue key
     unless: Tuple[str, ...] = ()
+    # The interview's screening question that asks the same: a "no" to it in the message
+    # that mentions the concept ("no, peeing and pooing normal") leaves nothing to ask.
+    answered_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -853,15 +856,17 @@ def _load_conditions(
     return conditions
 
 
-def _screening_questions(reader: _Reader, e: Mapping[str, Any], screened_by: Mapping[str, Any]) -> str:
-    """Checks the flag's screening questions; returns the one its telling answers."""
+def _screening_questions(
+    reader: _Reader, e: Mapping[str, Any], screened_by: Mapping[str, Any], key: str = "answers_screening"
+) -> str:
+    """Checks the entry's screening questions; returns the one named under ``key``."""
     for slot, answer in screened_by.items():
         if slot not in SCREENING_SLOTS or not isinstance(answer, str):
             raise ContentError(reader.file, e["id"], f"unknown screening question '{slot}' in 'screened_by'")
-    answers_screening = e.get("answers_screening", "")
-    if answers_screening and answers_screening not in SCREENING_SLOTS:
-        raise ContentError(reader.file, e["id"], f"unknown screening question '{answers_screening}'")
-    return str(answers_screening)
+    named = e.get(key, "")
+    if named and named not in SCREENING_SLOTS:
+        raise ContentError(reader.file, e["id"], f"unknown screening question '{named}'")
+    return str(named)
 
 
 def _load_red_flags(
@@ -1030,6 +1035,7 @@ def _load_checks(
             on_yes=reader.references(e, "on_yes", findings, "finding"),
             on_unsure=on_unsure,
             unless=_concept_ids(reader, concepts, e, "unless", e["unless"]) if "unless" in e else (),
+            answered_by=_screening_questions(reader, e, {}, "answered_by"),
         )
     return checks
 

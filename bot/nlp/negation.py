@@ -55,6 +55,8 @@ HISTORY_WINDOW = 8
 # --------------------------------------------------------------------------- triggers
 # Longer triggers win over the shorter ones inside them ("not sure" beats "not").
 NEGATION_BEFORE = (
+    # "Not really down my legs" (and, as NEGATION_AFTER, "down my legs? not really").
+    "not really",
     "nothing",
     "nothing's",
     "nearly",
@@ -109,6 +111,14 @@ NEGATION_BEFORE = (
     "everything's fine",
 )
 NEGATION_AFTER = (
+    # "moving about doesn't make much difference": not what makes it worse or better.
+    "doesn't make much difference",
+    "doesn't make any difference",
+    "doesn't make a difference",
+    "doesn't make much of a difference",
+    "makes no difference",
+    "make no difference",
+    "makes little difference",
     "is fine",
     "are fine",
     "is ok",

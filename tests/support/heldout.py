@@ -30,8 +30,9 @@ from tests.support.patients import CONSULT, LEVELS, Outcome, check_summary, leve
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "data" / "heldout"
-# "sealed2", "sealed3": further sealed sets (patients and messages by other blind helpers), each run once.
-SETS = ("dev", "sealed", "sealed2", "sealed3", "sealed4")
+# "sealed2" to "sealed5": further sealed sets (patients and messages by other blind helpers), each
+# run once; "dev5" was written with "sealed5" and is developed against.
+SETS = ("dev", "sealed", "sealed2", "sealed3", "sealed4", "dev5", "sealed5")
 TARGET_MAX_ASKS = 2  # no question asked more than twice
 TOP = 3  # an expected cause among the first three shown
 

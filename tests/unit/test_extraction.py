@@ -65,6 +65,18 @@ CASES = [
     ("if this pain doesnt stop im going to top myself", {("symptom", "self_harm_thoughts"): PRESENT}),
     ("bit numb down below after a spin class but it went away", {("symptom", "saddle_numbness"): ABSENT}),
     ("lost weight on purpose", {("symptom", "weight_loss"): ABSENT}),
+    # Held-out set 5 (dev): "not really" before what it denies; what makes no difference.
+    (
+        "not really down my legs, just the buttocks",
+        {("symptom", "pain_spreading"): ABSENT, ("side", "both_legs"): ABSENT},
+    ),
+    ("it does not really go down my legs", {("symptom", "pain_spreading"): ABSENT}),
+    ("not really, but both my legs are numb", {("side", "both_legs"): PRESENT, ("symptom", "numbness"): PRESENT}),
+    ("moving about doesnt make much difference. lying on that side hurts", {("activity", "movement"): ABSENT}),
+    (
+        "walking makes no difference but bending hurts",
+        {("activity", "walking"): ABSENT, ("activity", "bending_forward"): PRESENT},
+    ),
     # ---- general questions, long-standing, someone else's
     ("can sciatica cause numbness in both legs?", {("symptom", "numbness"): HYPOTHETICAL}),
     ("should i worry if it feels numb when i wipe?", {("symptom", "saddle_numbness"): HYPOTHETICAL}),

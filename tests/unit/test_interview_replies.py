@@ -240,6 +240,13 @@ def test_a_description_of_ones_own_pain(text, own_pain):
         ("nlu_fallback", "lower back pain that's worst first thing, then eases", True),
         ("ask_treatment", "can i take ibuprofen for my back pain?", False),  # a question: answered, then offered
         ("ask_condition", "what is sciatica", False),
+        # Held-out set 5 (dev): everyday words for a bad back, and "what might it be?", which
+        # is what the questions are for.
+        ("ask_condition", "backs absolutely knackered mate, been in bits since footy on sunday", True),
+        ("ask_treatment", "3rd time at the GP, they keep saying paracetamol. my hip and leg are no better", True),
+        ("ask_treatment", "hiya, hurt my back liftin boxes at work nd now its going down my leg, any ideas??", True),
+        ("ask_condition", "my lower back aches when I sit, what could it be?", True),
+        ("ask_condition", "what could back pain when sitting be?", False),
     ],
 )
 def test_a_statement_of_ones_own_pain_read_as_a_topic_is_a_description(intent, text, statement):

@@ -263,6 +263,23 @@ def test_a_screening_answer_that_tells_something_else_and_denies_the_rest_is_a_n
     assert answer.slots.get("triage_level", "routine") != "emergency"
 
 
+@pytest.mark.parametrize(
+    "slot,answer",
+    [
+        ("screen_cauda_equina", "no nothing like that, peeing n pooing normal, no numb bits down there"),
+        ("screen_cauda_equina", "nope, bladder and bowels fine, nothing numb around my bottom"),
+        ("screen_systemic", "nope no fever, weights the same, never had cancer"),
+        ("screen_systemic", "no temperature, weight steady, no cancer ever"),
+    ],
+)
+def test_a_no_to_a_screening_question_is_not_followed_by_a_check_on_the_same(slot, answer):
+    """Held-out patients (set 5): "no ..., peeing n pooing normal" to the cauda equina question
+    was followed by "You mentioned 'pooing'. Since your back pain started, have you had..."."""
+    result = plan(answer, "deny", {"requested_slot": slot}, FORM)
+    assert result.slots[slot] == "no"
+    assert "utter_safety_check" not in actions(result), said(result)
+
+
 def test_a_fall_told_to_the_trauma_question_answers_it():
     told = plan("I fell off a ladder onto my back", "report_red_flag", {"requested_slot": "screen_major_trauma"}, FORM)
     assert told.slots["screen_major_trauma"] == "yes"
