@@ -534,11 +534,22 @@ def _would_raise(state: SafetyState, findings: Set[str], said: Set[str]) -> List
 ASKED_IF_NEW = "new:"
 
 
+# A long-standing problem said to be back or worse now ("sciatica on and off for years and
+# it's flared up again"): it has changed, so "is this new?" would only hold up the questions.
+FLARING_NOW = re.compile(
+    r"\b(flar(e|es|ed|ing) up|flar(ed|ing) again|(is|it's|its|has|it has) flared|playing up again|"
+    r"(back|come back|came back|started) again|worse again|(gone|went) again)\b"
+)
+
+
 def _ask_if_new(state: SafetyState, analysis: Analysis, said: Set[str]) -> Optional[Say]:
-    """Long-standing mentions that would raise a red flag: asked whether new or changed."""
+    """Long-standing mentions that would raise a red flag: asked whether new or changed
+    (not when the message says it has flared up and that alone raises nothing)."""
     historical = [m for m in analysis.mentions if m.status == HISTORICAL and m.label != "risk_factor"]
     ids = {m.id for m in historical}
     flags = _would_raise(state, ids, said)
+    if not flags and FLARING_NOW.search((analysis.text or "").lower().replace("’", "'")):
+        return None
     historical = [m for m in historical if m.label == "symptom"]
     # A long-standing symptom that no rule involves ("back pain for years") is not asked
     # about: the interview goes on, and a change said later is screened as usual.

@@ -285,6 +285,22 @@ def test_a_fall_told_to_the_trauma_question_answers_it():
     assert told.slots["screen_major_trauma"] == "yes"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi, ive had sciatica on and off for years and its flared up again, mostly my left leg. just want some tips",
+        "sciatica for years, it's playing up again this week",
+        "had sciatica for ages and it's come back again",
+    ],
+)
+def test_a_long_standing_problem_said_to_have_flared_is_not_asked_if_new(text):
+    """Held-out patient (set 4): a hidden cauda equina story was held up behind "Is this new,
+    or has it changed?" about sciatica the person had just said had flared up."""
+    result = plan(text, "describe_pain")
+    assert "utter_safety_question" not in actions(result), said(result)
+    assert "utter_safety_question" in actions(plan("sciatica on and off for years", "describe_pain"))
+
+
 def test_long_standing_symptom_is_asked_about_and_the_answer_decides():
     first = plan("tingling in both feet for years", "describe_pain")
     assert first.slots.get("triage_level", "routine") == "routine"
