@@ -12,7 +12,6 @@ screen and its escalation never depend on the action server. No Rasa here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
@@ -166,14 +165,27 @@ def _screening_told(slots: Mapping[str, Any], analysis: Analysis, in_form: bool)
     return {question: NO} if safety.denies_red_flag(analysis) else {}
 
 
+def _answered_age(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> Optional[int]:
+    """A bare number answering "How old are you?" ("34", "i'm 34", "aged 34")."""
+    if not in_form or slots.get(REQUESTED_SLOT) != AGE:
+        return None
+    bare = interview.BARE_NUMBER.match(" ".join(analysis.text.lower().split()))
+    return int(bare.group(2)) if bare else None
+
+
+# The oldest age taken from a bare number; above it the number is something else.
+OLDEST_AGE = 110
+
+
 def _with_bare_age(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> Analysis:
     """A bare number answering "How old are you?" is the age: the age red-flag rules
-    (new back pain over 50 or under 20) need it on this turn, not the next."""
-    if not in_form or slots.get(REQUESTED_SLOT) != AGE or analysis.age is not None:
+    (new back pain over 50 or under 20) need it on this turn, not the next. An age under 16
+    gets the under-16 reply instead (``_under_16``), not a red flag."""
+    if analysis.age is not None:
         return analysis
-    number = re.fullmatch(r"\s*(\d{2,3})\s*(years?( old)?|yrs?)?\s*", analysis.text.lower())
-    if number and 10 <= int(number.group(1)) <= 110:
-        return replace(analysis, age=int(number.group(1)))
+    age = _answered_age(slots, analysis, in_form)
+    if age is not None and ADULT_AGE <= age <= OLDEST_AGE:
+        return replace(analysis, age=age)
     return analysis
 
 
@@ -414,10 +426,7 @@ ADULT_AGE = 16
 
 
 def _under_16(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> bool:
-    age = analysis.age
-    if age is None and in_form and slots.get(REQUESTED_SLOT) == AGE:
-        bare = interview.BARE_NUMBER.match(" ".join(analysis.text.lower().split()))
-        age = int(bare.group(2)) if bare else None
+    age = analysis.age if analysis.age is not None else _answered_age(slots, analysis, in_form)
     return age is not None and age < ADULT_AGE
 
 

@@ -716,6 +716,8 @@ def test_after_an_emergency_what_the_classifier_takes_for_a_goodbye_but_is_not_g
     "text, slots, loop, asked_again",
     [
         ("6", {"requested_slot": "age"}, FORM, "utter_ask_age"),
+        ("14", {"requested_slot": "age"}, FORM, "utter_ask_age"),
+        ("15 years old", {"requested_slot": "age"}, FORM, "utter_ask_age"),
         ("im 14", {"requested_slot": "age"}, FORM, "utter_ask_age"),
         ("im 14 and my back hurts", {}, None, CONSULT),
     ],
