@@ -413,6 +413,11 @@ def screen(
     if new_ids:
         result.say = escalation(state.level, new_ids, analysis, findings, said)
         result.owns_turn = True
+        # "I just want it all to end, the pain never stops": the same-day instruction for the
+        # pain, and the crisis check for the rest (a usability review: only the pain was heard).
+        crisis_check = None if crisis_only(state.flags) or answered is not None else _crisis_check(state, analysis)
+        if crisis_check:
+            result.say.append(crisis_check)
         return result
     closing = intent in CLOSING_INTENTS
     if state.level in (URGENT, EMERGENCY) and answered is None and DELAY_CONCEPT in analysis.concepts and not closing:
@@ -610,6 +615,26 @@ def _targeted_check(
             # swelling" to someone who said "tingling".
             question = UNPROMPTED.sub(dialogue("check_unprompted") + " ", check.question)
             return Say("check", fill(question.replace("{mentioned}", "{reasons}"), check.about))
+        words = f'"{_quoted(mention, analysis.text or "")}"'
+        return Say("check", fill(check.question.replace("{mentioned}", "{reasons}"), words))
+    return None
+
+
+def _crisis_check(state: SafetyState, analysis: Analysis) -> Optional[Say]:
+    """The crisis check when the message mentions its words, even after another escalation
+    (which otherwise stands alone): thoughts of ending one's life are never left unasked."""
+    if any(_is_crisis(f) for f in state.flags):
+        return None
+    checks = get_content().concepts.checks
+    for mention in analysis.checks:
+        check = checks.get(mention.id)
+        if check is None or check.id in state.checks or not set(check.on_yes) & _crisis_findings():
+            continue
+        if mention.status not in SCREENED_STATUSES:
+            continue
+        state.checks = state.checks + [check.id]
+        state.pending = list(check.on_yes)
+        state.pending_question = CHECK_PREFIX + check.id
         words = f'"{_quoted(mention, analysis.text or "")}"'
         return Say("check", fill(check.question.replace("{mentioned}", "{reasons}"), words))
     return None

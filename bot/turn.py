@@ -246,8 +246,10 @@ def _escalation(
     analysis: Analysis,
 ) -> TurnPlan:
     """The instruction, then the consult advice. After an emergency the routine questions
-    stop; after an urgent flag the conversation goes on."""
-    plan.before = [_step(say) for say in result.say]
+    stop; after an urgent flag the conversation goes on. A crisis check asked with the
+    instruction comes last, and is waited for."""
+    crisis_check = [_step(say) for say in result.say if say.kind == "check"]
+    plan.before = [_step(say) for say in result.say if say.kind != "check"]
     if result.level == URGENT and WHERE_TO_GO in analysis.concepts:
         plan.before.append(Step(SAFETY_RESPONSES["followup"], safety.dialogue("where_to_go_urgent")))
     elif result.level == URGENT and WHO_TO_SEE in analysis.concepts:
@@ -276,6 +278,9 @@ def _escalation(
             # questions it stood in front of are offered (no dead end).
             plan.before.append(Step(OFFER_INTERVIEW))
             plan.slots[INTERVIEW_OFFERED] = True
+    if crisis_check:
+        plan.before += crisis_check
+        plan.then = LISTEN
     return plan
 
 

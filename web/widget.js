@@ -54,6 +54,9 @@
       enlarge: 'Enlarge',
       saveOrPrint: 'Save or print',
       downloadPdf: 'Download PDF',
+      // Shown beside the header's icons where the panel is short (200% zoom): part of the name.
+      printShort: 'Print',
+      pdfShort: 'PDF',
       pdfUnavailable: 'The PDF could not be made just now. Please try again in a moment.',
       summaryTitle: 'Your summary',
       summaryHint: 'Print it or save it to take to your appointment. It is made on this device: nothing is sent anywhere.',
@@ -118,6 +121,8 @@
       enlarge: 'Agrandir',
       saveOrPrint: 'Enregistrer ou imprimer',
       downloadPdf: 'Télécharger le PDF',
+      printShort: 'Imprimer',
+      pdfShort: 'PDF',
       pdfUnavailable: "Le PDF n'a pas pu être créé. Veuillez réessayer dans un instant.",
       summaryTitle: 'Votre résumé',
       summaryHint: "Imprimez-le ou enregistrez-le pour votre rendez-vous. Il est créé sur cet appareil : rien n'est envoyé.",
@@ -457,15 +462,17 @@
       type: 'button', class: 'bpw-icon-btn bpw-enlarge', 'aria-label': T.enlarge, title: T.enlarge, 'aria-pressed': 'false'
     }, [svg(ICON_ENLARGE)]);
     ui.enlargeIcon = ui.enlarge.querySelector('path');
-    ui.restart = el('button', { type: 'button', class: 'bpw-icon-btn', 'aria-label': T.restart, title: T.restart }, [svg(ICON_RESTART)]);
+    ui.restart = el('button', { type: 'button', class: 'bpw-icon-btn bpw-restart', 'aria-label': T.restart, title: T.restart }, [
+      svg(ICON_RESTART), shortLabel(T.restart)
+    ]);
     ui.close = el('button', { type: 'button', class: 'bpw-icon-btn', 'aria-label': T.closeChat, title: T.closeChat }, [svg(ICON_CLOSE)]);
     // The two ways to save, always together and in this order (on the device first), in the
     // header once there is something to save: a row of their own, or icons on short screens
     // (200% zoom), where the conversation needs the height.
-    ui.save = toolButton(ICON_PRINT, T.saveOrPrint, 'bpw-save-summary');
+    ui.save = toolButton(ICON_PRINT, T.saveOrPrint, 'bpw-save-summary', T.printShort);
     // The PDF is made by the server from the conversation and comes back over its own socket
     // (the 'summary_pdf' event's reply): no URL holds the conversation id (docs/handoff.md).
-    ui.pdf = toolButton(ICON_PDF, T.downloadPdf, 'bpw-pdf');
+    ui.pdf = toolButton(ICON_PDF, T.downloadPdf, 'bpw-pdf', T.pdfShort);
     ui.tools = el('div', { class: 'bpw-tools', hidden: true }, [ui.save, ui.pdf]);
     var header = el('div', { class: 'bpw-header' }, [
       el('div', { class: 'bpw-heading' }, [ui.title, el('p', { class: 'bpw-subtitle', text: T.subtitle })]),
@@ -812,10 +819,16 @@
   }
 
   /** A header button to save: an icon and its name (shown beside it where there is room). */
-  function toolButton(icon, label, extraClass) {
+  function toolButton(icon, label, extraClass, short) {
     return el('button', { type: 'button', class: 'bpw-save ' + extraClass, title: label }, [
-      svg(icon), el('span', { class: 'bpw-tool-label', text: label })
+      svg(icon), el('span', { class: 'bpw-tool-label', text: label }), shortLabel(short)
     ]);
+  }
+
+  /** A visible word beside an icon where the panel is short (the label itself is hidden there):
+   * a word of the button's name, so speech input users can say what they see (WCAG 2.5.3). */
+  function shortLabel(text) {
+    return el('span', { class: 'bpw-tool-short', 'aria-hidden': 'true', text: text });
   }
 
   /** Where focus goes back to from the summary: the button that opened it, if still shown. */

@@ -781,3 +781,45 @@ def test_is_it_new_is_asked_once_for_each_long_standing_finding():
     assert "Is this new" in said(first)
     again = plan(text, "deny", {**slots, **first.slots, "pending_question": None}, FORM)
     assert "Is this new" not in said(again), again
+
+
+# ----------------------------------------------------------------- a fourth usability review
+def test_a_crisis_said_with_a_physical_red_flag_gets_the_instruction_and_then_the_crisis_check():
+    """'i just want it all to end, the pain never stops' got only the same-day instruction."""
+    for text, level in [
+        ("i just want it all to end, the pain never stops", "urgent"),
+        ("i cant pee and i just want it all to end", "emergency"),
+    ]:
+        turn = plan(text, "describe_pain")
+        assert turn.slots["triage_level"] == level
+        assert actions(turn)[-1] == "utter_safety_check" and "ending your life" in turn.before[-1].text, said(turn)
+        assert CONSULT in actions(turn) and turn.then == LISTEN
+        yes = plan("yes", "affirm", turn.slots)
+        assert "utter_safety_crisis" in actions(yes), said(yes)
+
+
+@pytest.mark.parametrize("text", ["i cant go on like this", "i can't go on anymore"])
+def test_cant_go_on_is_no_bladder_problem(text):
+    turn = plan(text, "describe_pain")
+    assert "bladder_dysfunction" not in (turn.slots.get("red_flags") or []), said(turn)
+
+
+@pytest.mark.parametrize("text", ["i cant go to work with this back", "i cant go out"])
+def test_cant_go_somewhere_is_no_red_flag(text):
+    turn = plan(text, "describe_pain")
+    assert turn.slots.get("triage_level", "routine") == "routine", said(turn)
+
+
+@pytest.mark.parametrize("text", ["i cant go", "tried to pee but i cant go", "i cant go, my bladder feels full"])
+def test_cant_go_to_the_toilet_still_is(text):
+    assert plan(text, "describe_pain").slots["triage_level"] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text", ["im 55 and i think i have a slipped disc", "slipped disc?", "I'm 70, is it a slipped disc"]
+)
+def test_a_slipped_disc_is_no_fall(text):
+    """The assistant's own word raised the fall-with-fragile-bones flag at 50 or over."""
+    turn = plan(text, "describe_pain")
+    assert turn.slots.get("triage_level", "routine") == "routine" and not actions(turn), said(turn)
+    assert plan("i slipped on the ice, im 70", "describe_pain").slots["triage_level"] == "urgent"
