@@ -820,7 +820,7 @@
 
   /** A header button to save: an icon and its name (shown beside it where there is room). */
   function toolButton(icon, label, extraClass, short) {
-    return el('button', { type: 'button', class: 'bpw-save ' + extraClass, title: label }, [
+    return el('button', { type: 'button', class: 'bpw-save ' + extraClass, title: label, 'aria-label': label }, [
       svg(icon), el('span', { class: 'bpw-tool-label', text: label }), shortLabel(short)
     ]);
   }
