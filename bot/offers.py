@@ -124,6 +124,12 @@ def read_answer(offer: Offer, text: str, intent: Optional[str]) -> Any:
     return bool((YES.match(lowered) and not NO.match(lowered)) or intent == AFFIRM)
 
 
+def passed_over_answer(offer: Offer) -> Any:
+    """What an offer passed over for a question or more about the pain counts as: no for a
+    yes/no offer; nothing for feedback or free text."""
+    return False if offer.choices and offer.choices != FEEDBACK_ANSWERS else None
+
+
 def is_direct_reply(offer: Offer, text: str, intent: Optional[str]) -> bool:
     """A reply to the offer itself ("yes", "no thanks", the contact details), not a message
     of another kind (a question, more about the pain), which the dialogue then answers."""
@@ -135,6 +141,10 @@ def is_direct_reply(offer: Offer, text: str, intent: Optional[str]) -> bool:
         return plain_answer  # "no thanks" answers; "bye" and "thanks" are answered as such
     if not offer.choices:
         return bool(lowered)
+    if "?" in lowered and len(lowered.split()) > 2:
+        # "ok. and herniated, what it mean?": a question of its own after an "ok" (a usability
+        # review: it was taken as the answer to "Was this helpful?").
+        return False
     if intent in QUESTION_INTENTS and "?" not in lowered:
         # "No thank you, dear, I will be seeing my doctor.": a no, politely said in full.
         return plain_answer

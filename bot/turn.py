@@ -532,10 +532,13 @@ def _offer_answered(plan: TurnPlan, offer: offers.Offer, text: str, intent: Opti
     which are never a slot), then acted on and the next offer made by action_next_offer.
     A message of another kind (a question, more about the pain) counts as no, and the
     dialogue answers it before the next offer."""
-    answer = offers.read_answer(offer, text, intent)
+    direct = offers.is_direct_reply(offer, text, intent)
+    # Passed over ("ok. and herniated, what it mean?"): a yes/no offer counts as no, and no
+    # feedback is recorded from an "ok" that led into a question.
+    answer = offers.read_answer(offer, text, intent) if direct else offers.passed_over_answer(offer)
     if offer.slot is not None and answer is not None:
         plan.slots[offer.slot] = answer
-    if offers.is_direct_reply(offer, text, intent):
+    if direct:
         plan.slots[OFFER_ANSWERED] = offer.name  # acted on (and acknowledged) by action_next_offer
         plan.before = [Step(NEXT_OFFER)]
         plan.then = LISTEN
@@ -550,7 +553,7 @@ def _offer_passed_over(plan: TurnPlan, offer: Optional[offers.Offer], text: str,
     if offer is None or plan.then != LISTEN:
         return plan
     if offer.slot is not None:
-        plan.slots[offer.slot] = offers.read_answer(offer, text, intent)
+        plan.slots[offer.slot] = offers.passed_over_answer(offer)
     plan.before.append(Step(NEXT_OFFER))
     return plan
 

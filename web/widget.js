@@ -491,7 +491,9 @@
     ui.intro = buildGreeting();
     // Shown when a reply goes on below the visible part of the log (a phone, 200% zoom): the
     // question to answer is often its last bubble. Not in the log, so never announced with it.
-    ui.more = el('button', { type: 'button', class: 'bpw-more', hidden: true }, [T.moreBelow + ' \u2193']);
+    ui.more = el('button', { type: 'button', class: 'bpw-more', hidden: true }, [
+      T.moreBelow + ' ', el('span', { 'aria-hidden': 'true', text: '\u2193' })  // the arrow is not read out
+    ]);
     ui.more.addEventListener('click', function () {
       var last = ui.log.lastElementChild;
       if (last) ui.log.scrollTop = Math.max(0, last.offsetTop + last.offsetHeight - ui.log.clientHeight + 8);
@@ -896,11 +898,14 @@
       ui.card = null;
       var escalation = !isUser && isEscalation(entry.kind);
       var kindClass = !isUser && (entry.kind === 'lead' || entry.kind === 'plan') ? ' bpw-msg--' + entry.kind : '';
+      // The plan's later messages (its sources): the button goes to where the plan starts.
+      var previous = history[history.indexOf(entry) - 1];
+      var continuesPlan = entry.kind === 'plan' && previous && previous.from === 'bot' && previous.kind === 'plan';
       var parts = entry.text ? (isUser ? [entry.text] : bubbleParts(entry.text)) : [''];
       parts.forEach(function (part, index) {
         var bubble = el('div', {
           class: 'bpw-msg ' + (isUser ? 'bpw-msg--user' : 'bpw-msg--bot') + (escalation ? ' bpw-msg--alert' : '') + kindClass +
-            (index === 0 && entry.kind === 'plan' ? ' bpw-plan' : '') + (live ? ' bpw-msg--new' : '')
+            (index === 0 && entry.kind === 'plan' && !continuesPlan ? ' bpw-plan' : '') + (live ? ' bpw-msg--new' : '')
         });
         if (index === 0) {
           // With a space before it too: the log's text reads "...like? You said: ...".
@@ -1236,7 +1241,8 @@
     history.forEach(function (entry) {
       if (!entry.text) return;
       if (entry.from === 'user') {
-        if (!entry.button) typed.push('\u201c' + entry.text + '\u201d');
+        // What they told, not what they asked ("what will they do there?").
+        if (!entry.button && !/\?\s*$/.test(entry.text)) typed.push('\u201c' + entry.text + '\u201d');
         return;
       }
       var kind = entry.kind;

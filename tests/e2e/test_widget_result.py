@@ -207,11 +207,15 @@ def test_the_exercise_plan_button_brings_the_plan_into_view(visitor):
             "causes": [{"name": "Muscle strain", "why": ["it started after lifting"], "advice": [], "helps": []}],
         },
         {"from": "bot", "kind": "plan", "text": plan},
+        {"from": "bot", "kind": "plan", "text": "Where this plan comes from:\n• NHS: Back pain (nhs.uk)"},
         {"from": "bot", "kind": "told", "text": "You told me: pain in your lower back."},
         {"from": "bot", "kind": "consult", "text": CONSULT_TEXTS[2]},
     ]
     page.restore_history(entries)
     assert next_steps(page) == [*SAVE, "Your exercise plan", "Ask a question", "Start over"]
+    # The button goes to where the plan starts, not to its sources (a usability review).
+    assert page.page.locator(".bpw-plan").count() == 1
+    assert "Your exercise plan:" in page.page.locator(".bpw-plan").inner_text()
     page.page.locator(".bpw-log").evaluate("log => { log.scrollTop = 0; }")
     page.page.get_by_role("group", name="Next steps").get_by_role("button", name="Your exercise plan").click()
     in_view = shadow(

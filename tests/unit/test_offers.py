@@ -129,3 +129,10 @@ def test_an_offer_passed_over_for_a_question_the_turn_answers_is_followed_by_the
     plan = plan_turn({**SETTLED, "pending_offer": "checkin"}, "GP or physio?", "ask_treatment", None)
     assert plan.before[0].text.startswith("Either can help") and plan.before[-1].action == NEXT_OFFER
     assert plan.slots.get("checkin_consent") is False and plan.then == LISTEN
+
+
+@pytest.mark.parametrize("intent", ["affirm", "nlu_fallback", "ask_condition"])
+def test_ok_then_a_question_is_not_the_answer_to_was_this_helpful(intent):
+    """A usability review: "ok. and herniated, what it mean?" got "Thank you for telling me"."""
+    plan = plan_turn({**SETTLED, "pending_offer": "feedback"}, "ok. and herniated, what it mean?", intent, None)
+    assert plan.slots.get("offer_answered") != "feedback" and plan.slots.get("feedback") is None
