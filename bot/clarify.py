@@ -37,8 +37,19 @@ MEANING = [
     re.compile(_START + r"(can you |could you |please )?(define|explain the word|explain the term) " + _WORDS + _END),
     re.compile(_START + r"i don'?t (know|understand) what (the (word|term) )?" + _WORDS + r" means" + _END),
     re.compile(_START + _WORDS + r"\?+ what('?s| is| does) (that|this)( mean)?" + _END),
-    # Word order of other languages: "what means sciatica?", "what mean herniated".
+    # Word order of other languages: "what means sciatica?", "what mean herniated",
+    # "what is mean herniated?", "herniated, what it mean?".
     re.compile(_START + _WHAT + r" (means|mean) (the (word|term) )?" + _WORDS + _END),
+    re.compile(_START + _WHAT + r" (is|does) (mean|means|meaning) (the (word|term) )?" + _WORDS + _END),
+    re.compile(
+        _START
+        + r"(?!(my|your|his|her|the|this|it) )"
+        + _WORDS
+        + r",? "
+        + _WHAT
+        + r" (it|that|this|does it|does that|is it|is that) (mean|means)"
+        + _END
+    ),
 ]
 # "What is numbness?": a meaning asked, when the word is only in the glossary.
 WHAT_IS = re.compile(_START + _WHAT + r"( is| are|'?s| does) (a |an |the )?" + _WORDS + r"\W*$")

@@ -28,6 +28,10 @@ GLOSSARY = get_content().glossary
         ("and what is herniated", "slipped_disc"),
         ("what means sciatica?", "sciatica"),
         ("what does radiate mean, if you don't mind me asking?", "radiate"),
+        # A usability review (non-native English).
+        ("herniated, what it mean?", "slipped_disc"),
+        ("what is mean herniated?", "slipped_disc"),
+        ("sciatica what does it mean", "sciatica"),
     ],
 )
 def test_a_meaning_asked_is_found_in_the_glossary(text, term):
@@ -42,6 +46,7 @@ def test_a_meaning_asked_is_found_in_the_glossary(text, term):
         "what is sciatica?",  # the condition's own answer, from conditions.yml
         "what does that mean?",  # a request to rephrase
         "what does it mean if I can't pee",  # a question about their own symptoms
+        "my back, what does it mean",
         "my back hurts",
         "I don't know",
         "what can you do",
