@@ -377,6 +377,7 @@ def screen(
     said = screened_findings(analysis)
     follow_ups: List[Say] = []
     answered = answer_to_pending(state, analysis.text, intent)
+    settled: Dict[str, str] = {}
     if answered is True:
         # "Yes, it's new" / "yes, it's happening now" / "yes" to a targeted check: what the
         # question was about is said now.
@@ -387,10 +388,12 @@ def screen(
         follow_ups.append(Say("followup", dialogue(_check(state.pending_question).on_unsure)))
     elif answered is False and _check(state.pending_question) is not None:
         follow_ups.append(Say("followup", dialogue("check_no")))
+        settled = {slot: NO for slot in _check(state.pending_question).settles_on_no}
     said |= _both_legs_across_messages(state, analysis, said)
     findings = set(state.findings) | said
     answers = {slot: state.answers.get(slot) for slot in SCREENING_SLOTS}
     answers.update({k: v for k, v in (new_answers or {}).items() if k in SCREENING_SLOTS})
+    answers.update({k: v for k, v in settled.items() if answers.get(k) is None})
 
     flags = [
         f.id

@@ -303,6 +303,9 @@ class SafetyCheck:
     # The interview's screening question that asks the same: a "no" to it in the message
     # that mentions the concept ("no, peeing and pooing normal") leaves nothing to ask.
     answered_by: str = ""
+    # Screening questions a "no" to this check answers no as well: it has just asked the same
+    # signs ("Do you have any of these signs now?" before "A quick safety check...").
+    settles_on_no: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1036,8 +1039,16 @@ def _load_checks(
             on_unsure=on_unsure,
             unless=_concept_ids(reader, concepts, e, "unless", e["unless"]) if "unless" in e else (),
             answered_by=_screening_questions(reader, e, {}, "answered_by"),
+            settles_on_no=_settled_questions(reader, e),
         )
     return checks
+
+
+def _settled_questions(reader: _Reader, e: Mapping[str, Any]) -> Tuple[str, ...]:
+    settled = e.get("settles_on_no", [])
+    if not isinstance(settled, list) or not all(slot in SCREENING_SLOTS for slot in settled):
+        raise ContentError(reader.file, e["id"], "'settles_on_no' must list screening questions")
+    return tuple(settled)
 
 
 def _word_list(reader: _Reader, key: str) -> Tuple[str, ...]:

@@ -823,3 +823,15 @@ def test_a_slipped_disc_is_no_fall(text):
     turn = plan(text, "describe_pain")
     assert turn.slots.get("triage_level", "routine") == "routine" and not actions(turn), said(turn)
     assert plan("i slipped on the ice, im 70", "describe_pain").slots["triage_level"] == "urgent"
+
+
+def test_no_to_the_signs_that_mean_ae_answers_the_same_screening_questions():
+    """A usability review (Joan): "No, none of those" to "Do you have any of these signs now?"
+    was followed by the same signs as the cauda equina question ("No dear, as I said")."""
+    asked = plan("Is that an emergency?", "ask_treatment", {"requested_slot": "pain_spreads"}, FORM)
+    assert asked.slots.get("pending_question", "").startswith("check:where_to_go")
+    answered = plan(
+        "No, none of those, thank goodness.", "deny", {**asked.slots, "requested_slot": "pain_spreads"}, FORM
+    )
+    assert answered.slots["screen_cauda_equina"] == "no" and answered.slots["screen_major_trauma"] == "no"
+    assert plan("no", "deny", asked.slots).slots.get("triage_level", "routine") == "routine"
