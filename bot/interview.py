@@ -99,6 +99,11 @@ REQUEST = re.compile(
     r"(\?\s*$|^\W*(can|could|would|will|what|when|where|who|whats|what's|how|do|does|is|are|should|tell|remind|"
     r"please|book|find|order|help me|write)\b)"
 )
+# A score out of 10 in an answer about how bad the pain is: not a time ("8 hours", "2 weeks").
+SCORE = re.compile(
+    r"\b(10|[0-9])(?:/10|ish)?\b(?!\s*(?:%|am|pm|hours?|hrs?|mins?|minutes?|days?|weeks?|wks?|months?|years?|yrs?|"
+    r"times|x|kg|stone|miles?|km|o'?clock|:))"
+)
 # An age said on its own: "34", "i'm 34", "34 years old", "aged 34".
 BARE_NUMBER = re.compile(r"^\W*(i'?m |im |i am |aged? )?(\d{1,3})\s*(years?|yrs?|yo|y/o)?( old)?\W*$")
 
@@ -306,7 +311,11 @@ def interpret_answer(
         return {AGE: in_words} if in_words is not None else {}
     if question == "pain_severity" and not (analysis and (analysis.duration_days or analysis.age)):
         match = re.match(r"^\D{0,12}?\b(10|[0-9])(ish|/10)?\b", lowered)
-        return {"pain_severity": float(match.group(1))} if match else {}
+        if not match:
+            return {}
+        # "At its worst": "6 most days, 8 on bad days" is 8 (a usability review recorded 6).
+        scores = [float(n) for n in SCORE.findall(lowered[match.start(1) :])]
+        return {"pain_severity": max([float(match.group(1)), *scores])}
     if question == "pain_onset" and analysis and any(a in STRAIN_ACTIVITIES for a in analysis.ids("activity")):
         return {"pain_onset": "lifting_injury"}
     plain_no = NO_START.match(lowered) or (intent == DENY and not (analysis and analysis.findings(ALL_STATUSES)))

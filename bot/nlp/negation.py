@@ -119,6 +119,9 @@ NEGATION_AFTER = (
     "makes no difference",
     "make no difference",
     "makes little difference",
+    # "buttock and leg. back not so much": the back is not where it hurts.
+    "not so much",
+    "not as much",
     "is fine",
     "are fine",
     "is ok",

@@ -66,6 +66,7 @@ CASES = [
     ("bit numb down below after a spin class but it went away", {("symptom", "saddle_numbness"): ABSENT}),
     ("lost weight on purpose", {("symptom", "weight_loss"): ABSENT}),
     # Held-out set 5 (dev): "not really" before what it denies; what makes no difference.
+    ("i said, buttock and leg. back not so much", {("body_location", "lower_back"): ABSENT}),
     (
         "not really down my legs, just the buttocks",
         {("symptom", "pain_spreading"): ABSENT, ("side", "both_legs"): ABSENT},

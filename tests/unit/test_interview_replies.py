@@ -448,3 +448,20 @@ def test_a_bare_yes_or_no_to_how_it_started_asked_twice_is_not_sure_not_quoted(t
     """A replay: the summary said "how it started, in your words: 'no'"."""
     reading, _ = reply("pain_onset", text, intent="deny", asked=2)
     assert reading.values.get("pain_onset") == "unknown" and "own_words" not in reading.values
+
+
+@pytest.mark.parametrize(
+    "text, worst",
+    [
+        ("6 most days, 8 on bad days", 8.0),
+        ("8 at night, 6 in the day", 8.0),
+        ("usually 5 but 9 at its worst", 9.0),
+        ("about a 6, worse for 2 hours after work", 6.0),
+        ("7", 7.0),
+    ],
+)
+def test_the_severity_at_its_worst_is_the_highest_score_said(text, worst):
+    """A usability review: "6 most days, 8 on bad days" to "how bad is it at its worst?" was 6."""
+    assert interview.interpret_answer("pain_severity", "describe_pain", text, SymptomRecord(), analyse(text)) == {
+        "pain_severity": worst
+    }
