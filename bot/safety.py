@@ -601,7 +601,8 @@ def _targeted_check(
     # The net is a backstop for what people say about their symptoms, not for "I want to stop".
     for check_id in [] if closing else suspected_by_net(analysis, set(mentioned)):
         mentioned.setdefault(check_id, None)
-    for check in checks.values():
+    # What the person said in words comes before what the net only suspects.
+    for check in sorted(checks.values(), key=lambda c: mentioned.get(c.id) is None):
         if check.id not in mentioned or check.id in state.checks:
             continue
         if check.answered_by and new_answers.get(check.answered_by) == NO:

@@ -114,3 +114,20 @@ def test_numbness_in_the_leg_beside_a_painful_buttock_is_no_emergency(pain, numb
 )
 def test_a_numb_buttock_is_an_emergency(text):
     assert screen_statement(text).first == EMERGENCY
+
+
+# Set L, sealed half (spent): a condition a doctor has checked for and found fine is not
+# the condition now; what is new after it still is.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The doctor checked me for cauda equina last week and said everything was fine, it's a disc bulge",
+        "A&E examined me for cauda equina on Monday and said it was fine",
+    ],
+)
+def test_a_condition_checked_for_and_found_fine_is_no_emergency(text):
+    assert screen_statement(text).first != EMERGENCY
+
+
+def test_a_new_sign_after_the_check_still_is():
+    assert screen_statement("the doctor checked me for cauda equina and now I cant pee").first == EMERGENCY

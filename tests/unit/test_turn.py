@@ -835,3 +835,17 @@ def test_no_to_the_signs_that_mean_ae_answers_the_same_screening_questions():
     )
     assert answered.slots["screen_cauda_equina"] == "no" and answered.slots["screen_major_trauma"] == "no"
     assert plan("no", "deny", asked.slots).slots.get("triage_level", "routine") == "routine"
+
+
+def test_work_at_a_height_said_without_a_fall_gets_the_fall_check_before_what_the_net_suspects():
+    """Held-out set 5: "was up and down a ladder all day" never led to the fall, and the net's
+    bladder question came first."""
+    asked = plan(
+        "started yesterday at work, was up and down a ladder all day",
+        "describe_pain",
+        {"requested_slot": "pain_onset"},
+        FORM,
+    )
+    assert actions(asked) == ["utter_safety_check"] and 'mentioned "ladder"' in said(asked)
+    fell = plan("yes i fell off it onto my back", "affirm", {**asked.slots, "requested_slot": "pain_onset"}, FORM)
+    assert fell.slots["triage_level"] == "emergency"
