@@ -579,7 +579,7 @@ def _targeted_check(
     said: Set[str],
     answering: bool,
     closing: bool = False,
-    new_answers: Mapping[str, Any] = {},  # noqa: B006 (read only)
+    new_answers: Optional[Mapping[str, Any]] = None,
 ) -> Optional[Say]:
     """A red-flag concept mentioned but neither confirmed nor ruled out ("I keep needing
     the loo", "my foot looks a funny colour"): the check's targeted question, with Yes / No
@@ -605,23 +605,27 @@ def _targeted_check(
     for check in sorted(checks.values(), key=lambda c: mentioned.get(c.id) is None):
         if check.id not in mentioned or check.id in state.checks:
             continue
-        if check.answered_by and new_answers.get(check.answered_by) == NO:
+        if check.answered_by and (new_answers or {}).get(check.answered_by) == NO:
             continue
         # Already raised, or already said in full: nothing to ask.
         if _would_raise_nothing(state, check.on_yes, said):
             continue
-        state.checks = state.checks + [check.id]
-        state.pending = list(check.on_yes)
-        state.pending_question = CHECK_PREFIX + check.id
-        mention = mentioned[check.id]
-        if mention is None:
-            # Suspected by the net, not said in words the lexicon knows: no "You mentioned
-            # swelling" to someone who said "tingling".
-            question = UNPROMPTED.sub(dialogue("check_unprompted") + " ", check.question)
-            return Say("check", fill(question.replace("{mentioned}", "{reasons}"), check.about))
-        words = f'"{_quoted(mention, analysis.text or "")}"'
-        return Say("check", fill(check.question.replace("{mentioned}", "{reasons}"), words))
+        return _ask(state, check, mentioned[check.id], analysis)
     return None
+
+
+def _ask(state: SafetyState, check: Any, mention: Optional[Mention], analysis: Analysis) -> Say:
+    """The check's question, now pending (asked once per conversation)."""
+    state.checks = state.checks + [check.id]
+    state.pending = list(check.on_yes)
+    state.pending_question = CHECK_PREFIX + check.id
+    if mention is None:
+        # Suspected by the net, not said in words the lexicon knows: no "You mentioned
+        # swelling" to someone who said "tingling".
+        question = UNPROMPTED.sub(dialogue("check_unprompted") + " ", check.question)
+        return Say("check", fill(question.replace("{mentioned}", "{reasons}"), check.about))
+    words = f'"{_quoted(mention, analysis.text or "")}"'
+    return Say("check", fill(check.question.replace("{mentioned}", "{reasons}"), words))
 
 
 def _crisis_check(state: SafetyState, analysis: Analysis) -> Optional[Say]:
@@ -634,13 +638,8 @@ def _crisis_check(state: SafetyState, analysis: Analysis) -> Optional[Say]:
         check = checks.get(mention.id)
         if check is None or check.id in state.checks or not set(check.on_yes) & _crisis_findings():
             continue
-        if mention.status not in SCREENED_STATUSES:
-            continue
-        state.checks = state.checks + [check.id]
-        state.pending = list(check.on_yes)
-        state.pending_question = CHECK_PREFIX + check.id
-        words = f'"{_quoted(mention, analysis.text or "")}"'
-        return Say("check", fill(check.question.replace("{mentioned}", "{reasons}"), words))
+        if mention.status in SCREENED_STATUSES:
+            return _ask(state, check, mention, analysis)
     return None
 
 

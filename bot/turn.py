@@ -547,7 +547,7 @@ def _offer_answered(plan: TurnPlan, offer: offers.Offer, text: str, intent: Opti
     return plan
 
 
-def _offer_passed_over(plan: TurnPlan, offer: Optional[offers.Offer], text: str, intent: Optional[str]) -> TurnPlan:
+def _offer_passed_over(plan: TurnPlan, offer: Optional[offers.Offer]) -> TurnPlan:
     """An offer answered with a question the turn answers itself ("GP or physio?"): it counts
     as no, as in ``_offer_answered``, and the next offer follows the answer."""
     if offer is None or plan.then != LISTEN:
@@ -672,7 +672,7 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
         return _escalation(plan, result, slots, intent, in_form, analysis)
     heard = _what_to_do_next(plan, slots, result, analysis, intent, in_form, answering_offer, question)
     if heard is not None:
-        return _offer_passed_over(heard, None if answering_offer else offer, analysis.text, intent)
+        return _offer_passed_over(heard, None if answering_offer else offer)
     if result.holds_line:
         plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
         plan.then = LISTEN
