@@ -58,9 +58,10 @@ REFERRING = frozenset({"it", "that", "this", "you", "u", "they", "he", "she", "m
 
 REPHRASE = re.compile(
     _START + r"("
-    r"i (still )?(don'?t|do not|dont|didn'?t|did not|cant|can'?t|do ?n'?t) (understand|get|follow|know what you mean|"
+    r"i (still )?(don'?t|do not|dont|didn'?t|did not|cant|can'?t|do ?n'?t|not|no) (understand|get|follow|know what you mean|"
     r"know what (that|this|it) means|know what you'?re asking|see what you mean)"
     r"( (it|that|this|you|the question|your question|that question|this question|what you mean|what you'?re asking|"
+    r"(the|this|that|these|those|your) words?|"
     r"what you are asking|what that means|what you said))?"
     r"|what (do|did) (you|u) mean|what does (that|this|it) mean|what'?s that mean|what (are|r) (you|u) asking( me)?"
     r"|i'?m (confused|lost|not sure what you mean)|(i'?m )?not sure what (you mean|you'?re asking|that means)"

@@ -295,6 +295,9 @@ AGE_BANDS: Tuple[str, ...] = ("under_40", "40_to_60", "over_60")
 # and NICE NG65's referral criteria are about the age at onset.
 AGE_AT_ONSET_LIMITS: Dict[str, int] = {"under_35": 35, "under_45": 45}
 AGE_AT_ONSET_BANDS: Tuple[str, ...] = tuple(AGE_AT_ONSET_LIMITS)
+# How the pain makes the person feel, said in passing (concepts feeling_<mood>): "mood:<mood>"
+# features, so the result can say who helps with it (red_flags.yml, routine_advice).
+MOODS: Tuple[str, ...] = ("low", "worried", "frustrated")
 # Patterns (conditions.yml, `patterns`) add "pattern:<id>" features of their own.
 PATTERN_PREFIX = "pattern:"
 # Features derived from numbers and structure rather than from a single phrase.
@@ -307,4 +310,5 @@ DERIVED_FEATURES: Tuple[str, ...] = (
     *(f"severity:{s}" for s in SEVERITIES),
     *(f"age:{a}" for a in AGE_BANDS),
     *(f"age_at_onset:{a}" for a in AGE_AT_ONSET_BANDS),
+    *(f"mood:{m}" for m in MOODS),
 )

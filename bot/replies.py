@@ -172,6 +172,7 @@ def summary(record: SymptomRecord, screening: Optional[Mapping[str, Any]] = None
     """
     own_words = dict(record.own_words or {})
     parts = _where(record) + _what(record, own_words) + _when(record, own_words)
+    parts += [MOOD_TOLD[mood] for mood in record.feelings or [] if mood in MOOD_TOLD]
     for question, words in own_words.items():
         if words and question in QUESTION_TOPICS:
             parts.append(f"{QUESTION_TOPICS[question]}, in your words: {_quote(words)}")
@@ -184,6 +185,14 @@ def summary(record: SymptomRecord, screening: Optional[Mapping[str, Any]] = None
     return Reply(
         "You told me: " + "; ".join(parts) + ". You can show this to your physiotherapist or doctor.", KIND_TOLD
     )
+
+
+# How the pain makes the person feel, as a clinician reads it in the summary.
+MOOD_TOLD = {
+    "low": "the pain is getting you down",
+    "worried": "you are worried about it",
+    "frustrated": "you are fed up with it",
+}
 
 
 def _unsure_questions(record: SymptomRecord) -> List[str]:

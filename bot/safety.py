@@ -174,7 +174,9 @@ THEY_HAD = re.compile(
 STRONG_NOW_CUES = re.compile(
     # "and now I'm worried I'll get it" is the asker's now, not theirs.
     r"\b(now(?!,? (i|i'm|im)\b)|today|tonight|this (morning|afternoon|evening|week)|last night|yesterday|suddenly|since|"
-    r"at the moment|right now|keeps?|lately|recently|last few|these days|is lying|isn'?t answering|not answering)\b"
+    r"at the moment|right now|keeps?|lately|recently|last few|these days|is lying|isn'?t answering|not answering|"
+    r"(this|it)('s| is) new|just now|(minutes?|mins?|an hour|hours?) ago|earlier(?! (this|last|in the) (year|month))|"
+    r"all of a sudden)\b"
 )
 HYPOTHETICAL_CUES = re.compile(
     r"\b(what (happens|would happen|if|would)|if (someone|somebody|a person|you)|would (it|that)|check for|"
@@ -197,7 +199,11 @@ def _sentence_of(text: str, start: int, end: int) -> Tuple[str, str]:
 def _told_as_now(sentence: str, clause: str) -> bool:
     if RESOLVED_CUES.search(sentence) or STORY_CUES.search(sentence) or HYPOTHETICAL_CUES.search(sentence):
         return False
-    return not ((PAST_CUES.search(clause) or THEY_HAD.search(clause)) and not STRONG_NOW_CUES.search(clause))
+    if PAST_CUES.search(clause):
+        return bool(STRONG_NOW_CUES.search(clause))
+    # "My wife's speech went slurred ... but this is new": a change told in the past tense is
+    # happening now when anything in the sentence says so; a past time ("years ago") is not.
+    return not THEY_HAD.search(clause) or bool(STRONG_NOW_CUES.search(sentence))
 
 
 def about_someone_else_now(analysis: Analysis) -> bool:

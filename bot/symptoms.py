@@ -20,6 +20,7 @@ from bot.contract import (
     AGE_OVER_50,
     AGE_UNDER_20,
     DURATIONS,
+    MOODS,
     NO,
     NO_NERVE_SYMPTOMS,
     NO_SPREAD,
@@ -82,6 +83,7 @@ class SymptomRecord:
     risk_factors: Optional[List[str]] = None
     nerve_places: Optional[List[str]] = None  # where the numbness / tingling / weakness is
     unsure_about: Optional[List[str]] = None  # questions answered "not sure" (or never understood)
+    feelings: Optional[List[str]] = None  # moods said about the pain (MOODS), whatever was asked
     # question -> the person's words for an answer not understood (None: they answered
     # another question instead, so there is nothing to show for this one)
     own_words: Optional[Dict[str, Optional[str]]] = None
@@ -294,7 +296,17 @@ class SymptomRecord:
         if self.pain_onset and self.pain_onset != UNKNOWN:
             features.add(f"onset:{self.pain_onset}")
         features.update(f"risk:{risk}" for risk in self.risk_factors or [])
+        features.update(f"mood:{mood}" for mood in self.feelings or [])
         return features
+
+    def add_feelings(self, analysis: Analysis) -> bool:
+        """ "it's really getting me down": kept for the result and the summary, whatever
+        question the message answered. True when something new was added."""
+        told = [mood for mood in MOODS if f"feeling_{mood}" in analysis.affirmed_concepts]
+        new = [mood for mood in told if mood not in (self.feelings or [])]
+        if new:
+            self.feelings = self._add(self.feelings, new)
+        return bool(new)
 
     def _place_features(self) -> Set[str]:
         places = (self.pain_location or []) + (self.spread_to or []) + (self.nerve_places or [])

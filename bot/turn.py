@@ -13,7 +13,7 @@ screen and its escalation never depend on the action server. No Rasa here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot import checkins, clarify, interview, offers, replies, safety
 from bot.content import get_content
@@ -297,6 +297,35 @@ def _acknowledged(analysis: Analysis, level: Optional[str] = None) -> List[Step]
         return []
     key = f"{feeling}_escalated" if level in (EMERGENCY, URGENT) else feeling
     return [Step(SAFETY_RESPONSES["followup"], safety.dialogue(key))]
+
+
+def _told(
+    slots: Mapping[str, Any],
+    analysis: Analysis,
+    intent: Optional[str],
+    in_form: bool,
+    answering: bool,
+    clarifying: bool,
+) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """(slots, screening answers) this message tells. Nothing when it asks what a word means;
+    only a feeling when it answers the screen's own question or an offer."""
+    values: Dict[str, Any] = {}
+    answers: Dict[str, Any] = {}
+    if clarifying:
+        return values, answers
+    if not answering:
+        values.update(_record_update(slots, analysis, intent, in_form))
+        answers = _screening_answer(slots, analysis.text, intent, in_form) or _screening_told(slots, analysis, in_form)
+        values.update(answers)
+    values.update(_feelings_told(slots, values, analysis))
+    return values, answers
+
+
+def _feelings_told(slots: Mapping[str, Any], values: Mapping[str, Any], analysis: Analysis) -> Dict[str, Any]:
+    """A feeling is kept whatever the message answered ("8 its relly bad im scared"), so the
+    result and the summary can come back to it."""
+    record = SymptomRecord.from_slots({**slots, **values})
+    return {"feelings": record.feelings} if record.add_feelings(analysis) else {}
 
 
 def _only_a_feeling_after_result(
@@ -639,17 +668,12 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
     # The reply to an offer made after the result (bot/offers.py) is not about the pain.
     offer = offers.BY_NAME.get(slots.get(PENDING_OFFER) or "")
     answering_offer = offer is not None and offers.is_direct_reply(offer, analysis.text, intent)
-    values: Dict[str, Any] = {}
-    answers: Dict[str, Any] = {}
     # "What does radiate mean?" / "I don't understand": explained, and nothing recorded.
     question = slots.get(REQUESTED_SLOT) if in_form else None
     meaning = _meaning_to_explain(analysis)
     rephrase = question in QUESTIONS and meaning is None and clarify.asks_to_rephrase(analysis.text)
     clarifying = (meaning is not None or rephrase) and not answering_screen and not answering_offer
-    if not answering_screen and not answering_offer and not clarifying:
-        values.update(_record_update(slots, analysis, intent, in_form))
-        answers = _screening_answer(slots, analysis.text, intent, in_form) or _screening_told(slots, analysis, in_form)
-        values.update(answers)
+    values, answers = _told(slots, analysis, intent, in_form, answering_screen or answering_offer, clarifying)
     result = _screen(slots, state, analysis, intent, answers)
     values.update(result.slots)
     values[SCREEN_ANSWERED] = True if result.answered else None

@@ -366,6 +366,27 @@
     node.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  // A number said in an alert's text ("Samaritans on 116 123", "if it gets worse, call 999"):
+  // tap-to-call as well, except the card's own number, which has its big link already.
+  var SPOKEN_NUMBER = /\b(?:on|call|ring|phone|dial|text)\s+(?:NHS\s+)?(\+?\d{2,5}(?:[ -]\d{2,4}){0,3})(?![\d.,]\d)/gi;
+
+  function appendAlertText(node, text, call) {
+    var own = call ? dialled(call.number) : null;
+    var last = 0;
+    var match;
+    SPOKEN_NUMBER.lastIndex = 0;
+    while ((match = SPOKEN_NUMBER.exec(text))) {
+      var number = match[1];
+      var dial = dialled(number);
+      if (dial === own || !/^\+?[0-9]{3,15}$/.test(dial)) continue;
+      var start = match.index + match[0].length - number.length;
+      appendText(node, text.slice(last, start));
+      node.appendChild(el('a', { class: 'bpw-inline-call', href: 'tel:' + dial }, [number]));
+      last = start + number.length;
+    }
+    appendText(node, text.slice(last));
+  }
+
   // ---------------------------------------------------------------- colours
   var WHITE = [255, 255, 255];
   var INK = [17, 17, 17];
@@ -529,7 +550,8 @@
     ]);
 
     ui.panel = el('div', {
-      id: 'bpw-panel', class: 'bpw-panel', role: 'dialog', 'aria-labelledby': 'bpw-title',
+      // Modal: while it is open, Tab stays inside it (the keydown handler), so a virtual cursor should too.
+      id: 'bpw-panel', class: 'bpw-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'bpw-title',
       'aria-describedby': 'bpw-note', hidden: true
     }, [header, ui.note, ui.pinned, ui.log, ui.more, ui.summary, ui.status, ui.form]);
 
@@ -685,7 +707,7 @@
       if (card.heading.textContent !== words) card.heading.textContent = words;
     }
     var text = el('span', { class: 'bpw-text' });
-    appendText(text, entry.text);
+    appendAlertText(text, entry.text, call);
     // A space between the parts, so that the card's text reads as sentences (not drawn).
     card.node.appendChild(el('p', { class: 'bpw-alert-part' }, card.node.querySelector('.bpw-alert-part') ? [' ', text] : [text]));
     return card.node;

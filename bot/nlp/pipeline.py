@@ -168,6 +168,9 @@ VAGUE_DURATIONS = frozenset({"years", "months", "weeks", "days", "ages", "foreve
 # stand still for a couple of minutes"), a weight change ("put on 2 stone this year"), or an
 # age ("58 not 56, had a birthday last month").
 SHORT_UNITS = frozenset({"minute", "minutes", "mins", "min", "seconds", "secs"})
+# Relatives people call by the word itself ("Dad's 81, he slid off his chair").
+RELATIVES_BY_NAME = ("mum", "mam", "mom", "mummy", "dad", "daddy", "nan", "nana", "nanna", "gran", "granny", "grandma",
+                     "grandad", "granddad", "grandpa")  # fmt: skip
 OTHER_THAN_PAIN = re.compile(
     r"\b(stone|kilos?|kgs?|lbs|pounds|weight|put on|gained|pregnant|pregnancy|birthday|turned \d+|"
     r"cancer|chemo|chemotherapy|radiotherapy|diagnosed)\b"
@@ -540,6 +543,12 @@ class SymptomPipeline:
                     {"LOWER": {"IN": ["my", "our", "his", "her"]}},
                     {"LOWER": {"IN": list(RELATIVES)}},
                     {"LOWER": {"IN": ["is", "'s", "s", "who", "aged", "who's", ","]}, "OP": "+"},
+                    {"TEXT": {"REGEX": r"^\d{2}$"}},
+                ],
+                # "Dad's 81", "Mum is 80": a parent or grandparent named as people call them.
+                [
+                    {"LOWER": {"IN": list(RELATIVES_BY_NAME)}},
+                    {"LOWER": {"IN": ["is", "'s", "s", "aged", ","]}, "OP": "+"},
                     {"TEXT": {"REGEX": r"^\d{2}$"}},
                 ],
             ],

@@ -8,6 +8,7 @@ written to ``token.norm_``, which every matcher in the pipeline reads.
 
 from __future__ import annotations
 
+import re
 from typing import Dict, Iterable, Optional
 
 from spacy.tokens import Doc
@@ -69,12 +70,26 @@ class TypoNormaliser:
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
-            corrected = self.correction(token.text)
+            corrected = self.correction(token.text) or _past_with_apostrophe(token.lower_)
             if corrected:
                 token.norm_ = corrected
             elif _to_written_as_2(doc, token.i):
                 token.norm_ = "to"
         return doc
+
+
+# "pee'd myself", "poo'd", "wee'd": a past tense written with an apostrophe (spaCy keeps it as one
+# token). Not after a pronoun, where "'d" is "would" or "had" ("I'd", "she'd").
+APOSTROPHE_PAST = re.compile(r"([a-z]{2,})['’]d")
+PRONOUNS = frozenset({"i", "you", "he", "she", "it", "we", "they", "who", "that", "there", "what", "u"})
+
+
+def _past_with_apostrophe(word: str) -> Optional[str]:
+    match = APOSTROPHE_PAST.fullmatch(word)
+    if not match or match.group(1) in PRONOUNS:
+        return None
+    stem = match.group(1)
+    return stem + ("d" if stem.endswith("e") else "ed")
 
 
 # Text-speak "2" for "to" ("can i go 2 wrk", "need 2 see a gp"): only after a word that takes

@@ -400,6 +400,8 @@ def test_screen_reader_announcements_and_the_note(visitor):
     page.open()
     dialog = page.page.get_by_role("dialog", name="Back pain helper")
     assert dialog.get_attribute("aria-describedby") == "bpw-note"
+    # Focus stays inside the panel, so a screen reader's virtual cursor should too (review 4).
+    assert dialog.get_attribute("aria-modal") == "true"
     assert page.page.locator("#bpw-note").text_content() == NOTE
     page.say("hi")
     page.wait_for_text(GREETING)

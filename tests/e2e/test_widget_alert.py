@@ -241,6 +241,19 @@ def test_urgent_alert_calls_the_urgent_care_number(visitor):
     page.shot("alert-urgent-390px")
 
 
+def test_a_number_in_the_crisis_card_text_can_be_tapped_too(visitor):
+    """Usability review 4: Samaritans' 116 123 was plain text in the crisis card; the card's
+    own number (999) keeps its one big link, not a second one in the text."""
+    page = visitor(**LAYOUTS["390px"]).goto()
+    page.open()
+    say_and_wait(page, "i want to die")
+    card = page.page.locator(".bpw-log .bpw-alert--crisis")
+    assert card.count() == 1
+    inline = [(a.get_attribute("href"), a.inner_text()) for a in card.locator("a.bpw-inline-call").all()]
+    assert inline == [("tel:116123", "116 123")], inline
+    assert [a.get_attribute("href") for a in card.locator("a.bpw-call").all()] == ["tel:999"]
+
+
 # --------------------------------------------------------------------------- enlarge
 def test_the_desktop_panel_can_be_enlarged_from_the_keyboard(visitor):
     page = visitor().goto()

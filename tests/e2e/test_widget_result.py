@@ -131,6 +131,14 @@ def test_the_result_leads_then_cards_then_next_steps_on_a_phone(visitor):
     page.shot("result-390")
     run_axe(page, "result-390")
 
+    # What a screen reader names each card: the cause, not "+ Sciatica" (review 4).
+    cdp = page.page.context.new_cdp_session(page.page)
+    named = [
+        n.get("name", {}).get("value")
+        for n in cdp.send("Accessibility.getFullAXTree")["nodes"]
+        if n.get("role", {}).get("value") == "DisclosureTriangle"
+    ]
+    assert named == [c["name"] for c in causes["causes"]], named
     # A click opens the first card; Enter on the second card's summary opens it too.
     summaries = page.page.locator(".bpw-card summary")
     summaries.nth(0).click()

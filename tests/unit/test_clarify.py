@@ -78,6 +78,10 @@ def test_a_word_not_in_the_glossary_gets_the_unknown_reply():
         "could you say that more simply please",
         "that doesn't make sense",
         "you've lost me",
+        # Non-native English (usability review 4: the same question came back three times).
+        "i not understand the word",
+        "i no understand",
+        "I don't understand these words",
     ],
 )
 def test_requests_to_rephrase(text):
@@ -95,6 +99,7 @@ def test_requests_to_rephrase(text):
         "it goes down my leg",
         "I don't understand why my back hurts so much",
         "what do you mean by disc",
+        "i not understand why it hurts",
     ],
 )
 def test_answers_and_other_messages_are_not_requests_to_rephrase(text):

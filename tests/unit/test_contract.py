@@ -82,6 +82,9 @@ def test_every_feature_the_record_can_produce_is_one_the_ranking_knows():
                 produced |= record.features()
     record = SymptomRecord(pain_spreads=contract.NO)
     produced |= record.features()
+    for said in ("i'm so fed up", "it's getting me down", "i'm scared"):
+        record.add_feelings(analyse(said))
+    produced |= record.features()
     assert produced - known == set()
     # and the check is not empty: the derived features were produced
     assert set(contract.DERIVED_FEATURES) <= produced

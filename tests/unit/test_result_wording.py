@@ -157,6 +157,40 @@ def test_routine_advice_for_the_inflammatory_pattern():
     assert replies._fill(advice.advice) not in replies.result(causes, record, level="urgent")
 
 
+@pytest.mark.parametrize(
+    "feeling, lines",
+    [
+        ("low", ("my lower back has hurt for a year", "it's really getting me down")),
+        ("frustrated", ("my lower back has hurt for 8 months", "i'm just fed up with it all")),
+    ],
+)
+def test_a_feeling_said_in_passing_is_carried_into_the_result_and_the_summary(feeling, lines):
+    """Usability review 4: after "fed up with it all" the result offered activity and heat
+    only, and the summary left the mood out. It says who can help with both now."""
+    record = record_of(*lines)
+    record.add_feelings(analyse(lines[-1]))
+    assert record.feelings == [feeling]
+    said = replies.result(rank_causes(record.features()), record)
+    advice = replies._fill(CONTENT.routine_advice["pain_affecting_mood"].advice)
+    assert advice in said and "talking therap" in advice.lower()
+    assert replies.MOOD_TOLD[feeling] in said[-1]
+    # Not for a short spell of worry, and not said to someone who did not say it.
+    calm = record_of(*lines[:-1])
+    assert advice not in replies.result(rank_causes(calm.features()), calm)
+    assert not any(told in replies.result([], calm)[-1] for told in replies.MOOD_TOLD.values())
+
+
+def test_a_feeling_said_without_the_mood_is_not_recorded():
+    record = record_of("my back hurts")
+    for text in (
+        "i'm not worried about it",
+        "not fed up, just want it sorted",
+        "my back hurts when i get down on the floor",
+    ):
+        assert not record.add_feelings(analyse(text)), text
+    assert record.feelings is None
+
+
 def test_nothing_specific_gives_the_usual_answer_and_its_self_care():
     record = record_of("it hurts")
     said = replies.result([], record)

@@ -518,6 +518,16 @@ def test_a_feeling_alone_is_acknowledged_then_the_question_asked_again_without_s
 def test_a_feeling_with_an_answer_is_acknowledged_and_the_answer_kept_by_the_form():
     result = plan("8 its relly bad im scared", "describe_pain", {"requested_slot": "pain_severity"}, FORM)
     assert actions(result) == ["utter_safety_followup"] and result.then == RULES
+    # Kept for the result and the summary (usability review 4: low mood was forgotten).
+    assert result.slots["feelings"] == ["worried"]
+
+
+@pytest.mark.parametrize("text,intent", [("im realy scared", "describe_pain"), ("its getting me down", "goodbye")])
+def test_a_feeling_alone_is_kept_once_whatever_the_question(text, intent):
+    first = plan(text, intent, {"requested_slot": "age"}, FORM)
+    assert len(first.slots["feelings"]) == 1
+    again = plan(text, intent, {"requested_slot": "age", "feelings": first.slots["feelings"]}, FORM)
+    assert "feelings" not in again.slots
 
 
 @pytest.mark.parametrize("loop,slots", [(None, {}), (FORM, {"requested_slot": "age"})])
