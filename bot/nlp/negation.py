@@ -51,6 +51,9 @@ PRECEDENCE: Tuple[str, ...] = (ABSENT, OTHER, HYPOTHETICAL, HISTORICAL, UNCERTAI
 WINDOW = 6
 POST_WINDOW = 3
 HISTORY_WINDOW = 8
+# Words an "until" may come after a negated entity and still end the negation.
+UNTIL_WINDOW = 5
+QUESTION_STARTS = frozenset({"how", "what", "why", "when", "where", "who", "which", "should", "shall"})
 
 # --------------------------------------------------------------------------- triggers
 # Longer triggers win over the shorter ones inside them ("not sure" beats "not").
@@ -224,6 +227,18 @@ RESOLVED_AFTER = (
     "go away when",
     "wears off",
     "wear off",
+    "wore off",
+    # The feeling came back ("went numb on the hard bench, came back as soon as I moved"); "the
+    # pain came back" is not here: a "came back" with a time is the feeling returning.
+    "feeling came back",
+    "feeling's come back",
+    "feeling has come back",
+    "came back as soon as",
+    "came back when i",
+    "came back once i",
+    "came back after a few",
+    "came back after a minute",
+    "came back after a couple",
     "came back normal",
     "came back clear",
     "all normal",
@@ -391,6 +406,12 @@ QUESTION_WORDS = frozenset(
         "how",
         "why",
     }
+)
+WH_WORDS = frozenset({"why", "how", "what", "when", "where"})
+QUESTION_AUXILIARIES = frozenset({"is", "are", "does", "do", "did", "can", "could", "would", "should", "will"})
+# "I don't know why is it", "tell me what does it mean": the question is part of the clause.
+REPORTED_QUESTION_VERBS = frozenset(
+    {"know", "wonder", "wondering", "see", "understand", "tell", "ask", "asking", "idea", "sure", "explain", "and"}
 )
 # Words that may come before a question word at the start of a clause ("ok so can ...").
 OPENERS = frozenset(
@@ -807,6 +828,9 @@ RECENT_PAIRS = frozenset(
         "of days",
     }
 )
+# Said as how long it lasted as often as how recent it is: beside an explicit past time ("I
+# leaked urine for a few days after giving birth 12 years ago") they are a duration.
+DURATION_PAIRS = frozenset({"few days", "couple days", "of days"})
 RECENT_TIME = re.compile(r"^\d{1,2}(am|pm)$")
 # Words that place a question beside the asker's own state ("mine have been since Monday").
 TOLD_AS_NOW_WORDS = frozenset({"mine", "since", "started", "began", "now"})
@@ -941,7 +965,18 @@ class NegationDetector:
                 continue  # "no bladder/bowel issues": one list, read as "or"
             elif token.norm_ in ("-", "–", "—", "/") and i not in entity_tokens:
                 bounds.setdefault(i, "comma")
+            elif self._question_starts_unpunctuated(doc, i):
+                bounds.setdefault(i, "clause")
         return bounds
+
+    @staticmethod
+    def _question_starts_unpunctuated(doc: Doc, i: int) -> bool:
+        """ "revising for my exam why is urinary retention a worry": a question typed without a
+        full stop before it starts a clause of its own (not "I don't know why it hurts")."""
+        token = doc[i]
+        if token.norm_ not in WH_WORDS or i == 0 or i + 1 >= len(doc) or not doc[i - 1].is_alpha:
+            return False
+        return doc[i + 1].norm_ in QUESTION_AUXILIARIES and doc[i - 1].norm_ not in REPORTED_QUESTION_VERBS
 
     @staticmethod
     def _list_goes_on(doc: Doc, comma: int, bounds: Dict[int, str], entity_tokens: Set[int]) -> bool:
@@ -1015,7 +1050,8 @@ class NegationDetector:
         if category == "OTHER_PRE":
             own = any(doc[i].norm_ in FIRST_PERSON for i in range(trigger.end, ent.start))
             return OTHER if before and not own and self._their_clause(doc, trigger.end, ent.start, bounds) else ""
-        if category == "HIST" and self._recent_in_clause(doc, ent, bounds):
+        explicit_past = doc[trigger.end - 1].norm_ == "ago"
+        if category == "HIST" and self._recent_in_clause(doc, ent, bounds, durations=not explicit_past):
             return ""  # "nothing would come for ages last night": how long it lasted, not since when
         if category in ("RESOLVED", "HIST"):
             in_scope = (after or category == "HIST") and self._near_in_clause(trigger, ent, bounds, entity_tokens)
@@ -1027,7 +1063,7 @@ class NegationDetector:
         return ""
 
     @staticmethod
-    def _recent_in_clause(doc: Doc, ent: Span, bounds) -> bool:
+    def _recent_in_clause(doc: Doc, ent: Span, bounds, durations: bool = True) -> bool:
         """A time word that makes what the clause says recent ("last night", "at 3am", "today")."""
         start, end = ent.start, ent.end
         while start > 0 and bounds.get(start - 1) not in ("strong", "clause"):
@@ -1037,8 +1073,9 @@ class NegationDetector:
         words = [t.norm_ for t in doc[start:end]]
         pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
         clock = any(w in ("am", "pm", "a.m.", "p.m.") and i and words[i - 1].isdigit() for i, w in enumerate(words))
+        recent_pairs = RECENT_PAIRS if durations else RECENT_PAIRS - DURATION_PAIRS
         return bool(
-            set(words) & RECENT_WORDS or pairs & RECENT_PAIRS or clock or any(RECENT_TIME.match(w) for w in words)
+            set(words) & RECENT_WORDS or pairs & recent_pairs or clock or any(RECENT_TIME.match(w) for w in words)
         )
 
     @staticmethod
@@ -1126,8 +1163,12 @@ class NegationDetector:
             # "it doesn't stop, I'm going to ...": a new subject starts a new clause.
             if any(doc[j].norm_ in NEW_SUBJECTS for j in words[1:]):
                 return False
-        # "never had bladder problems until yesterday": it started then.
-        for j in range(ent.end, len(doc)):
+        # "never had bladder problems until yesterday": it started then. Only close after the
+        # entity and before a question begins ("no problems with my waterworks just a sore back
+        # how long till it settles", typed without punctuation).
+        for j in range(ent.end, min(len(doc), ent.end + UNTIL_WINDOW + 1)):
+            if doc[j].norm_ in QUESTION_STARTS:
+                break
             if doc[j].norm_ in UNTIL:
                 return False
             if j in bounds:
@@ -1169,8 +1210,10 @@ class NegationDetector:
     def _continues(doc: Doc, comma: int, trigger: Trigger) -> bool:
         """A resolution that opens the clause after a comma, with no subject of its own, is
         said of what came before it, however long that was."""
+        # "..., feeling came back after a few minutes": the feeling is what the finding lost.
         return doc[comma].norm_ == "," and all(
-            doc[i].norm_ in ("but", "and", "it", "that", "which") for i in range(comma + 1, trigger.start)
+            doc[i].norm_ in ("but", "and", "it", "that", "which", "the", "feeling", "sensation")
+            for i in range(comma + 1, trigger.start)
         )
 
     @staticmethod

@@ -37,12 +37,16 @@ def distance(a: str, b: str, limit: int) -> int:
 class TypoNormaliser:
     MIN_LENGTH = 4
     MAX_LENGTH = 20  # longer "words" are not words anyone meant
+    MIN_ENGLISH_LENGTH = 5  # shorter text-speak ("fkn") is not a misspelt English word
 
     def __init__(self, vocabulary: Iterable[str], short_forms: Optional[Dict[str, str]] = None):
         # Text-speak the spelling corrector cannot reach (too short): "yr", "bk", "evry".
         self.short_forms = dict(short_forms or {})
         self.vocabulary = {w for w in vocabulary if len(w) >= self.MIN_LENGTH - 1}
         self.english = SpellChecker()
+        # A word close to no listed word but one edit from an English one ("maanged"): its
+        # English spelling, which the lemmas then read ("managed" -> "manage").
+        self.english_near = SpellChecker(distance=1)
         self._cache: Dict[str, Optional[str]] = {}
 
     def correction(self, word: str) -> Optional[str]:
@@ -65,6 +69,9 @@ class TypoNormaliser:
             same_length = [known for known in best if len(known) == len(word)]
             if len(best) == 1 or len(same_length) == 1:
                 result = best[0] if len(best) == 1 else same_length[0]
+            elif not best and len(word) >= self.MIN_ENGLISH_LENGTH:
+                guess = self.english_near.correction(word)
+                result = guess if guess and guess != word else None
         self._cache[word] = result
         return result
 
