@@ -125,7 +125,10 @@ def own_pain_or_question(
     description ("can kidney problems feel like back pain?") is the question the
     classifier ranked next (bot/interview.py says which is which)."""
     name = (intent or {}).get("name")
-    if interview.is_statement_of_own_pain(name, text, analysis):
+    own_question = name in interview.MISREAD_STATEMENTS and interview.asks_what_to_do_about_own_pain(text, analysis)
+    if interview.is_statement_of_own_pain(name, text, analysis) or own_question:
+        # A question about what to do with one's own pain is answered, then the questions
+        # start (bot/turn.py): it is a description of pain too.
         top = {"name": DESCRIBE_PAIN, "confidence": 1.0}
         return top, [top] + [r for r in ranking if r.get("name") != DESCRIBE_PAIN]
     if interview.is_general_question(name, text):

@@ -21,7 +21,7 @@ from bot.content.loader import GlossaryTerm
 _END = r"\W*(exactly|actually|here|in (plain|simple|normal) (english|words))?\W*(please|pls|then|again)?\W*$"
 _START = r"^\W*(sorry,? |ok,? |okay,? |so,? |um+,? |hm+,? |and |but |erm,? |excuse me,? )?"
 _WHAT = r"(what|wat|wot|whut)"
-_WORDS = r"['\"]?(?P<w>[a-z][a-z' -]{1,40}?)['\"]?"
+_WORDS = r"['\"]?(?P<w>[a-z0-9][a-z0-9'&. -]{1,40}?)['\"]?"
 
 # "What does radiate mean?", "what do you mean by stenosis", "meaning of sciatica".
 MEANING = [

@@ -415,7 +415,7 @@ def _screening_answer(question: str, intent: Optional[str], lowered: str) -> Opt
 FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|id|my|me|myself|mine)\b")
 PAIN_WORDS = re.compile(
     r"\b(pain|pains|painful|hurts?|hurting|ache|aches|aching|achy|sore|agony|kills?|killing|throbbing|stiff|"
-    r"cramps?|cramping|twinge|spasms?|done (my|me) back|put my back|pulled|injured|injury|strained|damaged?|"
+    r"cramps?|cramping|twinge|spasm(s|ed|ing)?|done (my|me) back|put my back|pulled|injured|injury|strained|damaged?|"
     r"niggle|playing up|flar(e|es|ed|ing)( up)?|(it's|its|it is) (worse|bad|terrible|awful)|"
     r"knackered|in bits|wrecked|seized( up)?|locked up|gone again|went again|(is|are|it's|its) no better|"
     r"giving me (grief|gyp|jip|hell)|"
@@ -498,6 +498,30 @@ def is_statement_of_own_pain(intent: Optional[str], text: str, analysis: Analysi
         and (asks_only_what_it_is or not REQUEST.search(lowered))
         and describes_own_pain(analysis)
     )
+
+
+def own_pain_question_topic(text: str, analysis: Analysis) -> Optional[str]:
+    """The treatment topic a question about one's own pain asks about ("my back is killing me,
+    can i still go in to my shift?", "is it OK to drive with my back like this?"), or None: it
+    is answered, and then the questions start."""
+    lowered = " ".join((text or "").lower().replace("’", "'").split())
+    normal = analysis.normalised or lowered
+    if not (lowered.rstrip().endswith("?") or OWN_QUESTION_START.search(normal)):
+        return None
+    topics = analysis.topics("treatment")
+    return topics[0] if topics and describes_own_pain(analysis) else None
+
+
+# The screen's own direct questions (concepts.yml): "should I see a doctor?", "do I need to go to
+# hospital?", "is it serious?" (bot/turn.py answers them).
+WHAT_TO_DO_CONCEPTS = ("who_to_see", "where_to_go", "asks_if_serious")
+
+
+def asks_what_to_do_about_own_pain(text: str, analysis: Analysis) -> bool:
+    """ "Should I see a doctor about my back? It's been sore for 6 weeks", "do i need to go to
+    hospital, my back spasmed": a question about one's own pain, so a description of it too."""
+    asked = any(c in analysis.concepts for c in WHAT_TO_DO_CONCEPTS)
+    return (asked or own_pain_question_topic(text, analysis) is not None) and describes_own_pain(analysis)
 
 
 def is_general_question(intent: Optional[str], text: str) -> bool:

@@ -282,7 +282,7 @@ def _when(record: SymptomRecord, own_words: Optional[Mapping[str, Any]] = None) 
         parts.append("it " + ("started " if not label.startswith("came") else "") + label)
     if record.pain_duration_days is not None and not (own_words or {}).get("pain_duration"):
         parts.append("for " + _duration_words(record.pain_duration_days))
-    if isinstance(record.pain_severity, (int, float)):
+    if isinstance(record.pain_severity, (int, float)) and not (own_words or {}).get("pain_severity"):
         parts.append(f"pain {record.pain_severity:g}/10 at worst")
     if record.age is not None:
         parts.append(f"age {record.age:g}")

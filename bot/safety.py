@@ -65,6 +65,10 @@ NET_MIN_WORDS = 5
 CLOSING_INTENTS = frozenset({GOODBYE, STOP, THANK})
 # The concept of asking to wait or whether help is really needed (concepts.yml).
 DELAY_CONCEPT = "delay_care"
+DRIVE_CONCEPT = "drive_myself"
+# What the rules read that makes a net suspicion a misreading: "I want to take this to my GP"
+# is not "want to take" tablets (usability review 5).
+NET_VETOES = {"suicidal": "handing_on"}
 RESUME_SEPARATOR = "|"
 UNSURE = "unsure"
 
@@ -429,8 +433,11 @@ def screen(
             result.say.append(crisis_check)
         return result
     closing = intent in CLOSING_INTENTS
-    if state.level in (URGENT, EMERGENCY) and answered is None and DELAY_CONCEPT in analysis.concepts and not closing:
+    drive = state.level == EMERGENCY and DRIVE_CONCEPT in analysis.concepts
+    delay = DELAY_CONCEPT in analysis.concepts or drive
+    if state.level in (URGENT, EMERGENCY) and answered is None and delay and not closing:
         key = "hold_the_line_emergency" if state.level == EMERGENCY else "hold_the_line_urgent"
+        key = "drive_emergency" if drive else key
         # "... tonight" after the crisis reply is no question of waiting for care: the crisis
         # reminder, with its contacts, not "something that needs treating within hours".
         result.say = [Say("reminder", emergency_reminder(state) if crisis_only(state.flags) else dialogue(key))]
@@ -662,6 +669,7 @@ def suspected_by_net(analysis: Analysis, mentioned: Set[str]) -> List[str]:
     if len((analysis.text or "").split()) < NET_MIN_WORDS:
         return []  # a short answer ("pins and needles") is the rules' to read
     ruled_out = {m.id for m in analysis.checks if m.status not in SCREENED_STATUSES}
+    ruled_out |= {family for family, concept in NET_VETOES.items() if concept in analysis.concepts}
     return [c for c in net.suspected_families(analysis.text) if c not in ruled_out and c not in mentioned]
 
 

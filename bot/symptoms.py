@@ -63,6 +63,10 @@ NAMED_ILLNESS_SUFFIX = "_named"
 INTENSIFIER = re.compile(r"\s+(down|across|through|into|up|round|around|over|along|to|at|in)\b", re.I)
 
 
+# A score said as a question or a guess: "like a 5?", "maybe 6??", "7 i guess?".
+UNSURE_SCORE = re.compile(r"\b(10|\d)(\s*/\s*10)?\s*\?|\b(10|\d)\s+i (guess|think|suppose)\b", re.I)
+
+
 @dataclass
 class SymptomRecord:
     # Slot name -> value. A value of None means "not asked or said yet".
@@ -275,6 +279,13 @@ class SymptomRecord:
             (not analysis.severity_bare and question is None) or question == "pain_severity" or correcting or rated
         ):
             self.pain_severity = float(analysis.severity)
+            # "like a 5?": a guess, so the summary quotes the words rather than state a score.
+            words = dict(self.own_words or {})
+            if UNSURE_SCORE.search(analysis.text):
+                words["pain_severity"] = analysis.text.strip()
+            else:
+                words.pop("pain_severity", None)
+            self.own_words = words or None
         if analysis.age is not None:
             self.age = float(analysis.age)
 

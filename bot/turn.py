@@ -394,6 +394,8 @@ def _help_on_the_way(slots: Mapping[str, Any], result: safety.ScreenResult, anal
     level = slots.get(TRIAGE_LEVEL)
     if level not in (EMERGENCY, URGENT) or result.new_flags or "help_on_the_way" not in analysis.concepts:
         return False
+    if safety.DELAY_CONCEPT in analysis.concepts and analysis.text.rstrip().endswith("?"):
+        return False  # "Do I really need to call 999?" asks; it has not been done (usability review 5)
     return LATER_DAY not in analysis.concepts  # "the GP can see me next Tuesday" is not today
 
 
@@ -764,6 +766,7 @@ def _rest_of_turn(
         plan.before.append(Step(CONSULT_PROFESSIONAL))
         plan.then = LISTEN
         return plan
+    plan.before += _own_pain_question_answered(slots, intent, analysis, question)
     if intent == REPORT_RED_FLAG and not result.say:
         # The classifier heard a red flag the rules could not place: never nothing.
         if result.level == URGENT:
@@ -775,6 +778,18 @@ def _rest_of_turn(
             ]
     plan.after = [_step(say) for say in result.ask_after]
     return plan
+
+
+def _own_pain_question_answered(
+    slots: Mapping[str, Any], intent: Optional[str], analysis: Analysis, question: Optional[str]
+) -> List[Step]:
+    """ "Can I still go in to my shift with my back like this?": the content's answer first; the
+    questions then start (the rules), so a question about one's own pain is not left with an
+    offer of them."""
+    if intent != DESCRIBE_PAIN or question is not None or slots.get(POSSIBLE_CAUSES) is not None:
+        return []
+    topic = interview.own_pain_question_topic(analysis.text, analysis)
+    return [Step(SAFETY_RESPONSES["followup"], text) for text in replies.treatment_answer(topic)] if topic else []
 
 
 def fallback_step() -> Step:

@@ -370,9 +370,13 @@
   // tap-to-call as well, except the card's own number, which has its big link already.
   var SPOKEN_NUMBER = /\b(?:on|call|ring|phone|dial|text)\s+(?:NHS\s+)?(\+?\d{2,5}(?:[ -]\d{2,4}){0,3})(?![\d.,]\d)/gi;
 
-  function appendAlertText(node, text, call) {
+  // Who a number belongs to, from the words before it ("Samaritans on 116 123").
+  var NUMBER_OWNER = /([A-Z][\w&'’]*(?: [A-Z][\w&'’]*){0,3}) (?:on|at)\s*$/;
+
+  /** The numbers said in an alert's text other than its own: [{number, dial, start, owner}]. */
+  function spokenNumbers(text, call) {
     var own = call ? dialled(call.number) : null;
-    var last = 0;
+    var found = [];
     var match;
     SPOKEN_NUMBER.lastIndex = 0;
     while ((match = SPOKEN_NUMBER.exec(text))) {
@@ -380,10 +384,24 @@
       var dial = dialled(number);
       if (dial === own || !/^\+?[0-9]{3,15}$/.test(dial)) continue;
       var start = match.index + match[0].length - number.length;
-      appendText(node, text.slice(last, start));
-      node.appendChild(el('a', { class: 'bpw-inline-call', href: 'tel:' + dial }, [number]));
-      last = start + number.length;
+      var owner = NUMBER_OWNER.exec(text.slice(Math.max(0, start - 60), start));
+      found.push({ number: number, dial: dial, start: start, owner: owner ? owner[1] : '' });
     }
+    return found;
+  }
+
+  function numberLink(found, extraClass) {
+    var name = T.call.replace('{number}', (found.owner ? found.owner + ' ' : '') + found.number);
+    return el('a', { class: extraClass, href: 'tel:' + found.dial, 'aria-label': name }, [found.number]);
+  }
+
+  function appendAlertText(node, text, call) {
+    var last = 0;
+    spokenNumbers(text, call).forEach(function (found) {
+      appendText(node, text.slice(last, found.start));
+      node.appendChild(numberLink(found, 'bpw-inline-call'));
+      last = found.start + found.number.length;
+    });
     appendText(node, text.slice(last));
   }
 
@@ -970,13 +988,19 @@
     history.forEach(function (entry) {
       if (entry.from === 'bot' && isAlert(entry.kind) && entry.text) {
         var call = checkedCall(entry.call);
-        if (!latest || latest.kind !== entry.kind || latest.closed) latest = { kind: entry.kind, call: call };
+        if (!latest || latest.kind !== entry.kind || latest.closed) latest = { kind: entry.kind, call: call, others: [] };
         else if (!latest.call && call) latest.call = call;
+        // A crisis line said in the card ("Samaritans on 116 123") is pinned with it too.
+        if (entry.kind === 'crisis') {
+          spokenNumbers(entry.text, call).forEach(function (found) {
+            if (!latest.others.some(function (o) { return o.dial === found.dial; })) latest.others.push(found);
+          });
+        }
       } else if (latest) {
         latest.closed = true; // a later alert of the same kind starts a new one
       }
     });
-    var key = latest ? JSON.stringify([latest.kind, latest.call]) : '';
+    var key = latest ? JSON.stringify([latest.kind, latest.call, latest.others.map(function (o) { return o.dial; })]) : '';
     if (ui.pinnedKey === key) return;
     ui.pinnedKey = key;
     while (ui.pinned.firstChild) ui.pinned.removeChild(ui.pinned.firstChild);
@@ -986,6 +1010,13 @@
     if (!latest) return;
     ui.pinned.appendChild(el('p', { class: 'bpw-pinned-text' }, [svg(ICON_WARNING), el('strong', { text: alertHeading(latest.kind, latest.call) })]));
     if (latest.call) ui.pinned.appendChild(callLink(latest.call, 'bpw-call--compact'));
+    latest.others.forEach(function (found) {
+      var link = numberLink(found, 'bpw-call bpw-call--compact bpw-call--other');
+      link.textContent = '';
+      link.appendChild(svg(ICON_PHONE));
+      link.appendChild(document.createTextNode((found.owner ? found.owner + ' ' : '') + found.number));
+      ui.pinned.appendChild(link);
+    });
   }
 
   function setLarge(on) {

@@ -56,6 +56,7 @@ DIALOGUE_KEYS = (
     "unsure_pregnancy",
     "check_no",
     "feeling_worried",
+    "drive_emergency",
     "feeling_low",
     "feeling_frustrated",
     "feeling_worried_escalated",

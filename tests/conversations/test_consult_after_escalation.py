@@ -50,10 +50,11 @@ async def turn(conversation: Conversation) -> List[Tuple[Optional[str], str]]:
 def test_the_domain_has_an_emergency_and_an_urgent_form_and_keeps_the_routine_ones(agent):
     found = variations(agent)
     assert set(found) == {"emergency", "urgent", None}, found
-    assert len(found["emergency"]) == 1 and len(found["urgent"]) == 1
+    # Several wordings of the emergency form (usability review 5: one line after every answer).
+    assert len(found["emergency"]) >= 2 and len(found["urgent"]) == 1
     assert any("few weeks" in text for text in found[None]), "the routine wordings are kept for routine paths"
     for level in ("emergency", "urgent"):
-        assert not any(words in found[level][0] for words in ROUTINE_WORDING), found[level]
+        assert not any(words in text for text in found[level] for words in ROUTINE_WORDING), found[level]
 
 
 @pytest.mark.parametrize("level", ["emergency", "urgent", "routine", None])
@@ -93,7 +94,7 @@ async def test_the_emergency_reply_ends_with_the_emergency_form(conversation):
     said = await turn(conversation)
     assert (await conversation.slots())["triage_level"] == "emergency"
     assert said[0][0] == "utter_safety_emergency" and "call 999 now" in said[0][1], said
-    assert said[-1] == (CONSULT, variations(conversation.agent)["emergency"][0]), said
+    assert said[-1][0] == CONSULT and said[-1][1] in variations(conversation.agent)["emergency"], said
     after = " ".join(text for _, text in said[1:])
     assert not any(words in after for words in ROUTINE_WORDING), said
 
@@ -118,7 +119,7 @@ async def test_after_an_emergency_every_later_consult_advice_is_the_emergency_fo
         await conversation.say(text)
         said = await turn(conversation)
         consults = [t for name, t in said if name == CONSULT]
-        assert consults and set(consults) == set(variations(conversation.agent)["emergency"]), (text, said)
+        assert consults and set(consults) <= set(variations(conversation.agent)["emergency"]), (text, said)
 
 
 async def test_a_crisis_reply_ends_with_the_crisis_form(conversation):

@@ -165,14 +165,16 @@ async def _emergency_again(agent, text: str) -> None:
         said = said[1:]
     names = [name for name, _, _ in said]
     assert names == ["utter_safety_reminder", CONSULT], (text, said)
-    assert "call 999 now" in said[0][1].lower()
-    emergency_consult = next(
+    # "Should I drive myself there?" gets "don't drive yourself. Call 999, or ask someone to
+    # drive you to A&E now" (usability review 5); everything else the instruction again.
+    assert "call 999 now" in said[0][1].lower() or "don't drive yourself. call 999" in said[0][1].lower(), said
+    emergency_consults = {
         v["text"]
         for v in agent.domain.responses[CONSULT]
         if {(c["name"], c["value"]) for c in v.get("condition") or []}
         == {("triage_level", "emergency"), ("crisis_only", False)}
-    )
-    assert said[1][1] == emergency_consult
+    }
+    assert said[1][1] in emergency_consults
     assert (await conversation.slots())["triage_level"] == "emergency"
 
 

@@ -251,7 +251,12 @@ def test_a_number_in_the_crisis_card_text_can_be_tapped_too(visitor):
     assert card.count() == 1
     inline = [(a.get_attribute("href"), a.inner_text()) for a in card.locator("a.bpw-inline-call").all()]
     assert inline == [("tel:116123", "116 123")], inline
+    assert card.locator("a.bpw-inline-call").get_attribute("aria-label") == "Call Samaritans 116 123"
     assert [a.get_attribute("href") for a in card.locator("a.bpw-call").all()] == ["tel:999"]
+    # Pinned with the emergency number (usability review 5: on a desktop the crisis line was
+    # below the visible part of the card, and the pinned copy had only 999).
+    pin = pinned(page)
+    assert not pin["hidden"] and pin["links"] == [["tel:999", "Call 999"], ["tel:116123", "Samaritans 116 123"]], pin
 
 
 # --------------------------------------------------------------------------- enlarge

@@ -195,3 +195,24 @@ def test_a_buttock_numb_from_a_hard_seat_whose_feeling_came_back_is_not_an_emerg
 def test_a_leak_long_ago_that_lasted_days_is_history(gap):
     text = f"I leaked urine {gap} after giving birth 12 years ago, now my back hurts after hoovering"
     assert screen_statement(text).first == ROUTINE
+
+
+# --------------------------------------------------------------------------- usability review 5
+@pytest.mark.parametrize("normal", ["perfectly normal", "completely normal", "absolutely fine", "totally fine"])
+@pytest.mark.parametrize("what", ["my waterworks and bowels are", "waterworks are"])
+def test_a_function_said_to_be_emphatically_normal_is_no_emergency(what, normal):
+    assert screen_statement(f"back ache for a year. {what} {normal}").first == ROUTINE
+
+
+@pytest.mark.parametrize(
+    "text", ["is it normal to lose bladder control with sciatica", "wet myself twice today, is that normal?"]
+)
+def test_asking_whether_a_sign_is_normal_still_is_one(text):
+    assert screen_statement(text).first == EMERGENCY or screen_statement(text).asked
+
+
+@pytest.mark.parametrize("what", ["this", "the summary", "a copy", "it"])
+@pytest.mark.parametrize("who", ["my GP", "the doctor", "my physio"])
+def test_taking_something_to_a_professional_is_not_asked_about_self_harm(what, who):
+    outcome = screen_statement(f"I want to take {what} to {who}")
+    assert outcome.first == ROUTINE and outcome.asked is None, outcome

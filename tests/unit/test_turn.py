@@ -859,3 +859,20 @@ def test_work_at_a_height_said_without_a_fall_gets_the_fall_check_before_what_th
     assert actions(asked) == ["utter_safety_check"] and 'mentioned "ladder"' in said(asked)
     fell = plan("yes i fell off it onto my back", "affirm", {**asked.slots, "requested_slot": "pain_onset"}, FORM)
     assert fell.slots["triage_level"] == "emergency"
+
+
+@pytest.mark.parametrize("text", ["Can I drive myself?", "is it ok to drive to a&e", "should i drive to hospital"])
+def test_driving_oneself_after_an_emergency_is_answered(text):
+    """Usability review 5: "can I drive myself?" got "don't wait" twice and nothing on driving."""
+    first = plan("since yesterday my bum is numb and I can't start peeing", "report_red_flag", {})
+    result = plan(text, "describe_pain", first.slots)
+    assert "don't drive yourself" in said(result).lower(), said(result)
+
+
+def test_asking_whether_to_call_999_is_not_having_called():
+    """Usability review 5: "Do I really need to call 999?" got "Good, you have done the right thing"."""
+    first = plan("since yesterday my bum is numb and I can't start peeing", "report_red_flag", {})
+    result = plan("Do I really need to call 999?", "describe_pain", first.slots)
+    assert "right thing" not in said(result) and "don't wait" in said(result), said(result)
+    done = plan("I've called 999, the ambulance is coming", "describe_pain", first.slots)
+    assert "right thing" in said(done)
