@@ -92,6 +92,12 @@ STOPPING = re.compile(r"\b(stop|enough|quit|cancel|end|finish|exit|abort|no more
 
 # "yes, ..." or a bare "I have" ("I have foot drop" is a statement, not a yes).
 YES_START = re.compile(r"^\W*(yes|yeah|yep|yup|yea|ya|aye|y|definitely|sure)\b|^\W*(i do|i have|it does)\W*$")
+# "It's there all the time, doesn't matter how I move": an answer about what makes it worse,
+# kept in the person's words.
+SAME_WHATEVER = re.compile(
+    r"\b(doesn'?t|does not|dont|don'?t) (matter|change|make (any|a|much) difference)\b.{0,20}\b(what|how|whether|if)\b"
+    r"|\b(no matter|whatever) (what|how)\b|\bsame whatever\b"
+)
 NO_START = re.compile(r"^\W*(no|nope|nah|not really|none|never|nothing|n)\b")
 YES_WORD = re.compile(r"\b(yes|yeah|yep)\b")
 UNSURE = re.compile(r"^\W*(\w+ )?(\w+ )?(not sure|dunno|don't know|dont know|no idea|unsure|hard to say|can't say)\b")
@@ -192,6 +198,15 @@ def _first_sentence(text: str) -> str:
     return parts[0] if parts else ""
 
 
+def _stays_put_reading(record: SymptomRecord) -> Reading:
+    """ "no, just the calf": the places named are where it hurts, not where it goes."""
+    places = (record.pain_location or []) + [p for p in record.spread_to or [] if p not in (record.pain_location or [])]
+    values: Dict[str, Any] = {"pain_spreads": NO, "spread_to": []}
+    if places != (record.pain_location or []):
+        values["pain_location"] = places
+    return Reading(values)
+
+
 def _read(
     question: str,
     intent: Optional[str],
@@ -203,14 +218,7 @@ def _read(
 ) -> Reading:
     lowered = " ".join((text or "").lower().replace("’", "'").split())
     if question == "pain_spreads" and _stays_put(intent, lowered, analysis):
-        # "no, just the calf": the places named are where it hurts, not where it goes.
-        places = (record.pain_location or []) + [
-            p for p in record.spread_to or [] if p not in (record.pain_location or [])
-        ]
-        values: Dict[str, Any] = {"pain_spreads": NO, "spread_to": []}
-        if places != (record.pain_location or []):
-            values["pain_location"] = places
-        return Reading(values)
+        return _stays_put_reading(record)
     if question not in SCREENING_SLOTS and (intent == DONT_KNOW or UNSURE.search(lowered)) and filled:
         # "don't know really, somewhere round the thigh?": unsure, with something said.
         # Nothing is guessed from it: the question is "not sure", and their words quoted.
@@ -222,6 +230,10 @@ def _read(
         return Reading()  # its free text answered the question
     if not filled and not may_be_an_answer(question, intent, text, analysis):
         return Reading(is_answer=False)
+    if question in OWN_WORDS_QUESTIONS and not filled and SAME_WHATEVER.search(lowered):
+        # "there all the time, doesn't matter how I move, and tapping there really hurts": an
+        # answer, but not "nothing makes it worse"; kept as said (set 6).
+        return Reading({OWN_WORDS: {question: text}}, moved_on=True)
     values = interpret_answer(question, intent, text, record, analysis)
     if question in values or UNSURE_ABOUT in values:
         return Reading(values)

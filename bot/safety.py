@@ -67,8 +67,9 @@ CLOSING_INTENTS = frozenset({GOODBYE, STOP, THANK})
 DELAY_CONCEPT = "delay_care"
 DRIVE_CONCEPT = "drive_myself"
 # What the rules read that makes a net suspicion a misreading: "I want to take this to my GP"
-# is not "want to take" tablets (usability review 5).
-NET_VETOES = {"suicidal": "handing_on"}
+# is not "want to take" tablets (usability review 5); stinging and going often is a water
+# infection's, asked about already (set 6).
+NET_VETOES = {"suicidal": "handing_on", "bladder_bowel": "urine_infection_words"}
 RESUME_SEPARATOR = "|"
 UNSURE = "unsure"
 

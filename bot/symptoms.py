@@ -261,10 +261,14 @@ class SymptomRecord:
         # had cancer 3 years ago" is not how long the pain has lasted, "wakes me at 4am" not
         # how bad it is, "it loosens up after 20 minutes" not how long it has lasted. A
         # duration said with where it hurts is kept when none is known yet.
-        if analysis.duration_days is not None and (
-            question in DURATION_QUESTIONS
-            or correcting
-            or (self.pain_duration_days is None and question in PLACE_QUESTIONS)
+        if (
+            analysis.duration_days is not None
+            and not _how_it_came_on(analysis.text)
+            and (
+                question in DURATION_QUESTIONS
+                or correcting
+                or (self.pain_duration_days is None and question in PLACE_QUESTIONS)
+            )
         ):
             self.set_duration(_last_duration(analysis) if question == "pain_onset" else analysis.duration_days)
             # "on and off for years": the days are a guess, so the summary quotes the words.
@@ -360,6 +364,19 @@ class SymptomRecord:
 
     def has_anything(self) -> bool:
         return any(value not in (None, [], {}, UNKNOWN) for value in self.to_slots().values())
+
+
+# "It came on over a day or two", "built up over a week": how fast it came, not how long ago.
+CAME_ON_OVER = re.compile(
+    r"\b(came|come|comes|coming|built|build|building|crept|creeping|developed|got worse|worsened)\b[^.;!?]{0,25}"
+    r"\bover (a|an|the|one|two|three|four|five|six|a few|a couple|\d+)\b"
+)
+
+
+def _how_it_came_on(text: str) -> bool:
+    """The only time said is how fast it came on ("came on over a day or two after...")."""
+    lowered = (text or "").lower()
+    return bool(CAME_ON_OVER.search(lowered)) and not re.search(r"\b(ago|since|for (about |around )?\d)", lowered)
 
 
 def _last_duration(analysis: Analysis) -> float:

@@ -351,7 +351,17 @@ def _mentions(text: str, phrases: Sequence[str]) -> bool:
     """A phrase said as it is written, or in another form of its words ("aches" for "aching")."""
     normal = re.sub(r"\s+", " ", _norm(text))
     lemmas = _lemmas(normal)
+    if any(_alternatives(p).search(normal) for p in phrases if "(" in p):
+        return True  # "(just |)(under|below) (my|the) ribs", as the lexicon writes choices
     return any(f" {_norm(p).strip()} " in normal or _lemmas(_norm(p)) in lemmas for p in phrases if _norm(p).strip())
+
+
+def _alternatives(phrase: str) -> "re.Pattern[str]":
+    """A lexicon phrase with choices ("(under|below) (my|the) ribs") as a pattern."""
+    pattern = re.sub(
+        r"\(", "(?:", re.escape(phrase.lower()).replace(r"\(", "(").replace(r"\)", ")").replace(r"\|", "|")
+    )
+    return re.compile(r"(?<![a-z])" + pattern.replace(r"\ ", " ") + r"(?![a-z])")
 
 
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "half": 0.5}
@@ -527,10 +537,21 @@ class SummaryReader:
         for finding in self.labels_in(statement):
             if finding.kind == "side" or _mentions(self.everything, finding.phrases):
                 continue
+            if finding.id == "fever_measured" and _temperature_said(self.everything):
+                continue  # "38.9 this morning": read from the number, not from a phrase
             if finding.id in NERVE_SYMPTOMS and (self.unsure("nerve") or _is_no(self.facts.get("nerve"))):
                 self.bad(statement, f"the person said {self.said('nerve')}")
             else:
                 self.result.unsupported.append(f"{statement!r}: {finding.label!r}")
+
+
+def _temperature_said(text: str) -> bool:
+    """A temperature of 38 C (100.4 F) or more among the person's words."""
+    for number in re.findall(r"\b(\d{2,3}(?:\.\d)?)\b", text or ""):
+        value = float(number)
+        if 38 <= value <= 43 or 100.4 <= value <= 110:
+            return True
+    return False
 
 
 def check_summary(case: Case, summary: str, said: Sequence[str]) -> SummaryCheck:

@@ -465,3 +465,11 @@ def test_the_severity_at_its_worst_is_the_highest_score_said(text, worst):
     assert interview.interpret_answer("pain_severity", "describe_pain", text, SymptomRecord(), analyse(text)) == {
         "pain_severity": worst
     }
+
+
+def test_an_answer_that_movement_makes_no_difference_is_kept_as_said():
+    """Set 6: "doesn't matter how I move, and tapping there really hurts" got "didn't catch
+    that"; it is an answer, and not "nothing makes it worse"."""
+    text = "it's there all the time, doesn't matter how I move, and tapping there really hurts"
+    reading, _ = reply("aggravating_factors", text)
+    assert reading.values.get("own_words") == {"aggravating_factors": text} and not reading.reask

@@ -216,3 +216,16 @@ def test_asking_whether_a_sign_is_normal_still_is_one(text):
 def test_taking_something_to_a_professional_is_not_asked_about_self_harm(what, who):
     outcome = screen_statement(f"I want to take {what} to {who}")
     assert outcome.first == ROUTINE and outcome.asked is None, outcome
+
+
+@pytest.mark.parametrize(
+    "text", ["I've been weeing loads and it stung", "it burns when I pee and I'm going a lot", "cloudy smelly wee"]
+)
+def test_a_water_infection_told_is_not_asked_the_cauda_equina_check(text):
+    """Set 6: "weeing loads and it stung" was asked about starting to pee and leaking (a second
+    time after the cauda equina question), and a "yes" sent a kidney infection to 999."""
+    assert screen_statement(text).asked != "bladder_bowel"
+
+
+def test_retention_with_a_water_infection_still_is_an_emergency():
+    assert screen_statement("it burns when I wee and I can't empty my bladder").first == EMERGENCY

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot import replies
 from bot.nlp import analyse
 from bot.symptoms import SymptomRecord, is_correction
 
@@ -98,3 +99,27 @@ def test_an_activity_said_to_have_brought_the_pain_on_is_how_it_started_not_what
 )
 def test_an_activity_that_makes_it_worse_stays_what_makes_it_worse(text, factor):
     assert factor in (record_of(text).aggravating_factors or [])
+
+
+@pytest.mark.parametrize(
+    "text", ["it came on over a day or two after I'd been weeing loads", "built up over a week after gardening"]
+)
+def test_how_fast_it_came_on_is_not_how_long_it_has_lasted(text):
+    """Set 6: "came on over a day or two" was summarised as "for about 1 day" (it was 3 days)."""
+    record = SymptomRecord()
+    record.update(analyse(text), question="pain_onset")
+    assert record.pain_duration_days is None
+
+
+@pytest.mark.parametrize("text", ["like a 5? worse first thing", "maybe 6??", "7 i guess"])
+def test_a_score_said_as_a_guess_is_quoted_in_the_summary(text):
+    record = SymptomRecord()
+    record.update(analyse(text), question="pain_severity")
+    told = replies.summary(record)
+    assert "/10 at worst" not in told and "in your words" in told, told
+
+
+def test_a_score_said_plainly_is_stated():
+    record = SymptomRecord()
+    record.update(analyse("7"), question="pain_severity")
+    assert "pain 7/10 at worst" in replies.summary(record)

@@ -876,3 +876,19 @@ def test_asking_whether_to_call_999_is_not_having_called():
     assert "right thing" not in said(result) and "don't wait" in said(result), said(result)
     done = plan("I've called 999, the ambulance is coming", "describe_pain", first.slots)
     assert "right thing" in said(done)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my back is killing me and i have to do a 12 hr shift tomorrow, can i still go in?",
+        "Is it OK to drive with my back like this? It twinges every time I turn to check my mirror.",
+    ],
+)
+def test_a_question_about_what_to_do_with_ones_own_pain_is_answered_then_the_rules_start_the_questions(text):
+    """Set 6: these got only an offer of the questions; the issue asks for an answer, then them."""
+    result = plan(text, "describe_pain", {})
+    assert result.before and result.before[0].text.startswith("Work, driving and daily life:"), said(result)
+    assert result.then == RULES
+    asked_in_form = plan(text, "describe_pain", {"requested_slot": "pain_spreads"}, FORM)
+    assert not any((s.text or "").startswith("Work, driving") for s in asked_in_form.before)
