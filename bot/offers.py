@@ -37,6 +37,7 @@ from bot.contract import (
     THANK,
     TRIAGE_LEVEL,
 )
+from bot.interview import LEAVING
 from bot.settings import Settings
 
 HANDOFF, HANDOFF_CONTACT, CHECKIN, FEEDBACK_OFFER = "handoff", "handoff_contact", "checkin", "feedback"
@@ -137,6 +138,8 @@ def is_direct_reply(offer: Offer, text: str, intent: Optional[str]) -> bool:
     plain_answer = bool(
         YES.match(lowered) or NO.match(lowered) or (offer.choices == FEEDBACK_ANSWERS and PARTLY.search(lowered))
     )
+    if LEAVING.search(lowered) and len(lowered.split()) > 2:
+        return False  # "ok I'll leave it there": a goodbye, answered as one with the consult advice
     if intent in CLOSING_INTENTS:
         return plain_answer  # "no thanks" answers; "bye" and "thanks" are answered as such
     if not offer.choices:

@@ -113,6 +113,7 @@ SPENT_FLOORS = {
     # partly in the past tense; foot drop told as what the foot can no longer do; a question about
     # what the saddle area is; stable one-sided weakness or numbness (labelled urgent by the writers).
     "redflags_L.sealed.yml": (0.91, 5, 0.05),
+    "redflags_M.sealed.yml": (0.82, 9, 0.05),
 }
 
 

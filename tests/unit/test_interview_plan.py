@@ -6,10 +6,12 @@ from bot.symptoms import SymptomRecord
 
 
 def test_follow_up_questions_only_when_they_apply():
-    base = questions_to_ask({})
+    base = questions_to_ask({"pain_onset": "gradual"})
     assert "screen_weakness_progression" not in base and "screen_major_trauma" not in base
     assert "screen_weakness_progression" in questions_to_ask({"nerve_symptoms": ["weakness"]})
-    assert "screen_major_trauma" in questions_to_ask({"pain_onset": "fall"})
+    # Set 6 (sealed): a fall from a ladder told only when asked; asked unless it came on gradually.
+    for onset in ("fall", "sudden", "unknown", None):
+        assert "screen_major_trauma" in questions_to_ask({"pain_onset": onset}), onset
     # Two of these are asked only when an earlier answer has not already told them
     # (how long it has been, what eases it: often said with the answer before), and
     # where it hurts is usually said before the first question: about eight are asked.
