@@ -37,7 +37,7 @@ from bot.contract import (
 from bot.nlp import analyse
 from bot.ranking import RankedCause, most_urgent_timeframe, with_patterns
 from bot.settings import get_settings
-from bot.symptoms import NERVE_UNSPECIFIED, SymptomRecord
+from bot.symptoms import NERVE_UNSPECIFIED, SCORE_RANGE, SymptomRecord
 
 
 class Reply(str):
@@ -275,14 +275,18 @@ def _what(record: SymptomRecord, own_words: dict) -> List[str]:
     return parts
 
 
-def _when(record: SymptomRecord, own_words: Optional[Mapping[str, Any]] = None) -> List[str]:
+def _when(record: SymptomRecord, own_words: Optional[Dict[str, Any]] = None) -> List[str]:
     parts = []
     if record.pain_onset and record.pain_onset != UNKNOWN:
         label = _label(record.pain_onset)
         parts.append("it " + ("started " if not label.startswith("came") else "") + label)
     if record.pain_duration_days is not None and not (own_words or {}).get("pain_duration"):
         parts.append("for " + _duration_words(record.pain_duration_days))
-    if isinstance(record.pain_severity, (int, float)) and not (own_words or {}).get("pain_severity"):
+    said = (own_words or {}).get("pain_severity")
+    if isinstance(record.pain_severity, (int, float)) and said and SCORE_RANGE.fullmatch(said):
+        parts.append(f"pain {said}/10 at worst")  # a range tapped or typed, as said ("7-8")
+        (own_words or {}).pop("pain_severity")
+    elif isinstance(record.pain_severity, (int, float)) and not said:
         parts.append(f"pain {record.pain_severity:g}/10 at worst")
     if record.age is not None:
         parts.append(f"age {record.age:g}")
@@ -361,11 +365,17 @@ def _card(cause: RankedCause, self_care: Sequence[str], escalated: bool) -> Dict
     return card
 
 
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: "is slipped (herniated) disc", not "is Slipped";
+    a name that starts with an abbreviation or a proper name ("NHS") stays as it is."""
+    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+
+
 def lead(causes: Sequence[RankedCause], what_to_do: Optional[str]) -> Reply:
     """The result in one or two sentences: the best fit, and what to do (None when an
     escalation has said it already, first)."""
     if causes:
-        name = get_content().conditions[causes[0].condition_id].name
+        name = in_sentence(get_content().conditions[causes[0].condition_id].name)
         first = f"The best fit for what you described is {name}, but this is not a diagnosis."
     else:
         first = "What you described doesn't clearly point to one particular cause. That is common."

@@ -362,6 +362,13 @@ def crisis_only(flag_ids: Sequence[str]) -> bool:
     return bool(flag_ids) and all(_is_crisis(flag) for flag in flag_ids)
 
 
+def flag_names(flag_ids: Sequence[str], limit: int = 2) -> str:
+    """The content's names of these red flags, most serious first, as words in a sentence."""
+    flags = sorted((get_content().red_flags[f] for f in flag_ids), key=lambda f: -triage.level_rank(f.level))
+    names = [f.name[0].lower() + f.name[1:] for f in flags[:limit]]
+    return "; ".join(dict.fromkeys(names))
+
+
 def _is_crisis(flag_id: str) -> bool:
     flag = get_content().red_flags.get(flag_id)
     return bool(flag and flag.crisis)
@@ -615,11 +622,17 @@ def _targeted_check(
     # The net is a backstop for what people say about their symptoms, not for "I want to stop".
     for check_id in [] if closing else suspected_by_net(analysis, set(mentioned)):
         mentioned.setdefault(check_id, None)
+    denied = {m.id for m in analysis.mentions if m.status == ABSENT}
     # What the person said in words comes before what the net only suspects.
     for check in sorted(checks.values(), key=lambda c: mentioned.get(c.id) is None):
         if check.id not in mentioned or check.id in state.checks:
             continue
         if check.answered_by and (new_answers or {}).get(check.answered_by) == NO:
+            continue
+        if denied & set(check.on_yes) and check.id not in crisis:
+            # "Both legs ache when I walk, but there is no numbness": what the check would ask
+            # is already answered no in the same message (usability review 5). Not the crisis
+            # check: "he won't be a nuisance much longer" is said with a "not".
             continue
         # Already raised, or already said in full: nothing to ask.
         if _would_raise_nothing(state, check.on_yes, said):

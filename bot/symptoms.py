@@ -64,6 +64,10 @@ INTENSIFIER = re.compile(r"\s+(down|across|through|into|up|round|around|over|alo
 
 
 # A score said as a question or a guess: "like a 5?", "maybe 6??", "7 i guess?".
+# "7-8" (a button, or typed): a range, kept as said; the higher number counts.
+SCORE_RANGE = re.compile(
+    r"\b(10|\d)\s*(?:-|\u2013|to)\s*(10|\d)\b(?!\s*(?:hours?|days?|weeks?|months?|years?|times?))", re.I
+)
 UNSURE_SCORE = re.compile(r"\b(10|\d)(\s*/\s*10)?\s*\?|\b(10|\d)\s+i (guess|think|suppose)\b", re.I)
 
 
@@ -285,7 +289,11 @@ class SymptomRecord:
             self.pain_severity = float(analysis.severity)
             # "like a 5?": a guess, so the summary quotes the words rather than state a score.
             words = dict(self.own_words or {})
-            if UNSURE_SCORE.search(analysis.text):
+            scored = SCORE_RANGE.search(analysis.text)
+            if scored and int(scored.group(1)) < int(scored.group(2)):
+                self.pain_severity = float(scored.group(2))
+                words["pain_severity"] = f"{scored.group(1)}-{scored.group(2)}"
+            elif UNSURE_SCORE.search(analysis.text):
                 words["pain_severity"] = analysis.text.strip()
             else:
                 words.pop("pain_severity", None)

@@ -19,6 +19,8 @@ from bot import checkins, clarify, interview, offers, replies, safety
 from bot.content import get_content
 from bot.contract import (
     AGE,
+    ASK_ANATOMY,
+    ASK_CONDITION,
     CHECKIN_CONSENT,
     CONSULT_PROFESSIONAL,
     CRISIS_ONLY,
@@ -202,11 +204,13 @@ WHO_TO_SEE = "who_to_see"
 # Before that, "should I see a GP?" gets the where_to_go check (the signs that mean A&E), and
 # "is it dangerous?" the reason for the questions. The first that applies answers.
 ASKS_IF_SERIOUS = "asks_if_serious"
-DIRECT_QUESTIONS = (WHO_TO_SEE, ASKS_IF_SERIOUS, WHERE_TO_GO)
-ANSWERED_BEFORE_RESULT = {ASKS_IF_SERIOUS: "asks_if_serious_unknown"}
-# "Is it dangerous?" mid-interview: what the questions are for, then the question again (never
-# taken as the answer to it). "Should I see a GP?" there gets the where_to_go check.
-ANSWERED_IN_INTERVIEW = "asks_if_serious_interview"
+ASKS_HOW_LONG = "asks_how_long"
+DIRECT_QUESTIONS = (WHO_TO_SEE, ASKS_IF_SERIOUS, ASKS_HOW_LONG, WHERE_TO_GO)
+ANSWERED_BEFORE_RESULT = {ASKS_IF_SERIOUS: "asks_if_serious_unknown", ASKS_HOW_LONG: "asks_how_long_unknown"}
+# "Is it dangerous?" / "how long til it gets better?" mid-interview: what the questions are for,
+# then the question again (never taken as the answer to it). "Should I see a GP?" there gets
+# the where_to_go check.
+ANSWERED_IN_INTERVIEW = {ASKS_IF_SERIOUS: "asks_if_serious_interview", ASKS_HOW_LONG: "asks_how_long_interview"}
 
 
 def _direct_question(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> Optional[str]:
@@ -215,9 +219,10 @@ def _direct_question(slots: Mapping[str, Any], analysis: Analysis, in_form: bool
     if level == EMERGENCY:
         return None
     if in_form:
-        if ASKS_IF_SERIOUS not in analysis.concepts:
+        concept = next((c for c in ANSWERED_IN_INTERVIEW if c in analysis.concepts), None)
+        if concept is None:
             return None
-        return f"{ASKS_IF_SERIOUS}_urgent" if level == URGENT else ANSWERED_IN_INTERVIEW
+        return f"{concept}_urgent" if level == URGENT else ANSWERED_IN_INTERVIEW[concept]
     asked = [concept for concept in DIRECT_QUESTIONS if concept in analysis.concepts]
     if level == URGENT:
         return f"{asked[0]}_urgent" if asked else None
@@ -394,7 +399,7 @@ def _help_on_the_way(slots: Mapping[str, Any], result: safety.ScreenResult, anal
     level = slots.get(TRIAGE_LEVEL)
     if level not in (EMERGENCY, URGENT) or result.new_flags or "help_on_the_way" not in analysis.concepts:
         return False
-    if safety.DELAY_CONCEPT in analysis.concepts and analysis.text.rstrip().endswith("?"):
+    if safety.DELAY_CONCEPT in analysis.concepts and "?" in analysis.text:
         return False  # "Do I really need to call 999?" asks; it has not been done (usability review 5)
     return LATER_DAY not in analysis.concepts  # "the GP can see me next Tuesday" is not today
 
@@ -429,6 +434,10 @@ def _what_to_do_next(
         # ("Should I worry if it feels numb when I wipe?" is the screen's: "is this happening now?")
         # Before "help is on its way": "GP normal appointment? or call 111 today?" asks.
         return _answered_directly(plan, direct, question if in_form else None)
+    if "how_to_print" in analysis.concepts and not result.new_flags and not result.owns_turn:
+        return _answered_directly(plan, "how_to_print", question if in_form else None)
+    if _alarm_disputed(slots, result, analysis):
+        return _dispute_answered(plan, slots, result)
     if _help_on_the_way(slots, result, analysis):
         return _help_acknowledged(plan, slots)
     if _asks_what_happens_there(slots, result, analysis):
@@ -492,6 +501,41 @@ def _answered_directly(plan: TurnPlan, key: str, question: Optional[str] = None)
         plan.before.append(Step(CONSULT_PROFESSIONAL))
     plan.then = LISTEN
     return plan
+
+
+def _alarm_disputed(slots: Mapping[str, Any], result: safety.ScreenResult, analysis: Analysis) -> bool:
+    """ "I did say there is no numbness at all" after an emergency or same-day instruction: the
+    person says the advice rests on a misreading (usability review 5: it was taken for "I have
+    called them"). Not after the crisis reply alone, and not with anything new."""
+    if slots.get(TRIAGE_LEVEL) not in (EMERGENCY, URGENT) or result.new_flags:
+        return False
+    if result.owns_turn and not result.holds_line:
+        return False  # the screen's own question ("is this new?") waits for its answer
+    flags = slots.get(RED_FLAGS) or []
+    return "alarm_disputed" in analysis.concepts and bool(flags) and not safety.crisis_only(flags)
+
+
+def _dispute_answered(plan: TurnPlan, slots: Mapping[str, Any], result: safety.ScreenResult) -> TurnPlan:
+    """What the advice rested on, the instruction for if it is true, and a person to check with
+    if it is not (NHS 111): triage never goes down on the assistant's own say-so."""
+    level = slots.get(TRIAGE_LEVEL)
+    reasons = safety.flag_names([f for f in result.state.flags if f in (slots.get(RED_FLAGS) or [])])
+    key = "alarm_disputed_emergency" if level == EMERGENCY else "alarm_disputed_urgent"
+    plan.before = [Step(SAFETY_RESPONSES["followup"], safety.dialogue(key, reasons)), Step(CONSULT_PROFESSIONAL)]
+    plan.then = LISTEN
+    return plan
+
+
+def _information_after_emergency(analysis: Analysis, intent: Optional[str]) -> List[str]:
+    """ "Could it be my circulation?" after an emergency instruction: what the condition or the
+    part of the spine is, never self-care or a timeframe (usability review 5: every question
+    got the instruction alone, and the person was locked in)."""
+    if intent == ASK_CONDITION and analysis.topics("condition"):
+        condition = get_content().conditions[analysis.topics("condition")[0]]
+        return [f"{condition.name}: {condition.summary}"]
+    if intent in (ASK_CONDITION, ASK_ANATOMY) and analysis.topics("anatomy_topic"):
+        return replies.anatomy_answer(analysis.topics("anatomy_topic")[0])
+    return []
 
 
 def _help_acknowledged(plan: TurnPlan, slots: Mapping[str, Any]) -> TurnPlan:
@@ -704,8 +748,12 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
         plan.then = LISTEN
         return plan
     if _after_emergency(slots, result, intent, analysis.text, answering_offer):
-        # "im really scared": heard, then the instruction again.
-        return _emergency_again(plan, result, _acknowledged(analysis, EMERGENCY))
+        # "im really scared": heard, then the instruction again; a question about a condition
+        # is answered after it.
+        plan = _emergency_again(plan, result, _acknowledged(analysis, EMERGENCY))
+        information = _information_after_emergency(analysis, intent)
+        plan.before[-1:-1] = [Step(SAFETY_RESPONSES["followup"], text) for text in information]
+        return plan
     clarified = None if offer is not None or answering_checkin or result.owns_turn else clarifying
     if clarified and (explained := _clarified(plan, result, meaning, question)) is not None:
         return explained

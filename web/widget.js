@@ -840,6 +840,8 @@
     var plan = exercisePlan();
     if (!plan) {
       sendMessage(PLAN_REQUEST, T.exercisePlan, true);
+      // As a chip does: the button may scroll away under the plan, and focus with it.
+      ui.input.focus();
       return;
     }
     var folded = plan.querySelector('details');
@@ -1248,6 +1250,8 @@
       entry.image = String(attachment.payload.src);
     }
     if (!entry.text && !entry.quickReplies && !entry.image) return;
+    // An answer has come (perhaps after a reconnection): "didn't answer" is no longer true.
+    statusState.timedOut = false;
     setTyping(false);
     addMessage(entry);
   }

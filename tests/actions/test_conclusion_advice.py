@@ -30,7 +30,7 @@ async def test_a_cause_to_be_seen_today_raises_the_level_and_leads_with_what_to_
     assert changes["triage_level"] == "urgent"
     said = texts(dispatcher)
     assert said[0].startswith("Please get checked today") and URGENT_CONTACT in said[0]
-    assert said[1].startswith("The best fit for what you described is A blood clot")  # the lead, no routine timeframe
+    assert said[1].startswith("The best fit for what you described is a blood clot")  # the lead, no routine timeframe
     assert "1. A blood clot in a leg vein (deep vein thrombosis): Get checked today" in said[2]
     assert not any(t.startswith("What you can do meanwhile") for t in said)
 

@@ -67,7 +67,7 @@ async def test_disc_like_answers_give_a_slipped_disc_first(dispatcher, domain):
     assert causes == [c.condition_id for c in rank_causes(SymptomRecord.from_slots(DISC).features())]
     assert "triage_level" not in changes  # routine already
     said = texts(dispatcher)
-    assert said[0].startswith("The best fit for what you described is Slipped (herniated) disc")
+    assert said[0].startswith("The best fit for what you described is slipped (herniated) disc")
     assert "not a diagnosis" in said[1]
     assert "1. Slipped (herniated) disc" in said[1]
     assert "why:" in said[1]

@@ -82,7 +82,7 @@ def test_each_cause_says_why_and_the_result_gives_one_timeframe():
         assert ranked.reasons[0] in line and condition.professional_care[0] not in line
     # The result leads with the best fit and how soon to be seen, once, when nothing is
     # urgent (issue 22: one timeframe, not one per cause; issue 26: the lead first).
-    best = CONTENT.conditions[causes[0].condition_id].name
+    best = replies.in_sentence(CONTENT.conditions[causes[0].condition_id].name)
     assert said[0] == (
         f"The best fit for what you described is {best}, but this is not a diagnosis. "
         + replies._fill(most_urgent_timeframe(causes).advice)
@@ -111,7 +111,10 @@ def test_a_serious_cause_leads_the_result_with_what_to_do():
     assert "the out-of-hours line" in said[0] and "112" in said[0]
     clot = CONTENT.conditions["deep_vein_thrombosis"]
     # Then the lead, without a routine timeframe after the urgent one.
-    assert said[1] == f"The best fit for what you described is {clot.name}, but this is not a diagnosis."
+    assert (
+        said[1]
+        == f"The best fit for what you described is {replies.in_sentence(clot.name)}, but this is not a diagnosis."
+    )
     assert f"1. {clot.name}: Get checked today" in said[2]
     assert said[2].index("Get checked today") < said[2].index("why it may fit")
 

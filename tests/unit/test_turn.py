@@ -10,6 +10,7 @@ from typing import Any, Dict, Optional
 
 import pytest
 
+from bot.content import get_content
 from bot.nlp import analyse
 from bot.turn import LISTEN, RULES, plan_turn
 
@@ -127,8 +128,8 @@ def test_an_emergency_said_again_gets_the_instruction_and_the_consult_advice():
 @pytest.mark.parametrize(
     "text,intent",
     [
-        ("what is sciatica", "ask_condition"),
         ("what do i do", "ask_help"),
+        ("does heat help", "ask_treatment"),
         ("what should I do", "ask_help"),
         ("ok. how old do you need me to be", "out_of_scope"),
         ("thanks", "thank"),
@@ -142,6 +143,68 @@ def test_after_an_emergency_anything_else_gets_the_instruction_again_and_nothing
     result = plan(text, intent, known)
     assert actions(result) == ["utter_safety_reminder", CONSULT] and result.then == LISTEN
     assert result.before[0].text.startswith("Please don't wait: call 112 now")
+
+
+@pytest.mark.parametrize(
+    "text,condition",
+    [("what is sciatica", "sciatica"), ("Could it be my circulation?", "peripheral_arterial_disease")],
+)
+def test_after_an_emergency_a_question_about_a_condition_is_answered_after_the_instruction(text, condition):
+    # Usability review 5: every question got the instruction alone, and the person was locked in.
+    # What the condition is; never its self-care or a routine timeframe.
+    known = {"triage_level": "emergency", "red_flags": ["bladder_dysfunction"]}
+    result = plan(text, "ask_condition", known)
+    named = get_content().conditions[condition]
+    assert actions(result) == ["utter_safety_reminder", "utter_safety_followup", CONSULT] and result.then == LISTEN
+    assert result.before[0].text.startswith("Please don't wait: call 112 now")
+    assert result.before[1].text == f"{named.name}: {named.summary}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oh dear. I did say there is no numbness at all. Do I really need to call 112?",
+        "you misunderstood me, I don't have any of that",
+        "I pressed yes by mistake",
+    ],
+)
+def test_an_instruction_disputed_is_explained_and_a_person_to_check_with_is_given(text):
+    # Usability review 5: "I did say there is no numbness" got "Good, you have done the right
+    # thing". Triage never goes down on the assistant's own say-so: the reason, the
+    # instruction if it is true, and the urgent care line to check with if it is not.
+    known = {
+        "triage_level": "emergency",
+        "red_flags": ["bilateral_leg_symptoms"],
+        "reported_findings": ["both_legs", "numbness"],
+    }
+    result = plan(text, "describe_pain", known)
+    assert "triage_level" not in result.slots and "red_flags" not in result.slots
+    assert actions(result) == ["utter_safety_followup", CONSULT] and result.then == LISTEN
+    reply = result.before[0].text
+    assert "both legs" in reply and "call 112 now" in reply and "the urgent care line" in reply
+    assert "done the right thing" not in reply
+
+
+@pytest.mark.parametrize("text", ["I called 112, the ambulance is coming", "my wife phoned for an ambulance"])
+def test_help_on_its_way_is_told_in_the_past_not_asked(text):
+    known = {"triage_level": "emergency", "red_flags": ["bladder_dysfunction"]}
+    assert "done the right thing" in said(plan(text, "inform", known))
+    assert "done the right thing" not in said(plan("do I need to call an ambulance?", "inform", known))
+
+
+@pytest.mark.parametrize("slots", [{}, {"triage_level": "emergency", "red_flags": ["bladder_dysfunction"]}])
+def test_how_to_print_points_to_the_print_button(slots):
+    result = plan("How do I print it, please?", "request_summary", slots)
+    assert '"Print"' in result.before[0].text and actions(result)[-1] == CONSULT and result.then == LISTEN
+
+
+def test_how_long_it_takes_is_answered_before_and_after_the_result():
+    before = plan("how long til it gets better", "out_of_scope")
+    assert "within a few weeks" in before.before[0].text and actions(before)[-1] == "utter_offer_interview"
+    after = plan("how long will it take to heal?", "ask_treatment", {"possible_causes": ["sciatica"]})
+    assert "4 to 6 weeks" in after.before[0].text and actions(after)[-1] == CONSULT
+    mid = plan("how long til it gets better", "out_of_scope", {"requested_slot": "pain_onset"}, FORM)
+    assert actions(mid) == ["utter_safety_followup", "utter_ask_pain_onset"]
 
 
 @pytest.mark.parametrize("text,intent", [("bye", "goodbye"), ("thanks, bye", "thank")])
