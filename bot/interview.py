@@ -116,7 +116,7 @@ BARE_NUMBER = re.compile(r"^\W*(i'?m |im |i am |aged? )?(\d{1,3})\s*(years?|yrs?
 
 # How the pain started that needs no question about a fall or blow: slowly, or from a strain
 # the person has already told.
-GRADUAL_ONSETS = ("gradual", "posture_strain", "lifting_injury", "sport_strain")
+GRADUAL_ONSETS = ("gradual", "posture_strain", "lifting_injury", "sport_strain", "chores_strain")
 
 
 def applies(question: str, slots: Mapping[str, Any]) -> bool:

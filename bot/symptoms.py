@@ -140,7 +140,7 @@ class SymptomRecord:
         current = [s for s in analysis.ids("symptom") if s not in past]
         self._update_symptoms(current, analysis.ids("symptom", ABSENT))
         self._update_activities(analysis, question)
-        onsets = analysis.ids("onset")
+        onsets = [o for o in analysis.ids("onset") if not _said_as_what_makes_it_worse(analysis, o, question)]
         if onsets:
             # The most serious account of how it started is kept.
             self.pain_onset = sorted(onsets, key=ONSET_SERIOUSNESS.index)[0]
@@ -433,6 +433,8 @@ CAUSED_IT = re.compile(
 )
 # The onset an activity that brought the pain on stands for (lexicon.yml onset ids).
 ONSET_FROM_ACTIVITY = {"lifting": "lifting_injury", "twisting": "lifting_injury", "bending_forward": "lifting_injury"}
+# Onsets that are an activity, which a clause can also give as what makes the pain worse.
+ACTIVITY_ONSETS = frozenset({"lifting_injury", "sport_strain", "chores_strain"})
 
 
 CLAUSE_BREAK = re.compile(
@@ -468,6 +470,19 @@ def _clause_around(text: str, start: int, end: int) -> str:
     left = max([m.end() for m in breaks if m.end() <= start], default=0)
     right = min([m.start() for m in breaks if m.start() >= end], default=len(text))
     return text[left:right]
+
+
+def _said_as_what_makes_it_worse(analysis: Analysis, onset: str, question: Optional[str]) -> bool:
+    """'Bending to pick up my daughter makes it worse' tells what makes it worse, not how it
+    started (usability review 5: the summary said "it started after lifting or twisting")."""
+    if question == "pain_onset" or onset not in ACTIVITY_ONSETS:
+        return False
+    clauses = [
+        _clause_around(analysis.text, m.start, m.end) for m in analysis.mentions if m.label == "onset" and m.id == onset
+    ]
+    return bool(clauses) and all(
+        _polarity(clause) == WORSE and not CAUSED_IT.search(clause.lower().replace("’", "'")) for clause in clauses
+    )
 
 
 def _polarity(clause: str) -> Optional[str]:

@@ -770,7 +770,10 @@ def _about_the_pain(doc: Doc, start: int, end: int) -> bool:
         return False
     if any(t.lower_ in HOURS for t in doc[start:end]) and _hours_of_something_else(doc, end):
         return False  # "a 12 hour flight", "7 hours in the car": how long something else took
-    if after in ("after", "later", "before"):
+    ends_clause = end + 1 >= len(doc) or doc[end + 1].is_punct
+    if after == "before" and ends_clause:
+        pass  # "digging in garden. two weeks before": said as "ago" (usability review 5)
+    elif after in ("after", "later", "before"):
         return False  # "started a few weeks after the op": when it began, not how long it has lasted
     before = [t.lower_ for t in doc[max(0, start - 2) : start]]
     if before[-1:] and (before[-1] in HOW_OFTEN or before == ["once", "a"] or before == ["twice", "a"]):

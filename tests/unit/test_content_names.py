@@ -136,13 +136,36 @@ def test_a_finding_the_code_needs_keeps_its_kind(tmp_path):
 @pytest.mark.parametrize(
     "order, problem",
     [
-        (["major_trauma", "fall", "lifting_injury", "sport_strain", "posture_strain", "sudden"], "leaves out gradual"),
         (
-            ["major_trauma", "fall", "lifting_injury", "sport_strain", "posture_strain", "sudden", "gradual", "fall"],
+            ["major_trauma", "fall", "lifting_injury", "sport_strain", "chores_strain", "posture_strain", "sudden"],
+            "leaves out gradual",
+        ),
+        (
+            [
+                "major_trauma",
+                "fall",
+                "lifting_injury",
+                "sport_strain",
+                "chores_strain",
+                "posture_strain",
+                "sudden",
+                "gradual",
+                "fall",
+            ],
             "names a finding twice",
         ),
         (
-            ["major_trauma", "fall", "lifting_injury", "sport_strain", "posture_strain", "sudden", "gradual", "calf"],
+            [
+                "major_trauma",
+                "fall",
+                "lifting_injury",
+                "sport_strain",
+                "chores_strain",
+                "posture_strain",
+                "sudden",
+                "gradual",
+                "calf",
+            ],
             "names 'calf', which is not an onset",
         ),
         ("gradual", "must be a list of onset finding ids"),

@@ -35,9 +35,16 @@ def test_an_answer_that_fits_another_question_is_kept_and_the_interview_moves_on
 
 
 def test_when_without_how_keeps_the_how_in_their_words():
-    reading, record = reply("pain_onset", "was digging out a flower bed on saturday. 4 days now")
+    reading, record = reply("pain_onset", "was clearing out the loft on saturday. 4 days now")
     assert record.pain_duration_days == 4
-    assert reading.values["own_words"] == {"pain_onset": "was digging out a flower bed on saturday"}
+    assert reading.values["own_words"] == {"pain_onset": "was clearing out the loft on saturday"}
+
+
+def test_a_day_of_digging_is_how_it_started_and_two_weeks_before_is_when():
+    # Usability review 5: "i told you, digging in garden. two weeks before" got "Sorry, I didn't catch that".
+    reading, record = reply("pain_onset", "i told you, digging in garden. two weeks before")
+    assert record.pain_onset == "chores_strain" and record.pain_duration_days == 14
+    assert reading.reask is None
 
 
 def test_not_understood_is_asked_again_then_kept_as_said():

@@ -123,3 +123,20 @@ def test_a_score_said_plainly_is_stated():
     record = SymptomRecord()
     record.update(analyse("7"), question="pain_severity")
     assert "pain 7/10 at worst" in replies.summary(record)
+
+
+@pytest.mark.parametrize(
+    "text,onset",
+    [
+        ("bending down to pick up my daughter makes it worse", None),
+        ("it hurts more when I'm lifting the shopping", None),
+        ("I hurt my back picking up my daughter last week", "lifting_injury"),
+        ("did it lifting a sofa, and bending makes it worse", "lifting_injury"),
+    ],
+)
+def test_an_activity_that_makes_it_worse_is_not_how_it_started(text, onset):
+    # Usability review 5: the summary said "it started after lifting or twisting" for "bending to
+    # pick up my child makes it worse".
+    record = SymptomRecord()
+    record.update(analyse(text), question="aggravating_factors")
+    assert record.pain_onset == onset
