@@ -38,6 +38,7 @@ from bot.contract import (
     NUMBER_ENTITIES,
     RED_FLAG_ENTITY,
     REPORT_RED_FLAG,
+    REQUEST_SUMMARY,
 )
 from bot.nlp import PRESENT, Analysis, analyse
 from bot.nlp.pipeline import neutralised
@@ -105,10 +106,16 @@ def override_intent(
     return intent, ranking
 
 
+# Intents that do something to the conversation: only when the message asks in words.
+ASKED_IN_WORDS = {DELETE_CONVERSATION: guard.asks_for_deletion, REQUEST_SUMMARY: guard.asks_for_summary}
+
+
 def _deletion_needs_its_words(intent: Optional[Dict[str, Any]], ranking: List[Dict[str, Any]], text: str):
-    """``delete_conversation`` only when the message asks for it in words; else the next guess."""
-    if intent and intent.get("name") == DELETE_CONVERSATION and not guard.asks_for_deletion(text):
-        rest = [r for r in ranking if r.get("name") != DELETE_CONVERSATION]
+    """``delete_conversation`` and ``request_summary`` only when the message asks for them in
+    words; else the next guess."""
+    name = (intent or {}).get("name")
+    if name in ASKED_IN_WORDS and not ASKED_IN_WORDS[name](text):
+        rest = [r for r in ranking if r.get("name") != name]
         if rest:
             return rest[0], rest
     return intent, ranking

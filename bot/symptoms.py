@@ -434,7 +434,7 @@ CAUSED_IT = re.compile(
 # The onset an activity that brought the pain on stands for (lexicon.yml onset ids).
 ONSET_FROM_ACTIVITY = {"lifting": "lifting_injury", "twisting": "lifting_injury", "bending_forward": "lifting_injury"}
 # Onsets that are an activity, which a clause can also give as what makes the pain worse.
-ACTIVITY_ONSETS = frozenset({"lifting_injury", "sport_strain", "chores_strain"})
+ACTIVITY_ONSETS = frozenset({"lifting_injury", "sport_strain", "chores_strain", "posture_strain"})
 
 
 CLAUSE_BREAK = re.compile(

@@ -754,9 +754,11 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
         information = _information_after_emergency(analysis, intent)
         plan.before[-1:-1] = [Step(SAFETY_RESPONSES["followup"], text) for text in information]
         return plan
-    clarified = None if offer is not None or answering_checkin or result.owns_turn else clarifying
+    # "what mean GP?" after "Was this helpful?": explained, and the offer passed over (usability
+    # review 6: it got the list of what the assistant can do).
+    clarified = None if answering_offer or answering_checkin or result.owns_turn else clarifying
     if clarified and (explained := _clarified(plan, result, meaning, question)) is not None:
-        return explained
+        return _offer_passed_over(explained, offer)
     if offer is not None and not result.owns_turn:
         return _offer_answered(plan, offer, analysis.text, intent)
     if answering_checkin and not result.owns_turn and not in_form:

@@ -47,6 +47,8 @@ STATUSES: Tuple[str, ...] = (PRESENT, ABSENT, UNCERTAIN, HYPOTHETICAL, HISTORICA
 # Where several modifiers reach one finding, the first of these wins.
 PRECEDENCE: Tuple[str, ...] = (ABSENT, OTHER, HYPOTHETICAL, HISTORICAL, UNCERTAIN)
 
+# A feeling said not to be there ("my legs don't feel weak").
+FEELINGS_DENIED = ("weak", "numb", "tingly", "odd", "strange", "different", "funny", "wobbly")
 # Words a forward trigger may reach over before the entity it modifies.
 WINDOW = 6
 POST_WINDOW = 3
@@ -60,6 +62,13 @@ QUESTION_STARTS = frozenset({"how", "what", "why", "when", "where", "who", "whic
 NEGATION_BEFORE = (
     # "Not really down my legs" (and, as NEGATION_AFTER, "down my legs? not really").
     "not really",
+    # "my legs don't feel weak, they just ache" (usability review 6); longer than the
+    # pseudo-trigger "didn't feel" ("didn't feel it happen" is a loss of feeling).
+    *(
+        f"{neg} feel {how}"
+        for neg in ("don't", "do not", "dont", "doesn't", "does not", "didn't", "did not")
+        for how in FEELINGS_DENIED
+    ),
     "nothing",
     "nothing's",
     "nearly",
@@ -157,6 +166,12 @@ NEGATION_AFTER = (
     "are unchanged",
     "is unchanged",
     "fine",
+    # Said without "is" ("no, waterworks normal, nothing numb down there": set 7).
+    "normal",
+    "ok",
+    "okay",
+    "alright",
+    "all right",
     "is not a problem",
     "isn't a problem",
     "no problem",
@@ -777,6 +792,7 @@ LIST_CONTINUATIONS = frozenset(
 )
 STRONG_BOUNDARIES = frozenset({".", "?", "!", ";"})
 NEW_SUBJECTS = frozenset({"i", "im", "i'm", "ive", "i've", "i'll", "id", "i'd"})
+CLAUSE_WORDS = frozenset({"where", "who", "why", "because", "cos", "coz"})
 # An entity starting with one of these is a new verb phrase: "no temperature and lost
 # control of my bladder" is two clauses, "no fever or chills" one list.
 VERBAL = frozenset(
@@ -884,6 +900,73 @@ def context_vocabulary() -> Set[str]:
 
 # Triggers that look one way only, so the same words may look the other way as well.
 DIRECTIONS = frozenset({"NEG_PRE", "NEG_POST", "RESOLVED"})
+# Words after a finding that deny it only when the finding is a thing ("waterworks normal"),
+# not when it says something cannot be done ("can't pee ok" means not properly).
+HOW_WELL = frozenset({"normal", "ok", "okay", "alright", "all right"})
+CANNOT = frozenset({"not", "n't", "cannot", "can't", "cant", "unable", "no", "never", "hardly", "barely"})
+
+
+# What may follow a "not really" that denies what came before ("down my legs? not really tbh").
+AFTER_A_DENIAL = frozenset(
+    {
+        "at",
+        "all",
+        "anymore",
+        "any",
+        "more",
+        "now",
+        "though",
+        "tbh",
+        "honestly",
+        "mate",
+        "really",
+        "much",
+        "no",
+        "thanks",
+        "thank",
+        "ta",
+        "lol",
+        "i",
+        "it",
+        "and",
+        "but",
+        "just",
+    }
+)
+
+
+def _negates_what_follows(doc: Doc, trigger: "Trigger") -> bool:
+    said = " ".join(t.norm_ for t in doc[trigger.start : trigger.end])
+    if not said.startswith(("not", "no ", "never", "does not", "do not", "did not")) or trigger.end >= len(doc):
+        return False
+    after = doc[trigger.end]
+    return after.is_alpha and after.lower_ not in AFTER_A_DENIAL
+
+
+def _out_of_reach(doc: Doc, trigger: "Trigger", ent: Span) -> bool:
+    """Too many words between a negation and the entity, or a new clause between them: "it
+    doesn't stop, I'm going to ..." (a new subject), "doesn't know where she is temp 39.4"
+    (a question word, typed without a comma: set N)."""
+    words = [j for j in range(trigger.end, ent.start) if not doc[j].is_punct]
+    if len(words) > WINDOW:
+        return True
+    return any(doc[j].norm_ in NEW_SUBJECTS for j in words[1:]) or any(doc[j].norm_ in CLAUSE_WORDS for j in words)
+
+
+def _denies_a_feeling(doc: Doc, trigger: "Trigger", ent: Span) -> bool:
+    """ "my bum doesn't feel numb": a trigger that ends in the feeling it denies covers the
+    words inside it (a concept's "not feel" included)."""
+    inside = trigger.start <= ent.start and ent.end <= trigger.end
+    return (
+        inside
+        and doc[trigger.end - 1].norm_ in FEELINGS_DENIED
+        and " feel " in f" {doc[trigger.start : trigger.end].text} "
+    )
+
+
+def _says_a_problem_done_badly(doc: Doc, trigger: "Trigger", ent: Span) -> bool:
+    said = " ".join(t.norm_ for t in doc[trigger.start : trigger.end])
+    return said in HOW_WELL and any(t.lower_ in CANNOT or t.norm_ in CANNOT for t in ent)
 
 
 @dataclass(frozen=True)
@@ -1035,6 +1118,9 @@ class NegationDetector:
                 continue
             if trigger.start >= ent.start and trigger.end <= ent.end:
                 continue  # a trigger inside the entity ("no feeling") is part of it
+            if _denies_a_feeling(doc, trigger, ent):
+                found.add(ABSENT)  # "my bum doesn't feel numb": not its "not feel" (a loss of feeling)
+                continue
             if own and {i for i in range(trigger.start, trigger.end) if doc[i].norm_ in NEGATORS} & own:
                 continue  # ... or its negation inside another word of the same finding ("don't get the urge")
             status = self._modifies(doc, trigger, ent, bounds, entity_tokens)
@@ -1055,6 +1141,10 @@ class NegationDetector:
             return ""  # a history is what a risk factor is: "had cancer years ago" counts
         if category == "NEG_PRE":
             return ABSENT if before and self._negates(doc, trigger, ent, bounds, entity_tokens) else ""
+        if category == "NEG_POST" and _says_a_problem_done_badly(doc, trigger, ent):
+            return ""  # "can't pee ok", "not weeing normal": a problem, not its denial
+        if category == "NEG_POST" and _negates_what_follows(doc, trigger):
+            return ""  # "a lump on my spine, doesn't really hurt": the hurting is denied, not the lump
         if category in ("NEG_POST", "UNC_POST"):
             in_scope = after and self._reaches_back(doc, ent, trigger, bounds, entity_tokens)
             return (ABSENT if category == "NEG_POST" else UNCERTAIN) if in_scope else ""
@@ -1155,6 +1245,10 @@ class NegationDetector:
         """A negation before the entity covers it: the words before the first entity fit in
         the window, and from there on only a list of entities joins them."""
         entity_starts = {e.start for e in doc.ents}
+        if trigger.start in entity_tokens:
+            # The "not" of another finding's own words ("doesn't know where she is", "can't
+            # pee"): it says that finding, and negates nothing after it (set N).
+            return False
         i = trigger.end
         seen_entity = False
         while i < ent.start:
@@ -1172,13 +1266,8 @@ class NegationDetector:
             elif seen_entity and doc[i].norm_ not in LIST_CONTINUATIONS and not doc[i].is_punct:
                 return False  # a new verb phrase after a negated entity
             i += 1
-        if not seen_entity:
-            words = [j for j in range(trigger.end, ent.start) if not doc[j].is_punct]
-            if len(words) > WINDOW:
-                return False
-            # "it doesn't stop, I'm going to ...": a new subject starts a new clause.
-            if any(doc[j].norm_ in NEW_SUBJECTS for j in words[1:]):
-                return False
+        if not seen_entity and _out_of_reach(doc, trigger, ent):
+            return False
         # "never had bladder problems until yesterday": it started then. Only close after the
         # entity and before a question begins ("no problems with my waterworks just a sore back
         # how long till it settles", typed without punctuation).

@@ -228,3 +228,19 @@ def test_back_as_in_came_back_is_no_body_part(text, back_said):
 def test_all_normal_said_before_or_after_is_a_denial(text):
     analysis = analyse(text)
     assert analysis.mentions and all(m.status == ABSENT for m in analysis.mentions if m.label != "treatment")
+
+
+@pytest.mark.parametrize(
+    "sentence,status",
+    [
+        ("no, waterworks normal, nothing numb down there", ABSENT),
+        ("bowels ok and waterworks normal", ABSENT),
+        ("can't pee ok since yesterday", PRESENT),
+        ("cannot wee normal since this morning", PRESENT),
+        ("i can't pee, is that normal?", PRESENT),
+    ],
+)
+def test_normal_said_after_a_body_function_denies_it_but_not_a_problem_done_badly(sentence, status):
+    # Set 7: "no, waterworks normal" sent a foot drop to 999; "can't pee ok" is still a problem.
+    bladder = [m for m in analyse(sentence).mentions if m.id in ("bladder_problem", "bladder_bowel_change")]
+    assert bladder and {m.status for m in bladder} == {status}

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot import guard
 from bot.guard import Limits, RateLimiter, RecentIds, check_text, clean_text, mostly_unreadable_script
 
 LIMITS = Limits(
@@ -82,3 +83,36 @@ def test_a_deletion_needs_words_that_ask_for_it():
     assert asks_for_deletion("erase my data")
     assert not asks_for_deletion("can you remind me to take my tablets at 6?")
     assert not asks_for_deletion("what is sciatica")
+
+
+@pytest.mark.parametrize(
+    "text,asks",
+    [
+        ("yo pulled summat in my back at the gym", False),
+        ("my back went at work", False),
+        ("can I have a copy of what I said", True),
+        ("summary please", True),
+        ("remind me what i've said", True),
+        ("write it all up for me", True),
+    ],
+)
+def test_the_summary_is_asked_for_in_words(text, asks):
+    # Set 7: "summat" was taken for "summary" by the classifier, and the person got the summary.
+    assert guard.asks_for_summary(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text,asks",
+    [
+        ("Thank you, that's very clear", False),
+        ("Please don't forget what I told you", False),
+        ("I didn't ask you to delete anything", False),
+        ("delete my data", True),
+        ("please forget everything i said", True),
+        ("clear my chat", True),
+        ("right to be forgotten", True),
+    ],
+)
+def test_a_deletion_is_asked_for_in_words_and_not_denied(text, asks):
+    # Usability review 6: each of the first three deleted the conversation.
+    assert guard.asks_for_deletion(text) is asks
