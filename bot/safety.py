@@ -362,11 +362,19 @@ def crisis_only(flag_ids: Sequence[str]) -> bool:
     return bool(flag_ids) and all(_is_crisis(flag) for flag in flag_ids)
 
 
-def flag_names(flag_ids: Sequence[str], limit: int = 2) -> str:
-    """The content's names of these red flags, most serious first, as words in a sentence."""
-    flags = sorted((get_content().red_flags[f] for f in flag_ids), key=lambda f: -triage.level_rank(f.level))
-    names = [f.name[0].lower() + f.name[1:] for f in flags[:limit]]
-    return "; ".join(dict.fromkeys(names))
+def flag_reasons(flag_ids: Sequence[str], findings: Iterable[str], limit: int = 4) -> str:
+    """What the person said that raised these red flags, in the lexicon's words ("both legs and
+    weakness"); a flag raised by an answer to a screening question, by its name."""
+    content = get_content()
+    said = set(findings)
+    items: List[str] = []
+    for flag in sorted((content.red_flags[f] for f in flag_ids), key=lambda f: -triage.level_rank(f.level)):
+        combination = next((c for c in flag.when_any if set(c) <= said), None)
+        if combination is None:
+            items.append(flag.name[0].lower() + flag.name[1:])
+            continue
+        items += [content.findings[f].label if f in content.findings else f.replace("_", " ") for f in combination]
+    return _join(list(dict.fromkeys(items))[:limit])
 
 
 def _is_crisis(flag_id: str) -> bool:

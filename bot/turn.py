@@ -519,7 +519,7 @@ def _dispute_answered(plan: TurnPlan, slots: Mapping[str, Any], result: safety.S
     """What the advice rested on, the instruction for if it is true, and a person to check with
     if it is not (NHS 111): triage never goes down on the assistant's own say-so."""
     level = slots.get(TRIAGE_LEVEL)
-    reasons = safety.flag_names([f for f in result.state.flags if f in (slots.get(RED_FLAGS) or [])])
+    reasons = safety.flag_reasons(slots.get(RED_FLAGS) or [], result.state.findings)
     key = "alarm_disputed_emergency" if level == EMERGENCY else "alarm_disputed_urgent"
     plan.before = [Step(SAFETY_RESPONSES["followup"], safety.dialogue(key, reasons)), Step(CONSULT_PROFESSIONAL)]
     plan.then = LISTEN

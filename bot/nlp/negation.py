@@ -964,9 +964,24 @@ def _denies_a_feeling(doc: Doc, trigger: "Trigger", ent: Span) -> bool:
     )
 
 
+ASKING_OPENERS = frozenset({"is", "are", "does", "do", "can", "could", "should", "would", "will", "isn't", "aren't"})
+
+
 def _says_a_problem_done_badly(doc: Doc, trigger: "Trigger", ent: Span) -> bool:
+    """ "can't pee ok" (a problem done badly), "is a fever of 38.9 normal after ...?" (asked):
+    neither denies the finding."""
     said = " ".join(t.norm_ for t in doc[trigger.start : trigger.end])
-    return said in HOW_WELL and any(t.lower_ in CANNOT or t.norm_ in CANNOT for t in ent)
+    if said not in HOW_WELL:
+        return False
+    if any(t.lower_ in CANNOT or t.norm_ in CANNOT for t in ent):
+        return True
+    end = trigger.end
+    while end < len(doc) and doc[end].norm_ not in (".", "!", "?"):
+        end += 1
+    start = ent.start
+    while start > 0 and doc[start - 1].norm_ not in (".", "!", "?"):
+        start -= 1
+    return (end < len(doc) and doc[end].norm_ == "?") or doc[start].norm_ in ASKING_OPENERS
 
 
 @dataclass(frozen=True)
@@ -1357,7 +1372,17 @@ class NegationDetector:
         # "Can sciatica make your privates go numb? Mine have been since yesterday", "Does a
         # numb taint mean anything? Back pain x 5 days": a question put beside the asker's own
         # here and now is about the asker.
-        return not self._told_as_now(doc)
+        return not self._told_as_now(doc) or self._own_is_different(doc, ent)
+
+    @staticmethod
+    def _own_is_different(doc: Doc, ent: Span) -> bool:
+        """ "Does sciatica ever go into both legs? Mine's only in the left": the asker's own is
+        told after the question as different from it (set N)."""
+        after = [t.norm_ for t in doc[ent.end :]]
+        for i, word in enumerate(after):
+            if word in ("mine", "my", "i", "i'm", "im") and {"only", "just"} & set(after[i + 1 : i + 5]):
+                return True
+        return False
 
     @staticmethod
     def _told_as_now(doc: Doc) -> bool:
