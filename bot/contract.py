@@ -240,7 +240,7 @@ CODE_FINDINGS: Dict[str, str] = {
     "leg": "body_location",
     "below_knee": "body_location",
     "fall": "onset",  # a fall asks the major-trauma screening question
-    "chores_strain": "onset",  # like a strain, no serious-accident question (bot/interview.py)
+    "chores_strain": "onset",  # an activity that can also be what makes it worse (bot/symptoms.py)
     # Places said for both sides in the summary (bot/replies.py BOTH_SIDES).
     "buttock": "body_location",
     "hip": "body_location",

@@ -97,6 +97,9 @@ YES_START = re.compile(r"^\W*(yes|yeah|yep|yup|yea|ya|aye|y|definitely|sure)\b|^
 SAME_WHATEVER = re.compile(
     r"\b(doesn'?t|does not|dont|don'?t) (matter|change|make (any|a|much) difference)\b.{0,20}\b(what|how|whether|if)\b"
     r"|\b(no matter|whatever) (what|how)\b|\bsame whatever\b"
+    # "it's there whatever i do, worse if someone taps on it", "it's constant" (set 7: asked 5 times)
+    r"|\bwhatever i do\b|\b(it'?s|its|it is) (constant|always there|there all the time)\b"
+    r"|\b(tap|taps|tapped|tapping|press|presses|pressed|pressing|touch|touched|touching) (on )?it\b|\bwhen (tapped|pressed|touched)\b"
 )
 NO_START = re.compile(r"^\W*(no|nope|nah|not really|none|never|nothing|n)\b")
 YES_WORD = re.compile(r"\b(yes|yeah|yep)\b")
@@ -116,7 +119,7 @@ BARE_NUMBER = re.compile(r"^\W*(i'?m |im |i am |aged? )?(\d{1,3})\s*(years?|yrs?
 
 # How the pain started that needs no question about a fall or blow: slowly, or from a strain
 # the person has already told.
-GRADUAL_ONSETS = ("gradual", "posture_strain", "lifting_injury", "sport_strain", "chores_strain")
+GRADUAL_ONSETS = ("gradual",)
 
 
 def applies(question: str, slots: Mapping[str, Any]) -> bool:
@@ -124,8 +127,8 @@ def applies(question: str, slots: Mapping[str, Any]) -> bool:
     if question == SCREEN_WEAKNESS_PROGRESSION:
         return "weakness" in (slots.get("nerve_symptoms") or [])
     if question == SCREEN_MAJOR_TRAUMA:
-        # Asked unless the pain came on gradually or from a strain told: "tuesday at work, hurt straight away" was
-        # a fall from a ladder that only this question would have heard (set 6, sealed).
+        # Asked unless the pain came on gradually: "tuesday at work, hurt straight away" (set 6, sealed) and
+        # "probably slept funny" (set 7, sealed) were falls from a ladder only this question heard.
         return slots.get("pain_onset") not in GRADUAL_ONSETS
     return True
 

@@ -679,8 +679,13 @@ def _crisis_check(state: SafetyState, analysis: Analysis) -> Optional[Say]:
 
 
 def _would_raise_nothing(state: SafetyState, on_yes: Sequence[str], said: Set[str]) -> bool:
-    flags = [f for f in triage.red_flags_in(set(state.findings) | set(on_yes), said | set(on_yes))]
-    return not any(f.id not in state.flags for f in flags)
+    """Already raised, said in full, or what a "yes" would raise the conversation has already
+    explained: legs that ache on walking and ease on rest, told earlier, are not asked "both
+    legs?" (set 7: a "yes" to it sent a claudication story to 999)."""
+    everything = set(state.findings) | set(on_yes)
+    flags = [f for f in triage.red_flags_in(everything, said | set(on_yes))]
+    explained = {f.id for f in triage.red_flags_in(everything, everything | said)}
+    return not any(f.id not in state.flags and f.id in explained for f in flags)
 
 
 def suspected_by_net(analysis: Analysis, mentioned: Set[str]) -> List[str]:

@@ -964,6 +964,7 @@ def _denies_a_feeling(doc: Doc, trigger: "Trigger", ent: Span) -> bool:
     )
 
 
+MOVED_ON = frozenset({"into", "down", "up", "to", "right", "all", "through", "across", "further", "round", "around"})
 ASKING_OPENERS = frozenset({"is", "are", "does", "do", "can", "could", "should", "would", "will", "isn't", "aren't"})
 
 
@@ -975,6 +976,8 @@ def _says_a_problem_done_badly(doc: Doc, trigger: "Trigger", ent: Span) -> bool:
         return False
     if any(t.lower_ in CANNOT or t.norm_ in CANNOT for t in ent):
         return True
+    if trigger.start > 0 and doc[trigger.start - 1].norm_ in ("that", "it", "this", "'s"):
+        return True  # "... I've planned how I'd do it, is that normal": asked about "that"
     end = trigger.end
     while end < len(doc) and doc[end].norm_ not in (".", "!", "?"):
         end += 1
@@ -1174,6 +1177,8 @@ class NegationDetector:
         explicit_past = doc[trigger.end - 1].norm_ == "ago"
         if category == "HIST" and self._recent_in_clause(doc, ent, bounds, durations=not explicit_past):
             return ""  # "nothing would come for ages last night": how long it lasted, not since when
+        if category == "RESOLVED" and trigger.end < len(doc) and doc[trigger.end].norm_ in MOVED_ON:
+            return ""  # "it's gone right into my foot": spread, not gone away (set N)
         if category in ("RESOLVED", "HIST"):
             in_scope = (after or category == "HIST") and self._near_in_clause(trigger, ent, bounds, entity_tokens)
             return (ABSENT if category == "RESOLVED" else HISTORICAL) if in_scope else ""

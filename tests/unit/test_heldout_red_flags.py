@@ -114,6 +114,12 @@ SPENT_FLOORS = {
     # what the saddle area is; stable one-sided weakness or numbness (labelled urgent by the writers).
     "redflags_L.sealed.yml": (0.91, 5, 0.05),
     "redflags_M.sealed.yml": (0.82, 9, 0.05),
+    # Set N, sealed until 2026-12-07 (run once on 86ccac4): 94% emergencies first, 9 silent (1
+    # emergency, 6 urgent, 2 crisis), 5% routine to 999, 2.5% same-day. Since: a plan is no joke
+    # whatever the laugh; "it's gone right into my foot" is spread, not gone; "is that normal"
+    # asks. Open: sepsis told as "something is really wrong, hot then freezing, blotches"; a red
+    # hot calf; a relative on bone tablets who is shorter; a first back pain at 67.
+    "redflags_N.sealed.yml": (0.94, 7, 0.05),
 }
 
 
