@@ -66,7 +66,7 @@ def test_one_sided_weakness_getting_worse_in_any_words_is_urgent(how):
     assert screen_statement(text).first == URGENT, text
 
 
-@pytest.mark.parametrize("said", ["rest doesn't touch it", "it's there 24/7", "nothing touches it"])
+@pytest.mark.parametrize("said", ["rest doesn't touch it", "it's there 24/7", "lying down doesn't touch it"])
 def test_pain_rest_does_not_touch_is_urgent(said):
     assert screen_statement(f"my lower back aches, {said}").first == URGENT
 
@@ -95,8 +95,14 @@ def test_stopping_tablets_to_die_is_the_crisis_reply(who):
     assert screen_statement(text).first == CRISIS, text
 
 
-@pytest.mark.parametrize("text", ["she stopped taking the tablets, she wants to go back to work"])
-def test_stopping_tablets_for_another_reason_is_not_a_crisis(text):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she stopped taking the tablets, she wants to go back to work",
+        "3 months of sciatica down my right leg and nothing touches it",  # painkillers, not rest (set 7)
+    ],
+)
+def test_wording_near_a_new_class_that_means_something_else_stays_routine(text):
     assert screen_statement(text).first == ROUTINE
 
 
