@@ -205,7 +205,8 @@ WHO_TO_SEE = "who_to_see"
 # "is it dangerous?" the reason for the questions. The first that applies answers.
 ASKS_IF_SERIOUS = "asks_if_serious"
 ASKS_HOW_LONG = "asks_how_long"
-DIRECT_QUESTIONS = (WHO_TO_SEE, ASKS_IF_SERIOUS, ASKS_HOW_LONG, WHERE_TO_GO)
+ASKS_ABOUT_MOOD_HELP = "asks_about_mood_help"
+DIRECT_QUESTIONS = (WHO_TO_SEE, ASKS_IF_SERIOUS, ASKS_HOW_LONG, ASKS_ABOUT_MOOD_HELP, WHERE_TO_GO)
 ANSWERED_BEFORE_RESULT = {ASKS_IF_SERIOUS: "asks_if_serious_unknown", ASKS_HOW_LONG: "asks_how_long_unknown"}
 # "Is it dangerous?" / "how long til it gets better?" mid-interview: what the questions are for,
 # then the question again (never taken as the answer to it). "Should I see a GP?" there gets

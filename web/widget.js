@@ -1443,7 +1443,7 @@
   function toggle() { isOpen() ? close() : open(); }
 
   // "Start over" typed in the chat: the same as the button (it never reaches the server).
-  var RESTART_WORDS = /^\s*(start (over|again)|restart|new chat|reset( chat)?|clear( the)? chat)\s*[.!]*\s*$/i;
+  var RESTART_WORDS = /^\s*(start (over|again)( from (the )?begin(ning)?)?( please)?|begin again|start from (the )?begin(ning)?|restart|new chat|reset( chat)?|clear( the)? chat)\s*[.!]*\s*$/i;
 
   /**
    * "Start over" asks first, in the panel (not the browser's own dialog, which looks like a

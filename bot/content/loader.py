@@ -90,6 +90,8 @@ DIALOGUE_KEYS = (
     "asks_how_long_unknown",
     "asks_how_long_interview",
     "asks_how_long_urgent",
+    "asks_about_mood_help_routine",
+    "asks_about_mood_help_urgent",
     "hold_the_line_urgent",
     "safety_net",
     "closing",

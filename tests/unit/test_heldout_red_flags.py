@@ -115,11 +115,12 @@ SPENT_FLOORS = {
     "redflags_L.sealed.yml": (0.91, 5, 0.05),
     "redflags_M.sealed.yml": (0.82, 9, 0.05),
     # Set N, sealed until 2026-12-07 (run once on 86ccac4): 94% emergencies first, 9 silent (1
-    # emergency, 6 urgent, 2 crisis), 5% routine to 999, 2.5% same-day. Since: a plan is no joke
-    # whatever the laugh; "it's gone right into my foot" is spread, not gone; "is that normal"
-    # asks. Open: sepsis told as "something is really wrong, hot then freezing, blotches"; a red
-    # hot calf; a relative on bone tablets who is shorter; a first back pain at 67.
-    "redflags_N.sealed.yml": (0.94, 7, 0.05),
+    # emergency, 6 urgent, 2 crisis), 5% routine to 999, 2.5% same-day. After the fixes by class
+    # (a plan is no joke whatever the laugh; "it's gone right into my foot" is spread; sepsis as
+    # "hot then freezing" with slurred words or blotches; a red hot calf; bone tablets named;
+    # "round my kidney"): 97%, 3 silent, 5%. Open: a first back pain at 67 there all the time;
+    # a brother giving his things away; a numb bum after cycling.
+    "redflags_N.sealed.yml": (0.97, 3, 0.05),
 }
 
 

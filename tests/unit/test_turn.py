@@ -688,7 +688,15 @@ AFTER_RESULT = {
 }
 
 
-@pytest.mark.parametrize("text", ["can i get the exercise plan again", "what were the exercises you gave me?"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i get the exercise plan again",
+        "what were the exercises you gave me?",
+        "Please give me exercises",  # usability review 6
+        "which exercise I must do?",
+    ],
+)
 def test_the_plan_asked_for_again_after_the_result_is_given_again(text):
     """A usability review: "show me my exercise plan again" was called off-topic."""
     turn = plan(text, "ask_treatment", AFTER_RESULT)
@@ -955,3 +963,11 @@ def test_a_question_about_what_to_do_with_ones_own_pain_is_answered_then_the_rul
     assert result.then == RULES
     asked_in_form = plan(text, "describe_pain", {"requested_slot": "pain_spreads"}, FORM)
     assert not any((s.text or "").startswith("Work, driving") for s in asked_in_form.before)
+
+
+@pytest.mark.parametrize("text", ["what can I do about that side of it?", "how do I cope with it all?"])
+def test_what_helps_with_the_mood_is_answered_after_the_result(text):
+    # Usability review 6: "what can I do about that side of it?" got the topic menu.
+    result = plan(text, "ask_treatment", {**AFTER_RESULT, "feelings": ["low"]})
+    assert "Talking Therapies" in result.before[0].text and "can't cope" in result.before[0].text
+    assert actions(result)[-1] == CONSULT and result.then == LISTEN
