@@ -368,7 +368,8 @@ def _card(cause: RankedCause, self_care: Sequence[str], escalated: bool) -> Dict
 def in_sentence(name: str) -> str:
     """A name as it reads inside a sentence: "is slipped (herniated) disc", not "is Slipped";
     a name that starts with an abbreviation or a proper name ("NHS") stays as it is."""
-    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+    first = name.split()[0] if name.split() else name
+    return name if len(first) > 1 and first.isupper() else name[0].lower() + name[1:]
 
 
 def lead(causes: Sequence[RankedCause], what_to_do: Optional[str]) -> Reply:

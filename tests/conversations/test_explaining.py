@@ -164,6 +164,13 @@ async def _emergency_again(agent, text: str) -> None:
         assert "right thing" in said[0][1] and "most back pain gets better" not in said[0][1], said
         said = said[1:]
     names = [name for name, _, _ in said]
+    if "sciatica" in text:
+        # A question about a condition is answered after the instruction: what it is, no
+        # self-care (usability review 5: the person was locked in).
+        sciatica = get_content().conditions["sciatica"]
+        assert said[1] == ("utter_safety_followup", f"{sciatica.name}: {sciatica.summary}", []), said
+        said = [said[0], *said[2:]]
+        names = [name for name, _, _ in said]
     assert names == ["utter_safety_reminder", CONSULT], (text, said)
     # "Should I drive myself there?" gets "don't drive yourself. Call 999, or ask someone to
     # drive you to A&E now" (usability review 5); everything else the instruction again.

@@ -199,11 +199,13 @@ async def test_emergency_after_the_result_and_it_is_repeated_afterwards(conversa
     assert (await conversation.slots())["triage_level"] == "routine"
     await conversation.say("oh and i think i wet myself earlier without noticing")
     assert (await conversation.slots())["triage_level"] == "emergency"
-    # Later messages get the instruction again and the consult advice, nothing routine (#26).
+    # Later messages get the instruction again and the consult advice, nothing routine (#26); a
+    # question about a condition is answered after the instruction (usability review 5).
     await conversation.say("what is sciatica")
     said = await turn(conversation)
     assert said[0][0] == "utter_safety_reminder" and "call 999" in said[0][1]
-    assert [name for name, _, _ in said] == ["utter_safety_reminder", CONSULT], said
+    assert [name for name, _, _ in said] == ["utter_safety_reminder", "utter_safety_followup", CONSULT], said
+    assert said[1][1].startswith("Sciatica:") and "Things that often help" not in said[1][1]
     # A new symptom description does not restart a normal interview.
     await conversation.say("my back still hurts")
     assert (await conversation.tracker()).active_loop_name is None
