@@ -117,9 +117,10 @@ SCORE = re.compile(
 BARE_NUMBER = re.compile(r"^\W*(i'?m |im |i am |aged? )?(\d{1,3})\s*(years?|yrs?|yo|y/o)?( old)?\W*$")
 
 
-# How the pain started that needs no question about a fall or blow: slowly, or from a strain
-# the person has already told.
-GRADUAL_ONSETS = ("gradual",)
+# How the pain started that needs no question about a fall or blow: slowly, or from a strain the
+# person has told as an event (lifting, sport, a day's digging). A guessed cause ("probably slept
+# funny") is not one: set 7's ladder fall hid behind it.
+ONSETS_THAT_RULE_OUT_A_BLOW = ("gradual", "lifting_injury", "sport_strain", "chores_strain")
 
 
 def applies(question: str, slots: Mapping[str, Any]) -> bool:
@@ -127,9 +128,9 @@ def applies(question: str, slots: Mapping[str, Any]) -> bool:
     if question == SCREEN_WEAKNESS_PROGRESSION:
         return "weakness" in (slots.get("nerve_symptoms") or [])
     if question == SCREEN_MAJOR_TRAUMA:
-        # Asked unless the pain came on gradually: "tuesday at work, hurt straight away" (set 6, sealed) and
-        # "probably slept funny" (set 7, sealed) were falls from a ladder only this question heard.
-        return slots.get("pain_onset") not in GRADUAL_ONSETS
+        # "tuesday at work, hurt straight away" (set 6, sealed) and "probably slept funny" (set 7, sealed)
+        # were falls from a ladder only this question heard.
+        return slots.get("pain_onset") not in ONSETS_THAT_RULE_OUT_A_BLOW
     return True
 
 

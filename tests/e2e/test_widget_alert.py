@@ -275,7 +275,8 @@ def test_the_desktop_panel_can_be_enlarged_from_the_keyboard(visitor):
     page.page.keyboard.press("Enter")
     assert toggle.get_attribute("aria-pressed") == "true"
     large = page.panel.bounding_box()
-    assert large["width"] >= 700 and large["height"] > normal["height"], (normal, large)
+    # The normal panel may already be as tall as the window allows (720 px, review 6).
+    assert large["width"] >= 700 and large["height"] >= normal["height"], (normal, large)
     assert large["x"] >= 0 and large["y"] >= 0
     page.shot("enlarged")
     # Kept for this tab across a reload; Space turns it off again.

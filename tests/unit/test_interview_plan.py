@@ -10,8 +10,11 @@ def test_follow_up_questions_only_when_they_apply():
     assert "screen_weakness_progression" not in base and "screen_major_trauma" not in base
     assert "screen_weakness_progression" in questions_to_ask({"nerve_symptoms": ["weakness"]})
     # Set 6 (sealed): a fall from a ladder told only when asked; asked unless it came on gradually.
-    for onset in ("fall", "sudden", "unknown", None):
+    for onset in ("fall", "sudden", "unknown", "posture_strain", None):
         assert "screen_major_trauma" in questions_to_ask({"pain_onset": onset}), onset
+    # A strain told as an event needs no question about a car crash (usability review 5).
+    for onset in ("lifting_injury", "sport_strain", "chores_strain"):
+        assert "screen_major_trauma" not in questions_to_ask({"pain_onset": onset}), onset
     # Two of these are asked only when an earlier answer has not already told them
     # (how long it has been, what eases it: often said with the answer before), and
     # where it hurts is usually said before the first question: about eight are asked.
