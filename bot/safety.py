@@ -695,6 +695,9 @@ def suspected_by_net(analysis: Analysis, mentioned: Set[str]) -> List[str]:
         return []  # a general question gets "is this happening to you now?" instead
     if len((analysis.text or "").split()) < NET_MIN_WORDS:
         return []  # a short answer ("pins and needles") is the rules' to read
+    symptoms = [m for m in analysis.mentions if m.label == "symptom"]
+    if symptoms and all(m.status == ABSENT for m in symptoms):
+        return []  # "the numbness has gone now": a message that only denies has nothing to back up
     ruled_out = {m.id for m in analysis.checks if m.status not in SCREENED_STATUSES}
     ruled_out |= {family for family, concept in NET_VETOES.items() if concept in analysis.concepts}
     return [c for c in net.suspected_families(analysis.text) if c not in ruled_out and c not in mentioned]

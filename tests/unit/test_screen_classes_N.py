@@ -130,3 +130,38 @@ def test_look_alikes_stay_out_of_999_and_same_day_care(text):
 )
 def test_normal_or_not_feel_that_do_not_deny_still_escalate(text):
     assert screen_statement(text).first == EMERGENCY, text
+
+
+@pytest.mark.parametrize(
+    "who,things,goodbye",
+    list(
+        itertools.product(
+            [("my brother", "his"), ("my daughter", "her"), ("I", "my")],
+            ["giving {their} things away", "gave all {their} stuff away", "has given {their} belongings away"],
+            ["just messaged me goodbye", "said goodbye to everyone"],
+        )
+    ),
+)
+def test_things_given_away_and_a_goodbye_get_the_crisis_reply(who, things, goodbye):
+    # Set N (sealed): "giving his things away" with a goodbye, said of a brother, was missed.
+    subject, their = who
+    text = f"{subject} {things.format(their=their)} and {goodbye}"
+    assert screen_statement(text).first == CRISIS, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the numbness has gone now",
+        "the tingling went away after a day or so",
+        "no numbness anywhere and my bladder is fine",
+    ],
+)
+def test_a_message_that_only_denies_gets_no_question_from_the_net(text):
+    outcome = screen_statement(text)
+    assert outcome.first == ROUTINE and outcome.asked is None, (text, outcome)
+
+
+def test_a_denial_beside_a_new_problem_still_escalates():
+    text = "the numbness has gone now but i still cant feel the toilet paper properly"
+    assert screen_statement(text).first == EMERGENCY

@@ -140,3 +140,25 @@ def test_an_activity_that_makes_it_worse_is_not_how_it_started(text, onset):
     record = SymptomRecord()
     record.update(analyse(text), question="aggravating_factors")
     assert record.pain_onset == onset
+
+
+@pytest.mark.parametrize(
+    "text", ["bent down to tie my shoelace and felt it go", "i bent over to pick up the cat and it went"]
+)
+def test_bending_that_brought_it_on_is_not_told_as_lifting_alone(text):
+    # Set 7: "bent down to tie my shoelace" was summarised "it started after lifting or twisting".
+    record = SymptomRecord()
+    record.update(analyse(text), question="pain_onset")
+    told = str(replies.summary(record))
+    assert record.pain_onset == "lifting_injury" and "bending" in told, told
+
+
+@pytest.mark.parametrize(
+    "text", ["bendin over n gettin up off the sofa", "getting out of the chair", "standing up from the settee"]
+)
+def test_getting_up_from_a_seat_is_not_moving_about(text):
+    # Set 7: "gettin up off the sofa" was summarised "worse with moving about".
+    record = SymptomRecord()
+    record.update(analyse(text), question="aggravating_factors")
+    told = str(replies.summary(record))
+    assert "getting up from sitting" in told and "moving about" not in told, told
