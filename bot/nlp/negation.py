@@ -574,7 +574,22 @@ HISTORY_ANAPHORIC = (
     "it's been since",
     "been like that since",
     "been like this since",
+    "same as it's been for years",
+    "as it has been for years",
+    "as it's been for years",
+    "same as always",
 )
+# Since childbirth, said with the children ("since having my 3 kids", "since I had the twins": set O):
+# stress leaking that old is asked about as new or changed, not escalated.
+SINCE_CHILDBIRTH = tuple(
+    f"since {had} {whose}{count}{children}".replace("  ", " ")
+    for had in ("having", "i had")
+    for whose in ("my ", "the ", "")
+    for count in ("", "2 ", "3 ", "4 ", "two ", "three ", "four ")
+    for children in ("kids", "children", "babies", "twins", "son", "daughter", "boys", "girls")
+)
+HISTORY += SINCE_CHILDBIRTH
+HISTORY_ANAPHORIC += SINCE_CHILDBIRTH
 # Someone else's history.
 RELATIVES = (
     "mum",

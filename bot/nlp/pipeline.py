@@ -542,13 +542,14 @@ class SymptomPipeline:
                 [
                     {"LOWER": {"IN": ["my", "our", "his", "her"]}},
                     {"LOWER": {"IN": list(RELATIVES)}},
-                    {"LOWER": {"IN": ["is", "'s", "s", "who", "aged", "who's", ","]}, "OP": "+"},
+                    {"LOWER": {"IN": ["is", "'s", "s", "who", "aged", "who's", ",", "("]}, "OP": "+"},
                     {"TEXT": {"REGEX": r"^\d{2}$"}},
                 ],
                 # "Dad's 81", "Mum is 80": a parent or grandparent named as people call them.
                 [
                     {"LOWER": {"IN": list(RELATIVES_BY_NAME)}},
-                    {"LOWER": {"IN": ["is", "'s", "s", "aged", ","]}, "OP": "+"},
+                    # "Mum (79) had a little tumble" (set O).
+                    {"LOWER": {"IN": ["is", "'s", "s", "aged", ",", "("]}, "OP": "+"},
                     {"TEXT": {"REGEX": r"^\d{2}$"}},
                 ],
             ],

@@ -121,6 +121,11 @@ SPENT_FLOORS = {
     # "round my kidney"): 97%, 3 silent, 5%. Open: a first back pain at 67 there all the time;
     # a brother giving his things away; a numb bum after cycling.
     "redflags_N.sealed.yml": (0.97, 3, 0.05),
+    # Set O, sealed until 2026-12-07 (run once on a2afb1b plus the set O dev fixes): 94% emergencies
+    # first, 6 silent (3 urgent, 3 crisis), 0% routine to 999, 2.5% same-day. Since: goodbyes said to
+    # people. Open: a 14-year-old's constant pain; loin pain with cloudy urine and shaking; pain worst
+    # at 3am eased by pacing; a mother's note saying sorry and goodbye; "started planning how".
+    "redflags_O.sealed.yml": (0.94, 5, 0.0),
 }
 
 
