@@ -452,7 +452,7 @@ FIRST_PERSON = frozenset({"i", "i'm", "im", "i've", "ive", "my", "me", "mine", "
 THIRD_PERSON = frozenset({"he", "she", "they", "his", "her", "their", "it", "he's", "she's", "it's", "its"})
 CONDITIONAL = frozenset({"if", "whether", "when"})
 # Long-standing, in either direction within the clause ("for years", "since my op in 2019").
-HISTORY = (
+HISTORY: Tuple[str, ...] = (
     "for years",
     "for many years",
     "for a few years",
@@ -560,7 +560,7 @@ HISTORY = (
     "i've got ibs",
 )
 # Long-standing triggers after a comma that still point back ("..., have done since my second baby").
-HISTORY_ANAPHORIC = (
+HISTORY_ANAPHORIC: Tuple[str, ...] = (
     "have done since",
     "has done since",
     "been like that for years",
