@@ -545,6 +545,12 @@ class SymptomPipeline:
                     {"LOWER": {"IN": ["is", "'s", "s", "who", "aged", "who's", ",", "("]}, "OP": "+"},
                     {"TEXT": {"REGEX": r"^\d{2}$"}},
                 ],
+                # "Grandad fell out of his chair, he's 90" (set O): the person told about, by pronoun.
+                [
+                    {"LOWER": {"IN": ["he", "she"]}},
+                    {"LOWER": {"IN": ["is", "'s", "s"]}},
+                    {"TEXT": {"REGEX": r"^\d{2}$"}},
+                ],
                 # "Dad's 81", "Mum is 80": a parent or grandparent named as people call them.
                 [
                     {"LOWER": {"IN": list(RELATIVES_BY_NAME)}},
@@ -711,7 +717,7 @@ class SymptomPipeline:
                     ):
                         analysis.duration_vague = span.text
                     used.update(range(start, end))
-            elif label == "AGE_OF_OTHER" and their_age is None:
+            elif label == "AGE_OF_OTHER" and their_age is None and not _not_an_age(doc, start, end):
                 their_age = int(span[-1].text)
                 used.update(range(start, end))
             elif label == "SEVERITY" and analysis.severity is None:

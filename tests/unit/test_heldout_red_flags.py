@@ -122,10 +122,13 @@ SPENT_FLOORS = {
     # a brother giving his things away; a numb bum after cycling.
     "redflags_N.sealed.yml": (0.97, 3, 0.05),
     # Set O, sealed until 2026-12-07 (run once on a2afb1b plus the set O dev fixes): 94% emergencies
-    # first, 6 silent (3 urgent, 3 crisis), 0% routine to 999, 2.5% same-day. Since: goodbyes said to
-    # people. Open: a 14-year-old's constant pain; loin pain with cloudy urine and shaking; pain worst
-    # at 3am eased by pacing; a mother's note saying sorry and goodbye; "started planning how".
-    "redflags_O.sealed.yml": (0.94, 5, 0.0),
+    # first, 6 silent (3 urgent, 3 crisis), 0% routine to 999, 2.5% same-day. After the fixes by class
+    # (changed pee with loin pain and shaking, a young person's pain at rest, an old person's fall
+    # told by pronoun, unwell after a spinal procedure, retention across "but", wind passed unaware,
+    # a written sorry and goodbye, goodbyes said; weight lost on purpose): 100%, 2 silent, 0%. Open:
+    # "not scared of dying anymore, I've started planning how" (the negation covers "dying"); pain
+    # at 3am eased by pacing (the inflammatory pattern, GP not same day here, by design).
+    "redflags_O.sealed.yml": (1.0, 2, 0.0),
 }
 
 

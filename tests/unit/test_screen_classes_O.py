@@ -142,3 +142,84 @@ def test_a_relatives_age_in_brackets_is_read_with_a_fall(who):
 def test_a_child_woken_by_back_pain_is_checked_today(child):
     text = f"{child} and has had back pain for 3 weeks, it wakes him up at night"
     assert screen_statement(text).first == URGENT, text
+
+
+# Set O's sealed half, development data since its one run: the classes its misses showed.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My loin is sore, the urine smells bad and is cloudy, and I have shaking",
+        "my wee smells and is cloudy, back ache",
+        "pee is cloudy and stings, pain in my lower back",
+    ],
+)
+def test_changed_pee_with_back_or_loin_pain_is_checked_today(text):
+    assert screen_statement(text).first in (URGENT, EMERGENCY), text
+
+
+@pytest.mark.parametrize("age", ["I'm 14", "im 15", "I am 13"])
+@pytest.mark.parametrize("rest", ["even when im resting", "even when i'm lying down"])
+def test_a_young_persons_back_pain_there_even_at_rest_is_checked_today(age, rest):
+    text = f"{age} and my back hurts all the time {rest}"
+    assert screen_statement(text).first == URGENT, text
+
+
+@pytest.mark.parametrize("who", ["he's 90", "she's 88"])
+def test_a_fall_of_someone_old_told_by_pronoun_is_checked_today(who):
+    text = f"Grandad fell out of his chair at the care home, {who} and now groaning when he moves his back"
+    assert screen_statement(text).first in (URGENT, EMERGENCY), text
+
+
+def test_weeks_of_pregnancy_are_not_an_age():
+    assert screen_statement("my wife is pregnant, she's 38 weeks and her back is killing her").first == ROUTINE
+
+
+@pytest.mark.parametrize("procedure", ["an epidural", "a spinal injection", "back surgery"])
+def test_feeling_unwell_after_a_spinal_procedure_is_checked_today(procedure):
+    text = f"I had {procedure} 2 weeks ago and now it's tender where they went in and I feel unwell"
+    assert screen_statement(text).first in (URGENT, EMERGENCY), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've lost weight because I've been doing couch to 5k and eating better, my back aches after runs",
+        "My legs feel heavy after a 20 mile bike ride, and my back's tight",
+    ],
+)
+def test_weight_lost_on_purpose_and_legs_tired_from_a_ride_are_routine(text):
+    assert screen_statement(text).first == ROUTINE, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bursting for a wee since this morning but nothing will come out. Back pain down both legs",
+        "i keep farting without knowing its happening, started same time as the back pain",
+        "passing wind without realising since my back went",
+    ],
+)
+def test_retention_told_across_but_and_wind_passed_unaware_are_emergencies(text):
+    assert screen_statement(text).first == EMERGENCY, text
+
+
+@pytest.mark.parametrize(
+    "text", ["farted in a meeting lol, back is killing me", "the wind is so strong i didnt notice"]
+)
+def test_wind_noticed_or_weather_is_routine(text):
+    assert screen_statement(text).first == ROUTINE, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Found a note my mum wrote saying sorry and goodbye. She's been in agony with sciatica for months",
+        "I've said my goodbyes to people this week, quietly like",
+    ],
+)
+def test_a_written_sorry_and_goodbye_or_goodbyes_said_get_the_crisis_reply(text):
+    assert screen_statement(text).first == CRISIS, text
+
+
+def test_a_goodbye_at_the_airport_is_routine():
+    assert screen_statement("said goodbye to my mum at the airport, back is sore from the flight").first == ROUTINE
