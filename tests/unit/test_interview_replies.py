@@ -480,3 +480,21 @@ def test_an_answer_that_movement_makes_no_difference_is_kept_as_said():
     text = "it's there all the time, doesn't matter how I move, and tapping there really hurts"
     reading, _ = reply("aggravating_factors", text)
     assert reading.values.get("own_words") == {"aggravating_factors": text} and not reading.reask
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have pain in low back since two weeks, when I am sit long time is more bad. Is need to see doctor or I wait?",
+        "my back hurts, must i go to the gp",
+        "sciatica down my leg for a month, do i have to see a physio",
+    ],
+)
+def test_asking_whether_to_see_someone_about_ones_own_pain_is_a_description_of_it(text):
+    # Set 7: a learner's "Is need to see doctor or I wait?" got the treatment menu, not the questions.
+    assert interview.asks_what_to_do_about_own_pain(text, analyse(text))
+
+
+@pytest.mark.parametrize("text", ["what does a physio do?", "i should go to the gym more"])
+def test_other_talk_of_seeing_or_going_is_not(text):
+    assert not interview.asks_what_to_do_about_own_pain(text, analyse(text))
