@@ -1002,6 +1002,22 @@ def _says_a_problem_done_badly(doc: Doc, trigger: "Trigger", ent: Span) -> bool:
     return (end < len(doc) and doc[end].norm_ == "?") or doc[start].norm_ in ASKING_OPENERS
 
 
+def _asks_whether_normal(doc: Doc, trigger: "Trigger", ent: Span) -> bool:
+    """ "is my waterworks normal?", "are my bowels ok?": the person asks whether a function of
+    theirs is as it should be, naming no problem with it."""
+    said = " ".join(t.norm_ for t in doc[trigger.start : trigger.end])
+    if said not in HOW_WELL or any(t.lower_ in CANNOT or t.norm_ in CANNOT for t in ent):
+        return False
+    if trigger.start > 0 and doc[trigger.start - 1].norm_ in ("that", "it", "this", "'s"):
+        return False
+    start = ent.start
+    while start > 0 and doc[start - 1].norm_ not in (".", "!", "?"):
+        start -= 1
+    return doc[start].norm_ in ASKING_OPENERS and any(
+        t.norm_ in ("my", "mine", "me", "i") for t in doc[start : ent.end]
+    )
+
+
 @dataclass(frozen=True)
 class Trigger:
     category: str
@@ -1174,6 +1190,8 @@ class NegationDetector:
             return ""  # a history is what a risk factor is: "had cancer years ago" counts
         if category == "NEG_PRE":
             return ABSENT if before and self._negates(doc, trigger, ent, bounds, entity_tokens) else ""
+        if category == "NEG_POST" and _asks_whether_normal(doc, trigger, ent):
+            return UNCERTAIN  # "is my waterworks normal?": a doubt, so asked about, not escalated
         if category == "NEG_POST" and _says_a_problem_done_badly(doc, trigger, ent):
             return ""  # "can't pee ok", "not weeing normal": a problem, not its denial
         if category == "NEG_POST" and _negates_what_follows(doc, trigger):

@@ -223,3 +223,15 @@ def test_a_written_sorry_and_goodbye_or_goodbyes_said_get_the_crisis_reply(text)
 
 def test_a_goodbye_at_the_airport_is_routine():
     assert screen_statement("said goodbye to my mum at the airport, back is sore from the flight").first == ROUTINE
+
+
+@pytest.mark.parametrize("text", ["is my waterworks normal", "are my bowels ok?", "is my bladder alright"])
+def test_asking_whether_ones_own_function_is_normal_is_asked_about_not_escalated(text):
+    outcome = screen_statement(text)
+    assert outcome.first == ROUTINE and outcome.asked == "bladder_bowel", (text, outcome)
+    assert outcome.after_yes == EMERGENCY
+
+
+@pytest.mark.parametrize("text", ["is my waterworks normal, i keep wetting myself", "i can't pee, is that normal?"])
+def test_a_problem_told_beside_the_question_still_escalates(text):
+    assert screen_statement(text).first == EMERGENCY, text
