@@ -980,6 +980,37 @@ def _denies_a_feeling(doc: Doc, trigger: "Trigger", ent: Span) -> bool:
 
 
 MOVED_ON = frozenset({"into", "down", "up", "to", "right", "all", "through", "across", "further", "round", "around"})
+# "Gone" as "become": "it's gone dead", "my leg's gone numb", "gone funny".
+BECAME = frozenset(
+    {
+        "dead",
+        "numb",
+        "funny",
+        "weird",
+        "strange",
+        "weak",
+        "floppy",
+        "wobbly",
+        "tingly",
+        "white",
+        "blue",
+        "pale",
+        "red",
+        "stiff",
+        "worse",
+        "really",
+        "completely",
+        "totally",
+        "all",
+    }
+)
+
+
+def _moved_on_or_became(doc: Doc, trigger: "Trigger") -> bool:
+    following = doc[trigger.end].norm_
+    return following in MOVED_ON or (doc[trigger.end - 1].norm_ == "gone" and following in BECAME)
+
+
 ASKING_OPENERS = frozenset({"is", "are", "does", "do", "can", "could", "should", "would", "will", "isn't", "aren't"})
 
 
@@ -1210,8 +1241,9 @@ class NegationDetector:
         explicit_past = doc[trigger.end - 1].norm_ == "ago"
         if category == "HIST" and self._recent_in_clause(doc, ent, bounds, durations=not explicit_past):
             return ""  # "nothing would come for ages last night": how long it lasted, not since when
-        if category == "RESOLVED" and trigger.end < len(doc) and doc[trigger.end].norm_ in MOVED_ON:
-            return ""  # "it's gone right into my foot": spread, not gone away (set N)
+        if category == "RESOLVED" and trigger.end < len(doc) and _moved_on_or_became(doc, trigger):
+            # "it's gone right into my foot": spread, not gone away (set N); "it's gone dead": become (set P)
+            return ""
         if category in ("RESOLVED", "HIST"):
             in_scope = (after or category == "HIST") and self._near_in_clause(trigger, ent, bounds, entity_tokens)
             return (ABSENT if category == "RESOLVED" else HISTORICAL) if in_scope else ""

@@ -129,6 +129,12 @@ SPENT_FLOORS = {
     # "not scared of dying anymore, I've started planning how" (the negation covers "dying"); pain
     # at 3am eased by pacing (the inflammatory pattern, GP not same day here, by design).
     "redflags_O.sealed.yml": (1.0, 2, 0.0),
+    # Set P, all sealed (120), run once on 379bd44: 97% emergencies first, 4 silent (1 emergency,
+    # 2 urgent, 1 crisis), 7.5% routine to 999, 5% same-day. After the fixes by class ("gone" as
+    # become, worse since a spinal injection, a crash in any verb, "better I am not here", letters
+    # "just in case", legs tired from a run, a spin class or a shift, night work): 100%, 1 silent,
+    # 2.5%. Open: a myeloma picture (anaemia, rib and back ache); a numb bum that came back on standing.
+    "redflags_P.sealed.yml": (1.0, 1, 0.025),
 }
 
 
