@@ -291,8 +291,12 @@ def may_be_an_answer(question: str, intent: Optional[str], text: str, analysis: 
         return False
     if intent == REPORT_RED_FLAG:
         # A red flag is an answer to the question about getting weaker, or when it comes
-        # with a yes or no; otherwise it is spoken to, and the question asked again.
-        return question == SCREEN_WEAKNESS_PROGRESSION or bool(YES_START.match(lowered) or NO_START.match(lowered))
+        # with a yes or no; and to "how did it start?", which people answer with the story
+        # ("started as cystitis on friday, then the shivers came": asked 5 times, set 7).
+        # Otherwise it is spoken to, and the question asked again.
+        return question in (SCREEN_WEAKNESS_PROGRESSION, "pain_onset") or bool(
+            YES_START.match(lowered) or NO_START.match(lowered)
+        )
     # "can you remind me to take my tablets?" is not an answer; "massage", or "digging the
     # garden", may be one whatever the classifier thought.
     return not (intent in QUESTIONS_OF_THEIR_OWN and REQUEST.search(lowered))

@@ -1,7 +1,8 @@
 """The interview plan and short answers (no Rasa)."""
 
 from bot.contract import QUESTIONS
-from bot.interview import interpret_answer, questions_to_ask
+from bot.interview import interpret_answer, may_be_an_answer, questions_to_ask
+from bot.nlp import analyse
 from bot.symptoms import SymptomRecord
 
 
@@ -52,3 +53,12 @@ def test_short_answers():
         "screen_weakness_progression": "quickly"
     }
     assert interpret_answer("pain_location", "greet", "hello", record) == {}
+
+
+def test_how_it_started_told_with_a_red_flag_is_still_an_answer():
+    # Set 7 (sealed): the story of a kidney infection, told to "How did it start?", was asked 5 times.
+    text = "started as cystitis on friday, burning when i wee, then yesterday the back pain and the shivers came"
+    assert may_be_an_answer("pain_onset", "report_red_flag", text, analyse(text))
+    assert not may_be_an_answer(
+        "aggravating_factors", "report_red_flag", "i just wet myself", analyse("i just wet myself")
+    )

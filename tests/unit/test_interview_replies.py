@@ -488,6 +488,8 @@ def test_an_answer_that_movement_makes_no_difference_is_kept_as_said():
         "I have pain in low back since two weeks, when I am sit long time is more bad. Is need to see doctor or I wait?",
         "my back hurts, must i go to the gp",
         "sciatica down my leg for a month, do i have to see a physio",
+        "Could you possibly advise whether I ought to be seen by somebody? I have had an ache across the lower back "
+        "for approximately ten days following some gardening.",
     ],
 )
 def test_asking_whether_to_see_someone_about_ones_own_pain_is_a_description_of_it(text):

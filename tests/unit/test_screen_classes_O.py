@@ -235,3 +235,20 @@ def test_asking_whether_ones_own_function_is_normal_is_asked_about_not_escalated
 @pytest.mark.parametrize("text", ["is my waterworks normal, i keep wetting myself", "i can't pee, is that normal?"])
 def test_a_problem_told_beside_the_question_still_escalates(text):
     assert screen_statement(text).first == EMERGENCY, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No, my waterworks are as they've always been and nothing is numb down below",
+        "my bladder is as it's always been",
+        "bowels as they have always been, no problems",
+    ],
+)
+def test_a_function_said_to_be_unchanged_is_denied(text):
+    # Set 7 (sealed): "my waterworks are as they've always been" sent a stenosis story to 999.
+    assert screen_statement(text).first == ROUTINE, text
+
+
+def test_unchanged_said_of_something_else_denies_nothing_else():
+    assert screen_statement("i've wet myself twice, my back is as it's always been").first == EMERGENCY
