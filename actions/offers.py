@@ -92,7 +92,9 @@ class ActionNextOffer(Action):
         if offer is None:
             if answered and not dispatcher.messages:
                 dispatcher.utter_message(response="utter_offers_done")  # an answer is never met with silence
-            return events + [SlotSet(PENDING_OFFER, None)]
+            # Run again in the same turn with nothing answered, it leaves the offer just made
+            # waiting (usability review 7: "Partly" to "Was this helpful?" was not understood).
+            return events + ([SlotSet(PENDING_OFFER, None)] if answered else [])
         dispatcher.utter_message(response=offer.response)
         asked = list(slots.get(OFFERS_ASKED) or [])
         return events + [SlotSet(PENDING_OFFER, offer.name), SlotSet(OFFERS_ASKED, asked + [offer.name])]

@@ -260,6 +260,11 @@ CODE_FINDINGS: Dict[str, str] = {
     "self_harm_thoughts": "symptom",
     "fever": "symptom",
     "worsening_weakness": "symptom",
+    # What says a symptom is new or changing, so an earlier picture no longer explains it.
+    "sudden": "onset",
+    "getting_worse": "symptom",
+    "rapid_progression": "symptom",
+    "worsening_numbness": "symptom",
     "foot_drop": "symptom",
     "age_over_50": "risk_factor",
     "age_under_20": "risk_factor",

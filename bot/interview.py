@@ -443,6 +443,7 @@ FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|id|my|me|myself|mine)\b")
 PAIN_WORDS = re.compile(
     r"\b(pain|pains|painful|hurts?|hurting|ache|aches|aching|achy|sore|agony|kills?|killing|throbbing|stiff|"
     r"cramps?|cramping|twinge|spasm(s|ed|ing)?|done (my|me) back|put my back|pulled|injured|injury|strained|damaged?|"
+    r"back ?aches?|back('s| has| is)? (went|gone|gave (out|way|in)|locked|went out|went ping)|"
     r"niggle|playing up|flar(e|es|ed|ing)( up)?|(it's|its|it is) (worse|bad|terrible|awful)|"
     r"knackered|in bits|wrecked|seized( up)?|locked up|gone again|went again|(is|are|it's|its) no better|"
     r"giving me (grief|gyp|jip|hell)|"
@@ -510,7 +511,10 @@ GENERAL_QUESTION = re.compile(r"^\W*(can|could|does|do|is|are|what|which|why|how
 # asks what it might be, not about work.
 WHAT_IS_IT = re.compile(
     r"\b(any ideas?|what (could|might|can|would) (it|this|that) be|what('s| is) wrong( with me)?|"
-    r"what (is|was) (it|this|that)|what do you (think|reckon)|what causes (it|this))\W*$"
+    r"what (is|was) (it|this|that)|what do you (think|reckon)|what causes (it|this)|"
+    # ... or whether the worry is out of proportion: "Am I overreacting?", "should I be worried?"
+    r"am i (just )?(overreacting|over reacting|being (silly|daft|paranoid|a hypochondriac|dramatic))|"
+    r"should i be (worried|concerned)|is it (something|anything) to worry about)\W*$"
 )
 
 
@@ -586,9 +590,15 @@ def question_about_a_topic(intent: Optional[str], text: str, analysis: Analysis)
         labels = ANY_TOPIC_QUESTION
     elif intent == DESCRIBE_PAIN:
         labels = TOPIC_QUESTIONS
+    elif intent in SHORT_ANSWER_INTENTS and OWN_QUESTION_START.search(normal):
+        # "can I dig in garden or not?" (usability review 7): "or not" is no "I don't know".
+        labels = ANY_TOPIC_QUESTION
     else:
         return None
     return next((labels[label] for label in labels if analysis.topics(label)), None)
+
+
+SHORT_ANSWER_INTENTS = frozenset({AFFIRM, DENY, DONT_KNOW})
 
 
 # Saying goodbye, or thanks-and-leave, in any words ("thanks, bye", "I'll leave it there",

@@ -426,6 +426,9 @@ def screen(
         for f in triage.red_flags_in(findings, said, said_by_sentence(analysis, said))
         + triage.red_flags_screened(answers)
     ]
+    # Told "yes, it's new": the earlier picture no longer explains it.
+    explained = [] if answered is True else _explained_by_earlier(state, analysis, flags, findings)
+    flags = [f for f in flags if f not in explained]
     if answered is False and _check(state.pending_question) is None:
         key = "not_new" if state.pending_question == NEW_OR_CHANGED else "not_now"
         follow_ups.append(Say("followup", dialogue(key)))
@@ -460,8 +463,10 @@ def screen(
         result.owns_turn = result.holds_line = True
         return result
     result.say = follow_ups + _unsure_follow_ups(analysis, new_answers or {})
-    asked = _ask_if_new(state, analysis, said) or _targeted_check(
-        state, analysis, said, answered is not None, closing, new_answers or {}
+    asked = (
+        _ask_if_new_picture(state, analysis, explained, said)
+        or _ask_if_new(state, analysis, said)
+        or _targeted_check(state, analysis, said, answered is not None, closing, new_answers or {})
     )
     if asked:
         result.say.append(asked)
@@ -599,6 +604,45 @@ def _ask_if_new(state: SafetyState, analysis: Analysis, said: Set[str]) -> Optio
     state.checks = state.checks + [ASKED_IF_NEW + m.id for m in mentions if ASKED_IF_NEW + m.id not in state.checks]
     state.pending = sorted(_flag_findings(flags) & ids)
     state.pending_question = NEW_OR_CHANGED
+    return Say("question", dialogue("ask_if_new", _said(mentions, set(), set(), text=analysis.text or "")))
+
+
+def _explained_by_earlier(
+    state: SafetyState, analysis: Analysis, flag_ids: Sequence[str], findings: Set[str]
+) -> List[str]:
+    """New flags that what the person told earlier explains, as it would in one message: legs
+    that ache on walking and ease with sitting, told first, then "it goes down both legs" in
+    answer to a question (usability review 7: a stenosis story sent to 999). Asked whether it
+    is new, not raised."""
+    if set(analysis.concepts) & TOLD_AS_NEW or findings & CHANGING:
+        return []  # "now both legs have gone numb since this morning": new, whatever came before
+    flags = get_content().red_flags
+    return [
+        flag_id
+        for flag_id in flag_ids
+        if flag_id not in state.flags and any(set(c) <= findings for c in flags[flag_id].unless_said_with)
+    ]
+
+
+# What says a symptom is new or changing (concepts.yml; lexicon.yml findings).
+TOLD_AS_NEW = frozenset({"told_as_new", "just_now", "recent", "new_word"})
+CHANGING = frozenset({"sudden", "getting_worse", "rapid_progression", "worsening_numbness", "worsening_weakness"})
+
+
+def _ask_if_new_picture(
+    state: SafetyState, analysis: Analysis, explained: Sequence[str], said: Set[str]
+) -> Optional[Say]:
+    """ "Is this new?" about what an earlier picture explains, once for each flag; "yes"
+    raises it (the pending findings are said again, and nothing explains them away)."""
+    to_ask = [flag_id for flag_id in explained if ASKED_IF_NEW + flag_id not in state.checks]
+    if not to_ask:
+        return None
+    flags = get_content().red_flags
+    involved = {f for flag_id in to_ask for combination in flags[flag_id].when_any for f in combination}
+    state.checks = state.checks + [ASKED_IF_NEW + flag_id for flag_id in to_ask]
+    state.pending = sorted(involved & (said | set(state.findings)))
+    state.pending_question = NEW_OR_CHANGED
+    mentions = [m for m in analysis.mentions if m.id in involved and m.id in said]
     return Say("question", dialogue("ask_if_new", _said(mentions, set(), set(), text=analysis.text or "")))
 
 

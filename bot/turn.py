@@ -408,13 +408,20 @@ def _help_on_the_way(slots: Mapping[str, Any], result: safety.ScreenResult, anal
 LATER_DAY = "later_day"
 
 
-def _asks_what_happens_there(slots: Mapping[str, Any], result: safety.ScreenResult, analysis: Analysis) -> bool:
-    """ "What will they do to me there?" after an emergency or same-day instruction: what to
-    expect, not the instruction again (a usability review). Not after the crisis reply alone."""
+# What a person asks about going where they were sent, and the answer (red_flags.yml dialogue).
+GOING_THERE_QUESTIONS = (("asks_what_to_bring", "what_to_bring"), ("asks_what_happens", "what_happens_there"))
+
+
+def _asks_about_going_there(slots: Mapping[str, Any], result: safety.ScreenResult, analysis: Analysis) -> Optional[str]:
+    """ "What will they do to me there?", "what should I bring?" after an emergency or same-day
+    instruction: the answer (its dialogue key), not the instruction again (usability reviews 5
+    and 7). Not after the crisis reply alone."""
     level = slots.get(TRIAGE_LEVEL)
     if level not in (EMERGENCY, URGENT) or result.new_flags or result.owns_turn:
-        return False
-    return "asks_what_happens" in analysis.concepts and not safety.crisis_only(slots.get(RED_FLAGS) or [])
+        return None
+    if safety.crisis_only(slots.get(RED_FLAGS) or []):
+        return None
+    return next((key for concept, key in GOING_THERE_QUESTIONS if concept in analysis.concepts), None)
 
 
 def _what_to_do_next(
@@ -441,8 +448,9 @@ def _what_to_do_next(
         return _dispute_answered(plan, slots, result)
     if _help_on_the_way(slots, result, analysis):
         return _help_acknowledged(plan, slots)
-    if _asks_what_happens_there(slots, result, analysis):
-        return _answered_directly(plan, "what_happens_there")
+    going_there = _asks_about_going_there(slots, result, analysis)
+    if going_there is not None:
+        return _answered_directly(plan, going_there)
     if not result.new_flags and not result.owns_turn and _under_16(slots, analysis, in_form):
         plan.slots.pop(AGE, None)
         return _answered_directly(plan, UNDER_16, question if in_form else None)

@@ -9,7 +9,7 @@ so a typo can never reach a person in pain.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
@@ -79,6 +79,7 @@ DIALOGUE_KEYS = (
     "appointment_made_routine",
     "under_16",
     "what_happens_there",
+    "what_to_bring",
     "feeling_worried_after_result",
     "feeling_low_after_result",
     "feeling_frustrated_after_result",
@@ -114,8 +115,29 @@ TREATMENT_KINDS = ("self_care", "medicine", "professional", "surgery")
 # the texts listed here are filled in; anywhere else a brace would reach the person.
 ESCALATION_PLACEHOLDERS = SAFETY_PLACEHOLDERS
 ADVICE_PLACEHOLDERS = SAFETY_PLACEHOLDERS - {"reasons"}
-# libyaml's safe loader when PyYAML was built with it: the same documents, several times faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader when PyYAML was built with it (several times faster), refusing a
+    key said twice in one mapping: YAML keeps the last silently, so an editor's first entry
+    would be dropped without a word."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Dict[Any, Any]:
+        seen: Dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"the key '{key}' is given twice (also on line {seen[key].start_mark.line + 1})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
+YAML_LOADER = _UniqueKeyLoader
 
 
 class ContentError(ValueError):
@@ -282,6 +304,7 @@ class Concept:
     id: str
     words: Tuple[str, ...]
     not_inside: Tuple[str, ...] = ()  # lexicon findings inside which these words do not count
+    not_part_of: Tuple[str, ...] = ()  # concepts inside whose words these words do not count
     patterns: Tuple[Tuple[Mapping[str, Any], ...], ...] = ()  # spaCy token patterns ("28 weeks")
 
 
@@ -332,6 +355,7 @@ class TakeBack:
 class ConceptModel:
     equivalents: Mapping[str, str] = field(default_factory=dict)
     short_forms: Mapping[str, str] = field(default_factory=dict)  # text-speak -> the word ("yr" -> "year")
+    compounds: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)  # "backache" -> ("back", "ache")
     keep_as_written: Tuple[str, ...] = ()
     concepts: Mapping[str, Concept] = field(default_factory=dict)
     combinations: Tuple[Combination, ...] = ()
@@ -497,7 +521,7 @@ class _Reader:
         if not path.exists():
             raise ContentError(filename, None, f"file not found in {directory}")
         try:
-            document = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+            document = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         except yaml.YAMLError as error:
             raise ContentError(filename, None, f"is not valid YAML: {error}") from error
         if not isinstance(document, dict) or top_key not in document:
@@ -989,6 +1013,13 @@ def _load_concept_entries(reader: _Reader, findings: Mapping[str, Finding]) -> D
             not_inside=not_inside,
             patterns=tuple(tuple(p) for p in patterns),
         )
+    # `not_part_of` names other concepts, so it is read once all of them are known.
+    for e in reader.entries():
+        if "not_part_of" in e:
+            part_of = _concept_ids(reader, concepts, e, "not_part_of", e["not_part_of"])
+            if e["id"] in part_of:
+                raise ContentError(reader.file, e["id"], "'not_part_of' cannot name the concept itself")
+            concepts[e["id"]] = replace(concepts[e["id"]], not_part_of=part_of)
     return concepts
 
 
@@ -1082,6 +1113,16 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
         for k, v in raw_short_forms.items()
     ):
         raise ContentError(reader.file, "short_forms", "must map a short form to one word")
+    raw_compounds = reader.document.get("compounds", {}) or {}
+    if not isinstance(raw_compounds, dict) or not all(
+        isinstance(k, str)
+        and isinstance(v, list)
+        and len(v) > 1
+        and all(isinstance(w, str) and w for w in v)
+        and "".join(v).lower() == k.lower()
+        for k, v in raw_compounds.items()
+    ):
+        raise ContentError(reader.file, "compounds", "must map a word to the words it is made of, in order")
     concepts = _load_concept_entries(reader, findings)
     suppress: Dict[str, Tuple[str, ...]] = {}
     for finding, names in (reader.document.get("suppress") or {}).items():
@@ -1109,6 +1150,7 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
     return ConceptModel(
         equivalents={k.lower(): v.lower() for k, v in raw_equivalents.items()},
         short_forms={str(k).lower(): v.strip().lower() for k, v in raw_short_forms.items()},
+        compounds={k.lower(): tuple(w.lower() for w in v) for k, v in raw_compounds.items()},
         keep_as_written=_word_list(reader, "keep_as_written"),
         concepts=concepts,
         combinations=_load_combinations(reader, concepts, findings),

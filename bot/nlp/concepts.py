@@ -40,6 +40,19 @@ class Hit:
     end: int
 
 
+def _outermost(hits: List[Hit]) -> List[Hit]:
+    """The hits not inside a longer one of the same group: of "not scared of dying", the
+    whole, not the "dying" within it that its own "not" would seem to deny. One sweep over
+    the distinct spans, longest first at each start, so a long message stays linear."""
+    inside: Set[Tuple[int, int]] = set()
+    reach = -1
+    for start, end in sorted({(h.start, h.end) for h in hits}, key=lambda s: (s[0], -s[1])):
+        if end <= reach:
+            inside.add((start, end))
+        reach = max(reach, end)
+    return [h for h in hits if (h.start, h.end) not in inside]
+
+
 class ConceptMatcher:
     def __init__(self, nlp: Language, model: ConceptModel):
         self.model = model
@@ -69,13 +82,16 @@ class ConceptMatcher:
     # -- concepts ------------------------------------------------------------------
     def hits(self, doc: Doc) -> List[Hit]:
         """Concept words in the message, the longest where two of one concept overlap; a
-        word inside a lexicon finding of the concept's ``not_inside`` does not count."""
+        word inside a lexicon finding of the concept's ``not_inside``, or inside the words of a
+        concept of its ``not_part_of``, does not count."""
         found: Dict[str, List[Tuple[int, int]]] = {}
         for match_id, start, end in [*self.words(doc), *self.phrases(doc)]:
             found.setdefault(doc.vocab.strings[match_id], []).append((start, end))
         hits: List[Hit] = []
         for concept_id, spans in found.items():
-            blocked = set(self.model.concepts[concept_id].not_inside)
+            concept = self.model.concepts[concept_id]
+            blocked = set(concept.not_inside)
+            wholes = [span for other in concept.not_part_of for span in found.get(other, ())]
             spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
             taken: Set[int] = set()
             for start, end in spans:
@@ -83,6 +99,8 @@ class ConceptMatcher:
                     continue
                 if blocked and any(ent.ent_id_ in blocked and ent.start < end and start < ent.end for ent in doc.ents):
                     continue  # "bottom" in "the bottom of my back", "down below" in "down below my knee"
+                if any(w_start <= start and end <= w_end for w_start, w_end in wholes):
+                    continue  # "wrong" in "my back went wrong": said of the back, not of peeing
                 taken.update(range(start, end))
                 hits.append(Hit(concept_id, start, end))
         return sorted(hits, key=lambda h: (h.start, h.end))
@@ -102,7 +120,7 @@ class ConceptMatcher:
     ) -> List[Tuple[int, int, List[Hit]]]:
         """Spans where one hit of each group falls in one clause, ``window`` words apart
         (the hits themselves distinct), with those hits."""
-        by_group = [[h for h in hits if h.concept in group] for group in groups]
+        by_group = [_outermost([h for h in hits if h.concept in group]) for group in groups]
         if not all(by_group):
             return []
         # Anchored on the rarest group, each other group's nearest hit in the same clause:

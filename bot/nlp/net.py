@@ -54,6 +54,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
+from bot.content.loader import YAML_LOADER
+
 NET_FILE = Path(__file__).resolve().parents[1] / "content" / "data" / "net_phrasings.yml"
 
 # The red-flag families the net knows; the code that asks the targeted questions
@@ -110,7 +112,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 # A message is scored on at most this many sentences (a 100 kB paste stays fast); the
 # whole message is always scored.
 MAX_SENTENCES = 40
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def normalise(text: str) -> str:
@@ -198,7 +199,7 @@ def parse(document: Any, file: str = NET_FILE.name) -> NetData:
 def load_data(path: Path | str = NET_FILE) -> NetData:
     path = Path(path)
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except yaml.YAMLError as error:
         raise ValueError(f"{path.name}: is not valid YAML: {error}") from error
     return parse(document, path.name)

@@ -17,6 +17,8 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import EntityRuler
+from spacy.symbols import ORTH
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -293,6 +295,15 @@ class SymptomPipeline:
     def __init__(self, content: Content):
         self.content = content
         self.nlp = spacy.blank("en")
+        # A word made of two the rules know ("backache") is read as both: "back" and "ache".
+        tokenizer: Tokenizer = self.nlp.tokenizer
+        for word, parts in content.concepts.compounds.items():
+            for form in {word, word.capitalize(), word.upper()}:
+                cut, start = [], 0
+                for part in parts:
+                    cut.append({ORTH: form[start : start + len(part)]})
+                    start += len(part)
+                tokenizer.add_special_case(form, cut)
         # Every rule matches canonical forms (bot/nlp/normalise.py): "couldnt pee" and
         # "accidents" read as "can not pee" and "accident", in the lexicon's phrases too.
         self.nlp.add_pipe(

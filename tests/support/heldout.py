@@ -30,9 +30,23 @@ from tests.support.patients import CONSULT, LEVELS, Outcome, check_summary, leve
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "data" / "heldout"
-# "sealed2" to "sealed6": further sealed sets (patients and messages by other blind helpers), each
-# run once; "dev5" and "dev6" were written with "sealed5" and "sealed6" and are developed against.
-SETS = ("dev", "sealed", "sealed2", "sealed3", "sealed4", "dev5", "sealed5", "dev6", "sealed6", "dev7", "sealed7")
+# "sealed2" to "sealed8": further sealed sets (patients and messages by other blind helpers), each
+# run once; "dev5" to "dev8" were written with "sealed5" to "sealed8" and are developed against.
+SETS = (
+    "dev",
+    "sealed",
+    "sealed2",
+    "sealed3",
+    "sealed4",
+    "dev5",
+    "sealed5",
+    "dev6",
+    "sealed6",
+    "dev7",
+    "sealed7",
+    "dev8",
+    "sealed8",
+)
 TARGET_MAX_ASKS = 2  # no question asked more than twice
 TOP = 3  # an expected cause among the first three shown
 

@@ -638,6 +638,20 @@ def test_invalid_yaml(tmp_path):
     assert "line" in str(error)
 
 
+@pytest.mark.parametrize("file", ["concepts.yml", "red_flags.yml", "lexicon.yml"])
+def test_a_key_given_twice_is_refused(tmp_path, file):
+    """YAML keeps the last of two equal keys without a word; an editor's first entry must not
+    vanish that way. The key is the file's first top-level one, said again at the end."""
+    directory = tmp_path / "data"
+    shutil.copytree(DATA_DIR, directory)
+    path = directory / file
+    text = path.read_text(encoding="utf-8")
+    first_key = next(line for line in text.splitlines() if line and line[0].isalpha())
+    path.write_text(text + "\n" + first_key.split(":")[0] + ": []\n", encoding="utf-8")
+    error = assert_refused(directory, file, None, "is not valid YAML")
+    assert f"the key '{first_key.split(':')[0]}' is given twice" in str(error)
+
+
 def test_missing_file(tmp_path):
     directory = tmp_path / "data"
     shutil.copytree(DATA_DIR, directory)

@@ -849,6 +849,29 @@ def test_what_will_they_do_there_after_an_instruction_says_what_to_expect(slots)
     assert turn.before[-1].action == CONSULT and "call 112 now" not in said(turn).lower()
 
 
+@pytest.mark.parametrize("slots", [EMERGENCY_SLOTS, URGENT_SLOTS])
+@pytest.mark.parametrize("text", ["what shud i bring with me", "what should I take with me?"])
+def test_what_to_bring_after_an_instruction_is_answered_not_what_happens_there(slots, text):
+    """Usability review 7: "what shud i bring with me" got what happens at A&E again."""
+    turn = plan(text, "ask_treatment", slots)
+    assert turn.before[0].text.startswith("Bring your medicines"), said(turn)
+    assert turn.before[-1].action == CONSULT
+
+
+@pytest.mark.parametrize("text", ["ok calling now thanks", "ringing them now", "ok heading to a&e"])
+def test_calling_now_after_an_emergency_is_acknowledged(text):
+    """Usability review 7: "ok calling now thanks" got "Please don't wait: call 999 now" again."""
+    assert said(plan(text, "thank", EMERGENCY_SLOTS)).startswith("Good,")
+
+
+def test_do_i_really_need_an_ambulance_is_not_answered_no():
+    """Usability review 7: "No, please don't wait" opened the answer to "do I really need an
+    ambulance?", and a frightened person may stop reading at "No"."""
+    turn = plan("do i really need an ambulance tho? feels a bit over the top", "inform", EMERGENCY_SLOTS)
+    first = turn.before[0].text
+    assert not first.lower().startswith("no") and "don't wait" in first, first
+
+
 def test_driving_to_ae_after_an_emergency_is_not_told_to_call_again():
     turn = plan("ok my partner is driving me to A&E", "inform", EMERGENCY_SLOTS)
     assert "again" not in turn.before[0].text and turn.before[0].text.startswith("Good")
@@ -971,3 +994,52 @@ def test_what_helps_with_the_mood_is_answered_after_the_result(text):
     result = plan(text, "ask_treatment", {**AFTER_RESULT, "feelings": ["low"]})
     assert "Talking Therapies" in result.before[0].text and "can't cope" in result.before[0].text
     assert actions(result)[-1] == CONSULT and result.then == LISTEN
+
+
+# ----------------------------------------------------------------- a picture told earlier
+CLAUDICATION = (
+    "For the last few months my legs have been aching when I walk to the shops, and I have to sit down before it eases."
+)
+
+
+def conversation(*texts: str):
+    """Each message planned on the slots the one before left, as the Rasa process carries them."""
+    slots: Dict[str, Any] = dict(SETTLED)
+    turns = []
+    for text in texts:
+        turn = plan_turn(dict(slots), text, "describe_pain", FORM if slots.get("requested_slot") else None)
+        slots.update(turn.slots)
+        turns.append(turn)
+    return turns, slots
+
+
+@pytest.mark.parametrize(
+    "spread", ["It goes down the backs of both legs, into the calves", "it spreads into both legs when I walk"]
+)
+def test_both_legs_told_after_a_claudication_picture_is_asked_if_new_not_sent_to_999(spread):
+    """Usability review 7: legs that ache on walking and ease with sitting, for months, then
+    "it goes down the backs of both legs" in answer to the spread question: sent to 999, which
+    a clinician would not do (NICE CKS: neurogenic claudication); it is asked about instead."""
+    turns, slots = conversation(CLAUDICATION, spread)
+    assert slots["triage_level"] == "routine"
+    assert "Is this new" in said(turns[-1]) and "both legs" in said(turns[-1])
+
+
+def test_yes_it_is_new_to_that_question_sends_to_999():
+    turns, slots = conversation(CLAUDICATION, "It goes down the backs of both legs", "yes, that started yesterday")
+    assert slots["triage_level"] == "emergency" and "bilateral_leg_symptoms" in slots["red_flags"]
+
+
+def test_no_to_that_question_carries_on_and_is_not_asked_again():
+    turns, slots = conversation(
+        CLAUDICATION, "It goes down both legs", "no, it's been like that for months", "it goes down both legs"
+    )
+    assert slots["triage_level"] == "routine" and "Is this new" not in said(turns[-1])
+
+
+@pytest.mark.parametrize(
+    "new", ["now both legs have gone numb and weak since this morning", "suddenly it's going down both legs"]
+)
+def test_both_legs_told_as_new_after_a_claudication_picture_is_still_999(new):
+    turns, slots = conversation(CLAUDICATION, new)
+    assert slots["triage_level"] == "emergency", said(turns[-1])
