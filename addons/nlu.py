@@ -133,7 +133,8 @@ def own_pain_or_question(
     classifier ranked next (bot/interview.py says which is which)."""
     name = (intent or {}).get("name")
     own_question = name in interview.MISREAD_STATEMENTS and interview.asks_what_to_do_about_own_pain(text, analysis)
-    if interview.is_statement_of_own_pain(name, text, analysis) or own_question:
+    own_fear = interview.fears_what_own_pain_is(name, text)
+    if interview.is_statement_of_own_pain(name, text, analysis) or own_question or own_fear:
         # A question about what to do with one's own pain is answered, then the questions
         # start (bot/turn.py): it is a description of pain too.
         top = {"name": DESCRIBE_PAIN, "confidence": 1.0}

@@ -265,6 +265,9 @@ CODE_FINDINGS: Dict[str, str] = {
     "getting_worse": "symptom",
     "rapid_progression": "symptom",
     "worsening_numbness": "symptom",
+    # Symptoms of another illness, whose time is not when the pain began (bot/symptoms.py).
+    "urinary_symptoms": "symptom",
+    "nausea_vomiting": "symptom",
     "foot_drop": "symptom",
     "age_over_50": "risk_factor",
     "age_under_20": "risk_factor",

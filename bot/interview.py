@@ -518,6 +518,20 @@ WHAT_IS_IT = re.compile(
 )
 
 
+# A fear said about what one's own pain is ("I'm honestly scared this is something serious like
+# cancer", set 8): about the person's own body, so it leads to the questions that can tell.
+FEARS_WHAT_IT_IS = re.compile(
+    r"\b(i'?m|i am|im|i feel|i get|i keep getting) (so |really |honestly |a bit |very |quite |just |terribly )*"
+    r"(scared|worried|afraid|frightened|terrified|anxious|panicking|paranoid)\b.{0,20}"
+    r"\b(this|it)( is|'s| could be| might be| may be| must be| will be)\b"
+)
+
+
+def fears_what_own_pain_is(intent: Optional[str], text: str) -> bool:
+    lowered = " ".join((text or "").lower().replace("’", "'").split())
+    return intent in MISREAD_STATEMENTS and bool(FEARS_WHAT_IT_IS.search(lowered))
+
+
 def is_statement_of_own_pain(intent: Optional[str], text: str, analysis: Analysis) -> bool:
     """A message the classifier took for a question or a topic that tells of the person's
     own pain and asks nothing, or asks only what it might be: it is a description of pain
@@ -552,7 +566,15 @@ def asks_what_to_do_about_own_pain(text: str, analysis: Analysis) -> bool:
     """ "Should I see a doctor about my back? It's been sore for 6 weeks", "do i need to go to
     hospital, my back spasmed": a question about one's own pain, so a description of it too."""
     asked = any(c in analysis.concepts for c in WHAT_TO_DO_CONCEPTS)
+    if asked and MY_BODY.search(" ".join((text or "").lower().replace("’", "'").split())):
+        return True  # "whether I ought to be seen by someone about my back" (set 8): no pain word needed
     return (asked or own_pain_question_topic(text, analysis) is not None) and describes_own_pain(analysis)
+
+
+# The person's own back or leg, named: asked about, it is their pain they ask about.
+MY_BODY = re.compile(
+    r"\b(my|me) (lower |low |upper |bad |sore )?(back|spine|leg|legs|hip|hips|neck|sciatica|bum|buttock)\b"
+)
 
 
 def is_general_question(intent: Optional[str], text: str) -> bool:

@@ -421,11 +421,8 @@ def screen(
     answers.update({k: v for k, v in (new_answers or {}).items() if k in SCREENING_SLOTS})
     answers.update({k: v for k, v in settled.items() if answers.get(k) is None})
 
-    flags = [
-        f.id
-        for f in triage.red_flags_in(findings, said, said_by_sentence(analysis, said))
-        + triage.red_flags_screened(answers)
-    ]
+    worded = triage.red_flags_in(findings, said, said_by_sentence(analysis, said))
+    flags = [f.id for f in worded + _screened_not_worded(worded, triage.red_flags_screened(answers))]
     # Told "yes, it's new": the earlier picture no longer explains it.
     explained = [] if answered is True else _explained_by_earlier(state, analysis, flags, findings)
     flags = [f for f in flags if f not in explained]
@@ -607,6 +604,20 @@ def _ask_if_new(state: SafetyState, analysis: Analysis, said: Set[str]) -> Optio
     return Say("question", dialogue("ask_if_new", _said(mentions, set(), set(), text=analysis.text or "")))
 
 
+def _screened_not_worded(worded: Sequence[RedFlag], screened: Sequence[RedFlag]) -> List[RedFlag]:
+    """The flags a "yes" to a screening question raises, less those the person's own words
+    already raise as seriously ("yeah ive got a temp, 38.9" to the fever, weight loss and cancer
+    question is a fever: set 8 was told it had mentioned weight loss and cancer)."""
+    return [
+        flag
+        for flag in screened
+        if not any(
+            w.answers_screening in flag.screened_by and triage.level_rank(w.level) >= triage.level_rank(flag.level)
+            for w in worded
+        )
+    ]
+
+
 def _explained_by_earlier(
     state: SafetyState, analysis: Analysis, flag_ids: Sequence[str], findings: Set[str]
 ) -> List[str]:
@@ -675,8 +686,10 @@ def _targeted_check(
     for check_id in [] if closing else suspected_by_net(analysis, set(mentioned)):
         mentioned.setdefault(check_id, None)
     denied = {m.id for m in analysis.mentions if m.status == ABSENT}
-    # What the person said in words comes before what the net only suspects.
-    for check in sorted(checks.values(), key=lambda c: mentioned.get(c.id) is None):
+    # What the person said in words comes before what the net only suspects, and a check
+    # whose yes is an emergency before one whose yes is same-day care (set Q: a mottled, cold
+    # foot was asked about weight loss first).
+    for check in sorted(checks.values(), key=lambda c: (mentioned.get(c.id) is None, -_severity(c.on_yes))):
         if check.id not in mentioned or check.id in state.checks:
             continue
         if check.answered_by and (new_answers or {}).get(check.answered_by) == NO:
@@ -691,6 +704,18 @@ def _targeted_check(
             continue
         return _ask(state, check, mentioned[check.id], analysis)
     return None
+
+
+def _severity(on_yes: Sequence[str]) -> int:
+    """The most serious level a yes to a check can raise (its findings in any red-flag rule)."""
+    return max(
+        (
+            triage.level_rank(flag.level)
+            for flag in get_content().red_flags.values()
+            if any(set(on_yes) & set(combination) for combination in flag.when_any)
+        ),
+        default=-1,
+    )
 
 
 def _ask(state: SafetyState, check: Any, mention: Optional[Mention], analysis: Analysis) -> Say:

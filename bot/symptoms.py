@@ -189,7 +189,9 @@ class SymptomRecord:
             self._place(locations, spreading, correcting)
         if spreading:
             self.pain_spreads = YES
-        elif "pain_spreading" in analysis.ids("symptom", ABSENT):
+        elif "pain_spreading" in analysis.ids("symptom", ABSENT) or (
+            question == "pain_spreads" and _stays_put(analysis.text, fine, locations, self.pain_location or [])
+        ):
             self.pain_spreads = NO
             self.spread_to = []
         if self.pain_location and self.pain_spreads is None:
@@ -237,7 +239,8 @@ class SymptomRecord:
         it?" is an easing factor and anything else an aggravating one.
         """
         for mention in analysis.mentions:
-            if mention.label != "activity" or mention.status != PRESENT:
+            # "sitting for a long time at my desk" is how long one sits, not a thing of the past.
+            if mention.label != "activity" or mention.status not in (PRESENT, HISTORICAL):
                 continue
             clause = _clause_around(analysis.text, mention.start, mention.end)
             if CAUSED_IT.search(clause.lower().replace("’", "'")):
@@ -246,6 +249,14 @@ class SymptomRecord:
                     self.pain_onset = ONSET_FROM_ACTIVITY[mention.id]
                 continue
             says = _polarity(clause)
+            if says is None:
+                # A list goes on in the direction it began: "getting up and walking around
+                # helps, and a hot water bottle" (usability review 7: heat filed as worse).
+                says = (
+                    _polarity(_sentence_before(analysis.text, mention.start))
+                    if _continues_a_list(analysis.text, mention.start)
+                    else None
+                )
             if says == NEITHER or (says is None and question not in ACTIVITY_QUESTIONS):
                 # "lifting a suitcase", said as how it started, is not what makes it worse.
                 continue
@@ -391,11 +402,26 @@ def _last_duration(analysis: Analysis) -> float:
     """Told how and when it started, people say the when last: "came on slowly, I've had
     diabetes 15 years. About a year" is a year."""
     sentences = [s for s in re.split(r"[.;!?]+\s*", analysis.text) if s.strip()]
-    for sentence in reversed(sentences[1:]):
-        days = analyse(sentence).duration_days
-        if days is not None:
-            return days
+    for sentence in reversed(sentences if len(sentences) > 1 else []):
+        read = analyse(sentence)
+        if read.duration_days is not None and not _when_of_something_else(read):
+            return read.duration_days
     return float(analysis.duration_days or 0)
+
+
+# What a sentence can be about instead of the pain: another illness, a risk factor, a symptom
+# of something else ("had cystitis last week" after "came on yesterday": set 8).
+OTHER_ILLNESS_KINDS = frozenset({"risk_factor", "condition"})
+OTHER_ILLNESS_SYMPTOMS = frozenset({"urinary_symptoms", "fever", "nausea_vomiting"})
+THE_PAIN_ITSELF = frozenset({"body_location", "onset", "side", "activity"})
+
+
+def _when_of_something_else(read: Analysis) -> bool:
+    """The sentence's time is when another illness was, not when the pain began."""
+    named = [m for m in read.mentions if m.status != ABSENT]
+    if any(m.label in THE_PAIN_ITSELF for m in named):
+        return False
+    return any(m.label in OTHER_ILLNESS_KINDS or m.id in OTHER_ILLNESS_SYMPTOMS for m in named)
 
 
 EASIER, WORSE, NEITHER = "easier", "worse", "neither"
@@ -483,6 +509,29 @@ def _said_as_what_makes_it_worse(analysis: Analysis, onset: str, question: Optio
     return bool(clauses) and all(
         _polarity(clause) == WORSE and not CAUSED_IT.search(clause.lower().replace("’", "'")) for clause in clauses
     )
+
+
+STAYS = re.compile(r"\b(only|just|stays?|staying|nowhere else|not anywhere else)\b")
+
+
+def _stays_put(text: str, fine: Set[str], said: List[str], where: List[str]) -> bool:
+    """An answer to "does it spread?" that keeps the pain where it is: a limb said not to hurt
+    ("only back. not go in leg", usability review 7), or only the places already known."""
+    if fine & set(SPREAD_TARGETS):
+        return not [loc for loc in said if loc not in where and loc not in fine]
+    return bool(said) and set(said) <= set(where) and bool(STAYS.search(text.lower()))
+
+
+def _sentence_before(text: str, start: int) -> str:
+    """The sentence a phrase is in, up to the phrase."""
+    ends = [m.end() for m in re.finditer(r"[.;!?]", text[:start])]
+    return text[(ends[-1] if ends else 0) : start]
+
+
+def _continues_a_list(text: str, start: int) -> bool:
+    """The phrase follows ", and" or "and" (possibly "a" or "the"), within its sentence."""
+    before = text[:start].lower().rstrip()
+    return bool(re.search(r"(,|\band|,\s*and|\bor|\bplus|&)(\s+(a|an|the|my|some))?$", before))
 
 
 def _polarity(clause: str) -> Optional[str]:

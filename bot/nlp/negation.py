@@ -75,6 +75,9 @@ NEGATION_BEFORE = (
     "almost",
     "no",
     "not",
+    # Scots and Caribbean English ("cannae feel" is read as "can nae feel"; "nuh fever", set Q).
+    "nae",
+    "nuh",
     "never",
     "without",
     "none",
@@ -257,6 +260,11 @@ RESOLVED_AFTER = (
     "but that's gone",
     "but thats gone",
     "but its gone",
+    # "I had a temperature last month ... but that's long gone" (set Q).
+    "long gone",
+    "long since gone",
+    "that's long gone",
+    "but that's long gone",
     "cleared up",
     "all cleared up",
     "it went after",
@@ -654,7 +662,26 @@ RELATIVES = (
 )
 # "My dad fell off a ladder", "my wife is on chemo": whatever the verb, the clause is about
 # them, up to a first-person word ("my wife says I can't pee" is the person's own).
-OTHER_BEFORE = tuple(f"{whose} {who}" for who in RELATIVES for whose in ("my", "our", "his", "her")) + (
+OTHER_BEFORE = tuple(
+    f"{whose} {how}{who}"
+    for who in RELATIVES
+    for whose in ("my", "our", "his", "her")
+    # "My late husband had poor circulation" (usability review 7: filed as the person's own).
+    for how in (
+        "",
+        "late ",
+        "dear ",
+        "dear old ",
+        "ex ",
+        "old ",
+        "elderly ",
+        "poor ",
+        "little ",
+        "older ",
+        "younger ",
+        "eldest ",
+    )
+) + (
     # A clause whose subject is someone else ("he can't pee", "his legs are numb").
     "he",
     "she",
@@ -865,7 +892,7 @@ VERBAL = frozenset(
     }
 )
 UNTIL = frozenset({"until", "till", "til", "untill"})
-NEGATORS = frozenset({"not", "n't", "nt", "no", "never", "without", "nothing", "none"})
+NEGATORS = frozenset({"not", "n't", "nt", "no", "nae", "nuh", "never", "without", "nothing", "none"})
 # What happened recently: a long-standing trigger in the same sentence is a duration, not a history.
 # A day of the week is within the last week ("been like that since Monday").
 RECENT_WORDS = frozenset(

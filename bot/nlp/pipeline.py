@@ -516,8 +516,9 @@ class SymptomPipeline:
                 ],
                 [{"TEXT": {"REGEX": r"^\d+(d|w|wk|wks|m|mth|mths|y|yr|yrs)$"}}],
                 [
-                    {"LOWER": {"IN": ["since", "last", "this"]}, "OP": "*"},
-                    {"LOWER": {"IN": ["today", "yesterday", "week", "month", "year", "night", "morning"]}},
+                    # On the normalised word: "since yday" is "since yesterday" (usability review 7).
+                    {"NORM": {"IN": ["since", "last", "this"]}, "OP": "*"},
+                    {"NORM": {"IN": ["today", "yesterday", "week", "month", "year", "night", "morning"]}},
                 ],
                 [
                     {"LOWER": {"IN": ["for"]}},
@@ -720,6 +721,8 @@ class SymptomPipeline:
                 if not _about_the_pain(doc, start, end):
                     continue
                 days = self._duration_days(span.text.lower())
+                if days is None:
+                    days = self._duration_days(" ".join(t.norm_ for t in span).lower())
                 if days is not None:
                     analysis.duration_days = days
                     if (

@@ -126,7 +126,7 @@ SPENT_FLOORS = {
     # (changed pee with loin pain and shaking, a young person's pain at rest, an old person's fall
     # told by pronoun, unwell after a spinal procedure, retention across "but", wind passed unaware,
     # a written sorry and goodbye, goodbyes said; weight lost on purpose): 100%, 2 silent, 0%. Open:
-    # "not scared of dying anymore, I've started planning how" (the negation covers "dying"); pain
+    # (the "not scared of dying anymore, I've started planning how" of then is read since review 7) pain
     # at 3am eased by pacing (the inflammatory pattern, GP not same day here, by design).
     "redflags_O.sealed.yml": (1.0, 2, 0.0),
     # Set P, all sealed (120), run once on 379bd44: 97% emergencies first, 4 silent (1 emergency,
@@ -135,6 +135,14 @@ SPENT_FLOORS = {
     # "just in case", legs tired from a run, a spin class or a shift, night work): 100%, 1 silent,
     # 2.5%. Open: a myeloma picture (anaemia, rib and back ache); a numb bum that came back on standing.
     "redflags_P.sealed.yml": (1.0, 1, 0.025),
+    # Set Q, sealed until 2026-12-07 (120, run once on 2b0a503): 92% emergencies first, 11 silent
+    # (3 emergency, 2 urgent, 6 crisis), 2.5% look-alikes to 999. Fixed by class (Scots and
+    # Caribbean negation, a breath taken with a swollen leg, the most serious check first, pain at
+    # rest in the young, a child kept awake, a fever long gone, "putting" read as put, things given
+    # away however many, tablets kept aside or "for when the time comes", "finish everything" with
+    # a means, "God take me", the net's indirect warning signs): 97%, 0 silent, 2.5%. Open: a numb
+    # bum that "went away once I'd had a walk about" (999).
+    "redflags_Q.sealed.yml": (0.97, 0, 0.025),
 }
 
 

@@ -44,3 +44,92 @@ def test_a_question_about_daily_jobs_is_a_question_about_them(text, intent):
 def test_a_short_answer_that_is_no_question_stays_an_answer():
     text = "not sure, maybe the gardening"
     assert interview.question_about_a_topic("dont_know", text, analyse(text)) is None
+
+
+# ---------------------------------------------------------------- answers, as the record keeps them
+from bot.turn import plan_turn  # noqa: E402
+from tests.unit.test_turn import FORM, SETTLED  # noqa: E402
+
+
+def answered(question: str, text: str, **known):
+    slots = {**SETTLED, "requested_slot": question, **known}
+    return plan_turn(slots, text, "describe_pain", FORM).slots
+
+
+@pytest.mark.parametrize(
+    "text,days",
+    [
+        ("came on yesterday out of nowhere. had cystitis last week that i didnt bother getting seen for", 1.0),
+        ("came on slowly, I've had diabetes 15 years. About a year", 365.0),
+        ("it started 3 weeks ago lifting a box", 21.0),
+    ],
+)
+def test_how_long_is_when_the_pain_began_not_another_illness(text, days):
+    """Set 8: "for about 7 days" from the cystitis of last week; the pain came on yesterday."""
+    assert answered("pain_onset", text).get("pain_duration_days") == days
+
+
+@pytest.mark.parametrize("text", ["since yday!!", "since yesterday", "yday"])
+def test_yesterday_in_text_speak_is_a_day(text):
+    assert answered("pain_duration", text).get("pain_duration_days") == 1.0
+
+
+@pytest.mark.parametrize("text", ["only back. not go in leg", "only back", "it stays in my back, not in the leg"])
+def test_a_spread_answer_that_keeps_the_pain_where_it_is_is_no(text):
+    assert answered("pain_spreads", text, pain_location=["lower_back"]).get("pain_spreads") == "no"
+
+
+def test_a_spread_answer_naming_a_limb_is_yes():
+    slots = answered("pain_spreads", "down my leg, not the foot", pain_location=["lower_back"])
+    assert slots.get("pain_spreads") == "yes" and slots.get("spread_to") == ["leg"]
+
+
+@pytest.mark.parametrize("question", ["aggravating_factors", "easing_factors"])
+def test_a_list_goes_on_in_the_direction_it_began(question):
+    """Usability review 7: "... helps, and a hot water bottle" filed heat as what makes it worse."""
+    slots = answered(question, "getting up and walking around helps, and a hot water bottle")
+    assert "heat" in slots.get("easing_factors", []) and "heat" not in (slots.get("aggravating_factors") or [])
+
+
+def test_sitting_for_a_long_time_is_what_makes_it_worse():
+    assert answered("aggravating_factors", "sitting for a long time at my desk").get("aggravating_factors") == [
+        "sitting"
+    ]
+
+
+@pytest.mark.parametrize("who", ["My late husband", "my elderly mum", "My dear old dad"])
+def test_someone_elses_history_with_a_word_before_them_is_theirs(who):
+    analysis = analyse(f"{who} had poor circulation in the legs")
+    assert all(m.status == "other" for m in analysis.mentions if m.label == "risk_factor"), analysis.mentions
+
+
+def test_yes_to_the_systemic_question_with_a_temperature_names_only_what_was_said():
+    """Set 8: "yeah ive got a temp, 38.9" was told it had mentioned weight loss and cancer."""
+    slots = {**SETTLED, "requested_slot": "screen_systemic"}
+    turn = plan_turn(slots, "yeah ive got a temp, 38.9, n i was shivering last night", "affirm", FORM)
+    text = " ".join(step.text or "" for step in turn.before)
+    assert "38.9" in text and "weight loss" not in text and "cancer" not in text, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would you be able to tell me whether I ought to be seen by someone about my back, or will it settle?",
+        "should I see a doctor about my sciatica?",
+    ],
+)
+def test_asking_whom_to_see_about_ones_own_back_is_about_ones_own_pain(text):
+    assert interview.asks_what_to_do_about_own_pain(text, analyse(text))
+
+
+@pytest.mark.parametrize(
+    "text,own",
+    [
+        ("I'm honestly scared this is something serious like cancer", True),
+        ("im worried it could be a slipped disc", True),
+        ("I'm afraid I cannot be more precise", False),
+        ("is cancer a cause of back pain?", False),
+    ],
+)
+def test_a_fear_about_what_ones_own_pain_is(text, own):
+    assert interview.fears_what_own_pain_is("ask_condition", text) is own

@@ -826,13 +826,20 @@ def test_is_that_an_emergency_mid_interview_gets_the_signs_that_mean_ae():
     "text, starts",
     [
         ("im so fed up with it all tbh", "That sounds really frustrating"),
-        ("feeling really low about it all", "I'm sorry you're going through this"),
+        ("im feeling really low", "I'm sorry you're going through this"),
         ("im worried", "It's normal to worry"),
     ],
 )
 def test_a_feeling_alone_after_a_routine_result_gets_who_can_help_not_the_result_again(text, starts):
     turn = plan(text, "describe_pain", AFTER_RESULT)
     assert turn.before[0].text.startswith(starts) and turn.before[-1].action == CONSULT and turn.then == LISTEN
+
+
+def test_low_about_it_all_is_asked_the_safety_question():
+    """Since the net learnt indirect warning signs (review 7), low mood said of everything is
+    asked about directly, as NICE NG225 advises when hopelessness is voiced; never escalated."""
+    turn = plan("feeling really low about it all", "describe_pain", AFTER_RESULT)
+    assert "thoughts of ending your life" in said(turn) and turn.slots.get("triage_level") in (None, "routine")
 
 
 def test_the_consult_advice_after_the_crisis_reply_alone_takes_its_crisis_form():
