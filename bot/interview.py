@@ -444,6 +444,8 @@ PAIN_WORDS = re.compile(
     r"\b(pain|pains|painful|hurts?|hurting|ache|aches|aching|achy|sore|agony|kills?|killing|throbbing|stiff|"
     r"cramps?|cramping|twinge|spasm(s|ed|ing)?|done (my|me) back|put my back|pulled|injured|injury|strained|damaged?|"
     r"back ?aches?|back('s| has| is)? (went|gone|gave (out|way|in)|locked|went out|went ping)|"
+    # "My legs have become very troublesome when I go out walking" (set 8).
+    r"troublesome|troubling me|trouble me|bother(s|ing)? me|bothersome|giving me (trouble|problems)|"
     r"niggle|playing up|flar(e|es|ed|ing)( up)?|(it's|its|it is) (worse|bad|terrible|awful)|"
     r"knackered|in bits|wrecked|seized( up)?|locked up|gone again|went again|(is|are|it's|its) no better|"
     r"giving me (grief|gyp|jip|hell)|"
@@ -454,7 +456,8 @@ OTHER_PLACES = re.compile(r"\b(side|flank|joints?|muscles?|body|spine|bones?|dis
 
 
 # "My sciatica is playing up again": a condition said to be the person's own.
-OWN_CONDITION = re.compile(r"\b(my|i have|i've got|ive got|i've had|ive had)\s+(\w+\s+){0,2}$")
+# "with this sciatica", "with my sciatica" (set 8): the condition is the person's own.
+OWN_CONDITION = re.compile(r"\b(my|this|i have|i've got|ive got|i've had|ive had)\s+(\w+\s+){0,2}$")
 # "The pain moves about": the pain spoken of as the one the person has.
 THE_PAIN = re.compile(r"^\W*(the|this) (pain|ache|stiffness|numbness|tingling)\b")
 
@@ -468,7 +471,7 @@ def describes_own_pain(analysis: Analysis) -> bool:
         m.label == "condition" and OWN_CONDITION.search(analysis.text[: m.start].lower().replace("’", "'"))
         for m in analysis.mentions
     )
-    if not (FIRST_PERSON.search(text) or THE_PAIN.search(text) or _told_as_a_statement(text)):
+    if not (FIRST_PERSON.search(text) or THE_PAIN.search(text) or _told_as_a_statement(text) or own_condition):
         return False
     return speaks_of_pain(analysis, own_condition)
 
@@ -523,7 +526,9 @@ WHAT_IS_IT = re.compile(
 FEARS_WHAT_IT_IS = re.compile(
     r"\b(i'?m|i am|im|i feel|i get|i keep getting) (so |really |honestly |a bit |very |quite |just |terribly )*"
     r"(scared|worried|afraid|frightened|terrified|anxious|panicking|paranoid)\b.{0,20}"
-    r"\b(this|it)( is|'s| could be| might be| may be| must be| will be)\b"
+    r"(\b(this|it)( is|'s| could be| might be| may be| must be| will be)\b|"
+    # ... or of where it leads: "terrified i'll end up in a wheelchair like my dad" (set 8).
+    r"\bi('ll| will| might| could| may)( \w+)? (end up|need|lose|never|not be able))"
 )
 
 
@@ -630,6 +635,9 @@ LEAVING = re.compile(
     r"must go|got to run|gotta run|have to run|got to dash|gotta dash|leave it there|leave it at that|"
     r"leave it for now|leave it for today|(that'?s|thats) (enough|all)( for (now|today))?|enough for (now|today)|"
     r"speak (soon|later)|talk (soon|later)|see (you|ya)|catch you later|i'?m off now|signing off|"
+    # "my son is calling me for the car. I will come back later" (set 8).
+    r"(i will|i'll|ill|i shall) (come back|be back|continue|carry on|finish)( to this| this)? (later|tomorrow|another time)|"
+    r"(is|are) calling me|have to leave now|need to leave now|must leave now|"
     r"(that'?s|thats) it (from me|for (now|today))|(i think )?that covers (it|everything)|i'?m (all )?done( now)?|"
     r"(that'?s|thats) (everything|all),? (thanks|thank you|cheers|ta))\b"
     # A message that is only "done" or "finished".

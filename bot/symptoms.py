@@ -311,6 +311,11 @@ class SymptomRecord:
             self.own_words = words or None
         if analysis.age is not None:
             self.age = float(analysis.age)
+        elif correcting and self.age is not None:
+            # "69. Typo, sorry." after "96": a bare number that can be an age corrects it (set 8).
+            bare = BARE_AGE.match(analysis.text.strip())
+            if bare and 16 <= int(bare.group(1)) <= 110 and float(bare.group(1)) != self.age:
+                self.age = float(bare.group(1))
 
     def set_duration(self, days: float) -> None:
         self.pain_duration_days = float(days)
@@ -550,9 +555,12 @@ def _polarity(clause: str) -> Optional[str]:
     return WORSE if worsening else None
 
 
+BARE_AGE = re.compile(r"^\W*(\d{2,3})\b(?!\s*(/|out of|%|days?|weeks?|wks?|months?|years? ago|hours?))")
 CORRECTION = re.compile(
     r"^\W*(actually|no wait|wait no|oops|sorry)\b|\b(i meant|i mean|correction|i was wrong|got (that|it) wrong|"
-    r"mixed up|my mistake|sorry i|sorry it|not the (left|right)|not my|rather than)\b"
+    r"mixed up|my mistake|sorry i|sorry it|not the (left|right)|not my|rather than|"
+    # "69. Typo, sorry.", "3 wks actually not days sorry" (set 8).
+    r"typo|mistyped|i typed|wrong number|actually,? not|not (days|weeks|wks|months|years|hours))\b"
 )
 
 

@@ -133,3 +133,37 @@ def test_asking_whom_to_see_about_ones_own_back_is_about_ones_own_pain(text):
 )
 def test_a_fear_about_what_ones_own_pain_is(text, own):
     assert interview.fears_what_own_pain_is("ask_condition", text) is own
+
+
+# ---------------------------------------------------------------- set 8's sealed part, run once
+@pytest.mark.parametrize(
+    "text", ["Sorry, my son is calling me for the car. I will come back later. Thank you.", "I'll be back tomorrow"]
+)
+def test_leaving_to_come_back_later_is_a_goodbye(text):
+    assert interview.is_leaving(text)
+
+
+def test_legs_troublesome_on_walking_tell_of_ones_own_pain():
+    text = "Good afternoon. I hope you can help me. My legs have become very troublesome when I go out walking."
+    assert interview.is_statement_of_own_pain("ask_treatment", text, analyse(text))
+
+
+@pytest.mark.parametrize(
+    "known,text,slot,value",
+    [
+        ({"age": 96.0}, "69. Typo, sorry.", "age", 69.0),
+        ({"pain_duration_days": 3.0}, "3 wks actually not days sorry", "pain_duration_days", 21.0),
+    ],
+)
+def test_a_number_corrected_out_of_turn_replaces_the_first(known, text, slot, value):
+    assert answered("aggravating_factors", text, **known).get(slot) == value
+
+
+def test_a_question_about_the_gym_with_this_sciatica_is_about_ones_own_pain():
+    text = "is it ok to keep going to the gym with this sciatica"
+    assert interview.asks_what_to_do_about_own_pain(text, analyse(text))
+
+
+def test_a_fear_of_where_ones_own_pain_leads():
+    text = "i'm terrified i'll end up in a wheelchair like my dad did with his back"
+    assert interview.fears_what_own_pain_is("out_of_scope", text)
