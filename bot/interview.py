@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from bot import safety
+from bot.content import get_content
 from bot.contract import (
     AFFIRM,
     AGE,
@@ -610,6 +611,9 @@ def question_about_a_topic(intent: Optional[str], text: str, analysis: Analysis)
     this?" is about work and daily life), or None. The person's pain said in it is still
     heard: the answer offers the questions."""
     lowered = " ".join((text or "").lower().replace("’", "'").split())
+    named = _topic_named_alone(lowered)
+    if named is not None:
+        return named  # a menu item typed back ("Non-specific low back pain", usability review 7)
     normal = analysis.normalised or lowered  # text-speak read: "shud i" is "should i"
     if not (lowered.endswith("?") or OWN_QUESTION_START.search(normal)):
         return None
@@ -626,6 +630,17 @@ def question_about_a_topic(intent: Optional[str], text: str, analysis: Analysis)
 
 
 SHORT_ANSWER_INTENTS = frozenset({AFFIRM, DENY, DONT_KNOW})
+
+
+def _topic_named_alone(lowered: str) -> Optional[str]:
+    """The question intent for a message that is only the name of a condition, treatment or
+    part of the spine as the topic menu lists it, or None."""
+    wanted = lowered.strip(" .?!")
+    content = get_content()
+    for intent, topics in ((ASK_CONDITION, content.conditions), (ASK_TREATMENT, content.treatments)):
+        if any(topic.name.lower() == wanted for topic in topics.values()):
+            return intent
+    return ASK_ANATOMY if any(topic.name.lower() == wanted for topic in content.anatomy.values()) else None
 
 
 # Saying goodbye, or thanks-and-leave, in any words ("thanks, bye", "I'll leave it there",

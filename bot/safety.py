@@ -627,12 +627,22 @@ def _explained_by_earlier(
     is new, not raised."""
     if set(analysis.concepts) & TOLD_AS_NEW or findings & CHANGING:
         return []  # "now both legs have gone numb since this morning": new, whatever came before
+    if "both_legs" not in state.findings:
+        return []  # the earlier picture was not of both legs: "now down both legs" is news
     flags = get_content().red_flags
+    said = findings - set(state.findings)
     return [
         flag_id
         for flag_id in flag_ids
-        if flag_id not in state.flags and any(set(c) <= findings for c in flags[flag_id].unless_said_with)
+        if flag_id not in state.flags
+        and any(set(c) <= findings for c in flags[flag_id].unless_said_with)
+        # Only the same pain told again: numbness, weakness or a dragging foot is never explained.
+        and {f for c in flags[flag_id].when_any for f in c} & said <= SAME_PAIN_AGAIN | LEG_PLACES
     ]
+
+
+# What can be the pain an earlier picture already told, said again in answer to a question.
+SAME_PAIN_AGAIN = frozenset({"both_legs", "pain_spreading"})
 
 
 # What says a symptom is new or changing (concepts.yml; lexicon.yml findings).

@@ -130,12 +130,14 @@ async def test_new_red_flag_families_escalate_in_every_state(agent, text, level,
 @pytest.mark.parametrize(
     "question", ["can it wait until Monday?", "can I just take paracetamol and wait?", "do I really need to go?"]
 )
-async def test_after_an_emergency_waiting_gets_a_direct_no(agent, question):
+async def test_after_an_emergency_waiting_is_refused_directly(agent, question):
+    """ "Please don't wait", first: not "No, ...", which answers "do I really need to go?" the
+    wrong way round (usability review 7)."""
     conversation = await reach(agent, "first message")
     await conversation.say("I can't pee and my bum is numb")
     await conversation.say(question)
     said = await turn(conversation)
-    assert said[0][0] == "utter_safety_reminder" and said[0][1].startswith("No, please don't wait"), said
+    assert said[0][0] == "utter_safety_reminder" and said[0][1].startswith("Please don't wait: yes"), said
     assert [name for name, _, _ in said] == ["utter_safety_reminder", "utter_consult_professional"]
 
 

@@ -97,11 +97,18 @@ def test_contact_details_are_never_a_slot():
 
 
 def test_a_question_instead_of_an_answer_is_answered_then_the_next_offer_is_made():
+    plan = plan_turn({**SETTLED, "pending_offer": "checkin"}, "what is sciatica?", "ask_condition", None)
+    assert plan.slots.get("checkin_consent") is False and "offer_answered" not in plan.slots
+    assert plan.then == RULES and [s.action for s in plan.after] == [NEXT_OFFER]
+
+
+def test_the_exercises_asked_for_instead_of_an_answer_are_the_plan_then_the_next_offer():
+    """After a result, "what exercises can I do for my back?" is the person's plan (review 7)."""
     plan = plan_turn(
         {**SETTLED, "pending_offer": "checkin"}, "what exercises can I do for my back?", "ask_treatment", None
     )
-    assert plan.slots.get("checkin_consent") is False and "offer_answered" not in plan.slots
-    assert plan.then == RULES and [s.action for s in plan.after] == [NEXT_OFFER]
+    assert plan.slots.get("checkin_consent") is False and plan.then == LISTEN
+    assert [s.action for s in plan.before][-2:] == ["utter_consult_professional", NEXT_OFFER]
 
 
 def test_a_goodbye_ends_the_offers():

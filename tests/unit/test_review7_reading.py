@@ -167,3 +167,17 @@ def test_a_question_about_the_gym_with_this_sciatica_is_about_ones_own_pain():
 def test_a_fear_of_where_ones_own_pain_leads():
     text = "i'm terrified i'll end up in a wheelchair like my dad did with his back"
     assert interview.fears_what_own_pain_is("out_of_scope", text)
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("Non-specific low back pain", "ask_condition"),
+        ("Slipped (herniated) disc", "ask_condition"),
+        ("Staying active", "ask_treatment"),
+        ("low back pain", None),
+    ],
+)
+def test_a_menu_item_typed_back_is_a_question_about_it(text, intent):
+    """Usability review 7: typing the topic menu's own "Non-specific low back pain" got "noted"."""
+    assert interview.question_about_a_topic("describe_pain", text, analyse(text)) == intent

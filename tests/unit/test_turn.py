@@ -695,6 +695,8 @@ AFTER_RESULT = {
         "what were the exercises you gave me?",
         "Please give me exercises",  # usability review 6
         "which exercise I must do?",
+        "I want exercise. please",  # usability review 7
+        "exercise for back?",
     ],
 )
 def test_the_plan_asked_for_again_after_the_result_is_given_again(text):
@@ -702,6 +704,10 @@ def test_the_plan_asked_for_again_after_the_result_is_given_again(text):
     turn = plan(text, "ask_treatment", AFTER_RESULT)
     assert turn.before[0].text.startswith("Your activity plan:"), turn.before
     assert turn.before[-1].action == "utter_consult_professional"
+
+
+def test_exercises_asked_about_before_any_result_get_the_topic_answer_not_a_plan():
+    assert "Your activity plan:" not in said(plan("exercise for back?", "ask_treatment"))
 
 
 def test_no_plan_is_given_after_a_same_day_instruction():
@@ -1049,4 +1055,28 @@ def test_no_to_that_question_carries_on_and_is_not_asked_again():
 )
 def test_both_legs_told_as_new_after_a_claudication_picture_is_still_999(new):
     turns, slots = conversation(CLAUDICATION, new)
+    assert slots["triage_level"] == "emergency", said(turns[-1])
+
+
+@pytest.mark.parametrize(
+    "text", ["pain going down both my legs", "numbness in both legs", "both feet are dragging and i keep tripping"]
+)
+def test_after_a_result_about_the_back_both_legs_are_news_and_999(text):
+    """CI on e937bbf: after a result whose answers were walking and sitting but no legs, "pain
+    going down both my legs" was asked "is this new?": the earlier picture must be of the legs."""
+    slots = {**AFTER_RESULT, "reported_findings": ["lower_back", "walking", "sitting"]}
+    assert plan(text, "describe_pain", slots).slots.get("triage_level") == "emergency"
+
+
+@pytest.mark.parametrize("text", ["both my legs are numb", "both legs went weak on the stairs"])
+def test_numbness_or_weakness_after_a_claudication_picture_is_never_explained_by_it(text):
+    turns, slots = conversation(CLAUDICATION, text)
+    assert slots["triage_level"] == "emergency", said(turns[-1])
+
+
+def test_pain_in_one_leg_then_the_other_is_999_whatever_eases_it():
+    turns, slots = conversation(
+        "shooting pain down my left leg for months, worse when I walk and better when I sit",
+        "it's going down my right leg as well",
+    )
     assert slots["triage_level"] == "emergency", said(turns[-1])
