@@ -276,7 +276,9 @@ def test_the_desktop_panel_can_be_enlarged_from_the_keyboard(visitor):
     assert toggle.get_attribute("aria-pressed") == "true"
     large = page.panel.bounding_box()
     # The normal panel may already be as tall as the window allows (720 px, review 6).
-    assert large["width"] >= 700 and large["height"] >= normal["height"], (normal, large)
+    # Heights are compared to the whole pixel: the opening animation can leave the first
+    # measurement a few millionths of a pixel taller (CI on d82dfb3: 692.00002 against 692).
+    assert large["width"] >= 700 and round(large["height"]) >= round(normal["height"]), (normal, large)
     assert large["x"] >= 0 and large["y"] >= 0
     page.shot("enlarged")
     # Kept for this tab across a reload; Space turns it off again.
