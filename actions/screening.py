@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlp import Analysis, analyse
-from bot.replies import cards_of, kind_of
+from bot.replies import data_of, kind_of
 
 
 def latest_text(tracker: Tracker) -> Text:
@@ -34,14 +34,12 @@ def changed_slots(tracker: Tracker, values: Mapping[Text, Any]) -> List[Dict[Tex
 
 def say(dispatcher: CollectingDispatcher, message: Text, buttons: Optional[List[Dict[Text, Any]]] = None) -> None:
     """Sends a message; a reply with a kind (bot/replies.py) carries it as ``metadata.kind``,
-    and its cards (the possible causes) as ``metadata.causes``."""
+    and its data (``metadata.causes``, the possible causes; ``metadata.told``, the summary's
+    statements)."""
     kind = kind_of(message)
     extra: Dict[Text, Any] = {"buttons": buttons} if buttons else {}
     if kind:
-        metadata: Dict[Text, Any] = {"kind": kind}
-        cards = cards_of(message)
-        if cards:
-            metadata["causes"] = cards
+        metadata: Dict[Text, Any] = {"kind": kind, **data_of(message)}
         dispatcher.utter_message(text=str(message), metadata=metadata, **extra)
     else:
         dispatcher.utter_message(text=str(message), **extra)

@@ -8,6 +8,7 @@ A message a client may want to show or keep differently (an escalation, the caus
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
@@ -44,16 +45,25 @@ class Reply(str):
     """A message's text and its kind (bot/contract.py MESSAGE_KINDS; None for a plain one).
 
     ``cards``: the same message as data a client can show as cards (the possible causes,
-    each with why and advice), sent as ``metadata.causes``; the text says it all for a
-    client that shows text only."""
+    each with why and advice), sent as ``metadata.causes``; ``told``: the "You told me"
+    summary's statements, one per item, sent as ``metadata.told`` (a list, not one long
+    sentence cut anywhere on a phone). The text says it all for a client that shows text only."""
 
     kind: Optional[str]
     cards: Optional[List[Dict[str, Any]]]
+    told: Optional[List[str]]
 
-    def __new__(cls, text: str, kind: Optional[str] = None, cards: Optional[List[Dict[str, Any]]] = None) -> "Reply":
+    def __new__(
+        cls,
+        text: str,
+        kind: Optional[str] = None,
+        cards: Optional[List[Dict[str, Any]]] = None,
+        told: Optional[List[str]] = None,
+    ) -> "Reply":
         reply = super().__new__(cls, text)
         reply.kind = kind
         reply.cards = cards
+        reply.told = told
         return reply
 
 
@@ -63,6 +73,16 @@ def kind_of(message: str) -> Optional[str]:
 
 def cards_of(message: str) -> Optional[List[Dict[str, Any]]]:
     return getattr(message, "cards", None)
+
+
+def data_of(message: str) -> Dict[str, Any]:
+    """What a message carries beside its kind, as metadata keys (docs/api.md)."""
+    data: Dict[str, Any] = {}
+    if cards_of(message):
+        data["causes"] = cards_of(message)
+    if getattr(message, "told", None):
+        data["told"] = list(message.told)  # type: ignore[attr-defined]
+    return data
 
 
 def _fill(template: str) -> str:
@@ -183,7 +203,9 @@ def summary(record: SymptomRecord, screening: Optional[Mapping[str, Any]] = None
     if not parts:
         return Reply("You haven't told me much about the pain yet.", KIND_TOLD)
     return Reply(
-        "You told me: " + "; ".join(parts) + ". You can show this to your physiotherapist or doctor.", KIND_TOLD
+        "You told me: " + "; ".join(parts) + ". You can show this to your physiotherapist or doctor.",
+        KIND_TOLD,
+        told=parts,
     )
 
 
@@ -280,7 +302,12 @@ def _when(record: SymptomRecord, own_words: Optional[Dict[str, Any]] = None) -> 
     if record.pain_onset and record.pain_onset != UNKNOWN:
         label = _label(record.pain_onset)
         parts.append("it " + ("started " if not label.startswith("came") else "") + label)
-    if record.pain_duration_days is not None and not (own_words or {}).get("pain_duration"):
+    how_long = (own_words or {}).get("pain_duration")
+    if record.pain_duration_days is not None and how_long and re.search(r"\d|\b(a|an)\b", how_long):
+        # A range or a bound, as said ("for 1 to 6 weeks", "for more than 3 months").
+        parts.append("for " + re.sub(r"^for\s+", "", " ".join(how_long.lower().split())))
+        (own_words or {}).pop("pain_duration")
+    elif record.pain_duration_days is not None and not how_long:
         parts.append("for " + _duration_words(record.pain_duration_days))
     said = (own_words or {}).get("pain_severity")
     if isinstance(record.pain_severity, (int, float)) and said and SCORE_RANGE.fullmatch(said):

@@ -288,8 +288,8 @@ class SymptomRecord:
             self.set_duration(_last_duration(analysis) if question == "pain_onset" else analysis.duration_days)
             # "on and off for years": the days are a guess, so the summary quotes the words.
             words = dict(self.own_words or {})
-            if analysis.duration_vague:
-                words["pain_duration"] = analysis.duration_vague
+            if analysis.duration_as_said:
+                words["pain_duration"] = analysis.duration_as_said
             else:
                 words.pop("pain_duration", None)
             self.own_words = words or None

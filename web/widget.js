@@ -76,6 +76,7 @@
       suggestCheck: 'Check my symptoms',
       suggestAE: 'Should I go to A&E?',
       suggestAsk: 'Ask a question',
+      toldCard: 'What you told me (to show your physio or doctor)',
       causesIntro: 'Possible causes. Open one to see why it may fit and what may help.',
       causesLabel: 'Possible causes',
       whyFits: 'Why it may fit:',
@@ -142,6 +143,7 @@
       suggestCheck: 'Vérifier mes symptômes',
       suggestAE: 'Dois-je aller aux urgences ?',
       suggestAsk: 'Poser une question',
+      toldCard: 'Ce que vous m\'avez dit (à montrer à votre kiné ou médecin)',
       causesIntro: 'Causes possibles. Ouvrez-en une pour voir pourquoi elle peut correspondre et ce qui peut aider.',
       causesLabel: 'Causes possibles',
       whyFits: 'Pourquoi cela peut correspondre :',
@@ -783,6 +785,33 @@
     return cards.length ? cards : null;
   }
 
+  /** The summary's statements of metadata.told, checked: strings only. */
+  function toldOf(message) {
+    var raw = message && message.metadata && message.metadata.told;
+    if (!Array.isArray(raw)) return null;
+    var items = raw.filter(function (t) { return typeof t === 'string' && t; }).map(String);
+    return items.length ? items : null;
+  }
+
+  /**
+   * The "You told me" summary as one closed card of statements: on a phone, the long
+   * sentence was cut between its clauses into several bubbles (usability review 7). The
+   * full text stays in the log for the summary document and for text-only clients.
+   */
+  function renderTold(items, live) {
+    var body = el('div', { class: 'bpw-card-body' }, [
+      el('ul', {}, items.map(function (item) { return el('li', { text: item[0].toUpperCase() + item.slice(1) }); }))
+    ]);
+    var details = el('details', { class: 'bpw-card-more' }, [
+      el('summary', { class: 'bpw-card-name' }, [el('span', { text: T.toldCard })]), body
+    ]);
+    var card = el('div', { class: 'bpw-card bpw-told' + (live ? ' bpw-msg--new' : '') }, [
+      el('span', { class: 'bpw-sr', text: ' ' + T.bot + ' ' }), details
+    ]);
+    ui.log.appendChild(card);
+    return card;
+  }
+
   /**
    * The possible causes as cards: a short bubble, then one card per cause whose "why" and
    * advice open on request (a <details>: a button to keyboards and screen readers, with its
@@ -936,6 +965,13 @@
     } else if (!isUser && entry.kind === 'causes' && cardsOf({ metadata: { causes: entry.causes } })) {
       ui.card = null;
       first = renderCauses(cardsOf({ metadata: { causes: entry.causes } }), live); // a stored entry is checked again
+    } else if (!isUser && entry.kind === 'told' && toldOf({ metadata: { told: entry.told } })) {
+      ui.card = null;
+      first = renderTold(toldOf({ metadata: { told: entry.told } }), live);
+    } else if (!isUser && entry.kind === 'plan_offer' && !entry.quickReplies) {
+      // The result's "Your exercise plan" button says it, after the closing recommendation:
+      // one bubble fewer on a phone.
+      ui.card = null;
     } else {
       ui.card = null;
       var escalation = !isUser && isEscalation(entry.kind);
@@ -1241,6 +1277,8 @@
     if (call) entry.call = call;
     var cards = kind === 'causes' ? cardsOf(message) : null;
     if (cards) entry.causes = cards;
+    var told = kind === 'told' ? toldOf(message) : null;
+    if (told) entry.told = told;
     var quick = replies
       .filter(function (r) { return r && (r.title || r.payload); })
       .map(function (r) { return { title: String(r.title || r.payload), payload: String(r.payload || r.title) }; });

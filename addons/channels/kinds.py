@@ -11,8 +11,9 @@ An emergency, urgent or crisis message also carries the number to call, from the
 tap-to-call link: Rasa cannot fill a slot into a response's metadata, and the number is
 configuration (``EMERGENCY_NUMBER``, ``URGENT_CARE_NUMBER``), not content.
 
-The list of possible causes also carries them as data for cards (``"causes": [...]``,
-bot/replies.py ``Reply.cards``); a client that shows text only ignores it.
+The list of possible causes also carries them as data for cards (``"causes": [...]``), and
+the "You told me" summary its statements as a list (``"told": [...]``; bot/replies.py
+``data_of``); a client that shows text only ignores them.
 """
 
 from __future__ import annotations
@@ -33,39 +34,44 @@ def message_kind(message: Dict[Text, Any]) -> Optional[Text]:
     return kind if kind in MESSAGE_KINDS else None
 
 
-def message_cards(message: Dict[Text, Any]) -> Optional[List[Any]]:
+# What a message may carry beside its kind: the possible causes as cards, the summary's
+# statements as a list (bot/replies.py ``data_of``).
+MESSAGE_DATA = ("causes", "told")
+
+
+def message_data(message: Dict[Text, Any]) -> Dict[Text, List[Any]]:
     metadata = message.get("metadata")
-    cards = metadata.get("causes") if isinstance(metadata, dict) else None
-    return cards if isinstance(cards, list) and cards else None
+    if not isinstance(metadata, dict):
+        return {}
+    return {key: metadata[key] for key in MESSAGE_DATA if isinstance(metadata.get(key), list) and metadata[key]}
 
 
 class _KindMarking:
     _kind: Optional[Text] = None
-    _cards: Optional[List[Any]] = None
+    _data: Optional[Dict[Text, List[Any]]] = None
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         self._kind = message_kind(message)
-        self._cards = message_cards(message) if self._kind else None
+        self._data = message_data(message) if self._kind else None
         try:
             await super().send_response(recipient_id, message)  # type: ignore[misc]
         finally:
-            self._kind = self._cards = None
+            self._kind = self._data = None
 
     def _marked(self, payload: Any) -> Any:
         if self._kind and isinstance(payload, dict):
-            return {**payload, "metadata": message_metadata(self._kind, self._cards)}
+            return {**payload, "metadata": message_metadata(self._kind, self._data)}
         return payload
 
 
-def message_metadata(kind: Text, cards: Optional[List[Any]] = None) -> Dict[Text, Any]:
+def message_metadata(kind: Text, data: Optional[Dict[Text, List[Any]]] = None) -> Dict[Text, Any]:
     """The metadata a message of this kind goes out with: its kind, a number to call, and
-    the possible causes as cards."""
+    its data (the possible causes as cards, the summary as a list)."""
     metadata: Dict[Text, Any] = {"kind": kind}
     call = call_for(kind)
     if call is not None:
         metadata["call"] = call.as_metadata()
-    if cards:
-        metadata["causes"] = cards
+    metadata.update(data or {})
     return metadata
 
 

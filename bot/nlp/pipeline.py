@@ -259,7 +259,7 @@ class Analysis:
     duration_days: Optional[float] = None
     # The words of a duration said without a number ("on and off for years", "for ages"):
     # its days are a guess for the ranking, and the summary quotes the words instead.
-    duration_vague: Optional[str] = None
+    duration_as_said: Optional[str] = None  # vague ("for years"), a range or a bound: quoted as said
     age: Optional[int] = None
 
     def ids(self, label: Optional[str] = None, status: str = PRESENT) -> List[str]:
@@ -515,6 +515,29 @@ class SymptomPipeline:
                     {"LOWER": {"IN": list(UNIT_DAYS)}},
                 ],
                 [{"TEXT": {"REGEX": r"^\d+(d|w|wk|wks|m|mth|mths|y|yr|yrs)$"}}],
+                # A range or a bound, kept as said: "1 to 6 weeks", "between 2 and 3 months",
+                # "4-6 weeks", "more than 3 months" (a tapped answer read as one number was
+                # summarised as "about 6 weeks").
+                [
+                    {"LOWER": {"IN": ["for", "about", "around", "between", "from", "roughly"]}, "OP": "?"},
+                    {"LIKE_NUM": True},
+                    {"LOWER": {"IN": ["to", "-", "\u2013", "or", "and"]}},
+                    {"LIKE_NUM": True},
+                    {"LOWER": {"IN": list(UNIT_DAYS)}},
+                ],
+                [
+                    {"LOWER": {"IN": ["for", "about", "around"]}, "OP": "?"},
+                    {"TEXT": {"REGEX": r"^\d+[-\u2013]\d+$"}},
+                    {"LOWER": {"IN": list(UNIT_DAYS)}},
+                ],
+                [
+                    {"LOWER": {"IN": ["for"]}, "OP": "?"},
+                    {"LOWER": {"IN": ["more", "less", "over", "under"]}},
+                    {"LOWER": "than", "OP": "?"},
+                    {"LOWER": {"IN": ["a", "an"]}, "OP": "?"},
+                    {"LIKE_NUM": True, "OP": "?"},
+                    {"LOWER": {"IN": list(UNIT_DAYS)}},
+                ],
                 [
                     # On the normalised word: "since yday" is "since yesterday" (usability review 7).
                     {"NORM": {"IN": ["since", "last", "this"]}, "OP": "*"},
@@ -728,8 +751,8 @@ class SymptomPipeline:
                     if (
                         not any(t.like_num or t.lower_ in NUMBER_WORDS for t in span)
                         and span.text.lower().split()[-1] in VAGUE_DURATIONS
-                    ):
-                        analysis.duration_vague = span.text
+                    ) or _range_or_bound(span.text):
+                        analysis.duration_as_said = span.text
                     used.update(range(start, end))
             elif label == "AGE_OF_OTHER" and their_age is None and not _not_an_age(doc, start, end):
                 their_age = int(span[-1].text)
@@ -755,6 +778,13 @@ class SymptomPipeline:
     @staticmethod
     def _duration_days(text: str) -> Optional[float]:
         text = " ".join(text.split())
+        ranged = RANGE.search(text)
+        if ranged:
+            # The middle of a range: "1 to 6 weeks" is neither a week nor six.
+            unit = next((UNIT_DAYS[w] for w in reversed(text.split()) if w in UNIT_DAYS), None)
+            low, high = _number(ranged.group(1)), _number(ranged.group(2))
+            if unit is not None and low is not None and high is not None:
+                return (low + high) / 2 * unit
         for phrase, days in RELATIVE_DAYS.items():
             if re.search(rf"\b{phrase}$", text) and not re.search(r"\d", text):
                 if phrase in ("years", "months", "weeks", "days") and not text.startswith("for"):
@@ -780,6 +810,14 @@ class SymptomPipeline:
         if amount is None:
             amount = 1.0
         return float(amount) * unit
+
+
+RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:to|-|\u2013|or|and)\s*(\d+(?:\.\d+)?)\b")
+BOUND = re.compile(r"\b(more|less|over|under)\b")
+
+
+def _range_or_bound(text: str) -> bool:
+    return bool(RANGE.search(text.lower()) or BOUND.search(text.lower()))
 
 
 def _about_the_pain(doc: Doc, start: int, end: int) -> bool:

@@ -67,3 +67,16 @@ async def test_the_web_widget_gets_cards_not_buttons(agent):
     listing = the_causes(await conversation.bot_events())
     assert not listing.data.get("buttons")
     assert sent_metadata(listing)["causes"]
+
+
+async def test_the_summary_comes_with_its_statements_as_a_list(agent):
+    """The widget shows "You told me" as one card of statements (metadata.told), not a long
+    sentence cut between its clauses on a phone; the text is the same statements joined."""
+    conversation = MessagingConversation(agent)
+    conversation.channel = "socketio"
+    await conversation.say("my back hurts")
+    await answer_until_done(conversation)
+    told = next(e for e in await conversation.bot_events() if sent_metadata(e).get("kind") == "told")
+    items = sent_metadata(told)["told"]
+    assert len(items) >= 3 and all(isinstance(item, str) and item for item in items), items
+    assert told.text.startswith("You told me: " + "; ".join(items) + "."), (told.text, items)

@@ -128,6 +128,20 @@ def test_the_result_leads_then_cards_then_next_steps_on_a_phone(visitor):
     assert all(not c["open"] and not c["bodyShown"] for c in shown), shown
     tall = [b for b in bubble_lines(page) if b["lines"] > MAX_LINES + 0.5]
     assert not tall, f"bubbles over {MAX_LINES} lines at 390 px: {tall}"
+    # "You told me" is one closed card listing the statements, not a sentence cut into
+    # bubbles; the plan offer is the "Your exercise plan" button, not a bubble as well.
+    told = next(e for e in entries if e.get("kind") == "told")
+    told_card = shadow(
+        page,
+        """const card = root.querySelector('.bpw-told');
+        return card && {open: card.querySelector('details').open,
+                        name: card.querySelector('summary').textContent,
+                        items: [...card.querySelectorAll('li')].map(li => li.textContent)};""",
+    )
+    assert told_card and not told_card["open"] and "What you told me" in told_card["name"], told_card
+    assert [item.lower() for item in told_card["items"]] == [item.lower() for item in told["told"]], told_card
+    plan_offer = next(e["text"] for e in entries if e.get("kind") == "plan_offer")
+    assert plan_offer[:40] not in " ".join(page.bot_texts()), "the plan offer is the button's, not a bubble"
     page.shot("result-390")
     run_axe(page, "result-390")
 
@@ -138,9 +152,10 @@ def test_the_result_leads_then_cards_then_next_steps_on_a_phone(visitor):
         for n in cdp.send("Accessibility.getFullAXTree")["nodes"]
         if n.get("role", {}).get("value") == "DisclosureTriangle"
     ]
-    assert named == [c["name"] for c in causes["causes"]], named
+    assert [n for n in named if n != told_card["name"]] == [c["name"] for c in causes["causes"]], named
+    assert named.count(told_card["name"]) == 1, named
     # A click opens the first card; Enter on the second card's summary opens it too.
-    summaries = page.page.locator(".bpw-card summary")
+    summaries = page.page.locator(".bpw-cards .bpw-card summary")
     summaries.nth(0).click()
     opened = cards(page)[0]
     assert opened["open"] and opened["bodyShown"], opened
