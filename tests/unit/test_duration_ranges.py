@@ -67,9 +67,15 @@ def test_for_years_is_how_long_not_how_it_started():
 
 def test_the_summary_carries_its_statements_as_a_list():
     record = SymptomRecord()
-    for text, question in (("my lower back hurts", "pain_location"), ("2 weeks", "pain_duration"), ("worse when i sit", "aggravating_factors")):
+    for text, question in (
+        ("my lower back hurts", "pain_location"),
+        ("2 weeks", "pain_duration"),
+        ("worse when i sit", "aggravating_factors"),
+    ):
         record.update(analyse(text), question=question)
     told = summary(record)
     assert told.told == ["pain in your lower back", "worse with sitting", "for about 2 weeks"], told.told
     assert replies.data_of(told) == {"told": told.told}
-    assert str(told) == "You told me: " + "; ".join(told.told) + ". You can show this to your physiotherapist or doctor."
+    assert (
+        str(told) == "You told me: " + "; ".join(told.told) + ". You can show this to your physiotherapist or doctor."
+    )
