@@ -75,9 +75,11 @@ NEGATION_BEFORE = (
     "almost",
     "no",
     "not",
-    # Scots and Caribbean English ("cannae feel" is read as "can nae feel"; "nuh fever", set Q).
+    # Scots and Caribbean English ("cannae feel" is read as "can nae feel"; "nuh fever", set Q);
+    # Scouse "norra problem with me waterworks" (set R).
     "nae",
     "nuh",
+    "norra",
     "never",
     "without",
     "none",
@@ -1244,8 +1246,10 @@ class NegationDetector:
             status = self._modifies(doc, trigger, ent, bounds, entity_tokens)
             if status:
                 found.add(status)
-        if self._asked_in_general(doc, ent, bounds):
+        if self._asked_in_general(doc, ent, bounds) or _imagined(doc, ent):
             found.add(HYPOTHETICAL)
+        if _figurative(doc, ent):
+            found.add(OTHER)
         if _answered_no(doc, ent):
             found.add(ABSENT)
         return next((status for status in PRECEDENCE if status in found), PRESENT)
@@ -1501,3 +1505,66 @@ class NegationDetector:
             for i in range(len(words) - 1)
         )
         return bool(set(words) & (RECENT_WORDS | TOLD_AS_NOW_WORDS) or pairs & RECENT_PAIRS or duration)
+
+
+SENTENCE_ENDS = frozenset({".", "!", "?"})
+WOULD = frozenset({"would", "'d", "wouldn't", "wouldnt"})
+IF_CLAUSE_ENDS = frozenset({",", ";", "but", "-", "so", "and"})
+WHETHER = frozenset({"sure", "wonder", "know", "ask", "see", "check", "tell", "unsure", "idea"})
+
+
+def _imagined(doc: Doc, ent: Span) -> bool:
+    """The entity is the condition of something imagined: "if a bus hit me tomorrow I'd be
+    relieved", "if I fell off a ladder I would ...": an if-clause answered by "would" in the
+    same sentence is not an event told (set R: a wish to die was sent to 999 as an accident).
+    A real pattern keeps its present tense ("if I cough, it shoots down both legs")."""
+    start = ent.start
+    while start > 0 and doc[start - 1].text not in SENTENCE_ENDS:
+        start -= 1
+    opened = [i for i in range(start, ent.start) if doc[i].norm_ == "if"]
+    if not opened or any(doc[i].norm_ in WOULD | IF_CLAUSE_ENDS for i in range(opened[-1], ent.start)):
+        return False  # the entity is past the if-clause ("not sure if this matters but ...")
+    if opened[-1] > 0 and doc[opened[-1] - 1].lemma_ in WHETHER:
+        return False  # "not sure if", "wondering if": whether, not a condition
+    end = ent.end
+    while end < len(doc) and doc[end].text not in SENTENCE_ENDS:
+        if doc[end].norm_ in WOULD:
+            return True
+        end += 1
+    return False
+
+
+EMOTIONS = frozenset({"fear", "worry", "anxiety", "nerves", "terror", "panic", "fright", "dread"})
+# What "crushing" says of when it is not a pressure in the body ("a crushing deadline", set R).
+NOT_THE_BODY = frozenset(
+    {
+        "deadline",
+        "deadlines",
+        "workload",
+        "defeat",
+        "debt",
+        "debts",
+        "schedule",
+        "disappointment",
+        "loneliness",
+        "guilt",
+        "boredom",
+        "week",
+        "day",
+        "job",
+        "news",
+        "blow",
+        "loss",
+        "grief",
+        "bills",
+    }
+)
+
+
+def _figurative(doc: Doc, ent: Span) -> bool:
+    """A symptom's word said of a feeling, not of the body: "paralysed with fear", "frozen by
+    nerves", "a crushing deadline" (set R: each was sent to 999)."""
+    after = [t.norm_ for t in doc[ent.end : ent.end + 2]]
+    if len(after) == 2 and after[0] in ("with", "by") and after[1] in EMOTIONS:
+        return True
+    return ent[-1].norm_ in ("crushing", "crushed") and bool(after) and after[0] in NOT_THE_BODY

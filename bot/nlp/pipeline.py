@@ -420,6 +420,15 @@ class SymptomPipeline:
         concept_words = [(None, None, w) for c in self.content.concepts.concepts.values() for w in c.words]
         for _, _, phrase in (*self._finding_entries(), *self._topic_entries(), *concept_words):
             words.update(t.norm_ for t in self.nlp.make_doc(phrase) if t.is_alpha)
+        # A word a concept's pattern needs is never corrected away ("texted" became "tested",
+        # and "texted my mates goodbye" was no farewell, set R).
+        for concept in self.content.concepts.concepts.values():
+            for pattern in concept.patterns:
+                for token in pattern:
+                    for key in ("LEMMA", "LOWER", "NORM"):
+                        value = token.get(key)
+                        listed = value.get("IN", []) if isinstance(value, dict) else [value]
+                        words.update(w for w in listed if isinstance(w, str) and w.isalpha())
         return words
 
     def _patterns(self) -> List[Dict]:

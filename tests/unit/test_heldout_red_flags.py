@@ -143,6 +143,16 @@ SPENT_FLOORS = {
     # a means, "God take me", the net's indirect warning signs): 97%, 0 silent, 2.5%. Open: a numb
     # bum that "went away once I'd had a walk about" (999).
     "redflags_Q.sealed.yml": (0.97, 0, 0.025),
+    # Set R, sealed until 2026-12-07 (120, run once on 6a926a3): 89% emergencies first, 8 silent
+    # (3 emergency, 2 urgent, 3 crisis), 10% look-alikes to 999. Fixed by class (an if-clause
+    # answered by "would" is imagined, not told; a symptom's word said of a feeling, "paralysed
+    # with fear", "a crushing deadline"; Scouse "norra"; a word a concept's pattern needs is never
+    # typo-corrected; a goodbye sent to the people in one's life; affairs settled and no point
+    # going on across two sentences; a decision said with nothing after it; a sudden calm; an end
+    # imagined as welcome; legs that "won't go where I tell them"; a cold, mottled leg named as "the
+    # other one"): 94%, 4 silent, 2.5%. Open: "the two of them are buckling" after one leg; an
+    # osteoporotic 82-year-old who sat down heavily; MSCC told as legs "that heavy".
+    "redflags_R.sealed.yml": (0.94, 4, 0.025),
 }
 
 
