@@ -171,6 +171,9 @@ class SymptomExtractor(StatelessComponent):
             )
             intent, ranking = own_pain_or_question(intent, ranking, text, analysis)
             intent, ranking = override_intent(intent, ranking, analysis, red_flags)
+            # Again last: a step above may have moved up an intent that erases or sums up the
+            # conversation ("Please could you check my symptoms?" erased it, usability review 8).
+            intent, ranking = _deletion_needs_its_words(intent, ranking, text)
             if intent is not None:
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

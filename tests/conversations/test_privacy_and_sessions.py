@@ -104,6 +104,19 @@ async def test_delete_request_outside_the_interview_too(store_agent):
     assert rows(db, sender) == []
 
 
+@pytest.mark.parametrize("asked", ["Please could you check my symptoms?", "could you check my symptoms please"])
+async def test_a_request_that_asks_no_deletion_erases_nothing(store_agent, asked):
+    """Usability review 8: after "Should I go to A&E?" and "No", a polite request for the
+    questions was taken for a deletion (the classifier's low guess, moved up past the guard)."""
+    agent, db = store_agent
+    sender = uuid.uuid4().hex
+    await say(agent, sender, "should I go to A&E?")
+    await say(agent, sender, "No")
+    replies = await say(agent, sender, asked)
+    assert not any("deleted" in (r.get("text") or "") for r in replies), replies
+    assert any(e["type"] == "user" for e in rows(db, sender)), "the conversation was erased"
+
+
 def age_conversation(db: Path, sender: str, seconds: float) -> None:
     with sqlite3.connect(db) as connection:
         for event_id, data in connection.execute(
