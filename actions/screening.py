@@ -12,6 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlp import Analysis, analyse
+from bot.proxy import as_the_patients
 from bot.replies import data_of, kind_of
 
 
@@ -24,8 +25,9 @@ def latest_intent(tracker: Tracker) -> Optional[Text]:
 
 
 def latest_analysis(tracker: Tracker) -> Analysis:
-    """The latest message's analysis (a leading "/" is read as plain text, bot/nlp)."""
-    return analyse(latest_text(tracker))
+    """The latest message's analysis (a leading "/" is read as plain text, bot/nlp); typed for
+    someone else, what is said of them is the patient's (bot/proxy.py)."""
+    return as_the_patients(analyse(latest_text(tracker)), tracker.slots)
 
 
 def changed_slots(tracker: Tracker, values: Mapping[Text, Any]) -> List[Dict[Text, Any]]:

@@ -30,11 +30,13 @@ from rasa.shared.nlu.training_data.message import Message
 from addons.component import StatelessComponent
 from bot import guard, interview, safety
 from bot.contract import (
+    AFFIRM,
     ASK_ANATOMY,
     ASK_CONDITION,
     ASK_TREATMENT,
     DELETE_CONVERSATION,
     DESCRIBE_PAIN,
+    NLU_FALLBACK,
     NUMBER_ENTITIES,
     RED_FLAG_ENTITY,
     REPORT_RED_FLAG,
@@ -110,14 +112,41 @@ def override_intent(
 ASKED_IN_WORDS = {DELETE_CONVERSATION: guard.asks_for_deletion, REQUEST_SUMMARY: guard.asks_for_summary}
 
 
+# A next guess this weak is no guess ("Yes please, that would be very kind of you" became a
+# goodbye at 0.008); a weaker one than the FallbackClassifier's 0.4 can still be right once a
+# wrong first guess is taken away ("honestly couldn't tell you" is "don't know").
+NO_GUESS = 0.1
+
+
 def _deletion_needs_its_words(intent: Optional[Dict[str, Any]], ranking: List[Dict[str, Any]], text: str):
     """``delete_conversation`` and ``request_summary`` only when the message asks for them in
-    words; else the next guess."""
+    words; else the next guess, or ``nlu_fallback`` when that guess is too weak to act on."""
+    unasked = {name for name, asks in ASKED_IN_WORDS.items() if not asks(text)}
+    ranking = [r for r in ranking if r.get("name") not in unasked]  # nothing acts on them later
+    if (intent or {}).get("name") not in unasked:
+        return intent, ranking
+    if not ranking or (ranking[0].get("confidence") or 0) < NO_GUESS:
+        fallback = {"name": NLU_FALLBACK, "confidence": NO_GUESS}
+        return fallback, [fallback] + [r for r in ranking if r.get("name") != NLU_FALLBACK]
+    return ranking[0], ranking
+
+
+# What a "yes" that opens a message is read as, whatever politeness follows it.
+YES_FIRST_OVERRIDES = frozenset({"goodbye", "thank", "greet", "bot_challenge", "out_of_scope", NLU_FALLBACK})
+
+
+def _yes_first(intent: Optional[Dict[str, Any]], ranking: List[Dict[str, Any]], text: str, analysis: Analysis):
+    """A message that opens with "yes" and adds only thanks ("Yes please, that would be very
+    kind of you. Thank you.") answers the question asked: ``affirm``."""
     name = (intent or {}).get("name")
-    if name in ASKED_IN_WORDS and not ASKED_IN_WORDS[name](text):
-        rest = [r for r in ranking if r.get("name") != name]
-        if rest:
-            return rest[0], rest
+    if (
+        name in YES_FIRST_OVERRIDES
+        and interview.opens_with_yes(text)
+        and not interview.is_leaving(text)
+        and not analysis.findings()
+    ):
+        top = {"name": AFFIRM, "confidence": 1.0}
+        return top, [top] + [r for r in ranking if r.get("name") != AFFIRM]
     return intent, ranking
 
 
@@ -174,6 +203,7 @@ class SymptomExtractor(StatelessComponent):
             # Again last: a step above may have moved up an intent that erases or sums up the
             # conversation ("Please could you check my symptoms?" erased it, usability review 8).
             intent, ranking = _deletion_needs_its_words(intent, ranking, text)
+            intent, ranking = _yes_first(intent, ranking, text, analysis)
             if intent is not None:
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

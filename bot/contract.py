@@ -255,6 +255,9 @@ CODE_FINDINGS: Dict[str, str] = {
     "right_side": "side",
     "weight_loss": "symptom",
     "overdose": "symptom",
+    # A risk factor inferred from another, not told again in the summary (bot/replies.py IMPLIED_BY).
+    "steroid_use": "risk_factor",
+    "immunosuppressed": "risk_factor",
     # Thoughts of dying put as a question are the person's own (bot/safety.py THOUGHTS_OF_DYING).
     "suicidal_intent": "symptom",
     "self_harm_thoughts": "symptom",

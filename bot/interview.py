@@ -54,6 +54,7 @@ from bot.contract import (
     YES,
 )
 from bot.nlp import ABSENT, PRESENT, UNCERTAIN, Analysis
+from bot.nlp.pipeline import TENS, UNITS
 from bot.symptoms import NERVE_UNSPECIFIED, SymptomRecord, is_correction
 
 STAYS_PUT = (
@@ -116,6 +117,10 @@ SCORE = re.compile(
 )
 # An age said on its own: "34", "i'm 34", "34 years old", "aged 34".
 BARE_NUMBER = re.compile(r"^\W*(i'?m |im |i am |aged? )?(\d{1,3})\s*(years?|yrs?|yo|y/o)?( old)?\W*$")
+BARE_AGE_IN_WORDS = re.compile(
+    r"^\W*(i'?m |im |i am |aged? )?(" + "|".join(TENS) + r")(?:[- ](" + "|".join(UNITS) + r"))?"
+    r"\s*(years?|yrs?)?( old)?\W*$"
+)
 
 
 # How the pain started that needs no question about a fall or blow: slowly, or from a strain the
@@ -458,7 +463,14 @@ OTHER_PLACES = re.compile(r"\b(side|flank|joints?|muscles?|body|spine|bones?|dis
 
 # "My sciatica is playing up again": a condition said to be the person's own.
 # "with this sciatica", "with my sciatica" (set 8): the condition is the person's own.
-OWN_CONDITION = re.compile(r"\b(my|this|i have|i've got|ive got|i've had|ive had)\s+(\w+\s+){0,2}$")
+# A condition of one's own: "my sciatica", "I have sciatica", and one a clinician named ("the
+# doctor say sciatica", "diagnosed with a slipped disc": set 9, a story of cauda equina that got
+# the page about sciatica and no question).
+OWN_CONDITION = re.compile(
+    r"\b(my|this|i have|i've got|ive got|i've had|ive had|diagnosed with|"
+    r"(doctor|doc|gp|physio|dr|consultant)( \w+)? (say|says|said|thinks|thought|told me)( it'?s| it is| i have| i've got)?)"
+    r"\s+(\w+\s+){0,2}$"
+)
 # "The pain moves about": the pain spoken of as the one the person has.
 THE_PAIN = re.compile(r"^\W*(the|this) (pain|ache|stiffness|numbness|tingling)\b")
 
@@ -658,6 +670,17 @@ LEAVING = re.compile(
     # A message that is only "done" or "finished".
     r"|^\W*(all )?(done|finished)\W*$"
 )
+
+
+# "Yes please, that would be very kind of you. Thank you." (usability review 8): a yes with
+# thanks; "yes but ...", "yes it hurts when ..." and a question say more than yes.
+YES_FIRST = re.compile(r"^\W*(yes|yeah|yea|yep|yup|aye|ok|okay|sure|please do|go on|go ahead)\b")
+MORE_THAN_YES = re.compile(r"\b(but|though|except|only|not|no|hurts?|pain|worse|better)\b|\?")
+
+
+def opens_with_yes(text: str) -> bool:
+    lowered = " ".join((text or "").lower().replace("’", "'").split())
+    return bool(YES_FIRST.search(lowered)) and not MORE_THAN_YES.search(lowered)
 
 
 def is_leaving(text: str) -> bool:

@@ -318,8 +318,14 @@ def _when(record: SymptomRecord, own_words: Optional[Dict[str, Any]] = None) -> 
     if record.age is not None:
         parts.append(f"age {record.age:g}")
     if record.risk_factors:
-        parts.append("background: " + _join([_label(r) for r in record.risk_factors]))
+        said = [r for r in record.risk_factors if IMPLIED_BY.get(r) not in record.risk_factors]
+        parts.append("background: " + _join([_label(r) for r in said]))
     return parts
+
+
+# A risk factor the reader infers from another one the person said ("steroid tablets for years"
+# weakens the immune system): the summary says what they said, not the inference (set 9).
+IMPLIED_BY = {"immunosuppressed": "steroid_use"}
 
 
 def _duration_words(days: float) -> str:

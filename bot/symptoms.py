@@ -280,9 +280,13 @@ class SymptomRecord:
             analysis.duration_days is not None
             and not _how_it_came_on(analysis.text)
             and (
-                question in DURATION_QUESTIONS
+                (question in DURATION_QUESTIONS and question is not None)
                 or correcting
-                or (self.pain_duration_days is None and question in PLACE_QUESTIONS)
+                # Unasked, "on steroid tablets for years" is how long the tablets, not the pain (set 9)
+                or (
+                    (question is None or (self.pain_duration_days is None and question in PLACE_QUESTIONS))
+                    and not _when_of_something_else(analysis)
+                )
             )
         ):
             self.set_duration(_last_duration(analysis) if question == "pain_onset" else analysis.duration_days)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from bot import checkins, clarify, interview, offers, replies, safety
+from bot import checkins, clarify, interview, offers, proxy, replies, safety
 from bot.content import get_content
 from bot.contract import (
     AGE,
@@ -171,8 +171,12 @@ def _answered_age(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -
     """A bare number answering "How old are you?" ("34", "i'm 34", "aged 34")."""
     if not in_form or slots.get(REQUESTED_SLOT) != AGE:
         return None
-    bare = interview.BARE_NUMBER.match(" ".join(analysis.text.lower().split()))
-    return int(bare.group(2)) if bare else None
+    lowered = " ".join(analysis.text.lower().split())
+    bare = interview.BARE_NUMBER.match(lowered)
+    if bare:
+        return int(bare.group(2))
+    in_words = interview.BARE_AGE_IN_WORDS.match(lowered)  # "seventy-nine" (usability review 8)
+    return interview.TENS[in_words.group(2)] + interview.UNITS.get(in_words.group(3) or "", 0) if in_words else None
 
 
 # The oldest age taken from a bare number; above it the number is something else.
@@ -212,6 +216,9 @@ ANSWERED_BEFORE_RESULT = {ASKS_IF_SERIOUS: "asks_if_serious_unknown", ASKS_HOW_L
 # then the question again (never taken as the answer to it). "Should I see a GP?" there gets
 # the where_to_go check.
 ANSWERED_IN_INTERVIEW = {ASKS_IF_SERIOUS: "asks_if_serious_interview", ASKS_HOW_LONG: "asks_how_long_interview"}
+# Answers that differ once the pain has lasted six weeks or more (bot/symptoms.py durations).
+LASTING_ANSWERS = (ASKS_IF_SERIOUS, ASKS_HOW_LONG)
+LASTING = ("subacute", "chronic")
 
 
 def _direct_question(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -> Optional[str]:
@@ -231,13 +238,17 @@ def _direct_question(slots: Mapping[str, Any], analysis: Analysis, in_form: bool
         return None  # the where_to_go check: the signs that mean A&E, and "do you have any?"
     if slots.get(POSSIBLE_CAUSES) is None:
         return next((ANSWERED_BEFORE_RESULT[c] for c in asked if c in ANSWERED_BEFORE_RESULT), None)
+    if asked and asked[0] in LASTING_ANSWERS and slots.get("pain_duration") in LASTING:
+        # Pain of months is past "most back pain gets better within a few weeks" (usability
+        # review 8: a year of stenosis was told so, beside "see your GP in a week or two").
+        return f"{asked[0]}_routine_lasting"
     return f"{asked[0]}_routine" if asked else None
 
 
 def _read(slots: Mapping[str, Any], text: str, in_form: bool) -> Analysis:
     """The message as the turn reads it: a bare age as the age, and a direct question the
     turn answers itself not put to the where_to_go check as well."""
-    analysis = _with_bare_age(slots, analyse(text or ""), in_form)
+    analysis = _with_bare_age(slots, proxy.as_the_patients(analyse(text or ""), slots), in_form)
     if _direct_question(slots, analysis, in_form) is not None:
         analysis = replace(analysis, checks=[check for check in analysis.checks if check.id != WHERE_TO_GO])
     return analysis
@@ -729,6 +740,8 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
     rephrase = question in QUESTIONS and meaning is None and clarify.asks_to_rephrase(analysis.text)
     clarifying = (meaning is not None or rephrase) and not answering_screen and not answering_offer
     values, answers = _told(slots, analysis, intent, in_form, answering_screen or answering_offer, clarifying)
+    if proxy.speaks_for_someone(analysis.text):
+        values[proxy.SPEAKING_FOR] = True
     result = _screen(slots, state, analysis, intent, answers)
     values.update(result.slots)
     values[SCREEN_ANSWERED] = True if result.answered else None
@@ -788,7 +801,11 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
         # The answer to the screen's own question: its reply, then the interview it stood
         # in front of, or the consult advice.
         plan.before = [_step(say) for say in result.say]
-        if safety.resumes_interview(slots.get(PENDING_QUESTION)):
+        pending = slots.get(PENDING_QUESTION) or ""
+        # "Should I go to A&E?" answered "no" before any result: the questions that can tell
+        # more are offered, not only the consult advice (usability review 8: a dead end).
+        asked_where_to_go = pending.startswith(safety.CHECK_PREFIX + WHERE_TO_GO) and slots.get(POSSIBLE_CAUSES) is None
+        if safety.resumes_interview(pending) or asked_where_to_go:
             # The questions the check stood in front of: offered, and a "yes" starts them (a
             # form started by this "no" would read it as the answer to its first question).
             plan.before.append(Step(OFFER_INTERVIEW))

@@ -281,6 +281,26 @@ class Analysis:
         return {m.id for m in self.mentions if m.label not in TOPIC_LABELS and m.status in statuses}
 
 
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+
+
+def _age_in_words(span) -> int:
+    tens = next((TENS[t.lower_] for t in span if t.lower_ in TENS), 0)
+    units = next((UNITS[t.lower_] for t in span if t.lower_ in UNITS and t.i > span[0].i), 0)
+    return tens + units
+
+
 def _number(token_text: str) -> Optional[float]:
     token_text = token_text.lower()
     if token_text in NUMBER_WORDS:
@@ -480,6 +500,21 @@ class SymptomPipeline:
                     {"TEXT": {"REGEX": r"^(10|[0-9])$"}},
                 ],
                 [{"TEXT": {"REGEX": r"^(10|[0-9])$"}}],
+                # In words: "about a seven" (usability review 8); taken only as the answer to
+                # the severity question (severity_bare).
+                [
+                    {"LOWER": {"IN": ["a", "about", "around", "like", "maybe", "its", "it's", "is", "at"]}},
+                    {
+                        "LOWER": {
+                            "IN": [
+                                w
+                                for w, n in NUMBER_WORDS.items()
+                                if 1 < n <= 10 and w not in ("a", "an", "couple", "few", "several", "a couple", "a few")
+                            ]
+                        }
+                    },
+                    {"IS_PUNCT": True, "OP": "?"},
+                ],
             ],
         )
         self.matcher.add(
@@ -569,6 +604,21 @@ class SymptomPipeline:
                 [{"TEXT": {"REGEX": r"^\d{2}$"}}, {"LOWER": {"IN": ["years", "yrs", "year"]}}, {"LOWER": "old"}],
                 [{"TEXT": {"REGEX": r"^\d{2}(yo|y/o|yrs|yr)$"}}],
                 [{"TEXT": {"REGEX": r"^\d{2}$"}}, {"LOWER": {"IN": ["yo", "y/o"]}}],
+                # In words: "I am seventy-nine", "seventy nine years old" (usability review 8:
+                # the age was asked again, and "nine years" read as how long it had hurt).
+                [
+                    {"LOWER": {"IN": ["i'm", "im", "i", "m", "'m", "am", "aged", "age"]}, "OP": "+"},
+                    {"LOWER": {"IN": list(TENS)}},
+                    {"TEXT": {"IN": ["-", "\u2013"]}, "OP": "?"},
+                    {"LOWER": {"IN": list(UNITS)}, "OP": "?"},
+                ],
+                [
+                    {"LOWER": {"IN": list(TENS)}},
+                    {"TEXT": {"IN": ["-", "\u2013"]}, "OP": "?"},
+                    {"LOWER": {"IN": list(UNITS)}, "OP": "?"},
+                    {"LOWER": {"IN": ["years", "yrs", "year"]}},
+                    {"LOWER": "old"},
+                ],
                 # "back pain at 72": an age unless a unit follows ("at 38 weeks", "at 10 pm")
                 [{"LOWER": "at"}, {"TEXT": {"REGEX": r"^\d{2}$"}}],
                 # "78 and tripped on the step", "62, back pain": a number that opens the message.
@@ -745,7 +795,8 @@ class SymptomPipeline:
             if label == "AGE" and _not_an_age(doc, start, end):
                 continue
             if label == "AGE" and analysis.age is None:
-                age = int(re.sub(r"\D.*", "", next(t.text for t in span if t.text[:1].isdigit())))
+                digits = next((t.text for t in span if t.text[:1].isdigit()), None)
+                age = int(re.sub(r"\D.*", "", digits)) if digits else _age_in_words(span)
                 if 10 <= age <= 110:
                     analysis.age = age
                     used.update(range(start, end))
@@ -770,7 +821,8 @@ class SymptomPipeline:
                 severity = self._severity(span)
                 if severity is not None and (end - start > 1 or "/" in span.text or len(doc) <= 3):
                     analysis.severity = severity
-                    analysis.severity_bare = end - start == 1 and "/" not in span.text
+                    in_words = not any(t.text[:1].isdigit() for t in span)
+                    analysis.severity_bare = (end - start == 1 and "/" not in span.text) or in_words
                     used.update(range(start, end))
         if analysis.age is None and their_age is not None and 10 <= their_age <= 110:
             analysis.age = their_age

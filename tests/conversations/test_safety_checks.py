@@ -168,5 +168,5 @@ async def test_fear_is_acknowledged_before_the_next_question(agent):
     question = (await conversation.slots())["requested_slot"]
     await conversation.say("it really hurts and im scared")
     said = await turn(conversation)
-    assert said[0][0] == "utter_safety_followup" and "frightening" in said[0][1], said
+    assert said[0][0] == "utter_safety_followup" and "natural to feel worried" in said[0][1], said
     assert said[-1][0] and said[-1][0].startswith("utter_ask_"), f"the interview goes on after {question}: {said}"

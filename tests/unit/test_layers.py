@@ -42,7 +42,7 @@ LAYERS = [
     {"bot.contract", "bot.settings"},
     {"bot.content"},
     {"bot.nlp", "bot.triage", "bot.rendering", "bot.guard", "bot.redaction", "bot.name_words"},
-    {"bot.symptoms", "bot.ranking", "bot.plan"},
+    {"bot.symptoms", "bot.ranking", "bot.plan", "bot.proxy"},
     {"bot.replies", "bot.interview", "bot.safety", "bot.offers", "bot.checkins", "bot.clarify"},
     {"bot.turn", "bot.appointment"},
     {"bot.handoff"},  # the hand-off: the summary as FHIR and PDF, the outbox (issue 27)

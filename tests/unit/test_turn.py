@@ -486,7 +486,7 @@ def test_a_bare_number_is_not_an_age_for_another_question():
 @pytest.mark.parametrize(
     "text,feeling",
     [
-        ("8 its relly bad im scared", "frightening"),
+        ("8 its relly bad im scared", "natural to feel worried"),
         ("im so fed up with this back", "frustrating"),
         ("i feel hopeless, nothing works", "can't cope"),
     ],
@@ -574,7 +574,7 @@ def test_not_sure_is_still_an_answer_not_a_request_to_rephrase():
 def test_a_feeling_alone_is_acknowledged_then_the_question_asked_again_without_sorry(text, intent, question):
     result = plan(text, intent, {"requested_slot": question}, FORM)
     assert actions(result) == ["utter_safety_followup", f"utter_ask_{question}"] and result.then == LISTEN
-    assert "frightening" in result.before[0].text and "Sorry" not in said(result)
+    assert "natural to feel worried" in result.before[0].text and "Sorry" not in said(result)
     assert result.slots["reask"] == "again"
 
 
@@ -1080,3 +1080,13 @@ def test_pain_in_one_leg_then_the_other_is_999_whatever_eases_it():
         "it's going down my right leg as well",
     )
     assert slots["triage_level"] == "emergency", said(turns[-1])
+
+
+def test_no_to_the_a_and_e_question_before_any_result_offers_the_questions():
+    """Usability review 8: "Should I go to A&E?", then "No", got "that's reassuring" and the
+    consult advice, and nothing more: a dead end for a person who had not told their pain."""
+    asked = plan("Should I go to A&E?", "ask_help")
+    assert (asked.slots.get("pending_question") or "").startswith("check:where_to_go"), asked.slots
+    answered = plan("No", "deny", {**asked.slots})
+    assert actions(answered)[-1] == "utter_offer_interview", actions(answered)
+    assert answered.slots.get("interview_offered") is True
