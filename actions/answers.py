@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.interview import may_offer_interview, offer_if_own_pain
-from actions.screening import latest_analysis, say
+from actions.screening import latest_analysis, latest_text, say
 from bot import interview, replies
 from bot.contract import CONSULT_PROFESSIONAL, POSSIBLE_CAUSES, SYMPTOM_FORM
 from bot.ranking import rank_causes
@@ -82,12 +82,16 @@ class ActionAnswerCondition(_AnswerAction):
     def answer_for(self, topic_id: Text, tracker: Tracker) -> List[Text]:
         """One of the person's possible causes ("More about <cause>" after a result on a
         messaging channel, or asked in words): first why it may fit what they said."""
-        if topic_id in (tracker.get_slot(POSSIBLE_CAUSES) or []):
+        causes = tracker.get_slot(POSSIBLE_CAUSES)
+        compared = (
+            [replies.is_it_answer(topic_id, causes)] if causes and interview.asks_if_it_is(latest_text(tracker)) else []
+        )
+        if topic_id in (causes or []):
             record = SymptomRecord.from_slots(tracker.slots)
             ranked = next((c for c in rank_causes(record.features()) if c.condition_id == topic_id), None)
             if ranked is not None:
-                return replies.more_about(ranked)
-        return self.answer(topic_id)
+                return compared + replies.more_about(ranked)
+        return compared + self.answer(topic_id)
 
 
 class ActionAnswerTreatment(_AnswerAction):

@@ -678,6 +678,17 @@ YES_FIRST = re.compile(r"^\W*(yes|yeah|yea|yep|yup|aye|ok|okay|sure|please do|go
 MORE_THAN_YES = re.compile(r"\b(but|though|except|only|not|no|hurts?|pain|worse|better)\b|\?")
 
 
+# "is it a slipped disc??", "could this be sciatica", "do I have a trapped nerve?"
+ASKS_IF_IT_IS = re.compile(
+    r"^\W*(so |but |and )?(is|could|might|can|would) (it|this|that|mine) (be |just )?|"
+    r"^\W*(so |but |and )?(do|could|might) i (have|have got|be having)\b|\bis it (a |an )?\w+( \w+)?\W*$"
+)
+
+
+def asks_if_it_is(text: str) -> bool:
+    return bool(ASKS_IF_IT_IS.search(" ".join((text or "").lower().replace("’", "'").split())))
+
+
 def opens_with_yes(text: str) -> bool:
     lowered = " ".join((text or "").lower().replace("’", "'").split())
     return bool(YES_FIRST.search(lowered)) and not MORE_THAN_YES.search(lowered)

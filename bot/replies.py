@@ -499,6 +499,23 @@ def activity_plan(condition_ids: Sequence[str], record: SymptomRecord, level: st
     return [Reply(m, KIND_PLAN) for m in activity.messages(chosen, content)] if chosen else []
 
 
+def is_it_answer(condition_id: str, possible_causes: Sequence[str]) -> str:
+    """ "Is it a slipped disc?" after a result: how the cause asked about compares with the
+    best fit, before what may fit and the content (usability review 8: asked twice, it got
+    only why a disc may fit, never that a strain fitted better)."""
+    conditions = get_content().conditions
+    name = in_sentence(conditions[condition_id].name)
+    best = in_sentence(conditions[possible_causes[0]].name) if possible_causes else None
+    sure = "Only someone who examines you can say for sure."
+    if best is None:
+        return f"I can't tell from what you told me. {sure}"
+    if condition_id == possible_causes[0]:
+        return f"From what you told me, {name} is the best fit. {sure}"
+    if condition_id in possible_causes:
+        return f"It could be. But from what you told me, {best} fits better. {sure}"
+    return f"From what you told me, {name} is less likely than {best}. {sure}"
+
+
 def more_about(cause: RankedCause) -> List[str]:
     """'Tell me more about <cause>' after a result: why it may fit what the person said,
     then what the content says about it (``condition_answer``)."""

@@ -80,3 +80,16 @@ async def test_the_summary_comes_with_its_statements_as_a_list(agent):
     items = sent_metadata(told)["told"]
     assert len(items) >= 3 and all(isinstance(item, str) and item for item in items), items
     assert told.text.startswith("You told me: " + "; ".join(items) + "."), (told.text, items)
+
+
+async def test_is_it_x_after_the_result_is_answered_against_the_best_fit(agent):
+    """Usability review 8: "is it a slipped disc??" got only why a disc may fit."""
+    conversation = MessagingConversation(agent)
+    conversation.channel = "socketio"
+    await conversation.say("my back hurts")
+    await answer_until_done(conversation)
+    causes = (await conversation.slots())["possible_causes"]
+    asked = "sciatica" if causes[0] != "sciatica" else "a slipped disc"
+    replies = await conversation.say(f"is it {asked}?")
+    texts = [r.get("text") or "" for r in replies]
+    assert any("say for sure" in t and ("fits better" in t or "less likely" in t) for t in texts), texts

@@ -157,7 +157,7 @@ async def test_should_i_go_to_a_and_e_gets_an_answer_not_the_menu(agent, state):
     await conversation.say("should I go to A&E?")
     said = await turn(conversation)
     assert said[-1][0] == "utter_safety_check", said
-    assert "Go to A&E or call" in said[-1][1] and "Do you have any of these signs now?" in said[-1][1]
+    assert "go to A&E or call" in said[-1][1] and "Do you have any of these signs now?" in said[-1][1]
     assert not any(text.startswith("I can tell you about") for _, text, _ in said)
     await conversation.say("no")
     assert (await conversation.slots())["triage_level"] in ("routine", "urgent")

@@ -147,3 +147,24 @@ def test_how_long_another_illness_or_medicine_lasted_is_not_the_pains(text):
     record = SymptomRecord()
     record.update(analyse(text))
     assert record.pain_duration_days is None, (text, record.pain_duration_days)
+
+
+@pytest.mark.parametrize("text", ["is it a slipped disc??", "could this be sciatica", "do i have a trapped nerve?"])
+def test_is_it_x_is_heard_as_asking_whether_it_is(text):
+    assert interview.asks_if_it_is(text)
+
+
+@pytest.mark.parametrize("text", ["what is a slipped disc", "tell me about sciatica", "more about sciatica"])
+def test_a_question_about_a_condition_is_not_asking_whether_it_is(text):
+    assert not interview.asks_if_it_is(text)
+
+
+def test_is_it_x_is_answered_against_the_best_fit():
+    """Usability review 8: "is it a slipped disc??" got only why a disc may fit, never that a
+    strain fitted better."""
+    from bot.replies import is_it_answer
+
+    assert "fits better" in is_it_answer("herniated_disc", ["muscle_strain", "herniated_disc"])
+    assert "less likely than pulled muscle" in is_it_answer("herniated_disc", ["muscle_strain"])
+    assert "is the best fit" in is_it_answer("muscle_strain", ["muscle_strain"])
+    assert all("say for sure" in is_it_answer(c, ["muscle_strain"]) for c in ("herniated_disc", "muscle_strain"))
