@@ -689,6 +689,18 @@ def asks_if_it_is(text: str) -> bool:
     return bool(ASKS_IF_IT_IS.search(" ".join((text or "").lower().replace("’", "'").split())))
 
 
+def told_before_a_question(text: str) -> str:
+    """The sentences of a message before its first question ("hot water bottle helps. so
+    should I go into work?" -> "hot water bottle helps"), or ""."""
+    told = []
+    for sentence in re.findall(r"[^.!?]+[.!?]*", text or ""):
+        lowered = " ".join(sentence.lower().split())
+        if "?" in sentence or OWN_QUESTION_START.search(re.sub(r"^\W*(so|and|but|also|ok|okay)\b\W*", "", lowered)):
+            break
+        told.append(sentence.strip())
+    return " ".join(told)
+
+
 def opens_with_yes(text: str) -> bool:
     lowered = " ".join((text or "").lower().replace("’", "'").split())
     return bool(YES_FIRST.search(lowered)) and not MORE_THAN_YES.search(lowered)

@@ -464,7 +464,11 @@ CAUSED_IT = re.compile(
     r"\b((hurt|injured|pulled|tweaked|strained|wrenched|jarred|twisted|ricked|cricked) (my|me|it|his|her|their)\b"
     r"|(did|done|put) (my|me|his|her|their) (back|neck|hip|disc)\b"
     r"|(started|began|begun|came on|happened|kicked off)( \w+){0,3} "
-    r"(when|while|after|as|from|lifting|bending|carrying|twisting|picking)\b|did it\b|done it\b)"
+    r"(when|while|after|as|from|lifting|bending|carrying|twisting|picking)\b|did it\b|done it\b"
+    # A time that places it once: "hurts after lifting my toddler's car seat 4 days ago"
+    # (usability review 8: asked "How did it start?" after saying so).
+    r"|\d+ (days?|weeks?|months?) ago|\b(a|one|two|three|four|five|six|few|couple of) (days?|weeks?) ago"
+    r"|yesterday|last (night|week|weekend|month)|this morning|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
 )
 # The onset an activity that brought the pain on stands for (lexicon.yml onset ids).
 ONSET_FROM_ACTIVITY = {"lifting": "lifting_injury", "twisting": "lifting_injury", "bending_forward": "lifting_injury"}

@@ -129,7 +129,14 @@ def _record_update(
     answer unless it is a question about a topic ("what is sciatica?"); a one-word answer
     the classifier took for a question ("sitting") is still an answer."""
     asks_about_topic = intent in QUESTION_INTENTS and any(analysis.topics(label) for label in TOPIC_LABELS)
-    if not (intent in SYMPTOM_INTENTS or (in_form and not asks_about_topic)):
+    if in_form and asks_about_topic:
+        # "hot water bottle helps and walking around a bit. so should i go into work?": the
+        # answer told before the question is kept (usability review 8: asked again).
+        told = interview.told_before_a_question(analysis.text)
+        if not told:
+            return {}
+        analysis = proxy.as_the_patients(analyse(told), slots)
+    elif intent not in SYMPTOM_INTENTS and not in_form:
         return {}
     record = SymptomRecord.from_slots(slots)
     question = slots.get(REQUESTED_SLOT) if in_form else None

@@ -1090,3 +1090,21 @@ def test_no_to_the_a_and_e_question_before_any_result_offers_the_questions():
     answered = plan("No", "deny", {**asked.slots})
     assert actions(answered)[-1] == "utter_offer_interview", actions(answered)
     assert answered.slots.get("interview_offered") is True
+
+
+def test_an_answer_told_before_a_question_mid_interview_is_kept():
+    """Usability review 8: "hot water bottle helps and walking around a bit. so should i go into
+    work?" got the work advice and then "And what eases it?" again."""
+    slots = {"requested_slot": "easing_factors", "pain_location": ["lower_back"]}
+    result = plan(
+        "hot water bottle helps and walking around a bit. so should i go into work tomorrow?",
+        "ask_treatment",
+        slots,
+        loop="symptom_form",
+    )
+    assert set(result.slots.get("easing_factors") or []) >= {"heat", "walking"}, result.slots
+
+
+def test_how_it_started_said_with_when_is_the_onset_not_what_makes_it_worse():
+    result = plan("my lower back hurts after lifting my toddler's car seat 4 days ago", "describe_pain")
+    assert result.slots.get("pain_onset") == "lifting_injury", result.slots
