@@ -767,6 +767,7 @@ class SymptomPipeline:
             label, entry_id = ent.label_.split("|", 1)
             analysis.mentions.append(Mention(label, entry_id, ent.text, ent.start_char, ent.end_char))
         self._numbers(doc, analysis)
+        analysis.mentions = _both_sides_of_a_place(analysis.mentions)
         return analysis
 
     def _topic_spans(self, doc: Doc) -> List[Span]:
@@ -879,6 +880,24 @@ BOUND = re.compile(r"\b(more|less|over|under)\b")
 
 def _range_or_bound(text: str) -> bool:
     return bool(RANGE.search(text.lower()) or BOUND.search(text.lower()))
+
+
+# Places of the legs (lexicon.yml body locations, bot/contract.py CODE_FINDINGS).
+LEG_PLACES = frozenset({"leg", "thigh", "knee", "calf", "foot", "below_knee", "outer_thigh"})
+
+
+def _both_sides_of_a_place(mentions: List[Mention]) -> List[Mention]:
+    """ "Both sides" is both legs only when it can be: "into my bum on both sides but not my
+    legs" and "my back on both sides" name another place (set 9: a teenage dancer was sent to
+    999 for cauda equina)."""
+    sides = [m for m in mentions if m.id == "both_legs" and " ".join(m.text.lower().split()) == "both sides"]
+    if not sides:
+        return mentions
+    places = {m.id for m in mentions if m.label == "body_location" and m.status == PRESENT}
+    legs_denied = any(m.id in LEG_PLACES | {"both_legs"} and m.status == ABSENT for m in mentions)
+    if legs_denied or (places and not places & LEG_PLACES):
+        return [m for m in mentions if m not in sides]
+    return mentions
 
 
 def _about_the_pain(doc: Doc, start: int, end: int) -> bool:

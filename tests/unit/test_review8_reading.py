@@ -168,3 +168,21 @@ def test_is_it_x_is_answered_against_the_best_fit():
     assert "less likely than pulled muscle" in is_it_answer("herniated_disc", ["muscle_strain"])
     assert "is the best fit" in is_it_answer("muscle_strain", ["muscle_strain"])
     assert all("say for sure" in is_it_answer(c, ["muscle_strain"]) for c in ("herniated_disc", "muscle_strain"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sometimes into my bum on both sides but not my legs",
+        "it goes into my buttocks on both sides, legs are fine",
+        "my lower back aches on both sides",
+    ],
+)
+def test_both_sides_of_another_place_is_not_both_legs(text):
+    """Set 9: a teenage dancer's "into my bum on both sides but not my legs" was sent to 999."""
+    assert screen_statement(text).first == "routine", text
+
+
+@pytest.mark.parametrize("text", ["pain goes down both sides, to my knees", "pain shooting down both sides"])
+def test_both_sides_said_of_the_legs_stays_999(text):
+    assert screen_statement(text).first == "emergency", text
