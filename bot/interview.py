@@ -117,10 +117,6 @@ SCORE = re.compile(
 )
 # An age said on its own: "34", "i'm 34", "34 years old", "aged 34".
 BARE_NUMBER = re.compile(r"^\W*(i'?m |im |i am |aged? )?(\d{1,3})\s*(years?|yrs?|yo|y/o)?( old)?\W*$")
-BARE_AGE_IN_WORDS = re.compile(
-    r"^\W*(i'?m |im |i am |aged? )?(" + "|".join(TENS) + r")(?:[- ](" + "|".join(UNITS) + r"))?"
-    r"\s*(years?|yrs?)?( old)?\W*$"
-)
 
 
 # How the pain started that needs no question about a fall or blow: slowly, or from a strain the
@@ -368,18 +364,6 @@ def interpret_answer(
     return {}
 
 
-TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fourty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 DECADE_WORDS = {
     "twenties": 20,
     "thirties": 30,
@@ -398,7 +382,7 @@ AGE_WORDS = re.compile(
     r"^\W*(i'?m |im |i am |aged? |in my |about |around )*(?:(early|mid|middle|late)[- ]?)?"
     r"(?:(?P<tens>twenty|thirty|fou?rty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?P<unit>one|two|three|four|five|six|seven|eight|nine)"
     r"|[- ]?(?P<something>something|ish))?|(?P<decade>twenties|thirties|fou?rties|fifties|sixties|seventies|eighties|nineties)"
-    r"|(?P<digits>[2-9]0)'?s)\W*$"
+    r"|(?P<digits>[2-9]0)'?s)(?: years?| yrs?)?(?: old)?\W*$"
 )
 
 

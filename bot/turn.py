@@ -182,8 +182,8 @@ def _answered_age(slots: Mapping[str, Any], analysis: Analysis, in_form: bool) -
     bare = interview.BARE_NUMBER.match(lowered)
     if bare:
         return int(bare.group(2))
-    in_words = interview.BARE_AGE_IN_WORDS.match(lowered)  # "seventy-nine" (usability review 8)
-    return interview.TENS[in_words.group(2)] + interview.UNITS.get(in_words.group(3) or "", 0) if in_words else None
+    in_words = interview.age_in_words(lowered)  # "seventy-nine" (usability review 8)
+    return int(in_words) if in_words is not None else None
 
 
 # The oldest age taken from a bare number; above it the number is something else.
