@@ -30,8 +30,8 @@ from tests.support.patients import CONSULT, LEVELS, Outcome, check_summary, leve
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "data" / "heldout"
-# "sealed2" to "sealed9": further sealed sets (patients and messages by other blind helpers), each
-# run once; "dev5" to "dev9" were written with "sealed5" to "sealed9" and are developed against.
+# "sealed2" to "sealed10": further sealed sets (patients and messages by other blind helpers), each
+# run once; "dev5" to "dev10" were written with "sealed5" to "sealed10" and are developed against.
 SETS = (
     "dev",
     "sealed",
@@ -48,6 +48,8 @@ SETS = (
     "sealed8",
     "dev9",
     "sealed9",
+    "dev10",
+    "sealed10",
 )
 TARGET_MAX_ASKS = 2  # no question asked more than twice
 TOP = 3  # an expected cause among the first three shown
