@@ -447,6 +447,13 @@ def screen(
         crisis_check = None if crisis_only(state.flags) or answered is not None else _crisis_check(state, analysis)
         if crisis_check:
             result.say.append(crisis_check)
+        elif answered is None and state.level == URGENT:
+            # "My left leg was weak on Tuesday, now the two of them are buckling": the same-day
+            # instruction for the weakness, and the question whose yes is an emergency (set R:
+            # the urgent reply swallowed the both-legs check, a silent miss).
+            worse = _targeted_check(state, analysis, said, False, intent in CLOSING_INTENTS, new_answers or {}, URGENT)
+            if worse:
+                result.say.append(worse)
         return result
     closing = intent in CLOSING_INTENTS
     drive = state.level == EMERGENCY and DRIVE_CONCEPT in analysis.concepts
@@ -674,12 +681,14 @@ def _targeted_check(
     answering: bool,
     closing: bool = False,
     new_answers: Optional[Mapping[str, Any]] = None,
+    beyond: Optional[str] = None,
 ) -> Optional[Say]:
     """A red-flag concept mentioned but neither confirmed nor ruled out ("I keep needing
     the loo", "my foot looks a funny colour"): the check's targeted question, with Yes / No
     / Not sure, once per conversation. A question costs a turn; a silent miss costs more.
     Not when the message is a "no" to the screening question that asks the same ("no,
-    peeing and pooing normal" to the cauda equina question)."""
+    peeing and pooing normal" to the cauda equina question). With ``beyond``, only a check
+    whose yes would raise more than that level."""
     if answering or state.level == EMERGENCY:
         return None  # after an emergency instruction, no more questions: it stands alone
     checks = get_content().concepts.checks
@@ -701,6 +710,8 @@ def _targeted_check(
     # foot was asked about weight loss first).
     for check in sorted(checks.values(), key=lambda c: (mentioned.get(c.id) is None, -_severity(c.on_yes))):
         if check.id not in mentioned or check.id in state.checks:
+            continue
+        if beyond and _severity(check.on_yes) <= triage.level_rank(beyond):
             continue
         if check.answered_by and (new_answers or {}).get(check.answered_by) == NO:
             continue

@@ -363,6 +363,7 @@ class ConceptModel:
     combinations: Tuple[Combination, ...] = ()
     checks: Mapping[str, SafetyCheck] = field(default_factory=dict)
     fillers: Tuple[str, ...] = ()  # words that may stand inside a concept's phrase
+    intensifiers: Tuple[str, ...] = ()  # degree words that may stand inside a lexicon phrase
     suppress: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)  # finding -> concepts
     take_back_in_sentence: Tuple[TakeBack, ...] = ()
 
@@ -1158,6 +1159,7 @@ def _load_concepts(directory: Path, findings: Mapping[str, Finding], dialogue: M
         combinations=_load_combinations(reader, concepts, findings),
         checks=_load_checks(reader, concepts, findings, dialogue),
         fillers=_word_list(reader, "fillers"),
+        intensifiers=_word_list(reader, "intensifiers"),
         suppress=suppress,
         take_back_in_sentence=tuple(take_back),
     )

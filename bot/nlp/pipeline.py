@@ -461,24 +461,42 @@ class SymptomPipeline:
         inflected form ("fainted") is left to the words as written: its base form ("faint")
         would also find other meanings ("a faint ache")."""
         matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        # The same phrases with degree words between their words ("sat down rather heavily").
+        self.loose_phrases = Matcher(self.nlp.vocab)
+        degree = {"LEMMA": {"IN": list(self.content.concepts.intensifiers)}, "OP": "+"}
         for kind, finding_id, phrase in self._finding_entries():
             doc = self.nlp(phrase)
             if len(doc) == 1 and doc[0].lemma_ != doc[0].norm_:
                 continue
             matcher.add(f"{kind}|{finding_id}", [doc])
+            if len(doc) > 1 and self.content.concepts.intensifiers:
+                words = [{"LEMMA": token.lemma_} for token in doc]
+                self.loose_phrases.add(
+                    f"{kind}|{finding_id}",
+                    [words[:gap] + [degree] + words[gap:] for gap in range(1, len(words))],
+                )
         return matcher
 
     def _add_lemma_phrases(self, doc: Doc) -> None:
-        """Lexicon phrases found only on canonical forms, where they overlap no entity."""
-        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        """Lexicon phrases found only on canonical forms, where they overlap no entity; a
+        phrase with degree words inside takes the place of the shorter entities within it
+        ("sat down rather heavily" is a jolt, not "sat")."""
+        ents = list(doc.ents)
+        taken = {i for ent in ents for i in range(ent.start, ent.end)}
         found = []
         for match_id, start, end in self.lemma_phrases(doc):
             if taken & set(range(start, end)):
                 continue
             kind, finding_id = self.nlp.vocab.strings[match_id].split("|", 1)
             found.append(Span(doc, start, end, label=kind, span_id=finding_id))
+        for match_id, start, end in self.loose_phrases(doc):
+            if any(ent.start < end and start < ent.end and not (start <= ent.start and ent.end <= end) for ent in ents):
+                continue
+            kind, finding_id = self.nlp.vocab.strings[match_id].split("|", 1)
+            ents = [ent for ent in ents if not (start <= ent.start and ent.end <= end)]
+            found.append(Span(doc, start, end, label=kind, span_id=finding_id))
         if found:
-            doc.set_ents(list(doc.ents) + filter_spans(found))
+            doc.set_ents(ents + filter_spans(found))
 
     def _topic_matcher(self) -> PhraseMatcher:
         matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
