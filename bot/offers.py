@@ -36,6 +36,7 @@ from bot.contract import (
     STOP,
     THANK,
     TRIAGE_LEVEL,
+    URGENT,
 )
 from bot.interview import LEAVING
 from bot.settings import Settings
@@ -98,6 +99,10 @@ def next_offer(slots: Mapping[str, Any], enabled: FrozenSet[str]) -> Optional[Of
         if offer.name not in enabled or offer.name in asked:
             continue
         if offer.name == HANDOFF_CONTACT and slots.get(HANDOFF_CONSENT) is not True:
+            continue
+        if offer.name == CHECKIN and slots.get(TRIAGE_LEVEL) == URGENT:
+            # Seen today, not checked on in a week (usability review 9: "Would you like me to
+            # check in with you in a week?" after "get help today").
             continue
         return offer
     return None

@@ -78,7 +78,7 @@ _STREET_TYPES = (
 # Words that do not name a street: "walked 2 miles round the park".
 _NOT_STREET_WORD = frozenset(
     "the a an in on at of to my for and or days weeks months years hours minutes times miles km metres meters "
-    "mg ml steps flights stairs".split()
+    "mg ml steps flights stairs day week month year hour minute min mins hr hrs mile long short".split()
 )
 _ADDRESS = re.compile(
     rf"(?i)(?<![\w/.-])(?:flat\s+\d+\w?,?\s+)?\d{{1,5}}[a-z]?,?\s+((?:[a-z][a-z'-]*\s+){{1,3}})(?:{_STREET_TYPES})\b\.?"

@@ -206,6 +206,9 @@ def _told_as_now(sentence: str, clause: str) -> bool:
         return False
     if PAST_CUES.search(clause):
         return bool(STRONG_NOW_CUES.search(clause))
+    if PAST_CUES.search(sentence):
+        # "A mate's husband wet himself after his back op but that was years ago" (set S).
+        return bool(STRONG_NOW_CUES.search(sentence))
     # "My wife's speech went slurred ... but this is new": a change told in the past tense is
     # happening now when anything in the sentence says so; a past time ("years ago") is not.
     return not THEY_HAD.search(clause) or bool(STRONG_NOW_CUES.search(sentence))

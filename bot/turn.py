@@ -217,12 +217,33 @@ WHO_TO_SEE = "who_to_see"
 ASKS_IF_SERIOUS = "asks_if_serious"
 ASKS_HOW_LONG = "asks_how_long"
 ASKS_ABOUT_MOOD_HELP = "asks_about_mood_help"
-DIRECT_QUESTIONS = (WHO_TO_SEE, ASKS_IF_SERIOUS, ASKS_HOW_LONG, ASKS_ABOUT_MOOD_HELP, WHERE_TO_GO)
-ANSWERED_BEFORE_RESULT = {ASKS_IF_SERIOUS: "asks_if_serious_unknown", ASKS_HOW_LONG: "asks_how_long_unknown"}
+# "can i still go gym?" (usability review 9: asked four times, answered with a menu).
+ASKS_ABOUT_GYM = "asks_about_gym"
+ASKS_ABOUT_WORK = "asks_about_work"  # "should I go into work tomorrow??" (the same review)
+DIRECT_QUESTIONS = (
+    WHO_TO_SEE,
+    ASKS_IF_SERIOUS,
+    ASKS_HOW_LONG,
+    ASKS_ABOUT_WORK,
+    ASKS_ABOUT_GYM,
+    ASKS_ABOUT_MOOD_HELP,
+    WHERE_TO_GO,
+)
+ANSWERED_BEFORE_RESULT = {
+    ASKS_IF_SERIOUS: "asks_if_serious_unknown",
+    ASKS_HOW_LONG: "asks_how_long_unknown",
+    ASKS_ABOUT_WORK: "asks_about_work_unknown",
+    ASKS_ABOUT_GYM: "asks_about_gym_unknown",
+}
 # "Is it dangerous?" / "how long til it gets better?" mid-interview: what the questions are for,
 # then the question again (never taken as the answer to it). "Should I see a GP?" there gets
 # the where_to_go check.
-ANSWERED_IN_INTERVIEW = {ASKS_IF_SERIOUS: "asks_if_serious_interview", ASKS_HOW_LONG: "asks_how_long_interview"}
+ANSWERED_IN_INTERVIEW = {
+    ASKS_IF_SERIOUS: "asks_if_serious_interview",
+    ASKS_HOW_LONG: "asks_how_long_interview",
+    ASKS_ABOUT_WORK: "asks_about_work_interview",
+    ASKS_ABOUT_GYM: "asks_about_gym_interview",
+}
 # Answers that differ once the pain has lasted six weeks or more (bot/symptoms.py durations).
 LASTING_ANSWERS = (ASKS_IF_SERIOUS, ASKS_HOW_LONG)
 LASTING = ("subacute", "chronic")
@@ -773,7 +794,11 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
     if heard is not None:
         return _offer_passed_over(heard, None if answering_offer else offer)
     if result.holds_line:
-        plan.before = [_step(say) for say in result.say] + [Step(CONSULT_PROFESSIONAL)]
+        # "can I go to work tomorrow?" after a same-day instruction: not before being seen, and
+        # the question answered, not only the instruction again (usability review 9).
+        direct = _direct_question(slots, analysis, in_form)
+        answer = [Step(SAFETY_RESPONSES["followup"], safety.dialogue(direct))] if direct else []
+        plan.before = [_step(say) for say in result.say] + answer + [Step(CONSULT_PROFESSIONAL)]
         plan.then = LISTEN
         return plan
     if _after_emergency(slots, result, intent, analysis.text, answering_offer):

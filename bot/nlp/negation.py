@@ -483,6 +483,8 @@ OPENERS = frozenset(
     {"hi", "hello", "hey", "ok", "okay", "so", "um", "erm", "right", "also", "and", "quick", "question", "just", "oh"}
 )
 FIRST_PERSON = frozenset({"i", "i'm", "im", "i've", "ive", "my", "me", "mine", "myself", "'m", "'ve"})
+# A finding said of him or her in its own words is theirs, however they were named before.
+THEIR_SELVES = frozenset({"himself", "herself", "themselves", "themself"})
 THIRD_PERSON = frozenset({"he", "she", "they", "his", "her", "their", "it", "he's", "she's", "it's", "its"})
 CONDITIONAL = frozenset({"if", "whether", "when"})
 # Long-standing, in either direction within the clause ("for years", "since my op in 2019").
@@ -1259,7 +1261,11 @@ class NegationDetector:
             status = self._modifies(doc, trigger, ent, bounds, entity_tokens)
             if status:
                 found.add(status)
-        if self._asked_in_general(doc, ent, bounds) or _imagined(doc, ent):
+        if any(token.norm_ in THEIR_SELVES for token in ent) or (
+            ent.end < len(doc) and doc[ent.end].norm_ in THEIR_SELVES
+        ):
+            found.add(OTHER)  # "a mate's husband wet himself", "she can't feel herself when she wipes"
+        if self._asked_in_general(doc, ent, bounds) or _imagined(doc, ent) or _asked_whether_i_have(doc, ent):
             found.add(HYPOTHETICAL)
         if _figurative(doc, ent):
             found.add(OTHER)
@@ -1545,6 +1551,31 @@ def _imagined(doc: Doc, ent: Span) -> bool:
             return True
         end += 1
     return False
+
+
+# "do you think I have cancer??", "could I have arthritis?": whether one has it, asked.
+ASKED_WHETHER_I_HAVE = re.compile(
+    r"\b(do you think|you think|could|might|do|would you say|are you saying|does (that|this) mean|so|is it that)"
+    r" i('ve| have)? ?(have|got|have got) (a |an |some )?$"
+)
+
+
+def _asked_whether_i_have(doc: Doc, ent: Span) -> bool:
+    """A history or a condition asked about, not told (usability review 9: "why are you asking
+    about cancer?? do you think I have cancer??" was filed as a history of cancer)."""
+    if ent.label_ not in ("risk_factor", "condition"):
+        return False
+    start = ent.start
+    while start > 0 and doc[start - 1].text not in SENTENCE_ENDS:
+        start -= 1
+    end = ent.end
+    while end < len(doc) and doc[end].text not in SENTENCE_ENDS:
+        end += 1
+    if end >= len(doc) or not doc[end].text.startswith("?"):
+        return False
+    # The finding's own words may hold the verb ("have cancer"): read up to its last word.
+    before = " ".join(t.norm_ for t in doc[start : ent.end - 1]) + " "
+    return bool(ASKED_WHETHER_I_HAVE.search(before))
 
 
 EMOTIONS = frozenset({"fear", "worry", "anxiety", "nerves", "terror", "panic", "fright", "dread"})

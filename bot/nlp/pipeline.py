@@ -514,7 +514,11 @@ class SymptomPipeline:
                 [num, {"LOWER": {"IN": ["/", "out"]}}, {"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": ["10", "ten"]}}],
                 [numword, {"LOWER": "out"}, {"LOWER": "of"}, {"LOWER": {"IN": ["10", "ten"]}}],
                 [
-                    {"LOWER": {"IN": ["a", "about", "around", "like", "maybe", "its", "it's", "is", "at"]}},
+                    {
+                        "LOWER": {
+                            "IN": ["a", "an", "about", "around", "like", "maybe", "its", "it's", "is", "was", "at"]
+                        }
+                    },
                     {"TEXT": {"REGEX": r"^(10|[0-9])$"}},
                 ],
                 [{"TEXT": {"REGEX": r"^(10|[0-9])$"}}],
@@ -806,6 +810,7 @@ class SymptomPipeline:
             key=lambda m: (-(m[2] - m[1]), priority[doc.vocab.strings[m[0]]], m[1]),
         )
         used: Set[int] = set()
+        scores: List[Tuple[int, int, int]] = []
         for match_id, start, end in matches:
             label = doc.vocab.strings[match_id]
             if any(i in used for i in range(start, end)):
@@ -820,31 +825,53 @@ class SymptomPipeline:
                     analysis.age = age
                     used.update(range(start, end))
             elif label == "DURATION" and analysis.duration_days is None:
-                if not _about_the_pain(doc, start, end):
-                    continue
-                days = self._duration_days(span.text.lower())
-                if days is None:
-                    days = self._duration_days(" ".join(t.norm_ for t in span).lower())
-                if days is not None:
-                    analysis.duration_days = days
-                    if (
-                        not any(t.like_num or t.lower_ in NUMBER_WORDS for t in span)
-                        and span.text.lower().split()[-1] in VAGUE_DURATIONS
-                    ) or _range_or_bound(span.text):
-                        analysis.duration_as_said = span.text
+                if _an_age(doc, end) or self._take_duration(doc, span, analysis):
                     used.update(range(start, end))
             elif label == "AGE_OF_OTHER" and their_age is None and not _not_an_age(doc, start, end):
                 their_age = int(span[-1].text)
                 used.update(range(start, end))
-            elif label == "SEVERITY" and analysis.severity is None:
+            elif label == "SEVERITY":
                 severity = self._severity(span)
-                if severity is not None and (end - start > 1 or "/" in span.text or len(doc) <= 3):
-                    analysis.severity = severity
-                    in_words = not any(t.text[:1].isdigit() for t in span)
-                    analysis.severity_bare = (end - start == 1 and "/" not in span.text) or in_words
-                    used.update(range(start, end))
+                if severity is not None:
+                    scores.append((severity, start, end))
+        self._worst_score(doc, analysis, scores, used)
         if analysis.age is None and their_age is not None and 10 <= their_age <= 110:
             analysis.age = their_age
+
+    def _take_duration(self, doc: Doc, span: Span, analysis: Analysis) -> bool:
+        """The pain's duration from a time expression about it; whether it was taken."""
+        if not _about_the_pain(doc, span.start, span.end):
+            return False
+        days = self._duration_days(span.text.lower())
+        if days is None:
+            days = self._duration_days(" ".join(t.norm_ for t in span).lower())
+        if days is None:
+            return False
+        analysis.duration_days = days
+        if (
+            not any(t.like_num or t.lower_ in NUMBER_WORDS for t in span)
+            and span.text.lower().split()[-1] in VAGUE_DURATIONS
+        ) or _range_or_bound(span.text):
+            analysis.duration_as_said = span.text
+        return True
+
+    @staticmethod
+    def _worst_score(doc: Doc, analysis: Analysis, scores: List[Tuple[int, int, int]], used: Set[int]) -> None:
+        """ "it was an 8 on Tuesday, more like a 5 today", "probably a 5 most of the time, 7 on
+        the stairs": the worst is the highest (set 9: the 5 was summarised as the worst). A bare
+        number counts beside a score said as one, or as a short answer on its own."""
+        # The "10" of "6 out of 10" is part of the score, not another one.
+        scores = [m for m in scores if not any(o != m and o[1] <= m[1] and m[2] <= o[2] for o in scores)]
+        said_as_scores = [m for m in scores if m[2] - m[1] > 1 or "/" in doc[m[1] : m[2]].text]
+        counted = scores if said_as_scores or len(doc) <= 3 else []
+        counted = [m for m in counted if not any(i in used for i in range(m[1], m[2]))]
+        if not counted or analysis.severity is not None:
+            return
+        severity, start, end = max(counted, key=lambda m: (m[0], -m[1]))
+        span = doc[start:end]
+        analysis.severity = severity
+        in_words = not any(t.text[:1].isdigit() for t in span)
+        analysis.severity_bare = (end - start == 1 and "/" not in span.text) or in_words
 
     @staticmethod
     def _severity(span) -> Optional[int]:
@@ -916,6 +943,13 @@ def _both_sides_of_a_place(mentions: List[Mention]) -> List[Mention]:
     if legs_denied or (places and not places & LEG_PLACES):
         return [m for m in mentions if m not in sides]
     return mentions
+
+
+def _an_age(doc: Doc, end: int) -> bool:
+    """ "a 2 year old", "my 3-year-old": an age, not a time (set 9: a child's age became two
+    years of pain, and then a pain score of 2)."""
+    after = [t.lower_ for t in doc[end : end + 2]]
+    return after[:1] == ["old"] or after == ["-", "old"]
 
 
 def _about_the_pain(doc: Doc, start: int, end: int) -> bool:

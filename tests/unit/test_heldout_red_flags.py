@@ -153,6 +153,9 @@ SPENT_FLOORS = {
     # other one"): 94%, 4 silent, 2.5%. Open: "the two of them are buckling" after one leg; an
     # osteoporotic 82-year-old who sat down heavily; MSCC told as legs "that heavy".
     "redflags_R.sealed.yml": (0.94, 4, 0.025),
+    # Set S, sealed part: run once on f29f633 (96% of emergencies first, no silent miss of an
+    # emergency or urgent statement, one of a crisis; 4% of look-alikes to 999), then fixed by class.
+    "redflags_S.sealed.yml": (1.0, 0, 0.0),
 }
 
 

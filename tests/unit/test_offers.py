@@ -56,6 +56,12 @@ def test_nothing_is_offered_after_an_emergency_or_the_crisis_reply(slots):
     assert offers.next_offer({**SETTLED, **slots}, EVERY) is None
 
 
+def test_no_check_in_a_week_later_after_an_instruction_to_get_help_today():
+    slots = {**SETTLED, "triage_level": "urgent", "offers_asked": ["handoff", "handoff_contact"]}
+    assert offers.next_offer(slots, EVERY).name == offers.FEEDBACK_OFFER
+    assert offers.next_offer({**slots, "triage_level": "routine"}, EVERY).name == offers.CHECKIN
+
+
 @pytest.mark.parametrize(
     "text, intent, expected",
     [

@@ -207,6 +207,38 @@ def test_how_long_it_takes_is_answered_before_and_after_the_result():
     assert actions(mid) == ["utter_safety_followup", "utter_ask_pain_onset"]
 
 
+@pytest.mark.parametrize(
+    "text", ["can i still go gym", "ye but can i do deadlifts n squats", "is it ok to squat with sciatica"]
+)
+def test_whether_to_keep_training_is_answered_before_during_and_after_the_result(text):
+    # Usability review 9: asked four times; a menu, then a weight-loss question.
+    before = plan(text, "ask_treatment")
+    assert "staying active helps" in before.before[0].text and actions(before)[-1] == "utter_offer_interview"
+    after = plan(text, "ask_treatment", {"possible_causes": ["sciatica"]})
+    assert after.before[0].text.startswith("Yes, you can usually keep going") and actions(after)[-1] == CONSULT
+    mid = plan(text, "ask_treatment", {"requested_slot": "pain_onset"}, FORM)
+    assert actions(mid) == ["utter_safety_followup", "utter_ask_pain_onset"]
+    urgent = plan(text, "ask_treatment", {"triage_level": "urgent", "red_flags": ["cancer_history"]})
+    assert "checked today" in urgent.before[0].text
+
+
+@pytest.mark.parametrize("text", ["should I go into work tomorrow??", "can I go to work?", "do I need a sick note?"])
+def test_whether_to_go_to_work_is_answered_before_during_and_after_the_result(text):
+    # Usability review 9: dropped mid-interview, and after a same-day instruction.
+    before = plan(text, "ask_treatment")
+    assert "helps most people get better" in before.before[0].text and actions(before)[-1] == "utter_offer_interview"
+    after = plan(text, "ask_treatment", {"possible_causes": ["muscle_strain"]})
+    assert after.before[0].text.startswith("Usually yes. You do not need") and actions(after)[-1] == CONSULT
+    mid = plan(text, "ask_treatment", {"requested_slot": "pain_onset"}, FORM)
+    assert actions(mid) == ["utter_safety_followup", "utter_ask_pain_onset"]
+    urgent = plan(text, "ask_treatment", {"triage_level": "urgent", "red_flags": ["cancer_history"]})
+    assert any(step.text.startswith("Get checked today first") for step in urgent.before), said(urgent)
+
+
+def test_telling_how_it_started_at_the_gym_is_no_question():
+    assert "Yes, you can usually" not in said(plan("I hurt it doing deadlifts", "describe_pain"))
+
+
 @pytest.mark.parametrize("text,intent", [("bye", "goodbye"), ("thanks, bye", "thank")])
 def test_after_an_emergency_a_goodbye_still_gets_its_goodbye(text, intent):
     known = {"triage_level": "emergency", "red_flags": ["bladder_dysfunction"]}
