@@ -28,7 +28,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from addons.component import StatelessComponent
-from bot import guard, interview, safety
+from bot import guard, interview, proxy, safety
 from bot.contract import (
     AFFIRM,
     ASK_ANATOMY,
@@ -189,7 +189,9 @@ class SymptomExtractor(StatelessComponent):
             text = message.get(TEXT) or ""
             if text.lstrip().startswith("/"):
                 message.set(TEXT, neutralised(text))
-            analysis = analyse(text)
+            # "I'm on here for my mum, she's 79 and did something to her back": her pain is the
+            # patient's (set 10: read as someone else's, it got the topic menu).
+            analysis = proxy.as_the_patients(analyse(text), {})
             red_flags = safety.message_red_flags(analysis)
             entities = [
                 e for e in message.get(ENTITIES, []) if e.get("extractor") != EXTRACTOR_NAME

@@ -439,6 +439,15 @@ PAIN_WORDS = re.compile(
     r"niggle|playing up|flar(e|es|ed|ing)( up)?|(it's|its|it is) (worse|bad|terrible|awful)|"
     r"knackered|in bits|wrecked|seized( up)?|locked up|gone again|went again|(is|are|it's|its) no better|"
     r"giving me (grief|gyp|jip|hell)|"
+    # "she's 79 and did something to her back on Tuesday" (set 10).
+    r"(did|done|has done) (something|summat|somethin) to (my|me|her|his|their) (back|neck|leg|hip)|"
+    r"(can|could) (barely|hardly|only just) (get|move|walk|stand|sit|bend)|"
+    # "her back's been bad since the baby", "this back has stopped me working" (set 10).
+    r"(back|neck|leg|legs|hip|sciatica)('s| has| is| have)? (been )?(bad|terrible|awful|rough|murder)|"
+    r"(back|neck|leg|legs|hip|sciatica|pain)( has| have|'s)? stopped me|"
+    # "sciatcia agen, rite leg, cant sleap": a flare of one's own named condition.
+    r"(sciatica|back|lumbago|disc)( is| 's)? (again|back again|flared)|"
+    r"(can't|cant|can not|cannot) sleep|"
     r"(because of|with) (this|my) (bad |dodgy |stupid |painful )?(back|neck|leg|legs|hip|hips|knee|sciatica))\b"
 )
 # Places the lexicon does not name as where pain is, but people do ("my side").
@@ -468,7 +477,15 @@ def describes_own_pain(analysis: Analysis) -> bool:
         m.label == "condition" and OWN_CONDITION.search(analysis.text[: m.start].lower().replace("’", "'"))
         for m in analysis.mentions
     )
-    if not (FIRST_PERSON.search(text) or THE_PAIN.search(text) or _told_as_a_statement(text) or own_condition):
+    # The words as typed and as read ("sciatcia agen, rite leg, cant sleap": set 10).
+    read = analysis.normalised or text
+    if not (
+        FIRST_PERSON.search(text)
+        or THE_PAIN.search(text)
+        or _told_as_a_statement(text)
+        or _told_as_a_statement(read)
+        or own_condition
+    ):
         return False
     return speaks_of_pain(analysis, own_condition)
 
@@ -477,7 +494,8 @@ def speaks_of_pain(analysis: Analysis, own_condition: bool = False) -> bool:
     """A pain word, a symptom or a condition of one's own, with where it is or what brings
     it on ("is it normal to still have back pain 2 weeks after lifting?"), whoever's it is."""
     text = " ".join(analysis.text.lower().replace("’", "'").split())
-    felt = bool(PAIN_WORDS.search(text)) or bool(analysis.ids("symptom")) or own_condition
+    read = analysis.normalised or text
+    felt = bool(PAIN_WORDS.search(text) or PAIN_WORDS.search(read)) or bool(analysis.ids("symptom")) or own_condition
     where = (
         bool(analysis.ids("body_location"))
         or bool(OTHER_PLACES.search(text))
@@ -561,7 +579,7 @@ def own_pain_question_topic(text: str, analysis: Analysis) -> Optional[str]:
 
 # The screen's own direct questions (concepts.yml): "should I see a doctor?", "do I need to go to
 # hospital?", "is it serious?" (bot/turn.py answers them).
-WHAT_TO_DO_CONCEPTS = ("who_to_see", "where_to_go", "asks_if_serious")
+WHAT_TO_DO_CONCEPTS = ("who_to_see", "where_to_go", "asks_if_serious", "asks_about_work", "asks_about_gym")
 
 
 def asks_what_to_do_about_own_pain(text: str, analysis: Analysis) -> bool:

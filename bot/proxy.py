@@ -25,6 +25,8 @@ PROXY = re.compile(
     rf" (for|on behalf of) (my|our) ({_WHO})\b"
     rf"|\b(my|our) ({_WHO}) (is|'s) (here |sat )?(next to|beside|with) me\b"
     rf"|\b(my|our) ({_WHO}) (can'?t|cannot|doesn'?t|does not) (type|use)\b"
+    # "my wife asked me to message" (set 10).
+    rf"|\b(my|our) ({_WHO}) (asked|wants|wanted|told) me to (message|ask|type|write|get in touch|check)\b"
 )
 
 

@@ -62,6 +62,18 @@ QUESTION_STARTS = frozenset({"how", "what", "why", "when", "where", "who", "whic
 NEGATION_BEFORE = (
     # "Not really down my legs" (and, as NEGATION_AFTER, "down my legs? not really").
     "not really",
+    # "Gradually. I cannot recall any injury." (set 10: read as an injury, sent to same-day care).
+    "can not recall",
+    "cannot recall",
+    "can't recall",
+    "can not remember",
+    "cannot remember",
+    "can't remember",
+    "don't remember",
+    "do not remember",
+    "don't recall",
+    "do not recall",
+    "no recollection of",
     # "my legs don't feel weak, they just ache" (usability review 6); longer than the
     # pseudo-trigger "didn't feel" ("didn't feel it happen" is a loss of feeling).
     *(

@@ -257,7 +257,8 @@ class ScriptedPatient:
             return case.off_topic
         if case.ends_early and not self.said_goodbye and len(self.answered) >= 4:
             self.said_goodbye = True
-            return case.goodbye
+            # A case that says it leaves halfway without its words (set 10) still leaves.
+            return case.goodbye or "sorry got to go, bye"
         return None
 
 

@@ -1,0 +1,77 @@
+"""What the development part of set 10 (conversations by a helper who never saw the code)
+showed the reader got wrong, by class (issues 22, 23)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import interview, proxy, safety
+from bot.contract import EMERGENCY
+from bot.nlp import analyse
+from tests.support.statement_eval import screen_statement
+
+
+def _screen(*messages):
+    state, results = safety.SafetyState(), []
+    for text in messages:
+        result = safety.screen(state, analyse(text))
+        state = result.state
+        results.append(result)
+    return results
+
+
+@pytest.mark.parametrize("foot", ["that foot is cold compared to the other one", "my left foot is cold all the time"])
+def test_a_foot_that_is_cold_is_asked_about_not_sent_to_999(foot):
+    outcome = screen_statement(f"cramp in my calf when i walk, have to stop. {foot}")
+    assert outcome.first != EMERGENCY and outcome.asked == "cold_leg", outcome
+
+
+@pytest.mark.parametrize("change", ["my foot has gone cold and pale", "my foot went white and numb this morning"])
+def test_a_foot_that_went_cold_and_pale_is_still_999(change):
+    assert screen_statement(change).first == EMERGENCY, change
+
+
+@pytest.mark.parametrize("trouble", ["rather troublesome", "achy", "painful"])
+def test_legs_that_trouble_on_walking_make_pain_in_both_thighs_a_question_not_999(trouble):
+    first, then = _screen(
+        f"Good afternoon. My legs have become {trouble} when I walk.",
+        "From the buttocks down the backs of both thighs into the calves.",
+    )
+    assert first.state.level != EMERGENCY and then.state.level != EMERGENCY
+    assert then.owns_turn, "the change is asked about"
+
+
+@pytest.mark.parametrize(
+    "text", ["Gradually. I cannot recall any injury.", "I can't remember any fall, it just came on"]
+)
+def test_an_injury_not_remembered_is_no_injury(text):
+    assert "fall" not in analyse(text).ids("onset"), text
+
+
+@pytest.mark.parametrize("said, days", [("Perhaps eighteen months.", 540), ("about fifteen years", 5475)])
+def test_durations_in_words_above_twelve(said, days):
+    assert analyse(said).duration_days == days
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my wife asked me to message, her back's been bad since she had the baby",
+        "Hi I'm on here for my mum, she's 79 and did something to her back on Tuesday",
+    ],
+)
+def test_a_message_typed_for_someone_tells_their_pain(text):
+    assert proxy.speaks_for_someone(text)
+    assert interview.describes_own_pain(proxy.as_the_patients(analyse(text), {})), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sciatcia agen, rite leg, cant sleap",
+        "this back has stopped me working",
+        "my back, can barely get out of a chair",
+    ],
+)
+def test_a_terse_or_misspelt_statement_of_pain_is_one(text):
+    assert interview.speaks_of_pain(analyse(text)) or interview.describes_own_pain(analyse(text)), text
