@@ -96,6 +96,9 @@ STOPPING = re.compile(r"\b(stop|enough|quit|cancel|end|finish|exit|abort|no more
 YES_START = re.compile(r"^\W*(yes|yeah|yep|yup|yea|ya|aye|y|definitely|sure)\b|^\W*(i do|i have|it does)\W*$")
 # "It's there all the time, doesn't matter how I move": an answer about what makes it worse,
 # kept in the person's words.
+WHEN_IN_THE_DAY = re.compile(
+    r"\b(at night|at nite|in the night|first thing|in the morning|mornings|nights|constant|all the time)\b"
+)
 SAME_WHATEVER = re.compile(
     r"\b(doesn'?t|does not|dont|don'?t) (matter|change|make (any|a|much) difference)\b.{0,20}\b(what|how|whether|if)\b"
     r"|\b(no matter|whatever) (what|how)\b|\bsame whatever\b"
@@ -296,8 +299,21 @@ def may_be_an_answer(question: str, intent: Optional[str], text: str, analysis: 
         # with a yes or no; and to "how did it start?", which people answer with the story
         # ("started as cystitis on friday, then the shivers came": asked 5 times, set 7).
         # Otherwise it is spoken to, and the question asked again.
-        return question in (SCREEN_WEAKNESS_PROGRESSION, "pain_onset") or bool(
-            YES_START.match(lowered) or NO_START.match(lowered)
+        # So is what the question asks, told with it (set 10: "5 in the day, 7 at night when it
+        # wakes me" and "there all the time, worse at night" were asked again and again).
+        tells_it = (
+            (
+                question in ("aggravating_factors", "easing_factors")
+                and analysis is not None
+                and bool(analysis.ids("activity") or SAME_WHATEVER.search(lowered) or WHEN_IN_THE_DAY.search(lowered))
+            )
+            or (question == "pain_severity" and bool(re.match(r"^\D{0,12}?\b(10|[0-9])\b", lowered)))
+            or (question == "pain_duration" and analysis is not None and analysis.duration_days is not None)
+        )
+        return (
+            tells_it
+            or question in (SCREEN_WEAKNESS_PROGRESSION, "pain_onset")
+            or bool(YES_START.match(lowered) or NO_START.match(lowered))
         )
     # "can you remind me to take my tablets?" is not an answer; "massage", or "digging the
     # garden", may be one whatever the classifier thought.
@@ -502,6 +518,9 @@ def speaks_of_pain(analysis: Analysis, own_condition: bool = False) -> bool:
         or bool(analysis.ids("activity"))
         or bool(analysis.ids("side"))
         or own_condition
+        # "sciatica flared up again, worse than usual this time": a condition of the back or
+        # leg is where it is (set 10: a cauda equina story got the page about sciatica).
+        or bool(PAIN_WORDS.search(text) and analysis.topics("condition"))
     )
     return felt and where
 

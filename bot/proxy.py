@@ -22,7 +22,7 @@ _WHO = "|".join(sorted({re.escape(r) for r in RELATIVES}, key=len, reverse=True)
 # next to me", "my mum can't type"; "my mum had this too" is a story, not speaking for her.
 PROXY = re.compile(
     rf"\b(typing|asking|writing|messaging|enquiring|inquiring|chatting|doing this|using this|here|this is|it'?s)"
-    rf" (for|on behalf of) (my|our) ({_WHO})\b"
+    rf"( this| it| on here| here)? (for|on behalf of) (my|our) ({_WHO})\b"
     rf"|\b(my|our) ({_WHO}) (is|'s) (here |sat )?(next to|beside|with) me\b"
     rf"|\b(my|our) ({_WHO}) (can'?t|cannot|doesn'?t|does not) (type|use)\b"
     # "my wife asked me to message" (set 10).

@@ -34,6 +34,7 @@ from bot.contract import (
     KIND_PLAN,
     NO,
     OFFER_ANSWERED,
+    OWN_WORDS,
     PENDING_OFFER,
     PENDING_QUESTION,
     POSSIBLE_CAUSES,
@@ -56,6 +57,7 @@ from bot.contract import (
     TOPIC_LABELS,
     TRIAGE_LEVEL,
     UNDO_INTENTS,
+    UNSURE_ABOUT,
     URGENT,
     YES,
 )
@@ -294,6 +296,8 @@ def _escalation(
     stop; after an urgent flag the conversation goes on. A crisis check asked with the
     instruction comes last, and is waited for."""
     crisis_check = [_step(say) for say in result.say if say.kind == "check"]
+    if in_form and result.level == URGENT and not result.crisis:
+        plan.slots.update(_answer_to_open_question(slots, plan.slots, intent, analysis))
     plan.before = [_step(say) for say in result.say if say.kind != "check"]
     if result.level == URGENT and WHERE_TO_GO in analysis.concepts:
         plan.before.append(Step(SAFETY_RESPONSES["followup"], safety.dialogue("where_to_go_urgent")))
@@ -639,6 +643,27 @@ def _emergency_again(plan: TurnPlan, result: safety.ScreenResult, acknowledgemen
     return plan
 
 
+def _answer_to_open_question(
+    slots: Mapping[str, Any], changed: Mapping[str, Any], intent: Optional[str], analysis: Analysis
+) -> Dict[str, Any]:
+    """The reply that raised a same-day flag still answers the open question: Rasa's form
+    validates only a reply that comes straight after its question, and after the instruction
+    it asked again (set 10: "there all the time, worse at night", asked five times)."""
+    question = slots.get(REQUESTED_SLOT)
+    if question not in QUESTIONS:
+        return {}
+    record = SymptomRecord.from_slots({**slots, **changed})
+    filled = [k for k, v in changed.items() if k in QUESTIONS and v is not None]
+    reading = interview.read_reply(question, intent, analysis.text, analysis, record, filled)
+    if not reading.is_answer or reading.reask:
+        return {}
+    values = dict(reading.values)
+    if OWN_WORDS in values:
+        values[OWN_WORDS] = {**(record.own_words or {}), **values[OWN_WORDS]}
+    keep = (question, UNSURE_ABOUT, OWN_WORDS)
+    return {k: v for k, v in values.items() if slots.get(k) is None or k in keep}
+
+
 def _only_a_feeling(
     slots: Mapping[str, Any], changed: Mapping[str, Any], question: str, intent: Optional[str], analysis: Analysis
 ) -> bool:
@@ -879,6 +904,9 @@ def _rest_of_turn(
         # The classifier heard a red flag the rules could not place: never nothing.
         if result.level == URGENT:
             plan.before = [Step(SAFETY_RESPONSES["reminder"], safety.reminder(URGENT))]
+            if question is not None:
+                # "5 in the day, 7 at night when it wakes me": still the answer (set 10).
+                plan.slots.update(_answer_to_open_question(slots, plan.slots, intent, analysis))
         else:
             plan.before = [
                 Step(SAFETY_RESPONSES["followup"], safety.dialogue("safety_net")),

@@ -956,6 +956,9 @@ def _both_sides_of_a_place(mentions: List[Mention]) -> List[Mention]:
     return mentions
 
 
+WORSENING = frozenset({"worse", "badder", "flared", "worsened", "worsening", "flaring"})
+
+
 def _an_age(doc: Doc, end: int) -> bool:
     """ "a 2 year old", "my 3-year-old": an age, not a time (set 9: a child's age became two
     years of pain, and then a pain score of 2)."""
@@ -972,6 +975,10 @@ def _about_the_pain(doc: Doc, start: int, end: int) -> bool:
         return False
     if any(t.lower_ in HOURS for t in doc[start:end]) and _hours_of_something_else(doc, end):
         return False  # "a 12 hour flight", "7 hours in the car": how long something else took
+    lead = [t.lower_ for t in doc[max(0, start - 3) : start + 1]]
+    worse = bool(WORSENING & set(lead)) or "more bad" in " ".join(lead)
+    if worse and {"since", "for", "over"} & set(lead[-2:]):
+        return False  # "2 year, but more bad since 1 month": when it got worse (set 10)
     ends_clause = end + 1 >= len(doc) or doc[end + 1].is_punct
     if after == "before" and ends_clause:
         pass  # "digging in garden. two weeks before": said as "ago" (usability review 5)

@@ -75,3 +75,57 @@ def test_a_message_typed_for_someone_tells_their_pain(text):
 )
 def test_a_terse_or_misspelt_statement_of_pain_is_one(text):
     assert interview.speaks_of_pain(analyse(text)) or interview.describes_own_pain(analyse(text)), text
+
+
+# ------------------------------------------------- the sealed part of set 10, after its one run
+def _plan(slots, text, intent):
+    from bot.turn import plan_turn
+
+    settled = {"triage_level": "routine", "red_flags": [], "place_gp": "your GP", "checkin_after": "in a week"}
+    return plan_turn({**settled, **slots}, text, intent, "symptom_form")
+
+
+@pytest.mark.parametrize("flare", ["sciatica flared up again, worse than usual this time", "lumbago's back again"])
+def test_a_flare_of_a_named_condition_is_ones_own_pain(flare):
+    assert interview.describes_own_pain(analyse(flare)), flare
+
+
+def test_the_answer_that_raised_a_same_day_flag_still_answers_the_question():
+    result = _plan(
+        {"requested_slot": "aggravating_factors", "age": 63.0}, "its there all the time, worse at nite", "describe_pain"
+    )
+    assert result.slots["triage_level"] == "urgent"
+    assert "aggravating_factors" not in interview.questions_to_ask({"age": 63.0, **result.slots})
+
+
+def test_a_score_said_with_a_red_flag_is_still_the_score():
+    known = {
+        "requested_slot": "pain_severity",
+        "age": 58.0,
+        "triage_level": "urgent",
+        "red_flags": ["night_or_constant_pain"],
+    }
+    result = _plan(known, "5 in the day, 7 at night when it wakes me", "report_red_flag")
+    assert result.slots.get("pain_severity") == 7.0
+
+
+@pytest.mark.parametrize("side", ["I can't lie on it", "it hurts when I roll onto it"])
+def test_night_pain_from_lying_on_the_sore_side_is_mechanical(side):
+    text = f"Pain on the side of my hip that's stopping me sleeping, {side}"
+    assert screen_statement(text).first == "routine", text
+
+
+def test_typing_this_for_someone():
+    assert proxy.speaks_for_someone("typing this for my dad as he doesn't do computers")
+
+
+@pytest.mark.parametrize(
+    "said, days",
+    [
+        ("on and off 2 year, but more bad since 1 month", 730),
+        ("2 years but worse since 1 month", 730),
+        ("it's been bad for 3 weeks", 21),
+    ],
+)
+def test_when_it_got_worse_is_not_how_long_it_has_lasted(said, days):
+    assert analyse(said).duration_days == days
