@@ -35,6 +35,7 @@ from bot.contract import (
     ASK_CONDITION,
     ASK_TREATMENT,
     DELETE_CONVERSATION,
+    DENY,
     DESCRIBE_PAIN,
     NLU_FALLBACK,
     NUMBER_ENTITIES,
@@ -150,6 +151,22 @@ def _yes_first(intent: Optional[Dict[str, Any]], ranking: List[Dict[str, Any]], 
     return intent, ranking
 
 
+def _no_first(intent: Optional[Dict[str, Any]], ranking: List[Dict[str, Any]], text: str, analysis: Analysis):
+    """A message that opens with "no" and adds a remark ("No, none of those, thank goodness,
+    although I am rather stiff in the mornings") answers the question asked: ``deny``
+    (usability review 9: taken as out of scope, it stalled the interview)."""
+    name = (intent or {}).get("name")
+    if (
+        name in YES_FIRST_OVERRIDES
+        and interview.NO_START.match(" ".join((text or "").lower().replace("’", "'").split()))
+        and not interview.is_leaving(text)
+        and not safety.message_red_flags(analysis)
+    ):
+        top = {"name": DENY, "confidence": 1.0}
+        return top, [top] + [r for r in ranking if r.get("name") != DENY]
+    return intent, ranking
+
+
 GENERAL_QUESTIONS = (ASK_CONDITION, ASK_TREATMENT, ASK_ANATOMY)
 
 
@@ -206,6 +223,7 @@ class SymptomExtractor(StatelessComponent):
             # conversation ("Please could you check my symptoms?" erased it, usability review 8).
             intent, ranking = _deletion_needs_its_words(intent, ranking, text)
             intent, ranking = _yes_first(intent, ranking, text, analysis)
+            intent, ranking = _no_first(intent, ranking, text, analysis)
             if intent is not None:
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from bot import safety
 from bot.content import get_content
@@ -551,7 +551,11 @@ WHAT_IS_IT = re.compile(
     r"what (is|was) (it|this|that)|what do you (think|reckon)|what causes (it|this)|"
     # ... or whether the worry is out of proportion: "Am I overreacting?", "should I be worried?"
     r"am i (just )?(overreacting|over reacting|being (silly|daft|paranoid|a hypochondriac|dramatic))|"
-    r"should i be (worried|concerned)|is it (something|anything) to worry about)\W*$"
+    r"should i be (worried|concerned)|is it (something|anything) to worry about|"
+    # "is it a slipped disc??", "could it be sciatica?" (usability review 9: a slipped disc
+    # asked after the story got the page about driving).
+    r"(is|could|might|can) (it|this|that)( be)? (a |an )?(?!ok\b|okay|safe|alright|fine|normal|worth|better|bad|best)"
+    r"[a-z][a-z ]{1,30}?( or not)?)\W*$"
 )
 
 
@@ -592,8 +596,31 @@ def own_pain_question_topic(text: str, analysis: Analysis) -> Optional[str]:
     normal = analysis.normalised or lowered
     if not (lowered.rstrip().endswith("?") or OWN_QUESTION_START.search(normal)):
         return None
-    topics = analysis.topics("treatment")
+    topics = topics_asked(analysis, "treatment")
     return topics[0] if topics and describes_own_pain(analysis) else None
+
+
+def topics_asked(analysis: Analysis, label: str) -> List[str]:
+    """The topics of the question, not of the story before it: "hurts since a long drive 4
+    days ago. is it a slipped disc??" asks about a disc, not about driving (usability review
+    9: the answer was about work and driving)."""
+    topics = analysis.topics(label)
+    asked = _question_spans(analysis.text or "")
+    if not asked:
+        return topics
+    inside = {m.id for m in analysis.mentions if m.label == label and any(a <= m.start < b for a, b in asked)}
+    return [t for t in topics if t in inside]
+
+
+def _question_spans(text: str) -> List[Tuple[int, int]]:
+    """Where the sentences that end with a question mark are, when there are any and
+    they are not the whole message."""
+    spans, start = [], 0
+    for match in re.finditer(r"[.!?]+", text):
+        if "?" in match.group() and text[start : match.start()].strip():
+            spans.append((start, match.end()))
+        start = match.end()
+    return spans if spans and (spans[0][0] > 0 or len(spans) > 1 or spans[0][1] < len(text.rstrip())) else []
 
 
 # The screen's own direct questions (concepts.yml): "should I see a doctor?", "do I need to go to
@@ -659,7 +686,7 @@ def question_about_a_topic(intent: Optional[str], text: str, analysis: Analysis)
         labels = ANY_TOPIC_QUESTION
     else:
         return None
-    return next((labels[label] for label in labels if analysis.topics(label)), None)
+    return next((labels[label] for label in labels if topics_asked(analysis, label)), None)
 
 
 SHORT_ANSWER_INTENTS = frozenset({AFFIRM, DENY, DONT_KNOW})

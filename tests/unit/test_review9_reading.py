@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import interview
 from bot.contract import EMERGENCY, ROUTINE, URGENT
 from bot.nlp import analyse
 from bot.redaction import redact
@@ -72,3 +73,34 @@ def test_the_worst_of_several_scores_is_the_highest(answer, worst):
 def test_a_childs_age_is_neither_a_duration_nor_a_score(text):
     analysis = analyse(text)
     assert analysis.duration_days is None and analysis.severity is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi my lower back really hurts since a long drive 4 days ago. is it a slipped disc??",
+        "my back went while gardening on sunday. could it be sciatica?",
+    ],
+)
+def test_the_topic_of_the_story_is_not_the_question(text):
+    analysis = analyse(text)
+    assert interview.own_pain_question_topic(text, analysis) is None
+    assert interview.question_about_a_topic("describe_pain", text, analysis) is None
+    assert interview.is_statement_of_own_pain("ask_condition", text, analysis)
+
+
+def test_the_topic_of_the_question_is_still_answered():
+    text = "my back went at work. can i still drive?"
+    assert interview.own_pain_question_topic(text, analyse(text)) == "workplace_and_daily_life"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["sciatica down my left leg after deadlifts, tingly foot", "I hurt it deadlifting", "after squats on monday"],
+)
+def test_how_it_started_is_heard_in_the_lift_named(text):
+    assert "sport_strain" in analyse(text).ids("onset"), text
+
+
+def test_a_question_about_lifting_tells_no_start():
+    assert analyse("am i ok to keep doing deadlifts?").ids("onset") == []
