@@ -12,12 +12,14 @@ screen and its escalation never depend on the action server. No Rasa here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot import checkins, clarify, interview, offers, proxy, replies, safety
 from bot.content import get_content
 from bot.contract import (
+    AFFIRM,
     AGE,
     ASK_ANATOMY,
     ASK_CONDITION,
@@ -370,6 +372,11 @@ def _told(
     return values, answers
 
 
+def _tells_more(analysis: Analysis) -> bool:
+    """More than a yes or no: where it hurts, or what makes it worse or better."""
+    return len(analysis.text.split()) > 4 and bool(analysis.ids("body_location") or analysis.ids("activity"))
+
+
 def _feelings_told(slots: Mapping[str, Any], values: Mapping[str, Any], analysis: Analysis) -> Dict[str, Any]:
     """A feeling is kept whatever the message answered ("8 its relly bad im scared"), so the
     result and the summary can come back to it."""
@@ -505,6 +512,12 @@ def _what_to_do_next(
         return _answered_directly(plan, appointment)
     if _says_safe_after_crisis(slots, result, analysis, intent) and not answering_offer:
         return _safe_after_crisis(plan, slots, in_form)
+    if _thanks_with_nothing_asked(slots, intent, analysis.text, in_form, result):
+        # "ok thank you very much" after the result: "you're welcome", not the list of what
+        # the assistant can do (usability review 9; "ok" read it as a yes).
+        plan.before = [Step("utter_you_are_welcome")]
+        plan.then = LISTEN
+        return plan
     if _plan_asked_again(slots, result, analysis, in_form):
         plan.before = [
             Step(SAFETY_RESPONSES["plan" if replies.kind_of(text) == KIND_PLAN else "followup"], text)
@@ -768,6 +781,22 @@ def _screen(
     return result
 
 
+THANKS = re.compile(r"\b(thanks?|thank you|thankyou|ta|cheers|thx|ty|much appreciated)\b")
+
+
+def _thanks_with_nothing_asked(
+    slots: Mapping[str, Any], intent: Optional[str], text: str, in_form: bool, result: safety.ScreenResult
+) -> bool:
+    """A yes with thanks when nothing is asked, and no emergency stands: thanks."""
+    asked = slots.get(INTERVIEW_OFFERED) or slots.get(PENDING_QUESTION) or slots.get(PENDING_OFFER)
+    return (
+        intent == AFFIRM
+        and slots.get(TRIAGE_LEVEL) != EMERGENCY
+        and not (in_form or asked or result.owns_turn or checkins.awaiting_reply(slots))
+        and bool(THANKS.search((text or "").lower()))
+    )
+
+
 def _crisis_only(slots: Mapping[str, Any], result: safety.ScreenResult) -> Dict[str, Any]:
     """The slot the consult advice's emergency and crisis forms ask for (initially false in
     the domain): set when it changes."""
@@ -792,7 +821,10 @@ def _screened_turn(slots: Mapping[str, Any], text: str, intent: Optional[str], a
     meaning = _meaning_to_explain(analysis)
     rephrase = question in QUESTIONS and meaning is None and clarify.asks_to_rephrase(analysis.text)
     clarifying = (meaning is not None or rephrase) and not answering_screen and not answering_offer
-    values, answers = _told(slots, analysis, intent, in_form, answering_screen or answering_offer, clarifying)
+    # "yes both leg. thigh. when walk 10 minute. sit down is better" answers the screen's
+    # question and tells more: the rest is recorded too (usability review 9: asked again).
+    only_the_answer = answering_screen and not _tells_more(analysis)
+    values, answers = _told(slots, analysis, intent, in_form, only_the_answer or answering_offer, clarifying)
     if proxy.speaks_for_someone(analysis.text):
         values[proxy.SPEAKING_FOR] = True
     result = _screen(slots, state, analysis, intent, answers)

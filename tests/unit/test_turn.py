@@ -1141,3 +1141,22 @@ def test_an_answer_told_before_a_question_mid_interview_is_kept():
 def test_how_it_started_said_with_when_is_the_onset_not_what_makes_it_worse():
     result = plan("my lower back hurts after lifting my toddler's car seat 4 days ago", "describe_pain")
     assert result.slots.get("pain_onset") == "lifting_injury", result.slots
+
+
+@pytest.mark.parametrize("text", ["ok thank you very much", "ok thanks", "ok cheers"])
+def test_thanks_after_the_result_is_thanks_not_a_yes(text):
+    # Usability review 9: "ok" read it as a yes, which got the list of what the assistant can do.
+    after = plan(text, "affirm", {"possible_causes": ["spinal_stenosis"]})
+    assert actions(after) == ["utter_you_are_welcome"] and after.then == LISTEN
+    offered = plan(text, "affirm", {"interview_offered": True})
+    assert actions(offered) != ["utter_you_are_welcome"]
+
+
+def test_a_yes_to_a_check_that_tells_more_records_the_rest():
+    # Usability review 9: "sit down is better" said with the yes, then "what eases it?" asked.
+    first = plan("hello. my legs pain when i walk", "describe_pain")
+    assert first.slots["pending_question"] == "check:both_legs|interview"
+    told = plan("yes both leg. thigh. when walk 10 minute. sit down is better", "affirm", first.slots)
+    assert told.slots.get("easing_factors") == ["sitting"]
+    bare = plan("yes", "affirm", first.slots)
+    assert "easing_factors" not in bare.slots
