@@ -714,7 +714,7 @@ def _targeted_check(
     for check in sorted(checks.values(), key=lambda c: (mentioned.get(c.id) is None, -_severity(c.on_yes))):
         if check.id not in mentioned or check.id in state.checks:
             continue
-        if beyond and _severity(check.on_yes) <= triage.level_rank(beyond):
+        if beyond and not _raises_beyond(state, check.on_yes, said, beyond):
             continue
         if check.answered_by and (new_answers or {}).get(check.answered_by) == NO:
             continue
@@ -728,6 +728,13 @@ def _targeted_check(
             continue
         return _ask(state, check, mentioned[check.id], analysis)
     return None
+
+
+def _raises_beyond(state: SafetyState, on_yes: Sequence[str], said: Set[str], level: str) -> bool:
+    """A "yes" would raise a flag above ``level`` with what is known now: after "thermometer
+    says 38.9" (same-day care), "do you have a high temperature?" would raise nothing more."""
+    raised = triage.red_flags_in(set(state.findings) | set(on_yes), said | set(on_yes))
+    return any(f.id not in state.flags and triage.level_rank(f.level) > triage.level_rank(level) for f in raised)
 
 
 def _severity(on_yes: Sequence[str]) -> int:

@@ -330,8 +330,15 @@ def _escalation(
             plan.before.append(Step(OFFER_INTERVIEW))
             plan.slots[INTERVIEW_OFFERED] = True
     if crisis_check:
+        # A check asked with a same-day instruction that the interview would have followed:
+        # after its answer, the questions are offered (the foot-drop patient's "no" was a
+        # dead end).
+        goes_on = plan.then != LISTEN and not in_form and slots.get(POSSIBLE_CAUSES) is None
         plan.before += crisis_check
         plan.then = LISTEN
+        pending = result.state.pending_question or ""
+        if goes_on and not result.crisis and pending.startswith(safety.CHECK_PREFIX):
+            plan.slots[PENDING_QUESTION] = pending + safety.RESUME_SEPARATOR + "interview"
     return plan
 
 
