@@ -281,6 +281,7 @@ CODE_FINDINGS: Dict[str, str] = {
     "lifting_injury": "onset",
     "posture_strain": "onset",
     "sport_strain": "onset",
+    "recent_immobility": "risk_factor",
     "lower_back": "body_location",
 }
 # Numbers the language layer reads, passed to Rasa as entities of these names.

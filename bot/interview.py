@@ -600,6 +600,32 @@ def own_pain_question_topic(text: str, analysis: Analysis) -> Optional[str]:
     return topics[0] if topics and describes_own_pain(analysis) else None
 
 
+# "is it a", "could this be", "might it be an": a condition named right after it is asked about.
+IS_IT_A = re.compile(r"\b(is|could|might|can|would|may) (it|this|that|mine) (be |just |really )*")
+
+
+def own_condition_asked(text: str, analysis: Analysis) -> Optional[str]:
+    """The words of a question about one's own pain that name the condition it asks whether it
+    is, with their article ("my back hurts since a long drive. is it a slipped disc??" -> "a
+    slipped disc"), or None."""
+    if not describes_own_pain(analysis):
+        return None
+    source = analysis.text or ""
+    asking = [m.end() for m in IS_IT_A.finditer(source.lower().replace("’", "'"))]
+    mention = next(
+        (
+            m
+            for m in analysis.mentions
+            if m.label == "condition" and any(0 <= m.start - end <= 3 for end in asking) and m.status != ABSENT
+        ),
+        None,
+    )
+    if mention is None:
+        return None
+    article = re.search(r"\b(an?|the)\s+$", analysis.text[: mention.start].lower())
+    return (article.group(1) + " " if article else "") + mention.text.lower()
+
+
 def topics_asked(analysis: Analysis, label: str) -> List[str]:
     """The topics of the question, not of the story before it: "hurts since a long drive 4
     days ago. is it a slipped disc??" asks about a disc, not about driving (usability review

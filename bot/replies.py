@@ -516,6 +516,12 @@ def is_it_answer(condition_id: str, possible_causes: Sequence[str]) -> str:
     return f"From what you told me, {name} is less likely than {best}. {sure}"
 
 
+def is_it_answer_before_result(asked: str) -> str:
+    """ "Is it a slipped disc?" before the questions (in the person's words): not yet known,
+    and what will tell."""
+    return f"It may be {asked}, or something else: I can't tell yet. Only someone who examines you " "can say for sure."
+
+
 def more_about(cause: RankedCause) -> List[str]:
     """'Tell me more about <cause>' after a result: why it may fit what the person said,
     then what the content says about it (``condition_answer``)."""

@@ -141,6 +141,7 @@ class SymptomRecord:
         self._update_symptoms(current, analysis.ids("symptom", ABSENT))
         self._update_activities(analysis, question)
         onsets = [o for o in analysis.ids("onset") if not _said_as_what_makes_it_worse(analysis, o, question)]
+        onsets += _journey_that_brought_it_on(analysis)
         if onsets:
             # The most serious account of how it started is kept.
             self.pain_onset = sorted(onsets, key=ONSET_SERIOUSNESS.index)[0]
@@ -509,6 +510,24 @@ def _clause_around(text: str, start: int, end: int) -> str:
     left = max([m.end() for m in breaks if m.end() <= start], default=0)
     right = min([m.start() for m in breaks if m.start() >= end], default=len(text))
     return text[left:right]
+
+
+# "since a long drive 4 days ago", "after a long flight": the journey brought the pain on (the
+# posture onset) besides being a risk factor for a clot (usability review 9: "How did it
+# start?" was asked after it).
+JOURNEY_ONSET = "posture_strain"
+JOURNEY_WORDS = re.compile(r"\b(drive|flight|journey|car|coach)\b")
+SINCE_OR_AFTER = re.compile(r"\b(since|after|from|following)\s+(a|an|the|my|our|that)?\s*$")
+
+
+def _journey_that_brought_it_on(analysis: Analysis) -> List[str]:
+    for mention in analysis.mentions:
+        if mention.label != "risk_factor" or mention.id != "recent_immobility" or mention.status != PRESENT:
+            continue
+        before = analysis.text[: mention.start].lower()
+        if JOURNEY_WORDS.search(mention.text.lower()) and SINCE_OR_AFTER.search(before):
+            return [JOURNEY_ONSET]
+    return []
 
 
 def _said_as_what_makes_it_worse(analysis: Analysis, onset: str, question: Optional[str]) -> bool:

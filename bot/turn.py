@@ -963,6 +963,11 @@ def _own_pain_question_answered(
     offer of them."""
     if intent != DESCRIBE_PAIN or question is not None or slots.get(POSSIBLE_CAUSES) is not None:
         return []
+    asked = interview.own_condition_asked(analysis.text, analysis)
+    if asked is not None:
+        # "...since a long drive 4 days ago. is it a slipped disc??": not left unanswered until
+        # the result, eleven turns later (usability review 9).
+        return [Step(SAFETY_RESPONSES["followup"], replies.is_it_answer_before_result(asked))]
     topic = interview.own_pain_question_topic(analysis.text, analysis)
     return [Step(SAFETY_RESPONSES["followup"], text) for text in replies.treatment_answer(topic)] if topic else []
 

@@ -533,7 +533,8 @@
     // Shown when a reply goes on below the visible part of the log (a phone, 200% zoom): the
     // question to answer is often its last bubble. Not in the log, so never announced with it.
     ui.more = el('button', { type: 'button', class: 'bpw-more', hidden: true }, [
-      T.moreBelow + ' ', el('span', { 'aria-hidden': 'true', text: '\u2193' })  // the arrow is not read out
+      el('span', { class: 'bpw-more-label', text: T.moreBelow + ' ' }),
+      el('span', { 'aria-hidden': 'true', text: '\u2193' })  // the arrow is not read out
     ]);
     ui.more.addEventListener('click', function () {
       var last = ui.log.lastElementChild;
@@ -575,6 +576,7 @@
       'aria-describedby': 'bpw-note', hidden: true
     }, [header, ui.note, ui.pinned, ui.log, ui.more, ui.summary, ui.status, ui.form]);
 
+    placeMoreBelow();
     ui.root = el('div', { class: 'bpw-root' }, [ui.launcher, ui.panel]);
     root.appendChild(css);
     root.appendChild(ui.root);
@@ -666,6 +668,22 @@
   function scrollToEnd() {
     ui.log.scrollTop = ui.log.scrollHeight;
     updateMore();
+  }
+
+  /**
+   * On a short screen (200% zoom on a laptop) "More below" is an arrow in the message row: a row
+   * of its own costs an eighth of the height, and laid over the log it covered the start of an
+   * emergency instruction (usability review 9). Elsewhere it has its own row under the log.
+   */
+  function placeMoreBelow() {
+    var short = window.matchMedia ? window.matchMedia('(max-height: 560px)') : null;
+    function place() {
+      if (short && short.matches) ui.form.insertBefore(ui.more, ui.input);
+      else ui.panel.insertBefore(ui.more, ui.summary);
+    }
+    place();
+    if (short && short.addEventListener) short.addEventListener('change', place);
+    else if (short && short.addListener) short.addListener(place);
   }
 
   /** The "More below" button: shown while the end of the conversation is out of view. */

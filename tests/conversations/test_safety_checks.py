@@ -131,13 +131,14 @@ async def test_new_red_flag_families_escalate_in_every_state(agent, text, level,
     "question", ["can it wait until Monday?", "can I just take paracetamol and wait?", "do I really need to go?"]
 )
 async def test_after_an_emergency_waiting_is_refused_directly(agent, question):
-    """ "Please don't wait", first: not "No, ...", which answers "do I really need to go?" the
-    wrong way round (usability review 7)."""
+    """ "This can't wait", first: not "No, ...", which answers "do I really need to go?" the
+    wrong way round (usability review 7), nor "yes, ...", which heard after "can it wait until
+    Monday?" sounds like "yes, it can" (usability review 9)."""
     conversation = await reach(agent, "first message")
     await conversation.say("I can't pee and my bum is numb")
     await conversation.say(question)
     said = await turn(conversation)
-    assert said[0][0] == "utter_safety_reminder" and said[0][1].startswith("Please don't wait: yes"), said
+    assert said[0][0] == "utter_safety_reminder" and said[0][1].startswith("This can't wait: you need help now."), said
     assert [name for name, _, _ in said] == ["utter_safety_reminder", "utter_consult_professional"]
 
 

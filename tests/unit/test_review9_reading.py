@@ -8,6 +8,7 @@ from bot import interview
 from bot.contract import EMERGENCY, ROUTINE, URGENT
 from bot.nlp import analyse
 from bot.redaction import redact
+from bot.symptoms import SymptomRecord
 from tests.support.statement_eval import screen_statement
 
 
@@ -104,3 +105,25 @@ def test_how_it_started_is_heard_in_the_lift_named(text):
 
 def test_a_question_about_lifting_tells_no_start():
     assert analyse("am i ok to keep doing deadlifts?").ids("onset") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi my lower back really hurts since a long drive 4 days ago",
+        "back has been sore after a long flight from spain",
+        "my back went following the long car journey to my mum's",
+    ],
+)
+def test_a_journey_that_brought_the_pain_on_is_how_it_started(text):
+    record = SymptomRecord()
+    record.update(analyse(text))
+    assert record.pain_onset == "posture_strain", text
+    assert "recent_immobility" in record.risk_factors, "still a risk factor for a clot"
+
+
+@pytest.mark.parametrize("text", ["i was on a long flight last week", "long car journeys are a pain with my back"])
+def test_a_journey_not_said_to_have_brought_it_on_is_not_the_onset(text):
+    record = SymptomRecord()
+    record.update(analyse(text))
+    assert record.pain_onset is None, text

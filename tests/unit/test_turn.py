@@ -706,7 +706,7 @@ def test_help_already_sought_is_acknowledged_not_told_to_call_again(slots, text)
 
 def test_waiting_after_an_emergency_is_still_refused():
     texts = " ".join(step.text or "" for step in plan("can it wait till morning", "inform", EMERGENCY_SLOTS).before)
-    assert "don't wait" in texts
+    assert "This can't wait" in texts
 
 
 AFTER_RESULT = {
@@ -915,7 +915,7 @@ def test_do_i_really_need_an_ambulance_is_not_answered_no():
     ambulance?", and a frightened person may stop reading at "No"."""
     turn = plan("do i really need an ambulance tho? feels a bit over the top", "inform", EMERGENCY_SLOTS)
     first = turn.before[0].text
-    assert not first.lower().startswith("no") and "don't wait" in first, first
+    assert not first.lower().startswith("no") and "can't wait" in first, first
 
 
 def test_driving_to_ae_after_an_emergency_is_not_told_to_call_again():
@@ -1013,7 +1013,7 @@ def test_asking_whether_to_call_999_is_not_having_called():
     """Usability review 5: "Do I really need to call 999?" got "Good, you have done the right thing"."""
     first = plan("since yesterday my bum is numb and I can't start peeing", "report_red_flag", {})
     result = plan("Do I really need to call 999?", "describe_pain", first.slots)
-    assert "right thing" not in said(result) and "don't wait" in said(result), said(result)
+    assert "right thing" not in said(result) and "can't wait" in said(result), said(result)
     done = plan("I've called 999, the ambulance is coming", "describe_pain", first.slots)
     assert "right thing" in said(done)
 
@@ -1160,3 +1160,31 @@ def test_a_yes_to_a_check_that_tells_more_records_the_rest():
     assert told.slots.get("easing_factors") == ["sitting"]
     bare = plan("yes", "affirm", first.slots)
     assert "easing_factors" not in bare.slots
+
+
+# ----------------------------------------------------------------- "is it a slipped disc??" (usability review 9)
+@pytest.mark.parametrize(
+    "text,asked",
+    [
+        ("hi my lower back really hurts since a long drive 4 days ago. is it a slipped disc??", "a slipped disc"),
+        ("my leg has been burning down the back for a week, could it be sciatica?", "sciatica"),
+        ("lower back agony since tuesday - might this be a trapped nerve", "a trapped nerve"),
+        ("my lower back hurts, is it arthritis or not", "arthritis"),
+    ],
+)
+def test_whether_ones_own_pain_is_a_condition_is_answered_before_the_questions(text, asked):
+    result = plan(text, "describe_pain")
+    assert f"It may be {asked}, or something else: I can't tell yet." in said(result)
+    assert result.then == RULES, "the questions start after the answer"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "back pain for 2 weeks. what is a slipped disc?",  # asks what it is, answered as a topic
+        "my back hurts. my mum had a slipped disc last year",  # nobody asked
+        "lower back pain, the physio said it is not a slipped disc",
+    ],
+)
+def test_a_condition_named_without_asking_whether_it_is_theirs_is_not_answered_so(text):
+    assert "I can't tell yet" not in said(plan(text, "describe_pain"))
