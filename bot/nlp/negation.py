@@ -872,6 +872,28 @@ LIST_CONTINUATIONS = frozenset(
         "foot",
     }
 )
+# The words of HYPO_PRE that name the topic of a question, whose scope runs over a list.
+TOPIC_NAMING = frozenset(
+    {
+        "asked about",
+        "asked me about",
+        "questions about",
+        "asked all about",
+        "checked for",
+        "checked me for",
+        "tested for",
+        "tested me for",
+        "screened for",
+        "screened me for",
+        "examined me for",
+        "watch out for",
+        "look out for",
+        "warning signs",
+        "warning signs of",
+        "signs of",
+        "symptoms of",
+    }
+)
 STRONG_BOUNDARIES = frozenset({".", "?", "!", ";"})
 NEW_SUBJECTS = frozenset({"i", "im", "i'm", "ive", "i've", "i'll", "id", "i'd"})
 CLAUSE_WORDS = frozenset({"where", "who", "why", "because", "cos", "coz"})
@@ -1306,7 +1328,10 @@ class NegationDetector:
         if category == "HYPO_PRE" and self._about_the_asker(doc, trigger, bounds):
             return ""
         if category in ("UNC_PRE", "HYPO_PRE"):
-            in_scope = before and self._reaches(doc, trigger.end, ent.start, bounds, entity_tokens)
+            in_scope = before and (
+                self._reaches(doc, trigger.end, ent.start, bounds, entity_tokens)
+                or (category == "HYPO_PRE" and self._in_a_list_after(doc, trigger, ent, bounds, entity_tokens))
+            )
             return (UNCERTAIN if category == "UNC_PRE" else HYPOTHETICAL) if in_scope else ""
         if category == "OTHER_PRE":
             own = any(doc[i].norm_ in FIRST_PERSON for i in range(trigger.end, ent.start))
@@ -1382,6 +1407,25 @@ class NegationDetector:
         (not even a comma) and at most ``window`` other words between."""
         words = [i for i in range(start, end) if i not in entity_tokens and not doc[i].is_punct]
         return len(words) <= window and not any(i in bounds for i in range(start, end))
+
+    def _in_a_list_after(self, doc: Doc, trigger: Trigger, ent: Span, bounds, entity_tokens) -> bool:
+        """The entity is a later item of the list a question's topic names: "the physio asked
+        about bladder, bowels and numbness" asks about all three (review of set S: only the
+        first was a topic, the bowels a report). Only after the words that name a topic
+        ("asked about", "signs of"), not after a worry, whose list may be a report."""
+        if " ".join(t.norm_ for t in doc[trigger.start : trigger.end]) not in TOPIC_NAMING:
+            return False
+        entity_starts = {e.start for e in doc.ents}
+        words = 0
+        for i in range(trigger.end, ent.start):
+            word = doc[i].norm_
+            if i in bounds and bounds[i] != "comma":
+                return False
+            if word in ("and", "or") and self._verbal(doc, i + 1, entity_starts):
+                return False  # "asked about my bladder and lost control of it": a new verb phrase
+            if not doc[i].is_punct and word not in ("and", "or"):
+                words += 1
+        return words <= 2 * WINDOW
 
     def _reaches_back(self, doc: Doc, ent: Span, trigger: Trigger, bounds, entity_tokens) -> bool:
         gap = range(ent.end, trigger.start)

@@ -127,3 +127,32 @@ def test_bone_pain_over_50_with_myelomas_picture_is_same_day(signs):
 def test_one_sign_of_myeloma_alone_is_not_same_day(sign):
     text = f"I'm 72 and my back aches after gardening. I'm {sign} because the grandchildren were here."
     assert screen_statement(text).first == ROUTINE, text
+
+
+# ----------------------------------------------------------------- a list a clinician asked about
+@pytest.mark.parametrize(
+    "who_asked",
+    ["the physio asked about", "the GP asked me about", "she asked me all the questions about", "they checked me for"],
+)
+@pytest.mark.parametrize(
+    "items",
+    ["bladder, bowels and numbness", "numbness down below, bladder or bowel problems", "bowels and bladder"],
+)
+def test_every_item_of_a_list_a_clinician_asked_about_is_its_topic(who_asked, items):
+    """Not only its first item (a look-alike sent to 999): at most asked whether it is
+    happening, as any topic of a question is, and escalated after a "yes"."""
+    text = f"{who_asked} {items} and it was all fine"
+    outcome = screen_statement(text, EMERGENCY)
+    assert outcome.first == ROUTINE and (outcome.asked is None or outcome.after_yes == EMERGENCY), outcome
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "the doctor asked about my bladder and I've wet myself twice since",
+        "the GP asked about my bladder, my bum has been numb since",
+        "the physio checked for numbness. Now I can't feel my bum when I wipe",
+    ],
+)
+def test_a_report_after_what_a_clinician_asked_about_stays_a_report(report):
+    assert screen_statement(report).first == EMERGENCY, report

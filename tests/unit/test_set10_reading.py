@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot import interview, proxy, safety
-from bot.contract import EMERGENCY
+from bot.contract import EMERGENCY, ROUTINE, URGENT
 from bot.nlp import analyse
 from tests.support.statement_eval import screen_statement
 
@@ -129,3 +129,30 @@ def test_typing_this_for_someone():
 )
 def test_when_it_got_worse_is_not_how_long_it_has_lasted(said, days):
     assert analyse(said).duration_days == days
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "If I lose weight will my back get better?",
+        "would it help if I lost a few pounds",
+        "doctor says I need to lose weight for my back",
+        "does losing weight help sciatica",
+        "I'm trying to lose weight, is swimming ok with a bad back?",
+    ],
+)
+def test_weight_loss_as_a_goal_is_neither_a_red_flag_nor_asked_about(goal):
+    outcome = screen_statement(goal)
+    assert outcome.first == ROUTINE and outcome.asked is None, outcome
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "I've lost a stone without trying and my back aches at night",
+        "if i lose any more weight ill disappear. lost 2 stone since summer without trying",
+        "I need to lose weight but I've lost a stone anyway without trying, back hurts at night",
+    ],
+)
+def test_weight_lost_without_trying_beside_a_goal_is_still_the_red_flag(report):
+    assert screen_statement(report).first == URGENT, report
