@@ -156,3 +156,33 @@ def test_weight_loss_as_a_goal_is_neither_a_red_flag_nor_asked_about(goal):
 )
 def test_weight_lost_without_trying_beside_a_goal_is_still_the_red_flag(report):
     assert screen_statement(report).first == URGENT, report
+
+
+@pytest.mark.parametrize(
+    "answer", ["Round her sides a bit. Not down her legs", "it goes round my sides", "around into my left side"]
+)
+def test_pain_going_round_to_the_sides_spreads_there(answer):
+    """Set 10: "Round her sides a bit. Not down her legs" was summarised "does not spread"."""
+    from bot.symptoms import SymptomRecord
+
+    record = SymptomRecord(pain_location=["lower_back"])
+    record.update(analyse(answer), question="pain_spreads")
+    assert record.pain_spreads == "yes" and record.spread_to == ["flank"], record
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        "Pain on the side of my hip that's stopping me sleeping, I can't lie on it",
+        "outer hip pain, worse lying on that side",
+        "my hip hurts when I sleep on that side",
+    ],
+)
+@pytest.mark.parametrize("night", ["5 in the day, 7 at night when it wakes me", "it wakes me up at night"])
+def test_night_pain_from_lying_on_the_sore_side_is_mechanical_later_in_the_conversation(position, night):
+    assert _screen(position, night)[-1].state.level == "routine", (position, night)
+
+
+@pytest.mark.parametrize("night", ["5 in the day, 7 at night when it wakes me", "it wakes me up at night"])
+def test_night_pain_without_a_position_that_explains_it_still_gets_a_same_day_check(night):
+    assert _screen("my lower back hurts", night)[-1].state.level == URGENT, night
