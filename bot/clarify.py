@@ -100,7 +100,19 @@ def _topic_words() -> frozenset:
 
 
 def meaning_asked(text: str) -> Optional[str]:
-    """The words whose meaning is asked, or None when the message does not ask a meaning."""
+    """The words whose meaning is asked, or None when the message does not ask a meaning: the
+    whole message, or one of its questions ("what mean spread? pain is in thigh, both":
+    usability review 10, it got the list of conditions)."""
+    asked = _meaning_asked_in(text)
+    if asked is not None:
+        return asked
+    questions = [q for q in re.findall(r"[^?.!]*\?+", text or "") if q.strip()]
+    if len(questions) < 1 or (len(questions) == 1 and questions[0].strip() == (text or "").strip()):
+        return None
+    return next((w for w in map(_meaning_asked_in, questions) if w is not None), None)
+
+
+def _meaning_asked_in(text: str) -> Optional[str]:
     lowered = _norm(text)
     for pattern in MEANING:
         match = pattern.match(lowered)

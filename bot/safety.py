@@ -819,7 +819,17 @@ def _ask_if_now(state: SafetyState, analysis: Analysis, said: Set[str]) -> Tuple
         key = "if_now_crisis"
     else:
         key = "if_now_emergency" if triage.level_of([f.id for f in flags]) == EMERGENCY else "if_now_urgent"
-    return explained, [Say("question", dialogue(key) + " " + dialogue("ask_if_now"))]
+    about, advice = _about(state.pending, bool(explained)), dialogue(key)
+    if about:
+        advice = advice[:1].lower() + advice[1:]
+    return explained, [Say("question", about + advice + " " + dialogue("ask_if_now"))]
+
+
+def _about(findings: Sequence[str], explained: bool) -> str:
+    """What "this" is, when no explanation came before it (usability review 10: "what is
+    'this'? I dont understand")."""
+    labels = [get_content().findings[f].label for f in findings if f in get_content().findings]
+    return "" if explained or not labels else f"About {_join(labels[:3])}: "
 
 
 def _flag_findings(flags: Sequence[RedFlag]) -> Set[str]:

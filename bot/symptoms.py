@@ -55,6 +55,13 @@ LIMIT = re.compile(
     r"(doesn't|doesnt|does not|never) (go |get |reach )?(past|below|beyond|as far as))\s+(the |my |your )?$",
     re.I,
 )
+# "I take steroid tablets every day for my chest": what a medicine or a treatment is for is
+# not where it hurts (usability review 10: summarised "it spreads to your chest").
+TREATED_FOR = re.compile(
+    r"\b(tablets?|pills?|medicines?|medication|inhalers?|steroids?|prednisolone|injections?|cream|"
+    r"treatment|treated|physio|operation|surgery)\b[^.,;!?]{0,30}\bfor (my|the|his|her|their|your)\s+$",
+    re.I,
+)
 LIMB_WORDS = re.compile(r"\b(legs?|feet|foot|thighs?|calf|calves|ankles?|knees?)\b")
 # "had a heart attack 2 years ago": an illness named and said as past is background
 # (risk_factors), not a symptom now.
@@ -159,6 +166,7 @@ class SymptomRecord:
             and m.status == PRESENT
             and not _adverb_back(analysis.text, m)
             and not LIMIT.search(analysis.text[: m.start])
+            and not TREATED_FOR.search(analysis.text[: m.start])
         ]
         # "is that my back? no actual back pain": a place the message also says is fine is not
         # where it hurts.

@@ -563,6 +563,11 @@ def _appointment_made(
 
 def _answered_directly(plan: TurnPlan, key: str, question: Optional[str] = None) -> TurnPlan:
     plan.before = [Step(SAFETY_RESPONSES["followup"], safety.dialogue(key))]
+    if question in QUESTIONS and plan.slots.get(question) is not None:
+        # "no none of that. but should i go to work tmrw??": the open question answered too,
+        # so the interview goes on (usability review 10: the safety check was asked again).
+        plan.then = RULES
+        return plan
     if question in QUESTIONS:
         plan.before.append(Step(f"utter_ask_{question}"))  # mid-interview: the question again
         plan.slots[REASK] = REASK_AGAIN

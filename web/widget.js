@@ -540,8 +540,9 @@
       var last = ui.log.lastElementChild;
       if (last) ui.log.scrollTop = Math.max(0, last.offsetTop + last.offsetHeight - ui.log.clientHeight + 8);
       updateMore();
-      var target = ui.log.querySelector('.bpw-qr button:not([disabled])');
-      (target || ui.input).focus();
+      // The message field, never an answer button: at 200% zoom it landed on "Yes" to a
+      // question about emergency signs (usability review 10). The answers are one Tab away.
+      ui.input.focus();
     });
     ui.log.addEventListener('scroll', function () { updateMore(); });
 

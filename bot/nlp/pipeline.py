@@ -175,6 +175,40 @@ NOT_AN_AGE_AFTER = frozenset(
         "pregnant",
     ]
 )
+# A number followed by a measure is no pain score: "after a 6 hr drive" is not 6 out of 10
+# (usability review 10 summarised "pain 6/10").
+NOT_A_SCORE_AFTER = NOT_AN_AGE_AFTER | frozenset(
+    {
+        "hr",
+        "h",
+        "min",
+        "mile",
+        "km",
+        "k",
+        "metres",
+        "meters",
+        "m",
+        "ft",
+        "feet",
+        "foot",
+        "inch",
+        "inches",
+        "times",
+        "x",
+        "mg",
+        "ml",
+        "tablets",
+        "pills",
+        "cups",
+        "pints",
+        "steps",
+        "flights",
+        "years",
+        "yrs",
+        "yr",
+        "year",
+    }
+)
 # Durations said without an amount ("for years", "for ages").
 VAGUE_DURATIONS = frozenset({"years", "months", "weeks", "days", "ages", "forever"})
 # A time expression about something other than the pain: how long an activity lasts ("if I
@@ -850,7 +884,7 @@ class SymptomPipeline:
             elif label == "AGE_OF_OTHER" and their_age is None and not _not_an_age(doc, start, end):
                 their_age = int(span[-1].text)
                 used.update(range(start, end))
-            elif label == "SEVERITY":
+            elif label == "SEVERITY" and not (end < len(doc) and doc[end].lower_ in NOT_A_SCORE_AFTER):
                 severity = self._severity(span)
                 if severity is not None:
                     scores.append((severity, start, end))

@@ -144,6 +144,24 @@ async def test_question_mid_interview_is_answered_then_the_interview_resumes(con
     assert (await conversation.tracker()).active_loop_name == "symptom_form"
 
 
+async def test_an_answer_then_a_question_mid_interview_moves_the_interview_on(conversation):
+    """Usability review 10: "no none of that. but should i go to work tmrw??" got the work
+    answer and then the same safety check again."""
+    await conversation.say("my lower back hurts")
+    for _ in range(4):
+        if asked(await conversation.responses())[-1] == "utter_ask_screen_cauda_equina":
+            break
+        await conversation.say(TAPS[asked(await conversation.responses())[-1]])
+    assert asked(await conversation.responses())[-1] == "utter_ask_screen_cauda_equina"
+    seen = len(await conversation.responses())
+    await conversation.say("no none of that. but should i go to work tmrw??")
+    reply = (await conversation.responses())[seen:]
+    texts = " ".join(await conversation.texts())
+    assert "work" in texts
+    assert "utter_ask_screen_cauda_equina" not in reply and asked(reply), reply
+    assert (await conversation.slots())["screen_cauda_equina"] == "no"
+
+
 async def test_stopping_early_still_gives_the_consult_advice(conversation):
     await conversation.say("my lower back hurts")
     await conversation.say("stop")

@@ -13,6 +13,7 @@ The full cross-product of prefixes runs on the rule layer in tests/unit/test_saf
 from __future__ import annotations
 
 import itertools
+import re
 import uuid
 from typing import Dict, List, Optional, Tuple
 
@@ -184,7 +185,8 @@ async def test_general_question_then_yes(new_conversation, text, about):
     assert (await conversation.slots())["triage_level"] == "routine"
     assert "What you describe" not in texts and "You mentioned" not in texts
     name, last, buttons = said[-1]
-    assert name == "utter_safety_question" and last.startswith("If this is happening to you now")
+    # What "this" is, named when nothing explained it first (usability review 10).
+    assert name == "utter_safety_question" and re.match(r"^(About [^:]+: i|I)f this is happening to you now", last)
     assert last.endswith("Is this happening to you now?") and [b["title"] for b in buttons] == ["Yes", "No"]
     await conversation.say("yes")
     assert at_least((await conversation.slots())["triage_level"], about)

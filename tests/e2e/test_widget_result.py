@@ -316,6 +316,8 @@ def test_a_question_below_the_visible_part_gets_a_more_below_button_at_200_perce
         return last.bottom <= log.bottom + 1 && last.top >= log.top - 1;""",
     )
     assert in_view, "the last bubble (the question) is in view after 'More below'"
+    focused = shadow(page, "return root.activeElement && root.activeElement.className;")
+    assert focused == "bpw-input", f"focus goes to the message field, not an answer button: {focused}"
     assert not more.is_visible(), "the button goes once the end is in view"
     page.page.locator(".bpw-log").evaluate("log => { log.scrollTop = log.scrollHeight; }")
     assert not more.is_visible()

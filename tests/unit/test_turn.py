@@ -1136,6 +1136,30 @@ def test_an_answer_told_before_a_question_mid_interview_is_kept():
         loop="symptom_form",
     )
     assert set(result.slots.get("easing_factors") or []) >= {"heat", "walking"}, result.slots
+    # ... and the interview goes on: the question it answered is not asked again.
+    assert "utter_ask_easing_factors" not in actions(result) and result.then == RULES, actions(result)
+
+
+@pytest.mark.parametrize(
+    "question,answer",
+    [
+        ("screen_cauda_equina", "no none of that. but should i go to work tmrw??"),
+        ("aggravating_factors", "sitting makes it worse. should i go to work tomorrow?"),
+    ],
+)
+def test_a_question_after_the_answer_mid_interview_is_answered_and_the_interview_goes_on(question, answer):
+    """Usability review 10: after "no none of that. but should i go to work tmrw??" the safety
+    check was asked again."""
+    slots = {"requested_slot": question, "pain_location": ["lower_back"], "pain_spreads": "no", "nerve_symptoms": []}
+    result = plan(answer, "ask_treatment", slots, loop="symptom_form")
+    assert result.slots.get(question) and result.then == RULES, result
+    assert actions(result) == ["utter_safety_followup"] and "work" in said(result)
+
+
+def test_a_question_alone_mid_interview_is_answered_and_the_question_asked_again():
+    slots = {"requested_slot": "aggravating_factors", "pain_location": ["lower_back"]}
+    result = plan("should i go to work tomorrow?", "ask_treatment", slots, loop="symptom_form")
+    assert actions(result) == ["utter_safety_followup", "utter_ask_aggravating_factors"] and result.then == LISTEN
 
 
 def test_how_it_started_said_with_when_is_the_onset_not_what_makes_it_worse():

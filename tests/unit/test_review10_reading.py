@@ -1,0 +1,69 @@
+"""What usability review 10 showed the reader got wrong, by class (issues 23, 26)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp import analyse
+
+
+@pytest.mark.parametrize("amount", ["a 6", "a 9", "an 8"])
+@pytest.mark.parametrize("measure", ["hr drive", "hour shift", "mile walk", "k run", "ft ladder", "hrs flight"])
+def test_a_number_with_a_measure_is_no_pain_score(amount, measure):
+    text = f"my lower back is killing me since {amount} {measure}, is it a slipped disc??"
+    assert analyse(text).severity is None, text
+
+
+@pytest.mark.parametrize("score,said", [(6, "it's a 6 most days"), (7, "about a 7 out of 10"), (8, "an 8 today")])
+def test_a_score_said_as_one_is_still_a_score(score, said):
+    assert analyse(said).severity == score, said
+
+
+SCREENED = {"pain_location": ["lower_back"], "pain_spreads": "no", "nerve_symptoms": [], "age": 34}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no?? why cancer, do u think its cancer??", "no. why are you asking about cancer?", "no, could it be cancer?"],
+)
+def test_whether_it_is_cancer_asked_with_the_answer_is_answered_and_the_interview_goes_on(text):
+    from bot.turn import RULES, plan_turn
+
+    result = plan_turn({**SCREENED, "requested_slot": "screen_systemic"}, text, "deny", "symptom_form")
+    said = " ".join(step.text or "" for step in result.before)
+    assert "Asking does not mean I think you have one" in said and result.then == RULES, said
+    assert result.slots["screen_systemic"] == "no" and not result.slots.get("red_flags")
+
+
+@pytest.mark.parametrize("text", ["ok but u didnt say, is it cancer??", "so is it cancer or not?"])
+def test_whether_it_is_cancer_after_a_routine_result_is_answered(text):
+    from bot.turn import plan_turn
+
+    slots = {**SCREENED, "possible_causes": ["nonspecific_low_back_pain"], "triage_level": "routine"}
+    result = plan_turn(slots, text, "ask_condition", None)
+    said = " ".join(step.text or "" for step in result.before)
+    assert "Nothing you told me is a warning sign of something serious" in said, said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have osteoporosis and I take steroid tablets every day for my chest",
+        "I use an inhaler for my chest",
+        "I had an operation for my knee years ago",
+    ],
+)
+def test_what_a_treatment_is_for_is_not_where_it_hurts(text):
+    from bot.symptoms import SymptomRecord
+
+    record = SymptomRecord(pain_location=["upper_back"])
+    record.update(analyse(text), question="pain_spreads")
+    assert not (set(record.spread_to or []) | set(record.pain_location)) - {"upper_back"}, record
+
+
+def test_where_it_hurts_is_still_where_it_hurts():
+    from bot.symptoms import SymptomRecord
+
+    record = SymptomRecord(pain_location=["lower_back"])
+    record.update(analyse("it goes into my left thigh, the tablets for my back don't help"), question="pain_spreads")
+    assert "thigh" in record.spread_to, record
