@@ -278,6 +278,7 @@ CODE_FINDINGS: Dict[str, str] = {
     "lifting": "activity",
     "bending_forward": "activity",
     "twisting": "activity",
+    "weight_training": "activity",
     "lifting_injury": "onset",
     "posture_strain": "onset",
     "sport_strain": "onset",

@@ -55,7 +55,7 @@ from bot.contract import (
 )
 from bot.nlp import ABSENT, PRESENT, UNCERTAIN, Analysis
 from bot.nlp.pipeline import TENS, UNITS
-from bot.symptoms import NERVE_UNSPECIFIED, SymptomRecord, is_correction
+from bot.symptoms import NERVE_UNSPECIFIED, ONSET_FROM_ACTIVITY, SymptomRecord, is_correction
 
 STAYS_PUT = (
     "stays",
@@ -80,7 +80,7 @@ ALL_STATUSES = (PRESENT, ABSENT, UNCERTAIN)
 # Questions people often answer in words of their own, kept as said when not understood.
 OWN_WORDS_QUESTIONS = ("pain_location", "aggravating_factors", "easing_factors", "pain_onset")
 # Activities that, said as how the pain started, mean it started with a strain.
-STRAIN_ACTIVITIES = ("lifting", "twisting", "bending_forward")
+STRAIN_ACTIVITIES = ("lifting", "twisting", "bending_forward", "weight_training")
 # Questions asked in two parts, and the second part's question ("How did it start, and
 # when?"). "What makes it worse?" and "what eases it?" are asked one at a time.
 SECOND_PARTS = {"pain_onset": "pain_duration"}
@@ -361,8 +361,9 @@ def interpret_answer(
         # "At its worst": "6 most days, 8 on bad days" is 8 (a usability review recorded 6).
         scores = [float(n) for n in SCORE.findall(lowered[match.start(1) :])]
         return {"pain_severity": max([float(match.group(1)), *scores])}
-    if question == "pain_onset" and analysis and any(a in STRAIN_ACTIVITIES for a in analysis.ids("activity")):
-        return {"pain_onset": "lifting_injury"}
+    strains = [a for a in (analysis.ids("activity") if analysis else []) if a in STRAIN_ACTIVITIES]
+    if question == "pain_onset" and strains:
+        return {"pain_onset": ONSET_FROM_ACTIVITY.get(strains[0], "lifting_injury")}
     plain_no = NO_START.match(lowered) or (intent == DENY and not (analysis and analysis.findings(ALL_STATUSES)))
     if question == "pain_spreads":
         if intent == AFFIRM or YES_START.match(lowered):

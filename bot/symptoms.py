@@ -477,10 +477,15 @@ CAUSED_IT = re.compile(
     # A time that places it once: "hurts after lifting my toddler's car seat 4 days ago"
     # (usability review 8: asked "How did it start?" after saying so).
     r"|\d+ (days?|weeks?|months?) ago|\b(a|one|two|three|four|five|six|few|couple of) (days?|weeks?) ago"
-    r"|yesterday|last (night|week|weekend|month)|this morning|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
+    r"|yesterday|last (night|week|wk|weekend|month)|this morning|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
 )
 # The onset an activity that brought the pain on stands for (lexicon.yml onset ids).
-ONSET_FROM_ACTIVITY = {"lifting": "lifting_injury", "twisting": "lifting_injury", "bending_forward": "lifting_injury"}
+ONSET_FROM_ACTIVITY = {
+    "lifting": "lifting_injury",
+    "twisting": "lifting_injury",
+    "bending_forward": "lifting_injury",
+    "weight_training": "sport_strain",
+}
 # Onsets that are an activity, which a clause can also give as what makes the pain worse.
 ACTIVITY_ONSETS = frozenset({"lifting_injury", "sport_strain", "chores_strain", "posture_strain"})
 

@@ -260,6 +260,11 @@ def _direct_question(slots: Mapping[str, Any], analysis: Analysis, in_form: bool
         return None
     if in_form:
         concept = next((c for c in ANSWERED_IN_INTERVIEW if c in analysis.concepts), None)
+        if concept is None and level == URGENT:
+            # "Am I to go to A&E tonight, or do I telephone my surgery?" while the questions go on
+            # after a same-day instruction (usability review 10: read as disputing the advice).
+            going = next((c for c in (WHO_TO_SEE, WHERE_TO_GO) if c in analysis.concepts), None)
+            return f"{going}_urgent" if going else None
         if concept is None:
             return None
         return f"{concept}_urgent" if level == URGENT else ANSWERED_IN_INTERVIEW[concept]
@@ -501,7 +506,9 @@ def _what_to_do_next(
         return _answered_directly(plan, direct, question if in_form else None)
     if "how_to_print" in analysis.concepts and not result.new_flags and not result.owns_turn:
         return _answered_directly(plan, "how_to_print", question if in_form else None)
-    if _alarm_disputed(slots, result, analysis):
+    if direct is None and _alarm_disputed(slots, result, analysis):
+        # A question about where to go is answered, not taken for a dispute ("I am still not
+        # quite sure. Am I to go to A&E tonight, or do I telephone my surgery?": review 10).
         return _dispute_answered(plan, slots, result)
     if _help_on_the_way(slots, result, analysis):
         return _help_acknowledged(plan, slots)

@@ -67,3 +67,42 @@ def test_where_it_hurts_is_still_where_it_hurts():
     record = SymptomRecord(pain_location=["lower_back"])
     record.update(analyse("it goes into my left thigh, the tablets for my back don't help"), question="pain_spreads")
     assert "thigh" in record.spread_to, record
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No, I have no numbness. I am still not quite sure. Am I to go to A&E tonight, or do I telephone my surgery?",
+        "shall I ring the surgery now, before they close?",
+        "Please just tell me plainly: A&E, or the surgery?",
+    ],
+)
+def test_where_to_go_asked_while_the_questions_go_on_after_a_same_day_instruction_is_answered(text):
+    from bot.turn import plan_turn
+
+    slots = {"triage_level": "urgent", "red_flags": ["thoracic_pain"], "requested_slot": "pain_spreads"}
+    result = plan_turn(slots, text, "ask_treatment", "symptom_form")
+    said = " ".join(step.text or "" for step in result.before)
+    assert "You need to be seen today" in said or "You asked about A&E" in said, said
+    assert "I'm sorry if I got that wrong" not in said and "Surgery:" not in said
+
+
+@pytest.mark.parametrize("answer", ["i literally said deadlifts bro", "deadlifting last wk", "squats"])
+def test_a_gym_lift_answering_how_it_started_is_a_sport_strain(answer):
+    from bot import interview
+    from bot.symptoms import SymptomRecord
+
+    analysis = analyse(answer)
+    record = SymptomRecord(pain_location=["lower_back"])
+    record.update(analysis, question="pain_onset")
+    reading = interview.read_reply("pain_onset", "describe_pain", answer, analysis, record, [])
+    assert record.pain_onset == "sport_strain" or reading.values.get("pain_onset") == "sport_strain", reading
+
+
+def test_why_a_question_was_asked_is_answered_mid_interview():
+    from bot.turn import plan_turn
+
+    slots = {"requested_slot": "screen_major_trauma", "pain_location": ["lower_back"]}
+    result = plan_turn(slots, "no crash just a long drive!! why is that bad?? omg", "deny", "symptom_form")
+    said = " ".join(step.text or "" for step in result.before)
+    assert "Asking does not mean I think you have one" in said and result.slots["screen_major_trauma"] == "no"
