@@ -810,7 +810,11 @@ def _ask_if_now(state: SafetyState, analysis: Analysis, said: Set[str]) -> Tuple
     if not hypothetical:
         return [], []
     flags = _would_raise(state, hypothetical, said)
-    if not flags:
+    if not flags or (
+        # Already told to call 999: "what is cauda equina syndrome? I am frightened" is answered
+        # and heard, not asked "is this happening to you now?" (usability review 10).
+        state.level == EMERGENCY and not any(f.crisis for f in flags)
+    ):
         return [], []
     explained = [fill(text) for text in dict.fromkeys(f.explain for f in flags if f.explain)]
     state.pending = sorted(_flag_findings(flags) & hypothetical)

@@ -106,3 +106,29 @@ def test_why_a_question_was_asked_is_answered_mid_interview():
     result = plan_turn(slots, "no crash just a long drive!! why is that bad?? omg", "deny", "symptom_form")
     said = " ".join(step.text or "" for step in result.before)
     assert "Asking does not mean I think you have one" in said and result.slots["screen_major_trauma"] == "no"
+
+
+@pytest.mark.parametrize(
+    "text", ["u didnt answer, is the tingling in my foot bad or nah", "n is the foot tingling bad??"]
+)
+def test_whether_a_symptom_is_bad_asked_inside_a_sentence_is_answered_after_the_result(text):
+    from bot.turn import plan_turn
+
+    slots = {**SCREENED, "possible_causes": ["sciatica"], "triage_level": "routine"}
+    said = " ".join(step.text or "" for step in plan_turn(slots, text, "describe_pain", None).before)
+    assert "Nothing you told me is a warning sign" in said, said
+
+
+@pytest.mark.parametrize("statement", ["my back is bad", "the pain is bad at night", "what is bad for my back?"])
+def test_a_statement_that_it_is_bad_is_not_asked_whether_it_is_serious(statement):
+    assert "asks_if_serious" not in analyse(statement).concepts, statement
+
+
+def test_after_999_a_question_about_the_condition_is_answered_not_asked_if_it_is_happening():
+    from bot.turn import plan_turn
+
+    flags = ["saddle_numbness", "bladder_dysfunction"]
+    slots = {"triage_level": "emergency", "red_flags": flags, "reported_findings": flags}
+    result = plan_turn(slots, "What is cauda equina syndrome? I am frightened.", "ask_condition", None)
+    said = " ".join(step.text or "" for step in result.before)
+    assert "Is this happening to you now?" not in said and "understandable to be scared" in said, said
