@@ -152,6 +152,10 @@ def test_weight_loss_as_a_goal_is_neither_a_red_flag_nor_asked_about(goal):
         "I've lost a stone without trying and my back aches at night",
         "if i lose any more weight ill disappear. lost 2 stone since summer without trying",
         "I need to lose weight but I've lost a stone anyway without trying, back hurts at night",
+        # Said lost, with no goal: never taken back (a simulated patient lost its cause).
+        "yes prostate cancer 3 years ago, had the hormone injections. lost a bit of weight too",
+        "I've lost some weight and my back aches at night",
+        "lost weight without even trying to lose it, back pain at night",
     ],
 )
 def test_weight_lost_without_trying_beside_a_goal_is_still_the_red_flag(report):
