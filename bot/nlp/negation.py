@@ -355,6 +355,28 @@ UNCERTAIN_BEFORE = (
 )
 UNCERTAIN_AFTER = ("maybe", "not sure", "possibly", "i'm not sure", "perhaps", "maybe not")
 # Questions and worries in general (see _hypothetical for the clause-initial question words).
+# What a clinician asked about or checked is the topic of a question, not a report (set S:
+# "she asked me all the questions about bladder, bowels and numbness down there"), and so is
+# every item of the list these words name (HYPO_PRE, whose scope runs over a list).
+TOPIC_NAMING = (
+    "asked about",
+    "asked me about",
+    "questions about",
+    "asked all about",
+    "checked for",
+    "checked me for",
+    "tested for",
+    "tested me for",
+    "screened for",
+    "screened me for",
+    "examined me for",
+    "watch out for",
+    "look out for",
+    "warning signs",
+    "warning signs of",
+    "signs of",
+    "symptoms of",
+)
 HYPOTHETICAL_BEFORE = (
     "what if",
     # A case put, not told: "hypothetically if both my legs went numb".
@@ -419,25 +441,7 @@ HYPOTHETICAL_BEFORE = (
     "scared of",
     "afraid of",
     "check for",
-    # What a clinician asked about or checked is the topic of a question, not a report
-    # (set S: "she asked me all the questions about bladder, bowels and numbness down there").
-    "asked about",
-    "asked me about",
-    "questions about",
-    "asked all about",
-    "checked for",
-    "checked me for",
-    "tested for",
-    "tested me for",
-    "screened for",
-    "screened me for",
-    "examined me for",
-    "watch out for",
-    "look out for",
-    "warning signs",
-    "warning signs of",
-    "signs of",
-    "symptoms of",
+    *TOPIC_NAMING,
     "risk of",
     "what happens if",
     "people with",
@@ -870,28 +874,6 @@ LIST_CONTINUATIONS = frozenset(
         "leg",
         "feet",
         "foot",
-    }
-)
-# The words of HYPO_PRE that name the topic of a question, whose scope runs over a list.
-TOPIC_NAMING = frozenset(
-    {
-        "asked about",
-        "asked me about",
-        "questions about",
-        "asked all about",
-        "checked for",
-        "checked me for",
-        "tested for",
-        "tested me for",
-        "screened for",
-        "screened me for",
-        "examined me for",
-        "watch out for",
-        "look out for",
-        "warning signs",
-        "warning signs of",
-        "signs of",
-        "symptoms of",
     }
 )
 STRONG_BOUNDARIES = frozenset({".", "?", "!", ";"})
