@@ -605,7 +605,7 @@ def own_pain_question_topic(text: str, analysis: Analysis) -> Optional[str]:
 IS_IT_A = re.compile(r"\b(is|could|might|can|would|may) (it|this|that|mine) (be |just |really )*")
 
 
-def own_condition_asked(text: str, analysis: Analysis) -> Optional[str]:
+def own_condition_asked(analysis: Analysis) -> Optional[str]:
     """The words of a question about one's own pain that name the condition it asks whether it
     is, with their article ("my back hurts since a long drive. is it a slipped disc??" -> "a
     slipped disc"), or None."""

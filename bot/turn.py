@@ -975,7 +975,7 @@ def _own_pain_question_answered(
     offer of them."""
     if intent != DESCRIBE_PAIN or question is not None or slots.get(POSSIBLE_CAUSES) is not None:
         return []
-    asked = interview.own_condition_asked(analysis.text, analysis)
+    asked = interview.own_condition_asked(analysis)
     if asked is not None:
         # "...since a long drive 4 days ago. is it a slipped disc??": not left unanswered until
         # the result, eleven turns later (usability review 9).
